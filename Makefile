@@ -1,0 +1,69 @@
+# Paktwerk: the README's commands. Needs only Python 3.11+ (and, for browser
+# tests, Debian's chromium; `make test` skips those with a message when absent).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test venv run worker lint format check-migrations check-deploy bench vendor messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+.env:
+	cp .env.example .env
+
+venv: $(STAMP) .env
+
+demo: venv ## set up, load demo data, run web server and task worker
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Paktwerk runs on http://$(HOST):$(PORT)/  (Ctrl+C stops server and worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+run: venv
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: venv
+	$(PY) manage.py db_worker --queue-name '*'
+
+test: venv ## the whole suite (browser tests skip with a message if chromium is absent)
+	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PYTEST_ARGS); \
+	  status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected"; exit 1; fi; exit $$status
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: venv
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=paktwerk.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: venv
+	$(PY) bench/run_all.py
+
+vendor: ## refresh KERN and htmx under static/vendor from the npm registry
+	bash scripts/vendor_assets.sh
+
+messages: venv ## extract and compile translations (needs gettext)
+	$(PY) manage.py makemessages -l de -l en --ignore '.venv/*' --ignore 'static/vendor/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles media .pytest_cache .ruff_cache

@@ -1,0 +1,10 @@
+"""API v1: every app's router under /api/v1/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("schools.api.urls")),
+    path("", include("devices.api.urls")),
+    path("", include("mediaplans.api.urls")),
+    path("", include("funding.api.urls")),
+]

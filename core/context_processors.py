@@ -1,0 +1,18 @@
+from core.context import current_board_id
+
+
+def paktwerk(request):
+    """Navigation context: the active board and the boards the user can switch to."""
+    access = getattr(request, "access", None)
+    if access is None or access.is_anonymous:
+        return {"current_board": None, "switchable_boards": []}
+    from schools.models import SchoolBoard
+
+    board_id = current_board_id(request)
+    boards = list(SchoolBoard.objects.filter(id__in=access.board_ids).only("id", "name"))
+    current = next((b for b in boards if b.pk == board_id), None)
+    return {
+        "current_board": current,
+        "switchable_boards": boards if len(boards) > 1 else [],
+        "user_access": access,
+    }

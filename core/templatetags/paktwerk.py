@@ -1,0 +1,49 @@
+"""Template filters shared by pages and PDFs."""
+
+from django import template
+from django.utils.html import format_html
+
+from core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    """{{ amount|money }} -> 1.234,56 €"""
+    return formatting.format_money(value)
+
+
+@register.filter
+def de_date(value):
+    """{{ day|de_date }} -> 24.11.2026"""
+    return formatting.format_date(value)
+
+
+@register.filter
+def de_datetime(value):
+    return formatting.format_datetime(value)
+
+
+@register.filter
+def number(value):
+    return formatting.format_number(value)
+
+
+@register.filter
+def attr(obj, path: str):
+    """Follow a dotted attribute path; call get_FOO_display for choice fields."""
+    value = obj
+    for part in path.split("."):
+        if value is None:
+            return ""
+        display = getattr(value, f"get_{part}_display", None)
+        value = display() if callable(display) else getattr(value, part, "")
+        if callable(value) and not hasattr(value, "all"):
+            value = value()
+    return value
+
+
+@register.simple_tag
+def status_badge(value, label):
+    return format_html('<span class="pw-badge pw-badge--{}">{}</span>', value, label)

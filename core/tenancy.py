@@ -1,0 +1,181 @@
+"""Tenancy: what a user may see and change, computed once per request.
+
+Every board-owned model has a fail-closed django-scopes manager on dimension
+`board`. The middleware (web) and the API base view (token auth) activate the
+scope with the user's visible boards; jobs and commands activate it explicitly.
+`Access.restrict()` narrows further for users who only hold a school role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django_scopes import scope, scopes_disabled
+
+BOARD_LEVEL_EDIT_ROLES = ("board_admin", "board_staff", "consultant")
+
+
+@dataclass(frozen=True)
+class Access:
+    """The boards and schools one user may read and write."""
+
+    user_id: int | None = None
+    is_superuser: bool = False
+    #: board id -> roles held at board level (board_admin, board_staff, consultant)
+    board_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    #: boards visible read-only through a reviewer role for their Land
+    review_board_ids: frozenset[int] = frozenset()
+    review_land_ids: frozenset[int] = frozenset()
+    #: schools with a school_staff role -> their board
+    school_board_of: dict[int, int] = field(default_factory=dict)
+
+    # --- derived sets -------------------------------------------------
+    @property
+    def full_board_ids(self) -> frozenset[int]:
+        """Boards whose every row this user may read."""
+        return frozenset(self.board_roles) | self.review_board_ids
+
+    @property
+    def board_ids(self) -> frozenset[int]:
+        """Every board the scope must admit (rows may be narrowed further by school)."""
+        return self.full_board_ids | frozenset(self.school_board_of.values())
+
+    @property
+    def school_ids(self) -> frozenset[int]:
+        return frozenset(self.school_board_of)
+
+    @property
+    def edit_board_ids(self) -> frozenset[int]:
+        return frozenset(
+            b for b, roles in self.board_roles.items() if roles & set(BOARD_LEVEL_EDIT_ROLES)
+        )
+
+    @property
+    def admin_board_ids(self) -> frozenset[int]:
+        return frozenset(b for b, roles in self.board_roles.items() if "board_admin" in roles)
+
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.review_land_ids)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    def has_board_role(self, board_id: int | None, *roles: str) -> bool:
+        return bool(board_id) and bool(self.board_roles.get(board_id, frozenset()) & set(roles))
+
+    # --- querysets ----------------------------------------------------
+    def restrict(self, qs: QuerySet) -> QuerySet:
+        """Narrow an already board-scoped queryset to the schools a school user holds."""
+        model = qs.model
+        board_field = "id" if model._meta.model_name == "schoolboard" else "school_board"
+        full = self.full_board_ids
+        condition = Q(**{f"{board_field}__in": full})
+        school_path = getattr(model, "school_path", None)
+        if self.school_board_of:
+            if school_path:
+                condition |= Q(**{f"{school_path}__in": self.school_ids})
+            elif board_field == "id":
+                condition |= Q(id__in=set(self.school_board_of.values()))
+        return qs.filter(condition)
+
+    def school_id_of(self, obj: Model) -> int | None:
+        path = getattr(type(obj), "school_path", None)
+        if not path:
+            return None
+        if path == "id":
+            return obj.pk
+        value = obj
+        for part in path.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value.pk
+
+    def can_view(self, obj: Model) -> bool:
+        board_id = getattr(obj, "school_board_id", None)
+        if board_id in self.full_board_ids:
+            return True
+        if type(obj)._meta.model_name == "schoolboard":
+            return board_id in set(self.school_board_of.values())
+        return self.school_id_of(obj) in self.school_ids
+
+    def can_edit(self, obj: Model, *, school_staff_may_edit: bool = True) -> bool:
+        """Board-level editors edit all their board's rows; school staff their school's."""
+        board_id = getattr(obj, "school_board_id", None)
+        if board_id in self.edit_board_ids:
+            return True
+        if school_staff_may_edit:
+            sid = self.school_id_of(obj)
+            return sid is not None and sid in self.school_ids
+        return False
+
+    def editable_or_404(self, obj: Model, **kwargs) -> None:
+        """Views call this: invisible → 404; visible but read-only → PermissionDenied."""
+        from django.core.exceptions import PermissionDenied
+
+        if not self.can_view(obj):
+            raise Http404
+        if not self.can_edit(obj, **kwargs):
+            raise PermissionDenied
+
+
+ANONYMOUS = Access()
+
+
+def access_for(user) -> Access:
+    """Compute a user's Access from their memberships (3 small queries, once per request)."""
+    from schools.models import Membership, SchoolBoard
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    board_roles: dict[int, set[str]] = {}
+    school_board_of: dict[int, int] = {}
+    land_ids: set[int] = set()
+    with scopes_disabled():
+        rows = Membership.objects.filter(user=user).values_list(
+            "role", "land_id", "school_board_id", "school_id", "school__school_board_id"
+        )
+        for role, land_id, board_id, school_id, school_board_id in rows:
+            if role == "reviewer" and land_id:
+                land_ids.add(land_id)
+            elif role == "school_staff" and school_id:
+                school_board_of[school_id] = school_board_id
+            elif board_id:
+                board_roles.setdefault(board_id, set()).add(role)
+        review_boards: frozenset[int] = frozenset()
+        if user.is_superuser:
+            review_boards = frozenset(SchoolBoard.objects.values_list("id", flat=True))
+        elif land_ids:
+            review_boards = frozenset(
+                SchoolBoard.objects.filter(land_id__in=land_ids).values_list("id", flat=True)
+            )
+    if user.is_superuser:
+        for b in review_boards:
+            board_roles.setdefault(b, set()).add("board_admin")
+    return Access(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        board_roles={b: frozenset(r) for b, r in board_roles.items()},
+        review_board_ids=review_boards,
+        review_land_ids=frozenset(land_ids),
+        school_board_of=school_board_of,
+    )
+
+
+@contextmanager
+def board_scope(board_ids: Iterable[int]) -> Iterator[None]:
+    """Activate the tenancy scope for explicit boards (jobs, commands, services in tests)."""
+    with scope(board=sorted(set(board_ids))):
+        yield
+
+
+@contextmanager
+def access_scope(access: Access) -> Iterator[None]:
+    with board_scope(access.board_ids):
+        yield

@@ -1,0 +1,240 @@
+"""Generic, tenancy-aware views. App views are configuration over these.
+
+- ScopedListView: queryset shape + FilterSet + columns + template.
+- ScopedDetailView: one row (404 outside the user's scope) with its history.
+- ScopedCreateView / ScopedUpdateView: a form whose valid data goes to one service.
+- ScopedActionView: a POST that calls one service (status changes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, UpdateView
+from django.views.generic.detail import SingleObjectMixin
+from django_filters.views import FilterView
+
+from core.context import board_for_create
+from core.history import history_entries
+from core.services import recheck_tenancy
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list table: attribute path, header, and how to show it."""
+
+    field: str
+    label: Any
+    link: bool = False
+    fmt: str | None = None  # "money" | "date" | "datetime" | "number" | "bool" | None
+    numeric: bool = False
+
+
+class ScopedQuerysetMixin:
+    """Querysets go through the scoped manager, the named shape and `Access.restrict`."""
+
+    model = None
+    queryset_shape = "for_detail"
+    school_staff_may_edit = True
+
+    def base_queryset(self):
+        qs = self.model.objects.all()
+        shape = getattr(qs, self.queryset_shape, None)
+        return shape() if callable(shape) else qs
+
+    def get_queryset(self):
+        return self.request.access.restrict(self.base_queryset())
+
+    def can_edit(self, obj) -> bool:
+        return self.request.access.can_edit(obj, school_staff_may_edit=self.school_staff_may_edit)
+
+
+class PageMixin:
+    """Title, breadcrumbs and help text for the base template."""
+
+    title: Any = ""
+    breadcrumbs: list[tuple[Any, str | None]] = []
+
+    def get_title(self):
+        return self.title
+
+    def get_breadcrumbs(self):
+        return list(self.breadcrumbs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("page_title", self.get_title())
+        ctx.setdefault("breadcrumbs", self.get_breadcrumbs())
+        return ctx
+
+
+class ScopedListView(PageMixin, ScopedQuerysetMixin, FilterView):
+    """A list: rows the user may see, filtered, paginated, rendered from `columns`."""
+
+    queryset_shape = "for_list"
+    template_name = "core/list.html"
+    paginate_by = 50
+    columns: list[Column] = []
+    create_url: str | None = None  # URL name of the create view, shown to editors
+    extra_actions: list[tuple[Any, str]] = []  # (label, url name) buttons above the table
+    empty_text = _("No entries yet.")
+    strict = False
+
+    def can_create(self) -> bool:
+        return bool(self.request.access.edit_board_ids)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["columns"] = self.columns
+        ctx["create_url"] = self.create_url if self.create_url and self.can_create() else None
+        ctx["extra_actions"] = self.extra_actions
+        ctx["empty_text"] = self.empty_text
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query_without_page"] = query.urlencode()
+        return ctx
+
+
+class ScopedDetailView(PageMixin, ScopedQuerysetMixin, DetailView):
+    """One row; 404 when it is not in the user's scope. Adds `can_edit` and `history`."""
+
+    template_name = "core/detail.html"
+    fields_shown: list[Column] = []
+    history_limit = 25
+
+    def get_title(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = self.can_edit(self.object)
+        ctx["fields_shown"] = self.fields_shown
+        ctx["history"] = history_entries(self.object, limit=self.history_limit)
+        return ctx
+
+
+class ServiceFormMixin:
+    """Valid form data is handed to one service; its ValidationError lands on the form."""
+
+    success_message = _("Saved.")
+
+    def perform(self, form):  # pragma: no cover - subclasses implement
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = self.perform(form)
+                recheck_tenancy(self.request.access, self.object)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ScopedCreateView(PageMixin, ServiceFormMixin, CreateView):
+    """Create a row in the user's current board (never a board named in the form)."""
+
+    template_name = "core/form.html"
+
+    def board_for_create(self):
+        return board_for_create(self.request)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.board = self.board_for_create()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.setdefault("instance", None)
+        return kwargs
+
+
+class ScopedChildCreateView(PageMixin, ServiceFormMixin, ScopedQuerysetMixin, CreateView):
+    """Create a row under a parent (e.g. a room of a site): board comes from the parent."""
+
+    template_name = "core/form.html"
+    parent_model = None
+    parent_kwarg = "parent_pk"
+
+    def dispatch(self, request, *args, **kwargs):
+        parents = request.access.restrict(self.parent_model.objects.all())
+        self.parent = get_object_or_404(parents, pk=kwargs[self.parent_kwarg])
+        if not request.access.can_edit(
+            self.parent, school_staff_may_edit=self.school_staff_may_edit
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["parent"] = self.parent
+        return ctx
+
+
+class ScopedUpdateView(PageMixin, ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+    """Edit a row: invisible → 404, visible but read-only (e.g. reviewer) → 403."""
+
+    template_name = "core/form.html"
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.can_edit(obj):
+            raise PermissionDenied
+        return obj
+
+    def get_title(self):
+        return _("Edit: %s") % self.object
+
+
+class ScopedActionView(ScopedQuerysetMixin, SingleObjectMixin, View):
+    """POST-only state change on one row; calls `perform_action` (a service)."""
+
+    http_method_names = ["post"]
+    success_message = _("Done.")
+
+    def perform_action(self, obj):  # pragma: no cover - subclasses implement
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.can_edit(self.object):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                result = self.perform_action(self.object)
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+            return HttpResponseRedirect(self.get_success_url())
+        if result is not None and hasattr(result, "get_absolute_url"):
+            self.object = result
+        messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+def get_visible_or_404(request, model, **lookup):
+    """Fetch one row the user may see (function-style views)."""
+    try:
+        return request.access.restrict(model.objects.all()).get(**lookup)
+    except model.DoesNotExist:
+        raise Http404

@@ -1,0 +1,95 @@
+"""Pages of the core app: home, health check, jobs, board switch."""
+
+from django.contrib import messages
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, TemplateView
+
+from core.context import SESSION_KEY, selectable_board_ids
+from core.models import Job
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from schools.models import School, SchoolBoard
+
+        ctx = super().get_context_data(**kwargs)
+        access = self.request.access
+        ctx["page_title"] = _("Overview")
+        ctx["boards"] = access.restrict(SchoolBoard.objects.for_list())[:50]
+        ctx["school_count"] = access.restrict(School.objects.all()).count()
+        ctx["jobs"] = Job.objects.filter(owner=self.request.user)[:5]
+        ctx["memberships"] = self.request.user.memberships.select_related(
+            "land", "school_board", "school"
+        )
+        return ctx
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 otherwise (public by design)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+healthz.login_required = False
+
+
+class OwnJobMixin:
+    def get_queryset(self):
+        return Job.objects.filter(owner=self.request.user)
+
+
+class JobDetailView(OwnJobMixin, DetailView):
+    template_name = "core/job_detail.html"
+    context_object_name = "job"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["page_title"] = self.object.title or _("Background job")
+        return ctx
+
+
+class JobStatusPartial(OwnJobMixin, DetailView):
+    """htmx polls this fragment until the job has finished."""
+
+    template_name = "core/_job_status.html"
+    context_object_name = "job"
+
+
+def job_result(request, pk):
+    job = get_object_or_404(Job.objects.filter(owner=request.user), pk=pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"), as_attachment=True, filename=job.result_name or None
+    )
+
+
+@require_POST
+def switch_board(request):
+    """Choose the Schulträger the user works in (for users with several boards)."""
+    try:
+        board_id = int(request.POST.get("board", ""))
+    except ValueError:
+        board_id = None
+    if board_id not in selectable_board_ids(request.access):
+        raise Http404
+    request.session[SESSION_KEY] = board_id
+    messages.info(request, _("Working context changed."))
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return HttpResponseRedirect(target)

@@ -1,0 +1,63 @@
+"""FilterSets shared by the registry's list pages and API."""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import BoardKind, RoomKind, SchoolType
+from .models import Room, School, SchoolBoard, Site
+
+
+class SearchFilterMixin:
+    search_fields: tuple[str, ...] = ()
+
+    def filter_search(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class BoardFilter(SearchFilterMixin, filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="filter_search")
+    kind = filters.ChoiceFilter(label=_("kind"), choices=BoardKind.choices)
+    search_fields = ("name", "city")
+
+    class Meta:
+        model = SchoolBoard
+        fields = ["q", "kind"]
+
+
+class SchoolFilter(SearchFilterMixin, filters.FilterSet):
+    q = filters.CharFilter(label=_("Search (name, Schulnummer, city)"), method="filter_search")
+    school_type = filters.ChoiceFilter(label=_("Schulform"), choices=SchoolType.choices)
+    school_board = filters.NumberFilter(label=_("Schulträger (id)"), field_name="school_board")
+    search_fields = ("name", "school_number", "city")
+
+    class Meta:
+        model = School
+        fields = ["q", "school_type", "school_board"]
+
+
+class SiteFilter(SearchFilterMixin, filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="filter_search")
+    school = filters.NumberFilter(label=_("Schule (id)"), field_name="school")
+    search_fields = ("name", "city")
+
+    class Meta:
+        model = Site
+        fields = ["q", "school"]
+
+
+class RoomFilter(SearchFilterMixin, filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="filter_search")
+    kind = filters.ChoiceFilter(label=_("kind"), choices=RoomKind.choices)
+    school = filters.NumberFilter(label=_("Schule (id)"), field_name="school")
+    site = filters.NumberFilter(label=_("Standort (id)"), field_name="site")
+    search_fields = ("name", "building", "school__name")
+
+    class Meta:
+        model = Room
+        fields = ["q", "kind", "school", "site"]

@@ -1,0 +1,233 @@
+"""Registry pages: configuration over core.views."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.pdf import pdf_response
+from core.views import (
+    Column,
+    ScopedChildCreateView,
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+    get_visible_or_404,
+)
+
+from . import permissions, services
+from .documents import school_sheet_pdf
+from .filters import BoardFilter, RoomFilter, SchoolFilter
+from .forms import BoardForm, RoomForm, SchoolForm, SiteForm
+from .models import Room, School, SchoolBoard, Site
+
+SCHOOL_COLUMNS = [
+    Column("name", _("name"), link=True),
+    Column("school_number", _("Schulnummer")),
+    Column("school_type", _("Schulform")),
+    Column("city", _("city")),
+    Column("pupils", _("Schüler"), fmt="number", numeric=True),
+    Column("school_board.name", _("Schulträger")),
+]
+ROOM_COLUMNS = [
+    Column("name", _("name"), link=True),
+    Column("kind", _("kind")),
+    Column("school.name", _("Schule")),
+    Column("site.name", _("Schulstandort")),
+    Column("has_wlan", _("WLAN"), fmt="bool"),
+    Column("has_display", _("display / board"), fmt="bool"),
+]
+
+
+class BoardListView(ScopedListView):
+    model = SchoolBoard
+    filterset_class = BoardFilter
+    title = _("School boards")
+    columns = [
+        Column("name", _("name"), link=True),
+        Column("kind", _("kind")),
+        Column("city", _("city")),
+        Column("school_count", _("Schulen"), fmt="number", numeric=True),
+    ]
+
+
+class BoardDetailView(ScopedDetailView):
+    model = SchoolBoard
+    template_name = "schools/board_detail.html"
+    fields_shown = [
+        Column("kind", _("kind")), Column("land.name", _("Land")),
+        Column("official_key", _("Gemeindeschlüssel / reference")),
+        Column("street", _("street")), Column("postal_code", _("postal code")),
+        Column("city", _("city")), Column("email", _("e-mail")), Column("phone", _("phone")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = permissions.can_edit_board(self.request.access, self.object)
+        ctx["schools"] = self.request.access.restrict(
+            School.objects.for_list().filter(school_board=self.object)
+        )
+        ctx["columns"] = SCHOOL_COLUMNS[:-1]
+        return ctx
+
+
+class BoardUpdateView(ScopedUpdateView):
+    model = SchoolBoard
+    form_class = BoardForm
+
+    def can_edit(self, obj):
+        return permissions.can_edit_board(self.request.access, obj)
+
+    def perform(self, form):
+        return services.board_update(actor=self.request.user, board=self.object,
+                                     data=form.cleaned_data)
+
+
+class SchoolListView(ScopedListView):
+    model = School
+    filterset_class = SchoolFilter
+    title = _("Schools")
+    create_url = "schools:school-create"
+    columns = SCHOOL_COLUMNS
+    extra_actions = [(_("Rooms"), "schools:room-list"), (_("School boards"), "schools:board-list")]
+
+
+class SchoolDetailView(ScopedDetailView):
+    model = School
+    queryset_shape = "for_detail"
+    template_name = "schools/school_detail.html"
+    school_staff_may_edit = False
+    fields_shown = [
+        Column("school_number", _("Schulnummer")), Column("school_type", _("Schulform")),
+        Column("school_board.name", _("Schulträger")), Column("street", _("street")),
+        Column("postal_code", _("postal code")), Column("city", _("city")),
+        Column("pupils", _("Schüler"), fmt="number"),
+        Column("teachers", _("Lehrkräfte"), fmt="number"),
+        Column("classes", _("Klassen"), fmt="number"),
+        Column("counts_date", _("Stichtag"), fmt="date"),
+        Column("head_teacher", _("Schulleitung")), Column("email", _("e-mail")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        access = self.request.access
+        ctx["sites"] = access.restrict(Site.objects.for_list().filter(school=self.object))
+        ctx["rooms"] = access.restrict(Room.objects.for_list().filter(school=self.object))
+        ctx["room_columns"] = [c for c in ROOM_COLUMNS if c.field != "school.name"]
+        return ctx
+
+
+class SchoolCreateView(ScopedCreateView):
+    model = School
+    form_class = SchoolForm
+    title = _("New school")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = School(school_board=self.board, land=self.board.land)
+        return kwargs
+
+    def perform(self, form):
+        return services.school_create(actor=self.request.user, board=self.board,
+                                      data=form.cleaned_data)
+
+
+class SchoolUpdateView(ScopedUpdateView):
+    model = School
+    form_class = SchoolForm
+    school_staff_may_edit = False
+
+    def perform(self, form):
+        return services.school_update(actor=self.request.user, school=self.object,
+                                      data=form.cleaned_data)
+
+
+def school_sheet(request, pk):
+    school = get_visible_or_404(request, School, pk=pk)
+    school = School.objects.for_document().get(pk=school.pk)
+    return pdf_response(school_sheet_pdf(school), f"schulstammblatt-{school.school_number}.pdf")
+
+
+class SiteDetailView(ScopedDetailView):
+    model = Site
+    template_name = "schools/site_detail.html"
+    school_staff_may_edit = False
+    fields_shown = [
+        Column("school.name", _("Schule")), Column("street", _("street")),
+        Column("postal_code", _("postal code")), Column("city", _("city")),
+        Column("is_main", _("main site"), fmt="bool"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rooms"] = self.request.access.restrict(
+            Room.objects.for_list().filter(site=self.object)
+        )
+        ctx["room_columns"] = [c for c in ROOM_COLUMNS if c.field not in ("school.name",
+                                                                            "site.name")]
+        ctx["can_add_room"] = permissions.can_edit_room(self.request.access, self.object)
+        return ctx
+
+
+class SiteCreateView(ScopedChildCreateView):
+    model = Site
+    parent_model = School
+    form_class = SiteForm
+    school_staff_may_edit = False
+    title = _("New site")
+
+    def perform(self, form):
+        return services.site_create(actor=self.request.user, school=self.parent,
+                                    data=form.cleaned_data)
+
+
+class SiteUpdateView(ScopedUpdateView):
+    model = Site
+    form_class = SiteForm
+    school_staff_may_edit = False
+
+    def perform(self, form):
+        return services.site_update(actor=self.request.user, site=self.object,
+                                    data=form.cleaned_data)
+
+
+class RoomListView(ScopedListView):
+    model = Room
+    filterset_class = RoomFilter
+    title = _("Rooms")
+    columns = ROOM_COLUMNS
+
+
+class RoomDetailView(ScopedDetailView):
+    model = Room
+    fields_shown = [
+        Column("kind", _("kind")), Column("school.name", _("Schule")),
+        Column("site.name", _("Schulstandort")), Column("building", _("building")),
+        Column("floor", _("floor")), Column("seats", _("seats"), fmt="number"),
+        Column("has_lan", _("LAN"), fmt="bool"), Column("has_wlan", _("WLAN"), fmt="bool"),
+        Column("has_display", _("display / board"), fmt="bool"),
+    ]
+    template_name = "schools/room_detail.html"
+
+
+class RoomCreateView(ScopedChildCreateView):
+    model = Room
+    parent_model = Site
+    form_class = RoomForm
+    title = _("New room")
+
+    def perform(self, form):
+        return services.room_create(actor=self.request.user, site=self.parent,
+                                    data=form.cleaned_data)
+
+
+class RoomUpdateView(ScopedUpdateView):
+    model = Room
+    form_class = RoomForm
+
+    def perform(self, form):
+        return services.room_update(actor=self.request.user, room=self.object,
+                                    data=form.cleaned_data)
+
+
+def school_breadcrumbs(school):
+    return [(_("Schools"), reverse("schools:school-list")), (str(school), None)]

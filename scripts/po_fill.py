@@ -1,0 +1,36 @@
+"""Fill empty msgstr entries of a .po file from a {msgid: msgstr} JSON file.
+
+Usage: python scripts/po_fill.py locale/de/LC_MESSAGES/django.po translations.json
+Plural entries take a list [singular, plural]. Existing translations are kept.
+"""
+
+import json
+import re
+import sys
+
+
+def main(po_path: str, json_path: str) -> None:
+    table = json.load(open(json_path, encoding="utf-8"))
+    text = open(po_path, encoding="utf-8").read()
+    blocks = text.split("\n\n")
+    filled = 0
+    for i, block in enumerate(blocks):
+        m = re.search(r'^msgid "(.*)"$', block, re.M)
+        if not m or m.group(1) not in table:
+            continue
+        value = table[m.group(1)]
+        if isinstance(value, list):
+            for n, v in enumerate(value):
+                block, k = re.subn(rf'^msgstr\[{n}\] ""$', f"msgstr[{n}] {json.dumps(v, ensure_ascii=False)}", block, flags=re.M)
+                filled += k
+        else:
+            block, k = re.subn(r'^msgstr ""$', f"msgstr {json.dumps(value, ensure_ascii=False)}", block, flags=re.M)
+            filled += k
+        block = block.replace("#, fuzzy\n", "")
+        blocks[i] = block
+    open(po_path, "w", encoding="utf-8").write("\n\n".join(blocks))
+    print(f"filled {filled} entries")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
