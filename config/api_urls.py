@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("devices.api.urls")),
     path("", include("mediaplans.api.urls")),
     path("", include("funding.api.urls")),
+    path("", include("imports.api.urls")),
 ]

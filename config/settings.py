@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mediaplans",
     "funding",
     "devices",
+    "imports",
 ]
 
 MIDDLEWARE = [

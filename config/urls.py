@@ -28,6 +28,7 @@ urlpatterns = [
     path("geraete/", include("devices.urls")),
     path("medienbildung/", include("mediaplans.urls")),
     path("foerderung/", include("funding.urls")),
+    path("import/", include("imports.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/v1/auth/token/", login_not_required(obtain_auth_token), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
