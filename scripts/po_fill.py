@@ -15,10 +15,13 @@ def main(po_path: str, json_path: str) -> None:
     blocks = text.split("\n\n")
     filled = 0
     for i, block in enumerate(blocks):
-        m = re.search(r'^msgid "(.*)"$', block, re.M)
-        if not m or m.group(1) not in table:
+        m = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        if not m:
             continue
-        value = table[m.group(1)]
+        msgid = "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', m.group(1)))
+        if msgid not in table:
+            continue
+        value = table[msgid]
         if isinstance(value, list):
             for n, v in enumerate(value):
                 block, k = re.subn(rf'^msgstr\[{n}\] ""$', f"msgstr[{n}] {json.dumps(v, ensure_ascii=False)}", block, flags=re.M)
