@@ -32,8 +32,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/v1/auth/token/", login_not_required(obtain_auth_token), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
-         name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
 

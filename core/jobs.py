@@ -77,9 +77,7 @@ class Progress:
             )
 
 
-def job_start(
-    *, kind: str, owner, board=None, title: str = "", params: dict | None = None
-) -> Job:
+def job_start(*, kind: str, owner, board=None, title: str = "", params: dict | None = None) -> Job:
     """Create a job and enqueue it after the surrounding transaction commits."""
     if kind not in JOB_HANDLERS:
         raise ValueError(f"unknown job kind {kind}")

@@ -131,3 +131,26 @@ def pdf_page_count(pdf: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def pdf_properties(pdf: bytes) -> dict:
+    """Accessibility facts of a PDF: tagged (StructTreeRoot + MarkInfo), lang, title, fonts."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    mark_info = root.get("/MarkInfo")
+    fonts = set()
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont", "")))
+    metadata = reader.metadata or {}
+    return {
+        "tagged": "/StructTreeRoot" in root and bool(mark_info and mark_info.get("/Marked")),
+        "lang": str(root.get("/Lang", "")),
+        "title": str(metadata.get("/Title", "")),
+        "fonts": fonts,
+        "pages": len(reader.pages),
+        "attachments": list((reader.attachments or {}).keys()),
+    }

@@ -8,17 +8,38 @@ from .models import Room, School, SchoolBoard, Site
 class BoardForm(KernWidgetsMixin, forms.ModelForm):
     class Meta:
         model = SchoolBoard
-        fields = ["name", "kind", "official_key", "street", "postal_code", "city", "email",
-                  "phone", "notes"]
+        fields = [
+            "name",
+            "kind",
+            "official_key",
+            "street",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
 class SchoolForm(KernWidgetsMixin, forms.ModelForm):
     class Meta:
         model = School
-        fields = ["school_number", "name", "school_type", "street", "postal_code", "city",
-                  "pupils", "teachers", "classes", "counts_date", "head_teacher", "email",
-                  "phone"]
+        fields = [
+            "school_number",
+            "name",
+            "school_type",
+            "street",
+            "postal_code",
+            "city",
+            "pupils",
+            "teachers",
+            "classes",
+            "counts_date",
+            "head_teacher",
+            "email",
+            "phone",
+        ]
         widgets = {"counts_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
@@ -39,5 +60,13 @@ class SiteForm(KernWidgetsMixin, forms.ModelForm):
 class RoomForm(KernWidgetsMixin, forms.ModelForm):
     class Meta:
         model = Room
-        fields = ["name", "kind", "building", "floor", "seats", "has_lan", "has_wlan",
-                  "has_display"]
+        fields = [
+            "name",
+            "kind",
+            "building",
+            "floor",
+            "seats",
+            "has_lan",
+            "has_wlan",
+            "has_display",
+        ]

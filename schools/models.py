@@ -52,13 +52,12 @@ class Land(BaseModel):
 class SchoolBoard(BaseModel):
     """A school board (Schulträger): district, town or free operator; owns schools and IT."""
 
-    land = models.ForeignKey(Land, on_delete=models.PROTECT, related_name="boards",
-                             verbose_name=_("Land"))
+    land = models.ForeignKey(
+        Land, on_delete=models.PROTECT, related_name="boards", verbose_name=_("Land")
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=BoardKind.choices)
-    official_key = models.CharField(
-        _("Gemeindeschlüssel / reference"), max_length=20, blank=True
-    )
+    official_key = models.CharField(_("Gemeindeschlüssel / reference"), max_length=20, blank=True)
     street = models.CharField(_("street"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -98,7 +97,9 @@ class School(BoardOwnedModel):
     school_type = models.CharField(_("Schulform"), max_length=30, choices=SchoolType.choices)
     street = models.CharField(_("street"), max_length=200, blank=True)
     postal_code = models.CharField(
-        _("postal code"), max_length=5, blank=True,
+        _("postal code"),
+        max_length=5,
+        blank=True,
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
     pupils = models.PositiveIntegerField(_("Schüler"), default=0)
@@ -155,8 +156,11 @@ class School(BoardOwnedModel):
             if not re.fullmatch(land.school_number_pattern, self.school_number):
                 errors["school_number"] = _(
                     "'%(value)s' is not a valid Schulnummer in %(land)s (%(hint)s)."
-                ) % {"value": self.school_number, "land": land.name,
-                     "hint": land.school_number_hint}
+                ) % {
+                    "value": self.school_number,
+                    "land": land.name,
+                    "hint": land.school_number_hint,
+                }
             else:
                 with scopes_disabled():
                     taken = School.objects.filter(land=land, school_number=self.school_number)
@@ -171,8 +175,13 @@ class School(BoardOwnedModel):
 class Site(BoardOwnedModel):
     """A school site (Schulstandort); an application is made per site."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="sites",
-                               verbose_name=_("Schule"), editable=False)
+    school = models.ForeignKey(
+        School,
+        on_delete=models.CASCADE,
+        related_name="sites",
+        verbose_name=_("Schule"),
+        editable=False,
+    )
     name = models.CharField(_("name"), max_length=200)
     street = models.CharField(_("street"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
@@ -201,17 +210,25 @@ class Site(BoardOwnedModel):
 class Room(BoardOwnedModel):
     """A room (Raum) at a site: classroom, lab, staff room, device pool, ..."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="rooms",
-                             verbose_name=_("Schulstandort"), editable=False)
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="rooms",
-                               editable=False)
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        related_name="rooms",
+        verbose_name=_("Schulstandort"),
+        editable=False,
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="rooms", editable=False
+    )
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=RoomKind.choices,
-                            default=RoomKind.CLASSROOM)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=RoomKind.choices, default=RoomKind.CLASSROOM
+    )
     building = models.CharField(_("building"), max_length=100, blank=True)
     floor = models.CharField(_("floor"), max_length=20, blank=True)
-    seats = models.PositiveIntegerField(_("seats"), null=True, blank=True,
-                                        validators=[MinValueValidator(0)])
+    seats = models.PositiveIntegerField(
+        _("seats"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     has_lan = models.BooleanField(_("LAN"), default=False)
     has_wlan = models.BooleanField(_("WLAN"), default=False)
     has_display = models.BooleanField(_("display / board"), default=False)
@@ -238,15 +255,19 @@ class Room(BoardOwnedModel):
 class Membership(BaseModel):
     """A user's role (Rolle) in one organisation: a Land, a board or a school."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    land = models.ForeignKey(Land, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="memberships")
-    school_board = models.ForeignKey(SchoolBoard, null=True, blank=True,
-                                     on_delete=models.CASCADE, related_name="memberships")
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="memberships")
+    land = models.ForeignKey(
+        Land, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school_board = models.ForeignKey(
+        SchoolBoard, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -256,22 +277,36 @@ class Membership(BaseModel):
             models.CheckConstraint(
                 name="membership_org_matches_role",
                 condition=(
-                    Q(role="reviewer", land__isnull=False, school_board__isnull=True,
-                      school__isnull=True)
+                    Q(
+                        role="reviewer",
+                        land__isnull=False,
+                        school_board__isnull=True,
+                        school__isnull=True,
+                    )
                     | Q(role="school_staff", school__isnull=False, land__isnull=True)
-                    | Q(role__in=["board_admin", "board_staff", "consultant"],
-                        school_board__isnull=False, land__isnull=True, school__isnull=True)
+                    | Q(
+                        role__in=["board_admin", "board_staff", "consultant"],
+                        school_board__isnull=False,
+                        land__isnull=True,
+                        school__isnull=True,
+                    )
                 ),
             ),
-            models.UniqueConstraint(fields=["user", "role", "land"],
-                                    condition=Q(land__isnull=False),
-                                    name="membership_unique_land"),
-            models.UniqueConstraint(fields=["user", "role", "school_board"],
-                                    condition=Q(school_board__isnull=False),
-                                    name="membership_unique_board"),
-            models.UniqueConstraint(fields=["user", "role", "school"],
-                                    condition=Q(school__isnull=False),
-                                    name="membership_unique_school"),
+            models.UniqueConstraint(
+                fields=["user", "role", "land"],
+                condition=Q(land__isnull=False),
+                name="membership_unique_land",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school_board"],
+                condition=Q(school_board__isnull=False),
+                name="membership_unique_board",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
+                name="membership_unique_school",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,9 +6,11 @@ from django.db.models import Count
 
 class BoardQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("land").annotate(
-            school_count=Count("schools_school", distinct=True)
-        ).order_by("name")
+        return (
+            self.select_related("land")
+            .annotate(school_count=Count("schools_school", distinct=True))
+            .order_by("name")
+        )
 
     def for_detail(self):
         return self.select_related("land")
@@ -27,9 +29,11 @@ class SchoolQuerySet(models.QuerySet):
 
 class SiteQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("school", "school_board").annotate(
-            room_count=Count("rooms", distinct=True)
-        ).order_by("school__name", "name")
+        return (
+            self.select_related("school", "school_board")
+            .annotate(room_count=Count("rooms", distinct=True))
+            .order_by("school__name", "name")
+        )
 
     def for_detail(self):
         return self.select_related("school", "school_board")

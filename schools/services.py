@@ -11,13 +11,33 @@ from core.services import bump_version
 from .models import Room, School, SchoolBoard, Site
 
 SCHOOL_FIELDS = (
-    "school_number", "name", "school_type", "street", "postal_code", "city", "pupils",
-    "teachers", "classes", "counts_date", "head_teacher", "email", "phone",
+    "school_number",
+    "name",
+    "school_type",
+    "street",
+    "postal_code",
+    "city",
+    "pupils",
+    "teachers",
+    "classes",
+    "counts_date",
+    "head_teacher",
+    "email",
+    "phone",
 )
 SITE_FIELDS = ("name", "street", "postal_code", "city", "is_main")
 ROOM_FIELDS = ("name", "kind", "building", "floor", "seats", "has_lan", "has_wlan", "has_display")
-BOARD_FIELDS = ("name", "kind", "official_key", "street", "postal_code", "city", "email", "phone",
-                "notes")
+BOARD_FIELDS = (
+    "name",
+    "kind",
+    "official_key",
+    "street",
+    "postal_code",
+    "city",
+    "email",
+    "phone",
+    "notes",
+)
 
 
 def _apply(obj, data: dict[str, Any], allowed: tuple[str, ...], actor, reason: str = "") -> None:
@@ -42,8 +62,15 @@ def board_update(*, actor, board: SchoolBoard, data: dict[str, Any]) -> SchoolBo
 def school_create(*, actor, board: SchoolBoard, data: dict[str, Any]) -> School:
     school = School(school_board=board, land=board.land)
     _apply(school, data, SCHOOL_FIELDS, actor)
-    Site(school=school, school_board=board, name=school.name, street=school.street,
-         postal_code=school.postal_code, city=school.city, is_main=True).save()
+    Site(
+        school=school,
+        school_board=board,
+        name=school.name,
+        street=school.street,
+        postal_code=school.postal_code,
+        city=school.city,
+        is_main=True,
+    ).save()
     return school
 
 

@@ -54,10 +54,14 @@ class BoardDetailView(ScopedDetailView):
     model = SchoolBoard
     template_name = "schools/board_detail.html"
     fields_shown = [
-        Column("kind", _("kind")), Column("land.name", _("Land")),
+        Column("kind", _("kind")),
+        Column("land.name", _("Land")),
         Column("official_key", _("Gemeindeschlüssel / reference")),
-        Column("street", _("street")), Column("postal_code", _("postal code")),
-        Column("city", _("city")), Column("email", _("e-mail")), Column("phone", _("phone")),
+        Column("street", _("street")),
+        Column("postal_code", _("postal code")),
+        Column("city", _("city")),
+        Column("email", _("e-mail")),
+        Column("phone", _("phone")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -78,8 +82,9 @@ class BoardUpdateView(ScopedUpdateView):
         return permissions.can_edit_board(self.request.access, obj)
 
     def perform(self, form):
-        return services.board_update(actor=self.request.user, board=self.object,
-                                     data=form.cleaned_data)
+        return services.board_update(
+            actor=self.request.user, board=self.object, data=form.cleaned_data
+        )
 
 
 class SchoolListView(ScopedListView):
@@ -97,14 +102,18 @@ class SchoolDetailView(ScopedDetailView):
     template_name = "schools/school_detail.html"
     school_staff_may_edit = False
     fields_shown = [
-        Column("school_number", _("Schulnummer")), Column("school_type", _("Schulform")),
-        Column("school_board.name", _("Schulträger")), Column("street", _("street")),
-        Column("postal_code", _("postal code")), Column("city", _("city")),
+        Column("school_number", _("Schulnummer")),
+        Column("school_type", _("Schulform")),
+        Column("school_board.name", _("Schulträger")),
+        Column("street", _("street")),
+        Column("postal_code", _("postal code")),
+        Column("city", _("city")),
         Column("pupils", _("Schüler"), fmt="number"),
         Column("teachers", _("Lehrkräfte"), fmt="number"),
         Column("classes", _("Klassen"), fmt="number"),
         Column("counts_date", _("Stichtag"), fmt="date"),
-        Column("head_teacher", _("Schulleitung")), Column("email", _("e-mail")),
+        Column("head_teacher", _("Schulleitung")),
+        Column("email", _("e-mail")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -127,8 +136,9 @@ class SchoolCreateView(ScopedCreateView):
         return kwargs
 
     def perform(self, form):
-        return services.school_create(actor=self.request.user, board=self.board,
-                                      data=form.cleaned_data)
+        return services.school_create(
+            actor=self.request.user, board=self.board, data=form.cleaned_data
+        )
 
 
 class SchoolUpdateView(ScopedUpdateView):
@@ -137,8 +147,9 @@ class SchoolUpdateView(ScopedUpdateView):
     school_staff_may_edit = False
 
     def perform(self, form):
-        return services.school_update(actor=self.request.user, school=self.object,
-                                      data=form.cleaned_data)
+        return services.school_update(
+            actor=self.request.user, school=self.object, data=form.cleaned_data
+        )
 
 
 def school_sheet(request, pk):
@@ -152,8 +163,10 @@ class SiteDetailView(ScopedDetailView):
     template_name = "schools/site_detail.html"
     school_staff_may_edit = False
     fields_shown = [
-        Column("school.name", _("Schule")), Column("street", _("street")),
-        Column("postal_code", _("postal code")), Column("city", _("city")),
+        Column("school.name", _("Schule")),
+        Column("street", _("street")),
+        Column("postal_code", _("postal code")),
+        Column("city", _("city")),
         Column("is_main", _("main site"), fmt="bool"),
     ]
 
@@ -162,8 +175,9 @@ class SiteDetailView(ScopedDetailView):
         ctx["rooms"] = self.request.access.restrict(
             Room.objects.for_list().filter(site=self.object)
         )
-        ctx["room_columns"] = [c for c in ROOM_COLUMNS if c.field not in ("school.name",
-                                                                            "site.name")]
+        ctx["room_columns"] = [
+            c for c in ROOM_COLUMNS if c.field not in ("school.name", "site.name")
+        ]
         ctx["can_add_room"] = permissions.can_edit_room(self.request.access, self.object)
         return ctx
 
@@ -176,8 +190,9 @@ class SiteCreateView(ScopedChildCreateView):
     title = _("New site")
 
     def perform(self, form):
-        return services.site_create(actor=self.request.user, school=self.parent,
-                                    data=form.cleaned_data)
+        return services.site_create(
+            actor=self.request.user, school=self.parent, data=form.cleaned_data
+        )
 
 
 class SiteUpdateView(ScopedUpdateView):
@@ -186,8 +201,9 @@ class SiteUpdateView(ScopedUpdateView):
     school_staff_may_edit = False
 
     def perform(self, form):
-        return services.site_update(actor=self.request.user, site=self.object,
-                                    data=form.cleaned_data)
+        return services.site_update(
+            actor=self.request.user, site=self.object, data=form.cleaned_data
+        )
 
 
 class RoomListView(ScopedListView):
@@ -200,10 +216,14 @@ class RoomListView(ScopedListView):
 class RoomDetailView(ScopedDetailView):
     model = Room
     fields_shown = [
-        Column("kind", _("kind")), Column("school.name", _("Schule")),
-        Column("site.name", _("Schulstandort")), Column("building", _("building")),
-        Column("floor", _("floor")), Column("seats", _("seats"), fmt="number"),
-        Column("has_lan", _("LAN"), fmt="bool"), Column("has_wlan", _("WLAN"), fmt="bool"),
+        Column("kind", _("kind")),
+        Column("school.name", _("Schule")),
+        Column("site.name", _("Schulstandort")),
+        Column("building", _("building")),
+        Column("floor", _("floor")),
+        Column("seats", _("seats"), fmt="number"),
+        Column("has_lan", _("LAN"), fmt="bool"),
+        Column("has_wlan", _("WLAN"), fmt="bool"),
         Column("has_display", _("display / board"), fmt="bool"),
     ]
     template_name = "schools/room_detail.html"
@@ -216,8 +236,9 @@ class RoomCreateView(ScopedChildCreateView):
     title = _("New room")
 
     def perform(self, form):
-        return services.room_create(actor=self.request.user, site=self.parent,
-                                    data=form.cleaned_data)
+        return services.room_create(
+            actor=self.request.user, site=self.parent, data=form.cleaned_data
+        )
 
 
 class RoomUpdateView(ScopedUpdateView):
@@ -225,8 +246,9 @@ class RoomUpdateView(ScopedUpdateView):
     form_class = RoomForm
 
     def perform(self, form):
-        return services.room_update(actor=self.request.user, room=self.object,
-                                    data=form.cleaned_data)
+        return services.room_update(
+            actor=self.request.user, room=self.object, data=form.cleaned_data
+        )
 
 
 def school_breadcrumbs(school):

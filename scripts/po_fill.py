@@ -10,8 +10,10 @@ import sys
 
 
 def main(po_path: str, json_path: str) -> None:
-    table = json.load(open(json_path, encoding="utf-8"))
-    text = open(po_path, encoding="utf-8").read()
+    with open(json_path, encoding="utf-8") as fh:
+        table = json.load(fh)
+    with open(po_path, encoding="utf-8") as fh:
+        text = fh.read()
     blocks = text.split("\n\n")
     filled = 0
     for i, block in enumerate(blocks):
@@ -24,14 +26,22 @@ def main(po_path: str, json_path: str) -> None:
         value = table[msgid]
         if isinstance(value, list):
             for n, v in enumerate(value):
-                block, k = re.subn(rf'^msgstr\[{n}\] ""$', f"msgstr[{n}] {json.dumps(v, ensure_ascii=False)}", block, flags=re.M)
+                block, k = re.subn(
+                    rf'^msgstr\[{n}\] ""$',
+                    f"msgstr[{n}] {json.dumps(v, ensure_ascii=False)}",
+                    block,
+                    flags=re.M,
+                )
                 filled += k
         else:
-            block, k = re.subn(r'^msgstr ""$', f"msgstr {json.dumps(value, ensure_ascii=False)}", block, flags=re.M)
+            block, k = re.subn(
+                r'^msgstr ""$', f"msgstr {json.dumps(value, ensure_ascii=False)}", block, flags=re.M
+            )
             filled += k
         block = block.replace("#, fuzzy\n", "")
         blocks[i] = block
-    open(po_path, "w", encoding="utf-8").write("\n\n".join(blocks))
+    with open(po_path, "w", encoding="utf-8") as fh:
+        fh.write("\n\n".join(blocks))
     print(f"filled {filled} entries")
 
 

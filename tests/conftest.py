@@ -56,8 +56,14 @@ class World:
 
 
 ACTORS = (
-    "board_admin", "board_staff", "school_staff", "consultant", "reviewer",
-    "other_board_admin", "no_membership", "anonymous",
+    "board_admin",
+    "board_staff",
+    "school_staff",
+    "consultant",
+    "reviewer",
+    "other_board_admin",
+    "no_membership",
+    "anonymous",
 )
 
 

@@ -94,6 +94,12 @@ def user_with_role(role: str, org, username: str | None = None):
 
 
 __all__ = [
-    "LandFactory", "SchoolBoardFactory", "SchoolFactory", "SiteFactory", "RoomFactory",
-    "UserFactory", "user_with_role", "Role",
+    "LandFactory",
+    "SchoolBoardFactory",
+    "SchoolFactory",
+    "SiteFactory",
+    "RoomFactory",
+    "UserFactory",
+    "user_with_role",
+    "Role",
 ]

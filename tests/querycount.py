@@ -16,8 +16,9 @@ def count_queries(func: Callable[[], object]) -> int:
     return len(ctx.captured_queries)
 
 
-def assert_constant_queries(fetch: Callable[[], object], add_rows: Callable[[int], None],
-                            *, small: int = 2, large: int = 12) -> tuple[int, int]:
+def assert_constant_queries(
+    fetch: Callable[[], object], add_rows: Callable[[int], None], *, small: int = 2, large: int = 12
+) -> tuple[int, int]:
     """fetch() the page with `small` rows, then with `large` more; the counts must be equal."""
     add_rows(small)
     fetch()  # warm caches (content types, sessions)

@@ -38,7 +38,8 @@ def test_every_board_owned_model_is_in_the_matrix():
     board_owned = {
         m._meta.label
         for m in apps.get_models()
-        if issubclass(m, BoardOwnedModel) and not m._meta.label.startswith("simple_history")
+        if issubclass(m, BoardOwnedModel)
+        and not m._meta.label.startswith("simple_history")
         and not m.__name__.startswith("Historical")
     }
     board_owned.add("schools.SchoolBoard")
@@ -81,8 +82,11 @@ def test_isolation(case: IsolationCase, actor, world, client_for, api_client_for
             assert own_marker in body, (case, actor, "list misses own row")
 
     # Reading one object: own → by role; foreign → 404 unless the actor may see it.
-    read_channels = [("detail", case.detail_url, web), ("api_detail", case.api_detail_url, api),
-                     ("pdf", case.pdf_url, web)]
+    read_channels = [
+        ("detail", case.detail_url, web),
+        ("api_detail", case.api_detail_url, api),
+        ("pdf", case.pdf_url, web),
+    ]
     read_channels += [(name, fn, web) for name, fn in case.extra_urls.items()]
     for channel, url_fn, client in read_channels:
         if url_fn is None:
@@ -97,8 +101,13 @@ def test_isolation(case: IsolationCase, actor, world, client_for, api_client_for
                 other_admin and not is_own
             )
             expected = 200 if may_read else 404
-            assert status == expected, (case, actor, channel, "own" if is_own else "foreign",
-                                        status)
+            assert status == expected, (
+                case,
+                actor,
+                channel,
+                "own" if is_own else "foreign",
+                status,
+            )
             if not may_read:
                 marker = own_marker if is_own else foreign_marker
                 assert marker not in response.content.decode(errors="ignore")
@@ -120,8 +129,7 @@ def test_isolation(case: IsolationCase, actor, world, client_for, api_client_for
             if case.edit_post is not None and not may_write:
                 response = web.post(case.edit_url(obj), case.edit_post(obj))
                 expected = 302 if anonymous else (403 if may_read else 404)
-                assert _status(response) == expected, (case, actor, "edit POST",
-                                                       _status(response))
+                assert _status(response) == expected, (case, actor, "edit POST", _status(response))
                 assert fingerprint(obj) == before, (case, actor, "edit POST changed the row")
         if case.api_detail_url is not None and case.api_write is not None and not may_write:
             before = fingerprint(obj)
@@ -130,6 +138,5 @@ def test_isolation(case: IsolationCase, actor, world, client_for, api_client_for
                 assert _status(response) in (401, 403)
             else:
                 expected = 403 if may_read else 404
-                assert _status(response) == expected, (case, actor, "api write",
-                                                       _status(response))
+                assert _status(response) == expected, (case, actor, "api write", _status(response))
             assert fingerprint(obj) == before, (case, actor, "api write changed the row")

@@ -16,8 +16,22 @@ class SchoolBoardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SchoolBoard
-        fields = ["id", "land", "name", "kind", "official_key", "street", "postal_code", "city",
-                  "email", "phone", "notes", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "land",
+            "name",
+            "kind",
+            "official_key",
+            "street",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["version", "created_at", "updated_at"]
 
 
@@ -28,10 +42,28 @@ class SchoolSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = School
-        fields = ["id", "school_board", "school_board_name", "school_number", "name",
-                  "school_type", "is_vocational", "street", "postal_code", "city", "pupils",
-                  "teachers", "classes", "counts_date", "head_teacher", "email", "phone",
-                  "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "school_board_name",
+            "school_number",
+            "name",
+            "school_type",
+            "is_vocational",
+            "street",
+            "postal_code",
+            "city",
+            "pupils",
+            "teachers",
+            "classes",
+            "counts_date",
+            "head_teacher",
+            "email",
+            "phone",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["version", "created_at", "updated_at"]
         # Uniqueness of the school number is checked by the model (per Land, all boards).
         validators: list = []
@@ -43,8 +75,19 @@ class SiteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Site
-        fields = ["id", "school_board", "school", "name", "street", "postal_code", "city",
-                  "is_main", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "school",
+            "name",
+            "street",
+            "postal_code",
+            "city",
+            "is_main",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["version", "created_at", "updated_at"]
         validators: list = []
 
@@ -56,8 +99,22 @@ class RoomSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Room
-        fields = ["id", "school_board", "school", "site", "name", "kind", "building", "floor",
-                  "seats", "has_lan", "has_wlan", "has_display", "version", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "school",
+            "site",
+            "name",
+            "kind",
+            "building",
+            "floor",
+            "seats",
+            "has_lan",
+            "has_wlan",
+            "has_display",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["version", "created_at", "updated_at"]
         validators: list = []

@@ -25,8 +25,9 @@ class SchoolBoardViewSet(ScopedModelViewSet):
             raise PermissionDenied()
 
     def update_object(self, serializer):
-        return services.board_update(actor=self.request.user, board=serializer.instance,
-                                     data=serializer.validated_data)
+        return services.board_update(
+            actor=self.request.user, board=serializer.instance, data=serializer.validated_data
+        )
 
 
 class SchoolViewSet(ScopedModelViewSet):
@@ -37,12 +38,14 @@ class SchoolViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "school_number", "pupils"]
 
     def create_object(self, serializer):
-        return services.school_create(actor=self.request.user, board=self.board_for_create(),
-                                      data=serializer.validated_data)
+        return services.school_create(
+            actor=self.request.user, board=self.board_for_create(), data=serializer.validated_data
+        )
 
     def update_object(self, serializer):
-        return services.school_update(actor=self.request.user, school=serializer.instance,
-                                      data=serializer.validated_data)
+        return services.school_update(
+            actor=self.request.user, school=serializer.instance, data=serializer.validated_data
+        )
 
 
 class SiteViewSet(ScopedModelViewSet):
@@ -55,8 +58,9 @@ class SiteViewSet(ScopedModelViewSet):
         school = serializer.validated_data.pop("school")
         if not self.request.access.can_edit(school, school_staff_may_edit=False):
             raise PermissionDenied()
-        return services.site_create(actor=self.request.user, school=school,
-                                    data=serializer.validated_data)
+        return services.site_create(
+            actor=self.request.user, school=school, data=serializer.validated_data
+        )
 
     def update_object(self, serializer):
         data = dict(serializer.validated_data)
@@ -74,8 +78,9 @@ class RoomViewSet(ScopedModelViewSet):
         site = serializer.validated_data.pop("site")
         if not permissions.can_edit_room(self.request.access, site):
             raise PermissionDenied()
-        return services.room_create(actor=self.request.user, site=site,
-                                    data=serializer.validated_data)
+        return services.room_create(
+            actor=self.request.user, site=site, data=serializer.validated_data
+        )
 
     def update_object(self, serializer):
         data = dict(serializer.validated_data)

@@ -43,9 +43,16 @@ def browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()
@@ -69,10 +76,15 @@ def page_for(browser, live_server):
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.save()
-            context.add_cookies([{
-                "name": settings.SESSION_COOKIE_NAME, "value": session.session_key,
-                "url": live_server.url,
-            }])
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": session.session_key,
+                        "url": live_server.url,
+                    }
+                ]
+            )
         page = context.new_page()
         page.set_default_timeout(15000)
         page.base_url = live_server.url
@@ -95,12 +107,14 @@ def assert_no_axe_violations(page) -> None:
     violations = axe_violations(page)
     summary = [
         f"{v['id']} ({v['impact']}): {v['help']} – "
-        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                    for n in v["nodes"][:3])
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+            for n in v["nodes"][:3]
+        )
         for v in violations
     ]
-    assert not violations, "axe found WCAG 2.1 AA violations on " + page.url + ":\n" + "\n".join(
-        summary
+    assert not violations, (
+        "axe found WCAG 2.1 AA violations on " + page.url + ":\n" + "\n".join(summary)
     )
 
 

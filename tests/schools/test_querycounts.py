@@ -9,8 +9,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "url_name",
-    ["schools:school-list", "schools:board-list", "schools:room-list", "school-list",
-     "board-list", "room-list", "site-list"],
+    [
+        "schools:school-list",
+        "schools:board-list",
+        "schools:room-list",
+        "school-list",
+        "board-list",
+        "room-list",
+        "site-list",
+    ],
 )
 def test_list_query_count_does_not_grow(url_name, world, client_for, api_client_for):
     user = world.user("board_admin")
@@ -33,4 +40,5 @@ def test_school_detail_and_sheet_query_count_constant(world, client_for):
             RoomFactory(site=world.site)
 
     assert_constant_queries(
-        lambda: client.get(reverse("schools:school-detail", args=[world.school.pk])), add_rows)
+        lambda: client.get(reverse("schools:school-detail", args=[world.school.pk])), add_rows
+    )

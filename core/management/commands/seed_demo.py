@@ -14,8 +14,9 @@ class Command(BaseCommand):
     help = "Load deterministic demo data (idempotent: refuses to run twice unless --reset)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete all data first (flush) and seed again.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete all data first (flush) and seed again."
+        )
 
     def handle(self, *args, reset=False, **options):
         from django.core.management import call_command
@@ -45,6 +46,6 @@ class Command(BaseCommand):
     def _print_logins(self):
         from schools.demo import DEMO_PASSWORD, DEMO_USERS
 
-        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {description}")
