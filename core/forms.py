@@ -11,28 +11,39 @@ class KernFormRenderer(TemplatesSetting):
     field_template_name = "core/forms/field.html"
 
 
+def apply_kern_classes(form: forms.BaseForm) -> None:
+    """Give every widget its KERN class and link hint and error texts by ARIA."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        css = widget.attrs.get("class", "")
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            kern = "kern-form-check__checkbox"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            kern = "kern-form-input__select"
+        else:
+            kern = "kern-form-input__input"
+        if kern not in css:
+            widget.attrs["class"] = f"{css} {kern}".strip()
+        described = []
+        if field.help_text:
+            described.append(f"id_{form.add_prefix(name)}_helptext")
+        if form.is_bound and name in form.errors:
+            described.append(f"id_{form.add_prefix(name)}_error")
+            widget.attrs["aria-invalid"] = "true"
+        if described:
+            widget.attrs["aria-describedby"] = " ".join(described)
+
+
 class KernWidgetsMixin:
     """Adds KERN classes to widgets and ARIA links to hint and error texts."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            css = widget.attrs.get("class", "")
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                widget.attrs["class"] = f"{css} kern-form-check__checkbox".strip()
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs["class"] = f"{css} kern-form-input__select".strip()
-            else:
-                widget.attrs["class"] = f"{css} kern-form-input__input".strip()
-            described = []
-            if field.help_text:
-                described.append(f"id_{self.add_prefix(name)}_helptext")
-            if self.is_bound and name in self.errors:
-                described.append(f"id_{self.add_prefix(name)}_error")
-                widget.attrs["aria-invalid"] = "true"
-            if described:
-                widget.attrs["aria-describedby"] = " ".join(described)
+        apply_kern_classes(self)
+
+    def full_clean(self):
+        super().full_clean()
+        apply_kern_classes(self)  # mark fields that now have errors
 
 
 class DateInput(forms.DateInput):

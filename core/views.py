@@ -23,6 +23,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from core.context import board_for_create
+from core.forms import apply_kern_classes
 from core.history import history_entries
 from core.services import recheck_tenancy
 
@@ -93,6 +94,8 @@ class ScopedListView(PageMixin, ScopedQuerysetMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        if ctx.get("filter") is not None:
+            apply_kern_classes(ctx["filter"].form)
         ctx["columns"] = self.columns
         ctx["create_url"] = self.create_url if self.create_url and self.can_create() else None
         ctx["extra_actions"] = self.extra_actions

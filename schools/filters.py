@@ -8,6 +8,18 @@ from .choices import BoardKind, RoomKind, SchoolType
 from .models import Room, School, SchoolBoard, Site
 
 
+def visible_boards(request):
+    return (
+        request.access.restrict(SchoolBoard.objects.all())
+        if request
+        else SchoolBoard.objects.none()
+    )
+
+
+def visible_schools(request):
+    return request.access.restrict(School.objects.all()) if request else School.objects.none()
+
+
 class SearchFilterMixin:
     search_fields: tuple[str, ...] = ()
 
@@ -33,7 +45,7 @@ class BoardFilter(SearchFilterMixin, filters.FilterSet):
 class SchoolFilter(SearchFilterMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("Search (name, Schulnummer, city)"), method="filter_search")
     school_type = filters.ChoiceFilter(label=_("Schulform"), choices=SchoolType.choices)
-    school_board = filters.NumberFilter(label=_("Schulträger (id)"), field_name="school_board")
+    school_board = filters.ModelChoiceFilter(label=_("Schulträger"), queryset=visible_boards)
     search_fields = ("name", "school_number", "city")
 
     class Meta:
@@ -43,7 +55,7 @@ class SchoolFilter(SearchFilterMixin, filters.FilterSet):
 
 class SiteFilter(SearchFilterMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="filter_search")
-    school = filters.NumberFilter(label=_("Schule (id)"), field_name="school")
+    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=visible_schools)
     search_fields = ("name", "city")
 
     class Meta:
@@ -54,8 +66,8 @@ class SiteFilter(SearchFilterMixin, filters.FilterSet):
 class RoomFilter(SearchFilterMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="filter_search")
     kind = filters.ChoiceFilter(label=_("kind"), choices=RoomKind.choices)
-    school = filters.NumberFilter(label=_("Schule (id)"), field_name="school")
-    site = filters.NumberFilter(label=_("Standort (id)"), field_name="site")
+    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=visible_schools)
+    site = filters.NumberFilter(label=_("Standort (ID)"), field_name="site")
     search_fields = ("name", "building", "school__name")
 
     class Meta:
