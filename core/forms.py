@@ -27,7 +27,8 @@ def apply_kern_classes(form: forms.BaseForm) -> None:
         described = []
         if field.help_text:
             described.append(f"id_{form.add_prefix(name)}_helptext")
-        if form.is_bound and name in form.errors:
+        errors = form._errors  # never trigger validation from here (e.g. during __init__)
+        if errors and name in errors:
             described.append(f"id_{form.add_prefix(name)}_error")
             widget.attrs["aria-invalid"] = "true"
         if described:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
+from django_scopes.manager import DisabledQuerySet
 
 
 class BaseModel(models.Model):
@@ -28,9 +29,30 @@ class BaseModel(models.Model):
             super().validate_constraints(exclude=exclude)
 
 
+class LazyDisabledQuerySet(DisabledQuerySet):
+    """A queryset outside any scope: building it is allowed, evaluating it raises.
+
+    django-scopes refuses even `.all()`; Django calls `.all()` when it builds
+    model-form fields at import time. Evaluation (iteration, count, get, ...)
+    still raises ScopeError, so the manager stays fail-closed.
+    """
+
+    def all(self):
+        return self._clone()
+
+
 def BoardScopedManager(path: str = "school_board", **kwargs):  # noqa: N802 (factory)
-    """Fail-closed manager: querying without an active `board` scope raises ScopeError."""
-    return ScopedManager(board=path, **kwargs)
+    """Fail-closed manager: evaluating a query without an active `board` scope raises."""
+    scoped_class = type(ScopedManager(board=path, **kwargs))
+
+    class Manager(scoped_class):
+        def get_queryset(self):
+            qs = super().get_queryset()
+            if type(qs) is DisabledQuerySet:
+                qs.__class__ = LazyDisabledQuerySet
+            return qs
+
+    return Manager()
 
 
 class BoardOwnedModel(BaseModel):

@@ -1,7 +1,10 @@
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, KernWidgetsMixin
 
+from .choices import Role
 from .models import Room, School, SchoolBoard, Site
 
 
@@ -70,3 +73,35 @@ class RoomForm(KernWidgetsMixin, forms.ModelForm):
             "has_wlan",
             "has_display",
         ]
+
+
+class MembershipGrantForm(KernWidgetsMixin, forms.Form):
+    """Invite a user (or add a role to an existing one) for this board or a school."""
+
+    username = forms.CharField(
+        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()]
+    )
+    email = forms.EmailField(
+        label=_("e-mail"), help_text=_("A new user receives a link to set a password.")
+    )
+    first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
+    role = forms.ChoiceField(
+        label=_("role"),
+        choices=[
+            (Role.BOARD_ADMIN, Role.BOARD_ADMIN.label),
+            (Role.BOARD_STAFF, Role.BOARD_STAFF.label),
+            (Role.CONSULTANT, Role.CONSULTANT.label),
+            (Role.SCHOOL_STAFF, Role.SCHOOL_STAFF.label),
+        ],
+    )
+    school = forms.ModelChoiceField(
+        label=_("Schule"),
+        queryset=School.objects.none(),
+        required=False,
+        help_text=_("only for the role „Schule“"),
+    )
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(school_board=board)

@@ -27,3 +27,8 @@ def can_edit_room(access: Access, room) -> bool:
 
 def can_create_school(access: Access) -> bool:
     return bool(access.edit_board_ids)
+
+
+def can_manage_members(access: Access, board) -> bool:
+    """Only a board's administrators grant and revoke roles."""
+    return access.has_board_role(board.pk, "board_admin")

@@ -104,3 +104,103 @@ def room_create(*, actor, site: Site, data: dict[str, Any]) -> Room:
 def room_update(*, actor, room: Room, data: dict[str, Any]) -> Room:
     _apply(room, data, ROOM_FIELDS, actor)
     return room
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor,
+    board: SchoolBoard,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    role: str,
+    school: School | None = None,
+):
+    """Give a (new or existing) user a role in `board` or one of its schools.
+
+    A new user gets no usable password; an e-mail with a link to set one is sent
+    once the transaction has committed.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .choices import Role
+    from .models import Membership
+
+    if role not in (Role.BOARD_ADMIN, Role.BOARD_STAFF, Role.CONSULTANT, Role.SCHOOL_STAFF):
+        raise ValidationError({"role": _("This role cannot be granted by a Schulträger.")})
+    if role == Role.SCHOOL_STAFF:
+        if school is None:
+            raise ValidationError({"school": _("Choose the school for a school role.")})
+        if school.school_board_id != board.pk:
+            raise ValidationError({"school": _("The school does not belong to this Schulträger.")})
+    else:
+        school = None
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    membership = Membership(
+        user=user,
+        role=role,
+        school=school,
+        school_board=None if school else board,
+    )
+    membership._history_user = actor
+    membership.full_clean()
+    membership.save()
+    if created and email:
+        transaction.on_commit(lambda: _send_set_password_mail(user))
+    return membership
+
+
+def _send_set_password_mail(user) -> None:
+    """Invitation with a one-time link to set the first password (password-reset token)."""
+    from django.conf import settings
+    from django.contrib.auth.forms import PasswordResetForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    base = settings.PAKTWERK["BASE_URL"]
+    context = {
+        "user": user,
+        "protocol": "https" if base.startswith("https") else "http",
+        "domain": base.split("://", 1)[-1],
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "login_url": base + reverse("login"),
+    }
+    PasswordResetForm().send_mail(
+        "registration/invitation_subject.txt",
+        "registration/invitation_email.txt",
+        context,
+        settings.DEFAULT_FROM_EMAIL,
+        user.email,
+    )
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership) -> None:
+    """Take a role away (the user account stays; other roles are untouched)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import Membership
+
+    if membership.user_id == actor.pk and membership.role == "board_admin":
+        others = Membership.objects.filter(
+            school_board_id=membership.school_board_id, role="board_admin"
+        ).exclude(pk=membership.pk)
+        if not others.exists():
+            raise ValidationError(_("You cannot remove the last administrator of the board."))
+    membership._history_user = actor
+    membership.delete()

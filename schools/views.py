@@ -1,7 +1,12 @@
 """Registry pages: configuration over core.views."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from core.pdf import pdf_response
 from core.views import (
@@ -17,8 +22,8 @@ from core.views import (
 from . import permissions, services
 from .documents import school_sheet_pdf
 from .filters import BoardFilter, RoomFilter, SchoolFilter
-from .forms import BoardForm, RoomForm, SchoolForm, SiteForm
-from .models import Room, School, SchoolBoard, Site
+from .forms import BoardForm, MembershipGrantForm, RoomForm, SchoolForm, SiteForm
+from .models import Membership, Room, School, SchoolBoard, Site
 
 SCHOOL_COLUMNS = [
     Column("name", _("name"), link=True),
@@ -67,6 +72,7 @@ class BoardDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_edit"] = permissions.can_edit_board(self.request.access, self.object)
+        ctx["can_manage_members"] = permissions.can_manage_members(self.request.access, self.object)
         ctx["schools"] = self.request.access.restrict(
             School.objects.for_list().filter(school_board=self.object)
         )
@@ -253,3 +259,66 @@ class RoomUpdateView(ScopedUpdateView):
 
 def school_breadcrumbs(school):
     return [(_("Schools"), reverse("schools:school-list")), (str(school), None)]
+
+
+class BoardMembersView(ScopedDetailView):
+    """Users and roles of a board (Benutzer und Rollen): board admins only."""
+
+    model = SchoolBoard
+    template_name = "schools/board_members.html"
+
+    def get_object(self, queryset=None):
+        board = super().get_object(queryset)
+        if not permissions.can_manage_members(self.request.access, board):
+            raise PermissionDenied
+        return board
+
+    def get_title(self):
+        return _("Users and roles – %s") % self.object
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["history"] = []
+        ctx["memberships"] = (
+            Membership.objects.filter(
+                Q(school_board=self.object) | Q(school__school_board=self.object)
+            )
+            .select_related("user", "school")
+            .order_by("user__last_name", "user__username", "role")
+        )
+        ctx["form"] = kwargs.get("form") or MembershipGrantForm(board=self.object)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = MembershipGrantForm(request.POST, board=self.object)
+        if form.is_valid():
+            try:
+                services.membership_grant(
+                    actor=request.user, board=self.object, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Role granted."))
+                return redirect("schools:board-members", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+@require_POST
+def membership_revoke(request, pk):
+    boards = request.access.admin_board_ids
+    membership = get_object_or_404(
+        Membership.objects.filter(Q(school_board__in=boards) | Q(school__school_board__in=boards)),
+        pk=pk,
+    )
+    board_id = membership.school_board_id or membership.school.school_board_id
+    try:
+        services.membership_revoke(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("schools:board-members", pk=board_id)

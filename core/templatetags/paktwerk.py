@@ -47,3 +47,29 @@ def attr(obj, path: str):
 @register.simple_tag
 def status_badge(value, label):
     return format_html('<span class="pw-badge pw-badge--{}">{}</span>', value, label)
+
+
+@register.filter
+def kern_widget(bound_field):
+    """Render a form field's widget with its KERN class and ARIA links (any form)."""
+    from django import forms
+
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+        kern = "kern-form-check__checkbox"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        kern = "kern-form-input__select"
+    else:
+        kern = "kern-form-input__input"
+    css = widget.attrs.get("class", "")
+    attrs = {"class": css if kern in css else f"{css} {kern}".strip()}
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+        attrs["class"] += f" {kern}--error" if kern != "kern-form-check__checkbox" else ""
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return bound_field.as_widget(attrs=attrs)

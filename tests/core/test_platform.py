@@ -7,7 +7,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.money import format_money, parse_money, round_money
 
-PUBLIC = {"login", "healthz", "set_language", "api-token"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "set_language",
+    "api-token",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 def _iter_patterns(patterns, prefix=""):

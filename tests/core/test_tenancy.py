@@ -84,3 +84,15 @@ def test_switching_to_a_foreign_board_is_404(world, client_for):
     client = client_for(world.user("board_admin"))
     response = client.post("/kontext/", {"board": world.other_board.pk})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("model", [School, Site, Room])
+def test_building_a_query_outside_a_scope_is_lazy_but_evaluating_raises(
+    world, unscoped_state, model
+):
+    qs = model.objects.all()  # allowed: model forms build querysets at import time
+    for evaluate in (list, len, lambda q: q.count(), lambda q: q.first(), bool):
+        with pytest.raises(ScopeError):
+            evaluate(qs)
+    with pytest.raises(ScopeError):
+        model.objects.filter(pk=1)

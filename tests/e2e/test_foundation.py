@@ -60,3 +60,13 @@ def test_language_switch_to_english(page_for, world):
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Schools").is_visible()
+
+
+def test_members_and_password_reset_pages_are_accessible(page_for, world):
+    page = page_for(world.user("board_admin"))
+    page.goto(page.base_url + f"/schultraeger/{world.board.pk}/benutzer/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Benutzer und Rollen")
+    assert_no_axe_violations(page)
+    anonymous = page_for(None)
+    anonymous.goto(anonymous.base_url + "/passwort/vergessen/")
+    assert_no_axe_violations(anonymous)
