@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 exec 9>/tmp/paktwerk-i18n.lock
 flock 9
 PY=.venv/bin/python
+# Start from empty catalogues: the per-app JSON tables are the source of truth,
+# and msgmerge's fuzzy guesses must never reach the compiled catalogue.
+rm -f locale/de/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 $PY manage.py makemessages -l de -l en --no-obsolete --ignore '.venv/*' --ignore 'static/vendor/*' \
   --ignore 'tests/*' --ignore 'bench/*' -v0
 for f in locale/de_*.json; do

@@ -24,21 +24,29 @@ def main(po_path: str, json_path: str) -> None:
         if msgid not in table:
             continue
         value = table[msgid]
+        # Replace the whole msgstr (it may span several lines, or hold a fuzzy guess
+        # from msgmerge) with the table's translation, and drop the fuzzy flag.
         if isinstance(value, list):
             for n, v in enumerate(value):
                 block, k = re.subn(
-                    rf'^msgstr\[{n}\] ""$',
-                    f"msgstr[{n}] {json.dumps(v, ensure_ascii=False)}",
+                    rf'^msgstr\[{n}\] (?:".*"\n?)+',
+                    lambda _m, v=v, n=n: f"msgstr[{n}] {json.dumps(v, ensure_ascii=False)}\n",
                     block,
                     flags=re.M,
                 )
                 filled += k
         else:
             block, k = re.subn(
-                r'^msgstr ""$', f"msgstr {json.dumps(value, ensure_ascii=False)}", block, flags=re.M
+                r'^msgstr (?:".*"\n?)+',
+                lambda _m, value=value: f"msgstr {json.dumps(value, ensure_ascii=False)}\n",
+                block,
+                flags=re.M,
             )
             filled += k
-        block = block.replace("#, fuzzy\n", "")
+        block = block.rstrip("\n")
+        block = re.sub(r"^#, fuzzy\n", "", block, flags=re.M)
+        block = re.sub(r"^#, fuzzy, ", "#, ", block, flags=re.M)
+        block = re.sub(r"^#\| .*\n?", "", block, flags=re.M)
         blocks[i] = block
     with open(po_path, "w", encoding="utf-8") as fh:
         fh.write("\n\n".join(blocks))
