@@ -1,0 +1,79 @@
+"""FilterSets shared by the concept pages and the API."""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from funding.choices import FundingCategory
+
+from .choices import ConceptStatus, TrainingStatus
+from .models import CompetenceGoal, ConceptVersion, EquipmentNeed, MediaConcept, TrainingEntry
+
+
+class ConceptFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search (school, Schulnummer)"), method="filter_q")
+    school = filters.NumberFilter(label=_("Schule (id)"), field_name="school")
+
+    class Meta:
+        model = MediaConcept
+        fields = ["q", "school"]
+
+    def filter_q(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(school__name__icontains=value)
+                               | Q(school__school_number__icontains=value))
+
+
+class VersionFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(label=_("status"), choices=ConceptStatus.choices)
+    concept = filters.NumberFilter(label=_("concept (id)"), field_name="concept")
+    school = filters.NumberFilter(label=_("Schule (id)"), field_name="concept__school")
+
+    class Meta:
+        model = ConceptVersion
+        fields = ["status", "concept", "school"]
+
+
+class GoalFilter(filters.FilterSet):
+    version = filters.NumberFilter(field_name="version")
+    area = filters.NumberFilter(field_name="area__number", label=_("competence area (1–6)"))
+
+    class Meta:
+        model = CompetenceGoal
+        fields = ["version", "area"]
+
+
+class TrainingFilter(filters.FilterSet):
+    version = filters.NumberFilter(field_name="version")
+    status = filters.ChoiceFilter(choices=TrainingStatus.choices)
+
+    class Meta:
+        model = TrainingEntry
+        fields = ["version", "status"]
+
+
+class NeedFilter(filters.FilterSet):
+    version = filters.NumberFilter(field_name="version")
+    school = filters.NumberFilter(field_name="school")
+    category = filters.ChoiceFilter(choices=FundingCategory.choices)
+    adopted = filters.BooleanFilter(method="filter_adopted",
+                                    label=_("only needs of adopted versions"))
+    without_goal = filters.BooleanFilter(method="filter_without_goal",
+                                         label=_("only needs without a goal"))
+
+    class Meta:
+        model = EquipmentNeed
+        fields = ["version", "school", "category", "adopted", "without_goal"]
+
+    def filter_adopted(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = Q(version__status=ConceptStatus.ADOPTED)
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_without_goal(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(goals__isnull=True) if value else queryset.filter(
+            goals__isnull=False).distinct()

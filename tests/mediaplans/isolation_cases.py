@@ -1,0 +1,148 @@
+"""Every board-owned model of the mediaplans app, through every channel."""
+
+from django.urls import reverse
+
+from mediaplans.models import ConceptComment, ConceptTransition
+from tests.isolation import IsolationCase
+from tests.mediaplans.factories import (
+    GoalFactory,
+    NeedFactory,
+    TrainingFactory,
+    concept_with_version,
+)
+
+WRITERS = ("board_admin", "consultant", "school_staff")
+#: reviewers read adopted versions only; these cases build drafts
+DRAFT_READERS = ("board_admin", "board_staff", "consultant", "school_staff")
+
+
+def _school(world, side):
+    return world.school if side == "own" else world.other_school
+
+
+def make_concept(world, side, marker):
+    school = _school(world, side)
+    school.name = f"Schule {marker}"
+    school.save()
+    concept, _ = concept_with_version(school)
+    return concept
+
+
+def make_version(world, side, marker):
+    _, version = concept_with_version(_school(world, side), sections={"goals": marker})
+    return version
+
+
+def make_goal(world, side, marker):
+    return GoalFactory(version=make_version(world, side, "x"), title=f"Ziel {marker}")
+
+
+def make_training(world, side, marker):
+    return TrainingFactory(version=make_version(world, side, "x"), topic=f"FB {marker}")
+
+
+def make_need(world, side, marker):
+    return NeedFactory(version=make_version(world, side, "x"), description=f"Gerät {marker}")
+
+
+def make_comment(world, side, marker):
+    version = make_version(world, side, "x")
+    return ConceptComment.objects.create(version=version, school_board=version.school_board,
+                                         text=f"Anmerkung {marker}")
+
+
+def make_transition(world, side, marker):
+    version = make_version(world, side, "x")
+    return ConceptTransition.objects.create(version=version, school_board=version.school_board,
+                                            from_status="draft", to_status="consultation",
+                                            note=f"Notiz {marker}")
+
+
+def _version_url(o):
+    return reverse("mediaplans:version-detail", args=[o.version_id])
+
+
+CASES = [
+    IsolationCase(
+        name="mediaplans.MediaConcept",
+        make=make_concept,
+        list_url=lambda o: reverse("mediaplans:concept-list"),
+        detail_url=lambda o: reverse("mediaplans:concept-detail", args=[o.pk]),
+        api_list_url=lambda o: reverse("media-concept-list"),
+        api_detail_url=lambda o: reverse("media-concept-detail", args=[o.pk]),
+        writers=WRITERS,
+        extra_urls={"compare": lambda o: reverse("mediaplans:version-compare", args=[o.pk])},
+    ),
+    IsolationCase(
+        name="mediaplans.ConceptVersion",
+        make=make_version,
+        list_url=None,
+        detail_url=lambda o: reverse("mediaplans:version-detail", args=[o.pk]),
+        edit_url=lambda o: reverse("mediaplans:section-edit", args=[o.pk, "goals"]),
+        edit_post=lambda o: {"text": "changed"},
+        api_list_url=lambda o: reverse("media-concept-version-list"),
+        api_detail_url=lambda o: reverse("media-concept-version-detail", args=[o.pk]),
+        api_write=lambda o: {"sections": {"goals": "changed"}},
+        pdf_url=lambda o: reverse("mediaplans:version-pdf", args=[o.pk]),
+        readers=DRAFT_READERS,
+        writers=WRITERS,
+        extra_urls={
+            "tpek": lambda o: reverse("media-concept-version-tpek", args=[o.pk]),
+        },
+    ),
+    IsolationCase(
+        name="mediaplans.CompetenceGoal",
+        make=make_goal,
+        edit_url=lambda o: reverse("mediaplans:goal-update", args=[o.pk]),
+        edit_post=lambda o: {"area": o.area_id, "title": "changed", "year_from": 1,
+                             "year_to": 2},
+        api_list_url=lambda o: reverse("competence-goal-list"),
+        api_detail_url=lambda o: reverse("competence-goal-detail", args=[o.pk]),
+        api_write=lambda o: {"title": "changed"},
+        readers=DRAFT_READERS,
+        writers=WRITERS,
+        extra_urls={"version": _version_url},
+    ),
+    IsolationCase(
+        name="mediaplans.TrainingEntry",
+        make=make_training,
+        edit_url=lambda o: reverse("mediaplans:training-update", args=[o.pk]),
+        edit_post=lambda o: {"topic": "changed", "target_group": "all", "teachers": 3,
+                             "period_start": "2027-01-01", "period_end": "2027-01-02",
+                             "status": "planned"},
+        api_list_url=lambda o: reverse("training-entry-list"),
+        api_detail_url=lambda o: reverse("training-entry-detail", args=[o.pk]),
+        api_write=lambda o: {"topic": "changed"},
+        readers=DRAFT_READERS,
+        writers=WRITERS,
+        extra_urls={"version": _version_url},
+    ),
+    IsolationCase(
+        name="mediaplans.EquipmentNeed",
+        make=make_need,
+        edit_url=lambda o: reverse("mediaplans:need-update", args=[o.pk]),
+        edit_post=lambda o: {"category": "mobile", "description": "changed", "quantity": 1,
+                             "unit_price_estimate": "1.00", "justification": "x",
+                             "priority": 1},
+        api_list_url=lambda o: reverse("equipment-need-list"),
+        api_detail_url=lambda o: reverse("equipment-need-detail", args=[o.pk]),
+        api_write=lambda o: {"quantity": 99},
+        readers=DRAFT_READERS,
+        writers=WRITERS,
+        extra_urls={"version": _version_url},
+    ),
+    IsolationCase(
+        name="mediaplans.ConceptComment",
+        make=make_comment,
+        readers=DRAFT_READERS,
+        writers=WRITERS,
+        extra_urls={"version": _version_url},
+    ),
+    IsolationCase(
+        name="mediaplans.ConceptTransition",
+        make=make_transition,
+        readers=DRAFT_READERS,
+        writers=WRITERS,
+        extra_urls={"version": _version_url},
+    ),
+]
