@@ -250,6 +250,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
+# Media-education concepts: completeness and review thresholds. [param]
+MEDIAPLANS_SECTION_MIN_CHARS = env.int("MEDIAPLANS_SECTION_MIN_CHARS", default=150)
+MEDIAPLANS_REVIEW_AFTER_YEARS = env.int("MEDIAPLANS_REVIEW_AFTER_YEARS", default=2)
+
 # Product parameters that are configuration, never constants.
 PAKTWERK = {
     "SITE_NAME": "Paktwerk",
