@@ -88,6 +88,8 @@ class ScopedListView(PageMixin, ScopedQuerysetMixin, FilterView):
     extra_actions: list[tuple[Any, str]] = []  # (label, url name) buttons above the table
     empty_text = _("No entries yet.")
     strict = False
+    #: "devices" | "schools" | "rooms": shows CSV/XLSX export of the filtered list
+    export_kind: str | None = None
 
     def can_create(self) -> bool:
         return bool(self.request.access.edit_board_ids)
@@ -100,6 +102,7 @@ class ScopedListView(PageMixin, ScopedQuerysetMixin, FilterView):
         ctx["create_url"] = self.create_url if self.create_url and self.can_create() else None
         ctx["extra_actions"] = self.extra_actions
         ctx["empty_text"] = self.empty_text
+        ctx["export_kind"] = self.export_kind
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query_without_page"] = query.urlencode()

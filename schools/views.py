@@ -98,6 +98,7 @@ class SchoolListView(ScopedListView):
     filterset_class = SchoolFilter
     title = _("Schools")
     create_url = "schools:school-create"
+    export_kind = "schools"
     columns = SCHOOL_COLUMNS
     extra_actions = [(_("Rooms"), "schools:room-list"), (_("School boards"), "schools:board-list")]
 
@@ -216,6 +217,7 @@ class RoomListView(ScopedListView):
     model = Room
     filterset_class = RoomFilter
     title = _("Rooms")
+    export_kind = "rooms"
     columns = ROOM_COLUMNS
 
 
