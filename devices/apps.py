@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DevicesConfig(AppConfig):
     name = "devices"
     verbose_name = _("Geräte")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  (registers the job handlers)

@@ -1,0 +1,190 @@
+from rest_framework import serializers
+
+from core.api import ScopedRelatedField
+from schools.models import Room, School
+
+from ..choices import Condition
+from ..models import (
+    Accessory,
+    DefectReport,
+    Device,
+    DeviceModel,
+    DeviceStatusChange,
+    Loan,
+    LoanItem,
+    LoanReturn,
+    Stocktake,
+    StocktakeEntry,
+)
+
+
+class DeviceModelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeviceModel
+        fields = ["id", "school_board", "manufacturer", "name", "category",
+                  "default_price_net", "default_price_gross", "version", "created_at",
+                  "updated_at"]
+        read_only_fields = ["school_board", "version", "created_at", "updated_at"]
+        validators: list = []
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    school = ScopedRelatedField(queryset=School.objects.none())
+    room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
+    model = ScopedRelatedField(queryset=DeviceModel.objects.none(), required=False,
+                               allow_null=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    room_name = serializers.CharField(source="room.name", read_only=True, default=None)
+    model_name = serializers.SerializerMethodField()
+    funding_category = serializers.CharField(read_only=True)
+    category = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Device
+        fields = ["id", "school_board", "inventory_number", "serial_number", "model",
+                  "model_name", "category", "funding_category", "status", "school",
+                  "school_name", "room", "room_name", "pool", "purchase_date", "price_net",
+                  "price_gross", "supplier", "invoice_reference", "warranty_end",
+                  "earmarking_end", "mdm_id", "notes", "retired_early", "version",
+                  "created_at", "updated_at"]
+        read_only_fields = ["school_board", "status", "retired_early", "version",
+                            "created_at", "updated_at"]
+        validators: list = []
+
+    def get_model_name(self, obj) -> str | None:
+        return str(obj.model) if obj.model_id else None
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_status = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeviceStatusChange
+        fields = ["id", "from_status", "to_status", "actor", "changed_at", "reason", "flagged"]
+
+
+class AccessorySerializer(serializers.ModelSerializer):
+    device = ScopedRelatedField(queryset=Device.objects.none())
+
+    class Meta:
+        model = Accessory
+        fields = ["id", "school_board", "device", "kind", "description", "serial_number",
+                  "version", "created_at", "updated_at"]
+        read_only_fields = ["school_board", "version", "created_at", "updated_at"]
+
+
+class LoanItemSerializer(serializers.ModelSerializer):
+    inventory_number = serializers.CharField(source="device.inventory_number", read_only=True)
+    serial_number = serializers.CharField(source="device.serial_number", read_only=True)
+
+    class Meta:
+        model = LoanItem
+        fields = ["id", "device", "inventory_number", "serial_number", "accessories", "is_open",
+                  "value", "returned_on", "return_condition", "damage_notes"]
+
+
+class LoanSerializer(serializers.ModelSerializer):
+    school = ScopedRelatedField(queryset=School.objects.none())
+    devices = ScopedRelatedField(queryset=Device.objects.none(), many=True, write_only=True)
+    accessories = ScopedRelatedField(queryset=Accessory.objects.none(), many=True,
+                                     write_only=True, required=False)
+    items = LoanItemSerializer(many=True, read_only=True)
+    contract_number = serializers.CharField(read_only=True)
+    due_date = serializers.DateField(required=False)
+
+    class Meta:
+        model = Loan
+        fields = ["id", "school_board", "contract_number", "school", "borrower_kind",
+                  "borrower_name", "school_class", "borrower_is_minor", "guardian_name",
+                  "guardian_contact", "staff_reference", "school_year", "start_date",
+                  "due_rule", "due_date", "condition_at_handover", "existing_damage", "status",
+                  "signed_on", "guardian_signed", "borrower_signed", "handed_out_on",
+                  "returned_on", "notes", "devices", "accessories", "items", "version",
+                  "created_at", "updated_at"]
+        read_only_fields = ["school_board", "status", "signed_on", "guardian_signed",
+                            "borrower_signed", "handed_out_on", "returned_on", "version",
+                            "created_at", "updated_at"]
+        validators: list = []
+
+
+class LoanUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Loan
+        fields = ["guardian_name", "guardian_contact", "school_class", "due_rule", "due_date",
+                  "notes"]
+
+
+class SignSerializer(serializers.Serializer):
+    borrower_signed = serializers.BooleanField()
+    guardian_signed = serializers.BooleanField(default=False)
+    signed_on = serializers.DateField(required=False)
+
+
+class ReturnItemSerializer(serializers.Serializer):
+    device = serializers.IntegerField()
+    condition = serializers.ChoiceField(choices=Condition.choices, default=Condition.GOOD)
+    returned_accessories = serializers.ListField(child=serializers.IntegerField(),
+                                                 required=False, default=list)
+    damage_notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LoanReturnSerializer(serializers.ModelSerializer):
+    loan = ScopedRelatedField(queryset=Loan.objects.none())
+    items = ReturnItemSerializer(many=True, write_only=True)
+
+    class Meta:
+        model = LoanReturn
+        fields = ["id", "school_board", "loan", "returned_on", "received_by",
+                  "accessories_complete", "notes", "items", "created_at"]
+        read_only_fields = ["school_board", "received_by", "accessories_complete",
+                            "created_at"]
+
+
+class DefectReportSerializer(serializers.ModelSerializer):
+    device = ScopedRelatedField(queryset=Device.objects.none())
+
+    class Meta:
+        model = DefectReport
+        fields = ["id", "school_board", "device", "kind", "status", "description",
+                  "reported_on", "reported_by", "police_report_reference",
+                  "replacement_device", "resolution", "version", "created_at", "updated_at"]
+        read_only_fields = ["school_board", "status", "reported_by", "replacement_device",
+                            "resolution", "version", "created_at", "updated_at"]
+        validators: list = []
+
+
+class DefectTransitionSerializer(serializers.Serializer):
+    to_status = serializers.CharField()
+    resolution = serializers.CharField(required=False, allow_blank=True, default="")
+    replacement_device = ScopedRelatedField(queryset=Device.objects.none(), required=False,
+                                            allow_null=True)
+
+
+class StocktakeEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StocktakeEntry
+        fields = ["id", "code", "device", "room", "scanned_at"]
+
+
+class StocktakeSerializer(serializers.ModelSerializer):
+    school = ScopedRelatedField(queryset=School.objects.none())
+    room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    room_name = serializers.CharField(source="room.name", read_only=True, default=None)
+
+    class Meta:
+        model = Stocktake
+        fields = ["id", "school_board", "school", "school_name", "room", "room_name",
+                  "started_on", "status", "closed_on", "result", "notes", "version",
+                  "created_at", "updated_at"]
+        read_only_fields = ["school_board", "status", "closed_on", "result", "version",
+                            "created_at", "updated_at"]
+
+
+class ScanSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=300)
+    room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)

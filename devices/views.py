@@ -1,0 +1,875 @@
+"""Device pages: configuration over core.views; every write calls one service."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from core.context import board_for_create, current_board_id
+from core.pdf import pdf_response
+from core.services import recheck_tenancy
+from core.spreadsheets import write_csv
+from core.views import (
+    Column,
+    PageMixin,
+    ScopedActionView,
+    ScopedChildCreateView,
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedQuerysetMixin,
+    ScopedUpdateView,
+    get_visible_or_404,
+)
+from schools.models import SchoolBoard
+
+from . import documents, permissions, services
+from .choices import DefectStatus, DeviceStatus, LoanStatus
+from .filters import (
+    DefectFilter,
+    DeliveryFilter,
+    DeviceFilter,
+    DeviceModelFilter,
+    LoanFilter,
+    StocktakeFilter,
+)
+from .forms import (
+    AccessoryForm,
+    DefectForm,
+    DefectTransitionForm,
+    DeliveryForm,
+    DeviceForm,
+    DeviceModelForm,
+    LoanForm,
+    LoanSignForm,
+    LoanUpdateForm,
+    PrivacyForm,
+    ReturnForm,
+    ScanForm,
+    StocktakeForm,
+    TransitionForm,
+)
+from .models import (
+    Accessory,
+    DefectReport,
+    Delivery,
+    Device,
+    DeviceModel,
+    Loan,
+    LoanReturn,
+    PrivacyLog,
+    Stocktake,
+)
+from .workflow import DEFECT_TRANSITIONS, allowed_targets, device_transition
+
+MAX_LABELS = 1000
+
+DEVICE_COLUMNS = [
+    Column("inventory_number", _("Inventarnummer"), link=True),
+    Column("serial_number", _("serial number")),
+    Column("description", _("device")),
+    Column("status", _("status")),
+    Column("school.name", _("Schule")),
+    Column("room.name", _("Raum")),
+    Column("pool", _("pool / class set")),
+    Column("warranty_end", _("warranty end"), fmt="date"),
+]
+DEVICE_SUBNAV = [(_("Deliveries"), "devices:delivery-list"),
+                 (_("Device models"), "devices:model-list"),
+                 (_("Schadensmeldungen"), "devices:defect-list"),
+                 (_("Stocktakes"), "devices:stocktake-list")]
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class PersonalDataMixin:
+    """Rows with pupil data: only the board's staff and the school see them (else 404)."""
+
+    def get_queryset(self):
+        return permissions.personal_data_restrict(self.request.access, self.base_queryset())
+
+
+# --- devices ------------------------------------------------------------------------------------
+
+class DeviceListView(ScopedListView):
+    model = Device
+    filterset_class = DeviceFilter
+    template_name = "devices/device_list.html"
+    title = _("Devices")
+    create_url = "devices:device-create"
+    columns = DEVICE_COLUMNS
+    extra_actions = DEVICE_SUBNAV
+    export_kind = "devices"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # A board has thousands of rooms: offer only the chosen school's rooms.
+        form = ctx["filter"].form
+        school = getattr(form, "cleaned_data", {}).get("school")
+        room_field = form.fields["room"]
+        if school is None:
+            room_field.queryset = room_field.queryset.none()
+            room_field.help_text = _("Choose a school first.")
+        else:
+            room_field.queryset = room_field.queryset.filter(school=school)
+        return ctx
+
+
+class DeviceDetailView(ScopedDetailView):
+    model = Device
+    template_name = "devices/device_detail.html"
+    school_staff_may_edit = False
+    fields_shown = [
+        Column("serial_number", _("serial number")), Column("model", _("device model")),
+        Column("category", _("category")), Column("status", _("status")),
+        Column("school.name", _("Schule")), Column("room.name", _("Raum")),
+        Column("pool", _("pool / class set")),
+        Column("purchase_date", _("purchase date"), fmt="date"),
+        Column("price_net", _("price net"), fmt="money"),
+        Column("price_gross", _("price gross"), fmt="money"),
+        Column("supplier", _("supplier")), Column("invoice_reference", _("invoice reference")),
+        Column("warranty_end", _("warranty end"), fmt="date"),
+        Column("earmarking_end", _("Zweckbindung bis"), fmt="date"),
+        Column("mdm_id", _("MDM id")), Column("notes", _("notes")),
+    ]
+
+    def get_title(self):
+        return _t("Gerät %(inv)s") % {"inv": self.object.inventory_number}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        access = self.request.access
+        device = self.object
+        targets = [t for t in allowed_targets(device)
+                   if permissions.can_transition(access, device, t)]
+        if targets:
+            ctx["transition_form"] = TransitionForm(device=device, targets=targets,
+                                                    access=access)
+        ctx["accessories"] = list(device.accessories.all())
+        ctx["status_changes"] = list(device.status_changes.select_related("actor")[:30])
+        ctx["defects"] = list(device.defect_reports.all()[:20])
+        open_item = device.loan_items.filter(is_open=True).select_related("loan").first()
+        ctx["open_loan"] = open_item.loan if open_item else None
+        ctx["may_see_loan"] = bool(open_item) and permissions.can_see_personal_data(
+            access, open_item.loan)
+        ctx["can_report"] = permissions.can_edit_school_record(access, device) and \
+            device.status not in (DeviceStatus.RETIRED, DeviceStatus.ORDERED)
+        ctx["funding_category"] = device.funding_category
+        return ctx
+
+
+class DeviceCreateView(ScopedCreateView):
+    model = Device
+    form_class = DeviceForm
+    title = _("New device")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Device(school_board=self.board)
+        kwargs["access"] = self.request.access
+        kwargs["board"] = self.board
+        return kwargs
+
+    def perform(self, form):
+        return services.device_create(actor=self.request.user, board=self.board,
+                                      data=form.cleaned_data,
+                                      status=form.cleaned_data["initial_status"])
+
+
+class DeviceUpdateView(ScopedUpdateView):
+    model = Device
+    form_class = DeviceForm
+    school_staff_may_edit = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["access"] = self.request.access
+        return kwargs
+
+    def perform(self, form):
+        return services.device_update(actor=self.request.user, device=self.object,
+                                      data=form.cleaned_data)
+
+
+class DeviceTransitionView(ScopedActionView):
+    model = Device
+    success_message = _("Status changed.")
+
+    def can_edit(self, obj):
+        return permissions.can_edit_school_record(self.request.access, obj)
+
+    def perform_action(self, obj):
+        access = self.request.access
+        targets = [t for t in allowed_targets(obj) if permissions.can_transition(access, obj, t)]
+        form = TransitionForm(self.request.POST, device=obj, targets=targets, access=access)
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields
+                                   else " ".join(e) for f, e in form.errors.items()])
+        device_transition(
+            actor=self.request.user, device=obj, to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"], room=form.cleaned_data["room"])
+        return obj
+
+
+def _label_response(devices, filename):
+    devices = list(devices[: MAX_LABELS + 1])
+    if len(devices) > MAX_LABELS:
+        raise ValidationError(_t("At most %(n)s labels at once: narrow the filter.") % {
+            "n": MAX_LABELS})
+    return pdf_response(documents.label_sheet_pdf(devices), filename)
+
+
+def device_labels(request):
+    """A label sheet for the devices of the current filter (same filters as the list)."""
+    qs = request.access.restrict(Device.objects.for_document())
+    filterset = DeviceFilter(request.GET or None, queryset=qs, request=request)
+    devices = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    try:
+        return _label_response(devices, "etiketten.pdf")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return HttpResponseRedirect(reverse("devices:device-list") + "?" + request.GET.urlencode())
+
+
+def device_label(request, pk):
+    device = get_visible_or_404(request, Device, pk=pk)
+    devices = Device.objects.for_document().filter(pk=device.pk)
+    return _label_response(devices, f"etikett-{device.inventory_number}.pdf")
+
+
+# --- catalogue and accessories ---------------------------------------------------------------
+
+class DeviceModelListView(ScopedListView):
+    model = DeviceModel
+    filterset_class = DeviceModelFilter
+    title = _("Device models")
+    create_url = "devices:model-create"
+    columns = [
+        Column("manufacturer", _("manufacturer")), Column("name", _("model name"), link=True),
+        Column("category", _("category")),
+        Column("default_price_gross", _("default price gross"), fmt="money", numeric=True),
+        Column("device_count", _("devices"), fmt="number", numeric=True),
+    ]
+    extra_actions = [(_("Devices"), "devices:device-list")]
+
+
+class DeviceModelDetailView(ScopedDetailView):
+    model = DeviceModel
+    template_name = "devices/model_detail.html"
+    school_staff_may_edit = False
+    fields_shown = [
+        Column("manufacturer", _("manufacturer")), Column("name", _("model name")),
+        Column("category", _("category")),
+        Column("default_price_net", _("default price net"), fmt="money"),
+        Column("default_price_gross", _("default price gross"), fmt="money"),
+    ]
+
+
+class DeviceModelCreateView(ScopedCreateView):
+    model = DeviceModel
+    form_class = DeviceModelForm
+    title = _("New device model")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = DeviceModel(school_board=self.board)
+        return kwargs
+
+    def perform(self, form):
+        return services.device_model_create(actor=self.request.user, board=self.board,
+                                            data=form.cleaned_data)
+
+
+class DeviceModelUpdateView(ScopedUpdateView):
+    model = DeviceModel
+    form_class = DeviceModelForm
+    school_staff_may_edit = False
+
+    def perform(self, form):
+        return services.device_model_update(actor=self.request.user, device_model=self.object,
+                                            data=form.cleaned_data)
+
+
+class AccessoryCreateView(ScopedChildCreateView):
+    model = Accessory
+    parent_model = Device
+    form_class = AccessoryForm
+    school_staff_may_edit = False
+    title = _("New accessory")
+
+    def perform(self, form):
+        return services.accessory_create(actor=self.request.user, device=self.parent,
+                                         data=form.cleaned_data)
+
+
+class AccessoryUpdateView(ScopedUpdateView):
+    model = Accessory
+    form_class = AccessoryForm
+    school_staff_may_edit = False
+
+    def perform(self, form):
+        return services.accessory_update(actor=self.request.user, accessory=self.object,
+                                         data=form.cleaned_data)
+
+
+# --- deliveries -------------------------------------------------------------------------------
+
+class DeliveryListView(ScopedListView):
+    model = Delivery
+    filterset_class = DeliveryFilter
+    title = _("Deliveries")
+    create_url = "devices:delivery-create"
+    columns = [
+        Column("delivered_on", _("delivered on"), fmt="date", link=True),
+        Column("school.name", _("Schule")), Column("model", _("device model")),
+        Column("pool", _("pool / class set")), Column("supplier", _("supplier")),
+        Column("device_count", _("devices"), fmt="number", numeric=True),
+    ]
+    extra_actions = [(_("Devices"), "devices:device-list")]
+
+
+class DeliveryCreateView(PageMixin, FormView):
+    form_class = DeliveryForm
+    template_name = "core/form.html"
+    title = _("Register a delivery")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.board = board_for_create(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(access=self.request.access, board=self.board)
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                delivery = services.delivery_register(
+                    actor=self.request.user, board=self.board, school=data["school"],
+                    lines=services.parse_serial_lines(data["serials"]),
+                    delivered_on=data["delivered_on"], model=data["model"],
+                    category=data["category"], room=data["room"], pool=data["pool"],
+                    inventory_prefix=data["inventory_prefix"],
+                    first_number=data["first_number"], supplier=data["supplier"],
+                    invoice_reference=data["invoice_reference"], price_net=data["price_net"],
+                    price_gross=data["price_gross"], warranty_end=data["warranty_end"],
+                    earmarking_end=data["earmarking_end"], received_by=data["received_by"],
+                    accessory_kinds=data["accessory_kinds"], status=data["status"])
+                recheck_tenancy(self.request.access, delivery)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _t("%(n)s devices registered.") % {
+            "n": delivery.devices.count()})
+        return HttpResponseRedirect(delivery.get_absolute_url())
+
+
+class DeliveryDetailView(ScopedDetailView):
+    model = Delivery
+    template_name = "devices/delivery_detail.html"
+    school_staff_may_edit = False
+    fields_shown = [
+        Column("school.name", _("Schule")), Column("delivered_on", _("delivered on"),
+                                                   fmt="date"),
+        Column("model", _("device model")), Column("pool", _("pool / class set")),
+        Column("supplier", _("supplier")), Column("invoice_reference", _("invoice reference")),
+        Column("received_by", _("received by (school)")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["devices"] = self.object.devices.select_related("school", "room", "model")\
+            .order_by("inventory_number")
+        ctx["device_columns"] = DEVICE_COLUMNS
+        return ctx
+
+
+def delivery_protocol(request, pk):
+    delivery = get_visible_or_404(request, Delivery, pk=pk)
+    delivery = Delivery.objects.for_document().get(pk=delivery.pk)
+    return pdf_response(documents.handover_pdf(delivery), f"uebergabeprotokoll-{pk}.pdf")
+
+
+def delivery_labels(request, pk):
+    delivery = get_visible_or_404(request, Delivery, pk=pk)
+    return _label_response(Device.objects.for_document().filter(delivery=delivery),
+                           f"etiketten-lieferung-{pk}.pdf")
+
+
+# --- loans --------------------------------------------------------------------------------------
+
+class LoanListView(ScopedListView):
+    model = Loan
+    filterset_class = LoanFilter
+    template_name = "devices/loan_list.html"
+    title = _("Loans")
+    create_url = "devices:loan-create"
+    columns = [
+        Column("contract_number", _("Leihvertrag"), link=True),
+        Column("borrower_name", _("borrower")), Column("school_class", _("class")),
+        Column("school.name", _("Schule")), Column("status", _("status")),
+        Column("device_count", _("devices"), fmt="number", numeric=True),
+        Column("start_date", _("start"), fmt="date"), Column("due_date", _("due date"),
+                                                             fmt="date"),
+    ]
+    extra_actions = [(_("Devices"), "devices:device-list")]
+
+    def can_create(self):
+        return bool(self.request.access.edit_board_ids or self.request.access.school_ids)
+
+    def get_queryset(self):
+        return permissions.personal_data_restrict(self.request.access, self.base_queryset())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        access = self.request.access
+        ctx["counts"] = list(access.restrict(Loan.objects.all()).counts_by_school())
+        ctx["names_visible"] = bool(access.board_roles or access.school_ids)
+        ctx["today"] = timezone.localdate()
+        return ctx
+
+
+class LoanCreateView(PageMixin, FormView):
+    form_class = LoanForm
+    template_name = "devices/loan_form.html"
+    title = _("New Leihvertrag")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.access.edit_board_ids or request.access.school_ids):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["access"] = self.request.access
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = ctx["form"]
+        groups = [
+            (_("Devices"), ["school", "device_codes", "hand_over_accessories"]),
+            (_("Borrower"), ["borrower_kind", "borrower_name", "school_class",
+                             "borrower_is_minor", "guardian_name", "guardian_contact",
+                             "staff_reference"]),
+            (_("Period"), ["school_year", "start_date", "due_rule", "due_date"]),
+            (_("Condition at handover"), ["condition_at_handover", "existing_damage",
+                                          "notes"]),
+        ]
+        ctx["fieldsets"] = [(title, [form[n] for n in names]) for title, names in groups]
+        return ctx
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        school = data["school"]
+        devices = data.get("devices", [])
+        accessories = []
+        if data.get("hand_over_accessories"):
+            accessories = list(Accessory.objects.filter(device__in=devices))
+        try:
+            with transaction.atomic():
+                loan = services.loan_create(actor=self.request.user, school=school,
+                                            devices=devices, data=data,
+                                            accessories=accessories)
+                recheck_tenancy(self.request.access, loan)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            if hasattr(exc, "error_dict") and "devices" in exc.error_dict:
+                form.add_error("device_codes", exc.error_dict["devices"])
+            return self.form_invalid(form)
+        messages.success(self.request, _t("Leihvertrag prepared: print it and have it signed."))
+        return HttpResponseRedirect(loan.get_absolute_url())
+
+
+class LoanDetailView(PersonalDataMixin, ScopedDetailView):
+    model = Loan
+    template_name = "devices/loan_detail.html"
+    fields_shown = [
+        Column("status", _("status")), Column("school.name", _("Schule")),
+        Column("borrower_kind", _("borrower")), Column("borrower_name", _("name")),
+        Column("school_class", _("class")), Column("guardian_name", _("guardian")),
+        Column("guardian_contact", _("guardian contact (phone or e-mail)")),
+        Column("staff_reference", _("staff reference")),
+        Column("school_year", _("school year")), Column("start_date", _("start"), fmt="date"),
+        Column("due_date", _("due date"), fmt="date"),
+        Column("condition_at_handover", _("condition at handover")),
+        Column("existing_damage", _("existing damage (annex)")),
+        Column("signed_on", _("signed on"), fmt="date"),
+        Column("handed_out_on", _("handed out on"), fmt="date"),
+        Column("returned_on", _("returned on"), fmt="date"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        loan = self.object
+        ctx["items"] = list(loan.items.all())
+        ctx["returns"] = list(loan.returns.all())
+        ctx["defects"] = list(loan.defect_reports.select_related("device"))
+        ctx["sign_form"] = LoanSignForm(initial={"signed_on": timezone.localdate(),
+                                                 "borrower_signed": True})
+        ctx["overdue"] = loan.is_overdue()
+        ctx["history"] = []  # the change log repeats personal data: kept off the page
+        return ctx
+
+
+class LoanUpdateView(PersonalDataMixin, ScopedUpdateView):
+    model = Loan
+    form_class = LoanUpdateForm
+
+    def perform(self, form):
+        return services.loan_update(actor=self.request.user, loan=self.object,
+                                    data=form.cleaned_data)
+
+
+def loan_contract(request, pk):
+    qs = permissions.personal_data_restrict(request.access, Loan.objects.for_document())
+    loan = get_object_or_404(qs, pk=pk)
+    return pdf_response(documents.loan_contract_pdf(loan), f"leihvertrag-{loan.pk}.pdf")
+
+
+class LoanActionView(PersonalDataMixin, ScopedActionView):
+    model = Loan
+
+
+class LoanSignView(LoanActionView):
+    success_message = _("Contract marked as signed.")
+
+    def perform_action(self, obj):
+        form = LoanSignForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(_t("Enter the date of signature."))
+        return services.loan_sign(actor=self.request.user, loan=obj, **form.cleaned_data)
+
+
+class LoanHandOutView(LoanActionView):
+    success_message = _("Devices handed out.")
+
+    def perform_action(self, obj):
+        return services.loan_hand_out(actor=self.request.user, loan=obj)
+
+
+class LoanCancelView(LoanActionView):
+    success_message = _("Loan cancelled.")
+
+    def perform_action(self, obj):
+        return services.loan_cancel(actor=self.request.user, loan=obj)
+
+
+class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView):
+    model = Loan
+    form_class = ReturnForm
+    template_name = "devices/return_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.loan = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        if not self.can_edit(self.loan):
+            raise PermissionDenied
+        if self.loan.status != LoanStatus.HANDED_OUT:
+            messages.error(request, _t("This loan has not been handed out, so nothing can be "
+                                       "returned."))
+            return HttpResponseRedirect(self.loan.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self):
+        return _t("Return of %(loan)s") % {"loan": self.loan.contract_number}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["items"] = list(self.loan.items.filter(is_open=True).select_related(
+            "device").prefetch_related("accessories"))
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["loan"] = self.loan
+        return ctx
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                protocol = services.loan_return(
+                    actor=self.request.user, loan=self.loan, items=form.return_items(),
+                    returned_on=form.cleaned_data["returned_on"],
+                    notes=form.cleaned_data["notes"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _t("Return recorded."))
+        return HttpResponseRedirect(protocol.get_absolute_url())
+
+
+class ReturnDetailView(PersonalDataMixin, ScopedDetailView):
+    model = LoanReturn
+    template_name = "devices/return_detail.html"
+    fields_shown = [Column("returned_on", _("returned on"), fmt="date"),
+                    Column("received_by", _("received by")),
+                    Column("accessories_complete", _("accessories complete"), fmt="bool"),
+                    Column("notes", _("notes"))]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["ctx"] = documents.return_protocol_context(self.object)
+        ctx["history"] = []
+        return ctx
+
+
+def return_protocol(request, pk):
+    qs = permissions.personal_data_restrict(request.access, LoanReturn.objects.select_related(
+        "loan", "loan__school", "loan__school_board", "received_by"))
+    obj = get_object_or_404(qs, pk=pk)
+    return pdf_response(documents.return_protocol_pdf(obj), f"rueckgabeprotokoll-{pk}.pdf")
+
+
+# --- defect reports ---------------------------------------------------------------------------
+
+class DefectListView(ScopedListView):
+    model = DefectReport
+    filterset_class = DefectFilter
+    title = _("Schadensmeldungen")
+    columns = [
+        Column("reported_on", _("reported on"), fmt="date", link=True),
+        Column("device.inventory_number", _("Inventarnummer")),
+        Column("device.school.name", _("Schule")), Column("kind", _("kind")),
+        Column("status", _("status")),
+        Column("police_report_reference", _("police report reference")),
+    ]
+    extra_actions = [(_("Devices"), "devices:device-list")]
+
+    def can_create(self):
+        return False
+
+
+class DefectCreateView(ScopedChildCreateView):
+    model = DefectReport
+    parent_model = Device
+    form_class = DefectForm
+    title = _("New Schadensmeldung")
+
+    def perform(self, form):
+        return services.defect_report_create(actor=self.request.user, device=self.parent,
+                                             data=form.cleaned_data)
+
+
+class DefectDetailView(ScopedDetailView):
+    model = DefectReport
+    template_name = "devices/defect_detail.html"
+    fields_shown = [
+        Column("device.inventory_number", _("Inventarnummer")), Column("kind", _("kind")),
+        Column("status", _("status")), Column("description", _("description")),
+        Column("reported_on", _("reported on"), fmt="date"),
+        Column("police_report_reference", _("police report reference")),
+        Column("replacement_device", _("replacement device")),
+        Column("resolution", _("resolution")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        targets = DEFECT_TRANSITIONS.get(self.object.status, set())
+        if targets and ctx["can_edit"]:
+            ctx["transition_form"] = DefectTransitionForm(targets=[
+                s for s in DefectStatus.values if s in targets])
+        ctx["may_see_loan"] = bool(self.object.loan_id) and permissions.can_see_personal_data(
+            self.request.access, self.object.loan)
+        return ctx
+
+
+class DefectTransitionView(ScopedActionView):
+    model = DefectReport
+    success_message = _("Status changed.")
+
+    def perform_action(self, obj):
+        targets = [s for s in DefectStatus.values if s in DEFECT_TRANSITIONS.get(obj.status, ())]
+        form = DefectTransitionForm(self.request.POST, targets=targets)
+        if not form.is_valid():
+            raise ValidationError(_t("Choose a valid status."))
+        replacement = None
+        code = form.cleaned_data["replacement_code"].strip()
+        if code:
+            replacement = self.request.access.restrict(Device.objects.filter(
+                school_board_id=obj.school_board_id, inventory_number=code)).first()
+            if replacement is None:
+                raise ValidationError(_t("Unknown Inventarnummer: %(list)s") % {"list": code})
+        return services.defect_transition(
+            actor=self.request.user, report=obj, to_status=form.cleaned_data["to_status"],
+            resolution=form.cleaned_data["resolution"], replacement_device=replacement)
+
+
+# --- stocktakes -------------------------------------------------------------------------------
+
+class StocktakeListView(ScopedListView):
+    model = Stocktake
+    filterset_class = StocktakeFilter
+    title = _("Stocktakes")
+    create_url = "devices:stocktake-create"
+    columns = [
+        Column("started_on", _("started on"), fmt="date", link=True),
+        Column("school.name", _("Schule")), Column("room.name", _("Raum")),
+        Column("status", _("status")),
+        Column("entry_count", _("scanned"), fmt="number", numeric=True),
+    ]
+    extra_actions = [(_("Devices"), "devices:device-list")]
+
+    def can_create(self):
+        return bool(self.request.access.edit_board_ids or self.request.access.school_ids)
+
+
+class StocktakeCreateView(PageMixin, FormView):
+    form_class = StocktakeForm
+    template_name = "core/form.html"
+    title = _("Start a stocktake")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.access.edit_board_ids or request.access.school_ids):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["access"] = self.request.access
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                stocktake = services.stocktake_start(
+                    actor=self.request.user, school=data["school"], room=data["room"],
+                    started_on=data["started_on"], notes=data["notes"])
+                recheck_tenancy(self.request.access, stocktake)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(stocktake.get_absolute_url())
+
+
+class StocktakeDetailView(ScopedDetailView):
+    model = Stocktake
+    template_name = "devices/stocktake_detail.html"
+    fields_shown = [Column("school.name", _("Schule")), Column("room.name", _("Raum")),
+                    Column("started_on", _("started on"), fmt="date"),
+                    Column("status", _("status")),
+                    Column("closed_on", _("closed on"), fmt="date")]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["report"] = documents.stocktake_discrepancies(self.object)
+        if ctx["can_edit"] and self.object.status == "open":
+            ctx["scan_form"] = ScanForm(stocktake=self.object, access=self.request.access)
+        ctx["entries"] = list(self.object.entries.select_related("device", "room")[:30])
+        return ctx
+
+
+class StocktakeScanView(ScopedActionView):
+    model = Stocktake
+    success_message = _("Counted.")
+
+    def perform_action(self, obj):
+        form = ScanForm(self.request.POST, stocktake=obj, access=self.request.access)
+        if not form.is_valid():
+            raise ValidationError(_t("Scan or type an Inventarnummer."))
+        entry = services.stocktake_scan(actor=self.request.user, stocktake=obj,
+                                        code=form.cleaned_data["code"],
+                                        room=form.cleaned_data["room"])
+        if entry.device is None:
+            messages.warning(self.request, _t("Unknown code “%(code)s”: recorded as unexpected.")
+                             % {"code": entry.code})
+        return None
+
+
+class StocktakeCloseView(ScopedActionView):
+    model = Stocktake
+    success_message = _("Stocktake closed.")
+
+    def perform_action(self, obj):
+        return services.stocktake_close(actor=self.request.user, stocktake=obj)
+
+
+def stocktake_report(request, pk):
+    stocktake = get_visible_or_404(request, Stocktake, pk=pk)
+    stocktake = Stocktake.objects.for_document().get(pk=stocktake.pk)
+    return pdf_response(documents.stocktake_report_pdf(stocktake), f"inventur-{pk}.pdf")
+
+
+def stocktake_csv(request, pk):
+    stocktake = get_visible_or_404(request, Stocktake, pk=pk)
+    response = HttpResponse(documents.stocktake_report_csv(stocktake),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="inventur-{pk}.csv"'
+    return response
+
+
+# --- data protection ------------------------------------------------------------------------
+
+class PrivacyView(PageMixin, FormView):
+    """Art. 15 export and Art. 17 erasure of one borrower's data, for board admins."""
+
+    form_class = PrivacyForm
+    template_name = "devices/privacy.html"
+    title = _("Data protection: loans")
+
+    def dispatch(self, request, *args, **kwargs):
+        board_id = current_board_id(request)
+        if not permissions.can_manage_privacy(request.access, board_id):
+            raise PermissionDenied
+        self.board = SchoolBoard.objects.get(pk=board_id)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["board"] = self.board
+        ctx["log"] = PrivacyLog.objects.filter(school_board=self.board).select_related(
+            "actor")[:50]
+        return ctx
+
+    def form_valid(self, form):
+        name = form.cleaned_data["name"]
+        action = form.cleaned_data["action"]
+        try:
+            with transaction.atomic():
+                if action == "erase":
+                    count = services.privacy_erase(actor=self.request.user, board=self.board,
+                                                   name=name)
+                    messages.success(self.request, _t(
+                        "%(n)s contract(s) anonymised; the erasure has been logged.") % {
+                        "n": count})
+                    return HttpResponseRedirect(reverse("devices:privacy"))
+                data = services.privacy_export(actor=self.request.user, board=self.board,
+                                               name=name)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        if action == "export_json":
+            response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
+                                    content_type="application/json; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="auskunft.json"'
+        else:
+            rows = [[loan["contract"], loan["school"], loan["borrower_name"], loan["class"],
+                     loan["guardian_name"], loan["guardian_contact"], loan["school_year"],
+                     loan["start_date"], loan["due_date"], loan["status"],
+                     ", ".join(d["inventory_number"] for d in loan["devices"])]
+                    for loan in data["loans"]]
+            response = HttpResponse(write_csv(
+                ["Leihvertrag", "Schule", "Name", "Klasse", "Sorgeberechtigte Person",
+                 "Kontakt", "Schuljahr", "Beginn", "Ende", "Status", "Geräte"], rows),
+                content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="auskunft.csv"'
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,55 @@
+"""Device inventory in a real browser: list, detail, loan wizard, stocktake; axe scans."""
+
+import pytest
+
+from tests.devices.factories import AccessoryFactory, DeviceFactory, make_loan
+from tests.e2e.conftest import assert_no_axe_violations, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_device_list_and_detail_are_accessible(page_for, world):
+    device = DeviceFactory(school=world.school, inventory_number="HZ-T-00001")
+    AccessoryFactory(device=device)
+    page = page_for(world.user("board_admin"))
+    page.goto(page.base_url + "/geraete/")
+    assert page.get_by_role("link", name="HZ-T-00001").is_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "geraete-liste")
+    page.get_by_role("link", name="HZ-T-00001").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Gerät HZ-T-00001")
+    assert_no_axe_violations(page)
+    screenshot(page, "geraete-detail")
+
+
+def test_loan_wizard_in_german_with_error_and_success(page_for, world):
+    DeviceFactory(school=world.school, inventory_number="HZ-N-00001")
+    page = page_for(world.user("school_staff"))
+    page.goto(page.base_url + "/geraete/ausleihen/neu/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Schule").select_option(str(world.school.pk))
+    page.get_by_label("Geräte (Inventarnummern)").fill("HZ-N-00001")
+    page.get_by_label("Name des Entleihers").fill("Lena Beispiel")
+    page.locator("#id_school_class").fill("7a")
+    page.get_by_role("button", name="Vertrag vorbereiten").click()
+    assert page.get_by_text("sorgeberechtigte Person nötig").first.is_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "geraete-leihvertrag-fehler")
+    page.locator("#id_guardian_name").fill("Sandra Beispiel")
+    page.locator("#id_guardian_contact").fill("0391 555")
+    page.get_by_role("button", name="Vertrag vorbereiten").click()
+    page.wait_for_url("**/geraete/ausleihen/*/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Leihvertrag LV-")
+    assert page.get_by_role("status").first.is_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "geraete-leihvertrag")
+
+
+def test_reviewer_loan_page_shows_counts_only(page_for, world):
+    make_loan(world, status="handed_out")
+    page = page_for(world.user("reviewer"))
+    page.goto(page.base_url + "/geraete/ausleihen/")
+    assert page.get_by_text("Mia Musterkind").count() == 0
+    assert page.locator("#counts-h").is_visible()
+    assert page.get_by_text(world.school.name).first.is_visible()
+    assert_no_axe_violations(page)
