@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = _("Förderung")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  (registers the package job)

@@ -1,0 +1,728 @@
+"""Funding: programmes, rule-set versions, budgets, the Warenkorb, applications and
+everything after approval (decisions, change requests, invoices, payouts, proof of use)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import BaseModel, BoardOwnedModel, BoardScopedManager
+
+from . import querysets as qs
+from .choices import (
+    AllocationFormula,
+    ApplicationStatus,
+    ChangeRequestStatus,
+    DecisionKind,
+    FundingCategory,
+    OwnShareConvention,
+    PayoutStatus,
+    ProcurementRoute,
+    ProofStatus,
+    TpekStatus,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+RATE = {"max_digits": 6, "decimal_places": 4}
+
+
+def default_categories():
+    return ["lan", "wlan", "platform", "display", "work_device", "mobile", "accompanying"]
+
+
+def default_excluded():
+    return ["Wartungsvertrag", "Supportvertrag", "Office-Lizenz", "Microsoft 365", "Stromkosten",
+            "Verwaltungs-PC", "Hausanschluss", "Personal"]
+
+
+def default_smartphone_terms():
+    return ["Smartphone", "Handy", "iPhone", "Mobiltelefon"]
+
+
+class Programme(BaseModel):
+    """A funding programme (Förderprogramm), e.g. DigitalPakt Schule 2019–2024 in a Land."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    land = models.ForeignKey("schools.Land", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="programmes", verbose_name=_("Land"))
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("open for applications"), default=True)
+    history = HistoricalRecords()
+
+    objects = models.Manager.from_queryset(qs.ProgrammeQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Förderprogramm")
+        verbose_name_plural = _("Förderprogramme")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:programme-detail", args=[self.pk])
+
+    def current_ruleset(self) -> RuleSet | None:
+        return self.rulesets.order_by("-number").first()
+
+
+class RuleSet(BaseModel):
+    """One version of a programme's rules (Richtlinienfassung); an edit is a new version."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rulesets",
+                                  verbose_name=_("Förderprogramm"))
+    number = models.PositiveIntegerField(_("rule-set version"), default=1)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    change_note = models.CharField(_("change note"), max_length=300, blank=True)
+    funding_rate = models.DecimalField(_("funding rate"), **RATE, default=Decimal("0.9000"),
+                                       validators=[MinValueValidator(0), MaxValueValidator(1)],
+                                       help_text=_("Share of eligible costs, e.g. 0.9000"))
+    own_share_convention = models.CharField(_("own-share convention"), max_length=30,
+                                            choices=OwnShareConvention.choices,
+                                            default=OwnShareConvention.PERCENT_OF_TOTAL)
+    own_share_rate = models.DecimalField(_("own-share rate"), **RATE, default=Decimal("0.1000"),
+                                         validators=[MinValueValidator(0)])
+    allocation_formula = models.CharField(_("allocation formula"), max_length=30,
+                                          choices=AllocationFormula.choices,
+                                          default=AllocationFormula.PER_PUPIL)
+    per_pupil_amount = models.DecimalField(_("amount per pupil"), **MONEY, default=Decimal("0"),
+                                           validators=NOT_NEGATIVE)
+    base_per_school = models.DecimalField(_("base amount per school"), **MONEY,
+                                          default=Decimal("0"), validators=NOT_NEGATIVE)
+    base_min_pupils = models.PositiveIntegerField(_("minimum pupils for the base amount"),
+                                                  default=0)
+    amount_by_school_type = models.JSONField(_("amount by school type"), default=dict,
+                                             blank=True)
+    counts_reference_date = models.DateField(_("reference date of pupil counts"), null=True,
+                                             blank=True)
+    eligible_categories = models.JSONField(_("eligible categories"), default=default_categories)
+    excluded_terms = models.JSONField(_("excluded items"), default=default_excluded, blank=True)
+    smartphone_terms = models.JSONField(_("smartphone terms"), default=default_smartphone_terms,
+                                        blank=True)
+    mobile_cap_percent = models.DecimalField(_("mobile cap (percent)"), max_digits=5,
+                                             decimal_places=2, default=Decimal("20"))
+    mobile_cap_per_school = models.DecimalField(_("mobile cap per school"), **MONEY,
+                                                default=Decimal("25000"))
+    require_network_for_mobile = models.BooleanField(_("network before mobile devices"),
+                                                     default=True)
+    application_opens = models.DateField(_("application window opens"), null=True, blank=True)
+    application_deadline = models.DateField(_("application deadline"), null=True, blank=True)
+    deadline_history = models.JSONField(_("deadline extensions"), default=list, blank=True)
+    eligible_from = models.DateField(_("eligible costs from"), null=True, blank=True)
+    eligible_until = models.DateField(_("eligible costs until"), null=True, blank=True)
+    payout_until = models.DateField(_("payout window ends"), null=True, blank=True)
+    direct_purchase_limit = models.DecimalField(_("direct purchase up to (net)"), **MONEY,
+                                                default=Decimal("10000"))
+    tender_law_threshold = models.DecimalField(_("state tender law from (net)"), **MONEY,
+                                               default=Decimal("40000"))
+    restricted_tender_limit = models.DecimalField(_("restricted tender below (net)"), **MONEY,
+                                                  default=Decimal("221000"))
+    inventory_threshold = models.DecimalField(_("inventory threshold (net)"), **MONEY,
+                                              default=Decimal("800"))
+    earmarking_years = models.PositiveIntegerField(_("earmarking years"), default=5)
+    plan_tolerance_percent = models.DecimalField(_("plan tolerance (percent)"), max_digits=5,
+                                                 decimal_places=2, default=Decimal("20"))
+    proof_of_use_months = models.PositiveIntegerField(
+        _("proof of use due (months after project end)"), default=3)
+    history = HistoricalRecords()
+
+    objects = models.Manager.from_queryset(qs.RuleSetQuerySet)()
+
+    class Meta:
+        ordering = ["programme__name", "-number"]
+        verbose_name = _("Regelwerk")
+        verbose_name_plural = _("Regelwerke")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"],
+                                    name="ruleset_number_unique_per_programme"),
+            models.CheckConstraint(condition=Q(funding_rate__gte=0, funding_rate__lte=1),
+                                   name="ruleset_funding_rate_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – Fassung {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:programme-detail", args=[self.programme_id])
+
+    def clean(self):
+        bad = [c for c in (self.eligible_categories or []) if c not in FundingCategory.values]
+        if bad:
+            raise ValidationError({"eligible_categories": _("Unknown categories: %s")
+                                   % ", ".join(bad)})
+        if (self.own_share_convention == OwnShareConvention.PERCENT_OF_TOTAL
+                and self.funding_rate is not None and self.own_share_rate is not None
+                and self.funding_rate + self.own_share_rate != 1):
+            raise ValidationError({"own_share_rate": _(
+                "With the percent-of-total convention funding rate and own-share rate add up "
+                "to 1.")})
+        if (self.application_opens and self.application_deadline
+                and self.application_opens > self.application_deadline):
+            raise ValidationError({"application_deadline": _("The deadline is before the "
+                                                             "opening.")})
+
+    def params(self):
+        from .rules import RuleParams
+
+        return RuleParams(
+            funding_rate=self.funding_rate, own_share_convention=self.own_share_convention,
+            own_share_rate=self.own_share_rate,
+            eligible_categories=frozenset(self.eligible_categories or []),
+            excluded_terms=tuple(self.excluded_terms or ()),
+            smartphone_terms=tuple(self.smartphone_terms or ()),
+            mobile_cap_percent=self.mobile_cap_percent,
+            mobile_cap_per_school=self.mobile_cap_per_school,
+            require_network_for_mobile=self.require_network_for_mobile,
+            application_opens=self.application_opens,
+            application_deadline=self.application_deadline,
+            eligible_from=self.eligible_from, eligible_until=self.eligible_until,
+            direct_purchase_limit=self.direct_purchase_limit,
+            tender_law_threshold=self.tender_law_threshold,
+            restricted_tender_limit=self.restricted_tender_limit,
+            inventory_threshold=self.inventory_threshold,
+            plan_tolerance_percent=self.plan_tolerance_percent,
+        )
+
+
+class CatalogueItem(BaseModel):
+    """An item of a centrally tendered framework contract (Warenkorb), global or per Land."""
+
+    land = models.ForeignKey("schools.Land", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("Land"),
+                             help_text=_("Empty: valid in every Land."))
+    contract_reference = models.CharField(_("framework contract"), max_length=100)
+    item_number = models.CharField(_("item number"), max_length=50)
+    name = models.CharField(_("item"), max_length=300)
+    category = models.CharField(_("category"), max_length=30, choices=FundingCategory.choices)
+    unit_price_net = models.DecimalField(_("unit price net"), **MONEY, validators=NOT_NEGATIVE)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2,
+                                   default=Decimal("19"),
+                                   validators=[MinValueValidator(0), MaxValueValidator(100)])
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = models.Manager.from_queryset(qs.CatalogueQuerySet)()
+
+    class Meta:
+        ordering = ["contract_reference", "item_number"]
+        verbose_name = _("Warenkorb-Artikel")
+        verbose_name_plural = _("Warenkorb")
+        constraints = [
+            models.UniqueConstraint(fields=["contract_reference", "item_number"],
+                                    name="catalogue_item_unique"),
+            models.CheckConstraint(condition=Q(unit_price_net__gte=0),
+                                   name="catalogue_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_reference}/{self.item_number} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:catalogue-list") + f"?q={self.item_number}"
+
+
+class Budget(BoardOwnedModel):
+    """A board's budget (Förderrahmen) in one programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="budgets",
+                                  verbose_name=_("Förderprogramm"))
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("Regelwerk"), null=True, blank=True)
+    amount = models.DecimalField(_("budget"), **MONEY, validators=NOT_NEGATIVE)
+    is_manual = models.BooleanField(_("set by hand"), default=False)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    pupils = models.PositiveIntegerField(_("pupils at the reference date"), default=0)
+    computed_on = models.DateField(_("reference date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.BudgetQuerySet))
+
+    class Meta:
+        ordering = ["programme__name"]
+        verbose_name = _("Budget")
+        verbose_name_plural = _("Budgets")
+        constraints = [
+            models.UniqueConstraint(fields=["school_board", "programme"],
+                                    name="budget_one_per_board_programme"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – {self.school_board}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:budget-detail", args=[self.pk])
+
+    def clean(self):
+        if self.is_manual and not (self.reason or "").strip():
+            raise ValidationError({"reason": _("A budget set by hand needs a reason.")})
+
+
+class BudgetShare(BoardOwnedModel):
+    """The board's planned share of a budget for one school (Aufteilung auf Schulen)."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="shares",
+                               editable=False)
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("Schule"))
+    amount = models.DecimalField(_("planned share"), **MONEY, validators=NOT_NEGATIVE)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager()
+    school_path = "school"
+
+    class Meta:
+        ordering = ["school__name"]
+        verbose_name = _("Budgetanteil")
+        verbose_name_plural = _("Budgetanteile")
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "school"], name="budget_share_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:budget-detail", args=[self.budget_id])
+
+
+class Application(BoardOwnedModel):
+    """A funding application (Förderantrag) of a board under one rule-set version."""
+
+    number = models.CharField(_("application number"), max_length=30, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT,
+                                  related_name="applications", verbose_name=_("Förderprogramm"))
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="applications",
+                                editable=False, verbose_name=_("Regelwerk"))
+    status = models.CharField(_("status"), max_length=30, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.DRAFT, editable=False)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    # Anlage "Sicherstellung von Betrieb, Wartung und Support"
+    operator = models.CharField(_("operated and supported by"), max_length=300, blank=True)
+    support_scope = models.TextField(_("scope of support"), blank=True)
+    mdm = models.TextField(_("device management (MDM)"), blank=True)
+    update_policy = models.TextField(_("update policy"), blank=True)
+    response_times = models.CharField(_("response times"), max_length=300, blank=True)
+    operation_financing = models.TextField(_("how operation is paid"), blank=True)
+    # declarations of the Mantelbogen
+    decl_procurement = models.BooleanField(_("procurement law is followed"), default=False)
+    decl_no_double_funding = models.BooleanField(_("no double funding"), default=False)
+    decl_operation_secured = models.BooleanField(_("operation is secured"), default=False)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    signatory = models.CharField(_("signatory"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    changes_deadline = models.DateField(_("deadline for changes"), null=True, blank=True,
+                                        editable=False)
+    content_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False, verbose_name=_("content check by"))
+    content_checked_at = models.DateTimeField(_("content checked"), null=True, blank=True,
+                                              editable=False)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager(
+        _manager_class=models.Manager.from_queryset(qs.ApplicationQuerySet))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Förderantrag")
+        verbose_name_plural = _("Förderanträge")
+        constraints = [
+            models.UniqueConstraint(fields=["school_board", "number"],
+                                    name="application_number_unique_per_board"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:application-detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
+
+    def clean(self):
+        if self.planned_start and self.planned_end and self.planned_start > self.planned_end:
+            raise ValidationError({"planned_end": _("The end is before the start.")})
+
+
+class ApplicationSchool(BoardOwnedModel):
+    """A school in an application with its annexes: TPEK, infrastructure, and its report."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="schools", editable=False)
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("Schule"))
+    site = models.ForeignKey("schools.Site", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("Schulstandort"))
+    # Anlage TPEK (by the school)
+    tpek_status = models.CharField(_("TPEK status"), max_length=20, choices=TpekStatus.choices,
+                                   default=TpekStatus.NOT_REQUESTED, editable=False)
+    tpek_deadline = models.DateField(_("TPEK due"), null=True, blank=True, editable=False)
+    current_equipment = models.TextField(_("current equipment (Bestandsaufnahme)"), blank=True)
+    planned_equipment = models.TextField(_("planned equipment"), blank=True)
+    pedagogical_reason = models.TextField(_("pedagogical reasons"), blank=True)
+    competence_areas = models.TextField(_("competence areas, subjects, year groups"), blank=True)
+    training_plan = models.TextField(_("teacher training planned"), blank=True)
+    # Anlage Digitale Infrastruktur (by the board)
+    infrastructure_current = models.TextField(_("current infrastructure"), blank=True)
+    infrastructure_planned = models.TextField(_("planned infrastructure"), blank=True)
+    # Sachbericht (proof of use)
+    report_measures = models.TextField(_("measures carried out"), blank=True)
+    report_deviations = models.TextField(_("deviations from the plan"), blank=True)
+    report_use = models.TextField(_("use in lessons"), blank=True)
+    report_training = models.TextField(_("training delivered"), blank=True)
+    report_operation = models.TextField(_("operation in place"), blank=True)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager(
+        _manager_class=models.Manager.from_queryset(qs.ApplicationSchoolQuerySet))
+    school_path = "school"
+
+    class Meta:
+        ordering = ["school__name"]
+        verbose_name = _("Schule im Antrag")
+        verbose_name_plural = _("Schulen im Antrag")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "school"],
+                                    name="application_school_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} – {self.application.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:tpek", args=[self.pk])
+
+    @property
+    def tpek_complete(self) -> bool:
+        return all(getattr(self, f).strip() for f in (
+            "planned_equipment", "pedagogical_reason", "competence_areas"))
+
+
+class CostLine(BoardOwnedModel):
+    """A line of the cost and time plan (Position des Kosten- und Zeitplans)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="lines", editable=False)
+    position = models.PositiveIntegerField(_("position"), default=0, editable=False)
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("Schule"))
+    category = models.CharField(_("category"), max_length=30, choices=FundingCategory.choices)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2,
+                                   validators=[MinValueValidator(Decimal("0.01"))])
+    unit_price_net = models.DecimalField(_("unit price net"), **MONEY, validators=NOT_NEGATIVE)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2,
+                                   default=Decimal("19"),
+                                   validators=[MinValueValidator(0), MaxValueValidator(100)])
+    procurement_route = models.CharField(_("procurement route"), max_length=20,
+                                         choices=ProcurementRoute.choices,
+                                         default=ProcurementRoute.DIRECT)
+    catalogue_item = models.ForeignKey(CatalogueItem, null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("Warenkorb-Artikel"))
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    need = models.ForeignKey("mediaplans.EquipmentNeed", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="cost_lines",
+                             verbose_name=_("need from the media concept"))
+    justification = models.TextField(_("justification"), blank=True)
+    approved_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True,
+                                          editable=False, validators=NOT_NEGATIVE)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.CostLineQuerySet))
+    school_path = "school"
+
+    class Meta:
+        ordering = ["application", "position"]
+        verbose_name = _("Position des Kosten- und Zeitplans")
+        verbose_name_plural = _("Kosten- und Zeitplan")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="costline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price_net__gte=0),
+                                   name="costline_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pos. {self.position}: {self.description}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:application-detail", args=[self.application_id]) + \
+            f"#pos-{self.position}"
+
+    @property
+    def ref(self) -> str:
+        return str(self.position)
+
+    @property
+    def amounts(self):
+        from .rules import line_amounts
+
+        return line_amounts(self.quantity, self.unit_price_net, self.vat_rate)
+
+    def clean(self):
+        if self.planned_start and self.planned_end and self.planned_start > self.planned_end:
+            raise ValidationError({"planned_end": _("The end is before the start.")})
+        if (self.procurement_route == ProcurementRoute.FRAMEWORK
+                and not self.catalogue_item_id):
+            raise ValidationError({"catalogue_item": _(
+                "An order from a framework contract needs its Warenkorb item.")})
+
+
+class ApplicationEvent(BoardOwnedModel):
+    """A recorded step of an application (who, when, what, why), with a snapshot on submit."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="events", editable=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+
+    objects = BoardScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Verfahrensschritt")
+        verbose_name_plural = _("Verfahrensschritte")
+
+    ACTION_LABELS = {
+        "create": "angelegt", "submit": "eingereicht", "request_changes": "nachgefordert",
+        "forward": "inhaltlich geprüft und weitergeleitet", "approve": "bewilligt",
+        "reject": "abgelehnt", "close": "abgeschlossen", "change_request": "Änderungsantrag",
+        "change_approved": "Änderungsbescheid", "change_rejected": "Änderung abgelehnt",
+        "proof_submitted": "Verwendungsnachweis eingereicht",
+    }
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.application.number}"
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor is None:
+            return "System"
+        return self.actor.get_full_name() or self.actor.get_username()
+
+    def get_absolute_url(self) -> str:
+        return self.application.get_absolute_url()
+
+
+class ReviewComment(BoardOwnedModel):
+    """A reviewer's or board's comment on an application or one of its lines (Anmerkung)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="comments", editable=False)
+    cost_line = models.ForeignKey(CostLine, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="comments", verbose_name=_("position"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", editable=False)
+    text = models.TextField(_("comment"))
+    resolved = models.BooleanField(_("resolved"), default=False)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("Anmerkung")
+        verbose_name_plural = _("Anmerkungen")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return self.application.get_absolute_url() + "#anmerkungen"
+
+
+class Decision(BoardOwnedModel):
+    """A funding decision (Zuwendungsbescheid), or an amended one (Änderungsbescheid)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="decisions", editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
+    number = models.CharField(_("decision number"), max_length=50)
+    date = models.DateField(_("decision date"))
+    approved_amount = models.DecimalField(_("approved funding"), **MONEY,
+                                          validators=NOT_NEGATIVE)
+    eligible_amount = models.DecimalField(_("approved eligible costs"), **MONEY,
+                                          validators=NOT_NEGATIVE)
+    rate = models.DecimalField(_("funding rate"), **RATE)
+    period_start = models.DateField(_("approval period from"), null=True, blank=True)
+    period_end = models.DateField(_("approval period until"), null=True, blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", editable=False)
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.DecisionQuerySet))
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("Zuwendungsbescheid")
+        verbose_name_plural = _("Zuwendungsbescheide")
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="decision_number_unique"),
+            models.CheckConstraint(condition=Q(approved_amount__gte=0),
+                                   name="decision_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:decision-detail", args=[self.pk])
+
+
+class ChangeRequest(BoardOwnedModel):
+    """A change request after approval (Änderungsantrag)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="change_requests", editable=False)
+    reason = models.TextField(_("what changes and why"))
+    requested_amount = models.DecimalField(_("requested funding after the change"), **MONEY,
+                                           validators=NOT_NEGATIVE)
+    status = models.CharField(_("status"), max_length=20, choices=ChangeRequestStatus.choices,
+                              default=ChangeRequestStatus.OPEN, editable=False)
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", editable=False)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Änderungsantrag")
+        verbose_name_plural = _("Änderungsanträge")
+
+    def __str__(self) -> str:
+        return f"Änderungsantrag {self.application.number}"
+
+    def get_absolute_url(self) -> str:
+        return self.application.get_absolute_url() + "#aenderungen"
+
+
+class PayoutRequest(BoardOwnedModel):
+    """A payout request (Auszahlungsantrag / Mittelabruf) with its invoices."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="payouts", editable=False)
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=PayoutStatus.choices,
+                              default=PayoutStatus.DRAFT, editable=False)
+    invoiced_amount = models.DecimalField(_("invoiced eligible amount"), **MONEY,
+                                          default=Decimal("0"), editable=False)
+    requested_amount = models.DecimalField(_("requested amount"), **MONEY, default=Decimal("0"),
+                                           editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.PayoutQuerySet))
+
+    class Meta:
+        ordering = ["application", "number"]
+        verbose_name = _("Auszahlungsantrag")
+        verbose_name_plural = _("Auszahlungsanträge")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="payout_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mittelabruf {self.number} – {self.application.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:payout-detail", args=[self.pk])
+
+
+class Invoice(BoardOwnedModel):
+    """An invoice (Rechnung) assigned to a cost line; the basis of payouts and the proof."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="invoices", editable=False)
+    cost_line = models.ForeignKey(CostLine, on_delete=models.PROTECT, related_name="invoices",
+                                  verbose_name=_("position"))
+    payout = models.ForeignKey(PayoutRequest, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="invoices", editable=False)
+    number = models.CharField(_("invoice number"), max_length=100)
+    date = models.DateField(_("invoice date"))
+    supplier = models.CharField(_("supplier"), max_length=200)
+    amount = models.DecimalField(_("amount (gross)"), **MONEY,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    paid_on = models.DateField(_("payment date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.InvoiceQuerySet))
+    school_path = "cost_line__school"
+
+    class Meta:
+        ordering = ["date", "number"]
+        verbose_name = _("Rechnung")
+        verbose_name_plural = _("Rechnungen")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "supplier", "number"],
+                                    name="invoice_unique_per_supplier"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:invoice-list", args=[self.application_id])
+
+
+class ProofOfUse(BoardOwnedModel):
+    """The proof of use (Verwendungsnachweis): report, financial statement, inventory list."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT,
+                                       related_name="proof", editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=ProofStatus.choices,
+                              default=ProofStatus.DRAFT, editable=False)
+    summary = models.TextField(_("summary"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
+    repayment_amount = models.DecimalField(_("repayment"), **MONEY, null=True, blank=True,
+                                           editable=False)
+    check_note = models.TextField(_("result of the check"), blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.ProofQuerySet))
+
+    class Meta:
+        verbose_name = _("Verwendungsnachweis")
+        verbose_name_plural = _("Verwendungsnachweise")
+
+    def __str__(self) -> str:
+        return f"Verwendungsnachweis {self.application.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:proof-detail", args=[self.pk])

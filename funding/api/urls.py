@@ -1,4 +1,29 @@
 from rest_framework.routers import DefaultRouter
 
+from .views import (
+    ApplicationViewSet,
+    BudgetViewSet,
+    CatalogueViewSet,
+    CostLineViewSet,
+    DecisionViewSet,
+    InvoiceViewSet,
+    PayoutViewSet,
+    ProgrammeViewSet,
+    ProofViewSet,
+    ReviewCommentViewSet,
+    RuleSetViewSet,
+)
+
 router = DefaultRouter()
+router.register("funding/programmes", ProgrammeViewSet, basename="funding-programme")
+router.register("funding/rulesets", RuleSetViewSet, basename="funding-ruleset")
+router.register("funding/catalogue", CatalogueViewSet, basename="funding-catalogue")
+router.register("funding/budgets", BudgetViewSet, basename="funding-budget")
+router.register("funding/applications", ApplicationViewSet, basename="funding-application")
+router.register("funding/cost-lines", CostLineViewSet, basename="funding-costline")
+router.register("funding/comments", ReviewCommentViewSet, basename="funding-comment")
+router.register("funding/decisions", DecisionViewSet, basename="funding-decision")
+router.register("funding/invoices", InvoiceViewSet, basename="funding-invoice")
+router.register("funding/payouts", PayoutViewSet, basename="funding-payout")
+router.register("funding/proofs", ProofViewSet, basename="funding-proof")
 urlpatterns = router.urls

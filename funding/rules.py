@@ -1,0 +1,593 @@
+"""Funding rules (Förderregeln) as pure functions over plain data.
+
+Nothing here touches the database: `funding.selectors` turns an application
+into an `ApplicationData`, `check_application()` returns the findings, the
+totals and the completeness checklist. Pages, API and PDFs all use the same
+result, so a euro shown anywhere is computed once, here.
+
+Every threshold is a field of `RuleParams` (a rule-set version), never a
+constant in code. Money is Decimal, rounded half-up to the cent at the line and
+at the total (core.money.round_money).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.money import ZERO, format_money, round_money
+
+from .choices import INVESTMENT_CATEGORIES, NETWORK_CATEGORIES, OwnShareConvention
+
+ERROR = "error"
+WARNING = "warning"
+HUNDRED = Decimal("100")
+
+
+# --------------------------------------------------------------------------- data
+@dataclass(frozen=True)
+class RuleParams:
+    """The [param]s of one rule-set version that the checks need."""
+
+    funding_rate: Decimal = Decimal("0.90")
+    own_share_convention: str = OwnShareConvention.PERCENT_OF_TOTAL
+    own_share_rate: Decimal = Decimal("0.10")
+    eligible_categories: frozenset[str] = frozenset(
+        {"lan", "wlan", "platform", "display", "work_device", "mobile", "accompanying"}
+    )
+    excluded_terms: tuple[str, ...] = ()
+    smartphone_terms: tuple[str, ...] = ("smartphone", "handy", "iphone", "mobiltelefon")
+    mobile_cap_percent: Decimal = Decimal("20")
+    mobile_cap_per_school: Decimal = Decimal("25000")
+    require_network_for_mobile: bool = True
+    application_opens: dt.date | None = None
+    application_deadline: dt.date | None = None
+    eligible_from: dt.date | None = None
+    eligible_until: dt.date | None = None
+    direct_purchase_limit: Decimal = Decimal("10000")
+    tender_law_threshold: Decimal = Decimal("40000")
+    restricted_tender_limit: Decimal = Decimal("221000")
+    inventory_threshold: Decimal = Decimal("800")
+    plan_tolerance_percent: Decimal = Decimal("20")
+
+
+@dataclass(frozen=True)
+class LineData:
+    """One line of the cost and time plan (Position des Kosten- und Zeitplans)."""
+
+    ref: str
+    school_id: int
+    category: str
+    description: str
+    quantity: Decimal
+    unit_price_net: Decimal
+    vat_rate: Decimal = Decimal("19")
+    procurement_route: str = "direct"
+    has_catalogue_item: bool = False
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    has_need: bool = False
+    justification: str = ""
+
+
+@dataclass(frozen=True)
+class SchoolData:
+    id: int
+    name: str
+    is_vocational: bool = False
+    has_network: bool = False
+    # completeness of the school's annexes (TPEK, infrastructure)
+    stocktake: bool = True
+    tpek: bool = True
+    training_plan: bool = True
+    infrastructure: bool = True
+
+
+@dataclass(frozen=True)
+class ApplicationData:
+    params: RuleParams
+    lines: tuple[LineData, ...]
+    schools: dict[int, SchoolData]
+    board_school_ids: frozenset[int] = frozenset()
+    #: funding still available to this application (budget − bound − pending elsewhere)
+    budget_available: Decimal | None = None
+    budget_amount: Decimal | None = None
+    submission_date: dt.date | None = None
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    declarations: bool = True
+    operation_annex: bool = True
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule result: a code, error or warning, a German message, the lines concerned."""
+
+    code: str
+    severity: str
+    message: str
+    line_refs: tuple[str, ...] = ()
+    school_id: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "lines": list(self.line_refs), "school": self.school_id}
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+@dataclass
+class MobileCap:
+    """The mobile-device cap on general-education schools, both branches."""
+
+    general_total: Decimal = ZERO
+    mobile_total: Decimal = ZERO
+    cap_total: Decimal = ZERO  # branch (a): percent of the general-education total
+    per_school: dict[int, Decimal] = field(default_factory=dict)  # mobile per school
+    per_school_limit: Decimal = ZERO
+    within_percent: bool = True
+    within_per_school: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.within_percent or self.within_per_school
+
+    @property
+    def share_percent(self) -> Decimal:
+        if not self.general_total:
+            return ZERO
+        return round_money(self.mobile_total * HUNDRED / self.general_total)
+
+
+@dataclass
+class Totals:
+    """Every total of an application, computed once."""
+
+    net: Decimal = ZERO
+    vat: Decimal = ZERO
+    eligible: Decimal = ZERO  # gross: municipal boards cannot deduct VAT
+    funding: Decimal = ZERO
+    own_share: Decimal = ZERO
+    per_school: dict[int, Decimal] = field(default_factory=dict)
+    per_category: dict[str, Decimal] = field(default_factory=dict)
+    per_school_category: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    line_amounts: dict[str, LineAmounts] = field(default_factory=dict)
+    budget_available: Decimal | None = None
+    budget_left: Decimal | None = None
+    mobile: MobileCap = field(default_factory=MobileCap)
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    totals: Totals
+    checklist: list[tuple[str, bool]]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def for_line(self, ref: str) -> list[Finding]:
+        return [f for f in self.findings if ref in f.line_refs]
+
+
+# ------------------------------------------------------------------------ money
+def line_amounts(quantity: Decimal, unit_price_net: Decimal, vat_rate: Decimal) -> LineAmounts:
+    """Net = quantity × unit price; gross = net + VAT; each rounded half-up to the cent."""
+    net = round_money(Decimal(quantity) * Decimal(unit_price_net))
+    gross = round_money(net * (HUNDRED + Decimal(vat_rate)) / HUNDRED)
+    return LineAmounts(net=net, vat=gross - net, gross=gross)
+
+
+def funding_split(eligible: Decimal, params: RuleParams) -> tuple[Decimal, Decimal]:
+    """(funding F, own share E) for eligible costs G; E = G − F so the cents always add up.
+
+    Percent of total (Sachsen-Anhalt): F = rate × G, so E = F / 9 at 90 %.
+    Surcharge on funding (Schleswig-Holstein): G = F × (1 + s), so F = G / (1 + s).
+    """
+    eligible = round_money(eligible)
+    if params.own_share_convention == OwnShareConvention.SURCHARGE_ON_FUNDING:
+        funding = round_money(eligible / (1 + Decimal(params.own_share_rate)))
+    else:
+        funding = round_money(eligible * Decimal(params.funding_rate))
+    return funding, eligible - funding
+
+
+def max_eligible_for_budget(budget: Decimal, params: RuleParams) -> Decimal:
+    """The eligible costs a budget of funding carries (1,000,000 → 1,111,111.11 at 90 %;
+    270,000 + 15 % → 310,500)."""
+    budget = Decimal(budget)
+    if params.own_share_convention == OwnShareConvention.SURCHARGE_ON_FUNDING:
+        return round_money(budget * (1 + Decimal(params.own_share_rate)))
+    return round_money(budget / Decimal(params.funding_rate))
+
+
+def funding_for_amount(amount: Decimal, rate: Decimal) -> Decimal:
+    """A payout request: invoiced eligible amount × the decision's rate, half-up."""
+    return round_money(Decimal(amount) * Decimal(rate))
+
+
+def _money(value: Decimal) -> str:
+    return format_money(value)
+
+
+def _pct(value) -> str:
+    """20.00 -> '20', 12.50 -> '12,5'."""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
+def _date(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+# ------------------------------------------------------------------------ rules
+def check_line_values(lines: Iterable[LineData]) -> list[Finding]:
+    """Quantities above zero, no negative prices, at most two decimals, sane VAT."""
+    findings = []
+    for line in lines:
+        if line.quantity is None or line.quantity <= 0:
+            findings.append(Finding("FR-MENGE", ERROR, f"Position {line.ref}: Die Menge muss "
+                                    "größer als 0 sein.", (line.ref,), line.school_id))
+        if line.unit_price_net is None or line.unit_price_net < 0:
+            findings.append(Finding("FR-PREIS", ERROR, f"Position {line.ref}: Der Einzelpreis "
+                                    "darf nicht negativ sein.", (line.ref,), line.school_id))
+        elif line.unit_price_net.as_tuple().exponent < -2:
+            findings.append(Finding("FR-CENT", ERROR, f"Position {line.ref}: Beträge haben "
+                                    "höchstens zwei Nachkommastellen.", (line.ref,),
+                                    line.school_id))
+        if line.vat_rate is not None and not (0 <= line.vat_rate <= 100):
+            findings.append(Finding("FR-UST", ERROR, f"Position {line.ref}: Der "
+                                    "Umsatzsteuersatz muss zwischen 0 und 100 % liegen.",
+                                    (line.ref,), line.school_id))
+    return findings
+
+
+def check_categories(lines: Iterable[LineData], params: RuleParams) -> list[Finding]:
+    return [
+        Finding("FR-KATEGORIE", ERROR, f"Position {line.ref}: Die Kategorie „{line.category}“ "
+                "ist in diesem Programm nicht förderfähig.", (line.ref,), line.school_id)
+        for line in lines if line.category not in params.eligible_categories
+    ]
+
+
+def check_excluded_items(lines: Iterable[LineData], params: RuleParams) -> list[Finding]:
+    """No smartphones; nothing the guideline excludes (operation, maintenance, licences …)."""
+    findings = []
+    for line in lines:
+        text = f"{line.description} {line.justification}".lower()
+        phone = next((t for t in params.smartphone_terms if t.lower() in text), None)
+        if phone:
+            findings.append(Finding("FR-SMARTPHONE", ERROR, f"Position {line.ref}: Smartphones "
+                                    "sind nicht förderfähig (VV § 3).", (line.ref,),
+                                    line.school_id))
+            continue
+        term = next((t for t in params.excluded_terms if t.lower() in text), None)
+        if term:
+            findings.append(Finding("FR-AUSGESCHLOSSEN", ERROR, f"Position {line.ref}: „{term}“ "
+                                    "ist von der Förderung ausgeschlossen (Betrieb, Wartung, "
+                                    "laufende Kosten, Verwaltung).", (line.ref,), line.school_id))
+    return findings
+
+
+def check_accompanying(lines: Iterable[LineData]) -> list[Finding]:
+    """An accompanying measure needs an investment line in the same application."""
+    lines = list(lines)
+    accompanying = [ln for ln in lines if ln.category == "accompanying"]
+    if not accompanying:
+        return []
+    invest_schools = {ln.school_id for ln in lines if ln.category in INVESTMENT_CATEGORIES}
+    if not invest_schools:
+        return [Finding("FR-BEGLEIT", ERROR, "Begleitmaßnahmen sind nur zusammen mit einer "
+                        "Investition desselben Antrags förderfähig.",
+                        tuple(ln.ref for ln in accompanying))]
+    return [
+        Finding("FR-BEGLEIT-SCHULE", WARNING, f"Position {ln.ref}: Für diese Schule enthält der "
+                "Antrag keine Investition; die Begleitmaßnahme muss einer Investition "
+                "zugeordnet werden können.", (ln.ref,), ln.school_id)
+        for ln in accompanying if ln.school_id not in invest_schools
+    ]
+
+
+def mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData], params: RuleParams,
+               amounts: dict[str, Decimal] | None = None) -> MobileCap:
+    """The cap on mobile devices at general-education schools (vocational schools exempt).
+
+    Valid if Σ mobile ≤ percent × general-education total, or every school's mobile
+    ≤ the per-school amount (an unused amount cannot move to another school).
+    `amounts` overrides the planned gross per line (actual spending at proof of use).
+    """
+    cap = MobileCap(per_school_limit=round_money(params.mobile_cap_per_school))
+    for line in lines:
+        school = schools.get(line.school_id)
+        if school is None or school.is_vocational:
+            continue
+        gross = (amounts or {}).get(line.ref)
+        if gross is None:
+            gross = line_amounts(line.quantity, line.unit_price_net, line.vat_rate).gross
+        cap.general_total += gross
+        if line.category == "mobile":
+            cap.mobile_total += gross
+            cap.per_school[line.school_id] = cap.per_school.get(line.school_id, ZERO) + gross
+    cap.cap_total = round_money(cap.general_total * Decimal(params.mobile_cap_percent) / HUNDRED)
+    cap.within_percent = cap.mobile_total <= cap.cap_total
+    cap.within_per_school = all(v <= cap.per_school_limit for v in cap.per_school.values())
+    return cap
+
+
+def check_mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData],
+                     params: RuleParams, amounts: dict[str, Decimal] | None = None,
+                     *, code: str = "FR-MOBIL") -> list[Finding]:
+    lines = list(lines)
+    cap = mobile_cap(lines, schools, params, amounts)
+    if cap.ok:
+        return []
+    over = [sid for sid, v in cap.per_school.items() if v > cap.per_school_limit]
+    refs = tuple(ln.ref for ln in lines if ln.category == "mobile" and ln.school_id in over)
+    names = ", ".join(schools[s].name for s in over)
+    return [Finding(
+        code, ERROR,
+        f"Mobile Endgeräte an allgemeinbildenden Schulen: {_money(cap.mobile_total)} übersteigen "
+        f"{_pct(params.mobile_cap_percent)} % der Investitionen ({_money(cap.cap_total)}), und an "
+        f"{names} liegen sie über {_money(cap.per_school_limit)} je Schule.",
+        refs,
+    )]
+
+
+def check_network_precondition(lines: Iterable[LineData], schools: dict[int, SchoolData],
+                               params: RuleParams) -> list[Finding]:
+    """Mobile devices only where LAN/WLAN exists or the same application builds it."""
+    if not params.require_network_for_mobile:
+        return []
+    lines = list(lines)
+    builds = {ln.school_id for ln in lines if ln.category in NETWORK_CATEGORIES}
+    findings = []
+    for line in lines:
+        if line.category != "mobile" or line.school_id in builds:
+            continue
+        school = schools.get(line.school_id)
+        if school is not None and not school.has_network:
+            findings.append(Finding(
+                "FR-NETZ", ERROR, f"Position {line.ref}: {school.name} hat weder LAN noch WLAN, "
+                "und der Antrag baut es nicht auf – mobile Endgeräte setzen Vernetzung voraus.",
+                (line.ref,), line.school_id))
+    return findings
+
+
+def check_deadline(submission_date: dt.date | None, params: RuleParams) -> list[Finding]:
+    if submission_date is None:
+        return []
+    if params.application_opens and submission_date < params.application_opens:
+        return [Finding("FR-FRIST", ERROR, "Anträge können erst ab dem "
+                        f"{_date(params.application_opens)} gestellt werden.")]
+    if params.application_deadline and submission_date > params.application_deadline:
+        return [Finding("FR-FRIST", ERROR, "Die Antragsfrist ist am "
+                        f"{_date(params.application_deadline)} abgelaufen.")]
+    return []
+
+
+def check_periods(lines: Iterable[LineData], params: RuleParams, planned_start=None,
+                  planned_end=None) -> list[Finding]:
+    """Planned dates inside the eligible-cost period, start not after end."""
+    findings = []
+    items = [("Antrag", None, planned_start, planned_end, None)]
+    items += [(f"Position {ln.ref}", ln.ref, ln.planned_start, ln.planned_end, ln.school_id)
+              for ln in lines]
+    for label, ref, start, end, school_id in items:
+        refs = (ref,) if ref else ()
+        if start and end and start > end:
+            findings.append(Finding("FR-ZEITRAUM", ERROR, f"{label}: Der Beginn liegt nach dem "
+                                    "Ende.", refs, school_id))
+        if start and params.eligible_from and start < params.eligible_from:
+            findings.append(Finding("FR-ZEITRAUM", ERROR, f"{label}: Maßnahmen vor dem "
+                                    f"{_date(params.eligible_from)} sind nicht förderfähig.",
+                                    refs, school_id))
+        if end and params.eligible_until and end > params.eligible_until:
+            findings.append(Finding("FR-ZEITRAUM", ERROR, f"{label}: Der Förderzeitraum endet am "
+                                    f"{_date(params.eligible_until)}.", refs, school_id))
+    return findings
+
+
+def check_procurement(lines: Iterable[LineData], params: RuleParams,
+                      amounts: dict[str, LineAmounts]) -> list[Finding]:
+    """The procurement route must fit the line's net value (thresholds are [param]s)."""
+    findings = []
+    for line in lines:
+        net = amounts[line.ref].net
+        route = line.procurement_route
+        if route == "direct" and net > params.direct_purchase_limit:
+            findings.append(Finding(
+                "FR-VERGABE", ERROR, f"Position {line.ref}: Direktaufträge sind nur bis "
+                f"{_money(params.direct_purchase_limit)} netto zulässig ({_money(net)}).",
+                (line.ref,), line.school_id))
+        elif route in ("restricted", "negotiated") and net >= params.restricted_tender_limit:
+            findings.append(Finding(
+                "FR-VERGABE", ERROR, f"Position {line.ref}: Ab "
+                f"{_money(params.restricted_tender_limit)} netto ist eine öffentliche bzw. "
+                "europaweite Ausschreibung nötig.", (line.ref,), line.school_id))
+        elif route in ("restricted", "negotiated") and net >= params.tender_law_threshold:
+            findings.append(Finding(
+                "FR-VERGABE-LAND", WARNING, f"Position {line.ref}: Ab "
+                f"{_money(params.tender_law_threshold)} netto gelten die Regeln des "
+                "Landesvergabegesetzes.", (line.ref,), line.school_id))
+        elif route == "framework" and not line.has_catalogue_item:
+            findings.append(Finding(
+                "FR-VERGABE-RV", ERROR, f"Position {line.ref}: Ein Abruf aus dem Rahmenvertrag "
+                "braucht einen Artikel aus dem Warenkorb.", (line.ref,), line.school_id))
+    return findings
+
+
+def check_schools(lines: Iterable[LineData], board_school_ids: frozenset[int]) -> list[Finding]:
+    return [
+        Finding("FR-SCHULE", ERROR, f"Position {ln.ref}: Die Schule gehört nicht zu diesem "
+                "Schulträger.", (ln.ref,), ln.school_id)
+        for ln in lines if board_school_ids and ln.school_id not in board_school_ids
+    ]
+
+
+def check_justification(lines: Iterable[LineData]) -> list[Finding]:
+    """Technology follows pedagogy: a line without a need is a reviewer's first question."""
+    return [
+        Finding("FR-BEDARF", WARNING, f"Position {ln.ref}: Kein Bedarf aus dem "
+                "Medienbildungskonzept und keine Begründung angegeben.", (ln.ref,), ln.school_id)
+        for ln in lines if not ln.has_need and not ln.justification.strip()
+    ]
+
+
+def check_budget(funding: Decimal, available: Decimal | None) -> list[Finding]:
+    if available is None:
+        return [Finding("FR-BUDGET-FEHLT", WARNING, "Für dieses Programm ist kein Budget des "
+                        "Schulträgers hinterlegt.")]
+    if funding > available:
+        return [Finding("FR-BUDGET", ERROR, f"Die beantragte Förderung {_money(funding)} "
+                        f"übersteigt das verfügbare Budget von {_money(available)} um "
+                        f"{_money(funding - available)}.")]
+    return []
+
+
+def checklist(data: ApplicationData) -> list[tuple[str, bool]]:
+    """The completeness checklist (VV § 6 and the Land's package)."""
+    schools = [data.schools[s] for s in sorted({ln.school_id for ln in data.lines})
+               if s in data.schools]
+    return [
+        ("Kosten- und Zeitplan mit mindestens einer Position", bool(data.lines)),
+        ("Geplanter Beginn und Ende angegeben",
+         bool(data.planned_start and data.planned_end)),
+        ("Bestandsaufnahme je Schule", bool(schools) and all(s.stocktake for s in schools)),
+        ("Technisch-pädagogisches Einsatzkonzept (TPEK) je Schule",
+         bool(schools) and all(s.tpek for s in schools)),
+        ("Fortbildungsplanung je Schule", bool(schools) and all(s.training_plan for s in schools)),
+        ("Anlage Digitale Infrastruktur je Schule",
+         bool(schools) and all(s.infrastructure for s in schools)),
+        ("Anlage Betrieb, Wartung und Support", data.operation_annex),
+        ("Erklärungen (Vergaberecht, keine Doppelförderung, Betrieb gesichert)",
+         data.declarations),
+    ]
+
+
+def compute_totals(data: ApplicationData) -> Totals:
+    """The one function behind every application total (pages, API, PDFs)."""
+    totals = Totals()
+    per_school: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    per_category: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    per_sc: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for line in data.lines:
+        amounts = line_amounts(line.quantity or ZERO, line.unit_price_net or ZERO,
+                               line.vat_rate or ZERO)
+        totals.line_amounts[line.ref] = amounts
+        totals.net += amounts.net
+        totals.vat += amounts.vat
+        totals.eligible += amounts.gross
+        per_school[line.school_id] += amounts.gross
+        per_category[line.category] += amounts.gross
+        per_sc[(line.school_id, line.category)] += amounts.gross
+    totals.net = round_money(totals.net)
+    totals.eligible = round_money(totals.eligible)
+    totals.funding, totals.own_share = funding_split(totals.eligible, data.params)
+    totals.per_school = dict(per_school)
+    totals.per_category = dict(per_category)
+    totals.per_school_category = dict(per_sc)
+    totals.budget_available = data.budget_available
+    if data.budget_available is not None:
+        totals.budget_left = data.budget_available - totals.funding
+    totals.mobile = mobile_cap(data.lines, data.schools, data.params,
+                               {r: a.gross for r, a in totals.line_amounts.items()})
+    return totals
+
+
+def check_application(data: ApplicationData) -> CheckResult:
+    """Every rule over one application: findings, totals and the completeness checklist."""
+    totals = compute_totals(data)
+    p = data.params
+    lines = data.lines
+    findings: list[Finding] = []
+    findings += check_line_values(lines)
+    findings += check_schools(lines, data.board_school_ids)
+    findings += check_categories(lines, p)
+    findings += check_excluded_items(lines, p)
+    findings += check_accompanying(lines)
+    findings += check_network_precondition(lines, data.schools, p)
+    findings += check_mobile_cap(lines, data.schools, p,
+                                 {r: a.gross for r, a in totals.line_amounts.items()})
+    findings += check_procurement(lines, p, totals.line_amounts)
+    findings += check_periods(lines, p, data.planned_start, data.planned_end)
+    findings += check_deadline(data.submission_date, p)
+    findings += check_budget(totals.funding, data.budget_available)
+    findings += check_justification(lines)
+    items = checklist(data)
+    missing = [label for label, done in items if not done]
+    if missing:
+        findings.append(Finding("FR-VOLLSTAENDIG", ERROR, "Es fehlen noch: " + "; ".join(missing)
+                                + "."))
+    return CheckResult(findings=findings, totals=totals, checklist=items)
+
+
+# --------------------------------------------------------------- proof of use
+@dataclass(frozen=True)
+class ActualLine:
+    ref: str
+    planned: Decimal  # approved (or planned) gross of the line
+    actual: Decimal   # invoiced gross
+
+
+def check_plan_tolerance(lines: Iterable[ActualLine], params: RuleParams) -> list[Finding]:
+    """A single line may exceed its plan by the tolerance if offset; the total is binding."""
+    lines = list(lines)
+    findings = []
+    factor = 1 + Decimal(params.plan_tolerance_percent) / HUNDRED
+    for line in lines:
+        limit = round_money(line.planned * factor)
+        if line.actual > limit:
+            findings.append(Finding(
+                "FR-TOLERANZ", ERROR, f"Position {line.ref}: Die Ausgaben {_money(line.actual)} "
+                f"überschreiten den Plan {_money(line.planned)} um mehr als "
+                f"{_pct(params.plan_tolerance_percent)} %.", (line.ref,)))
+        elif line.actual > line.planned:
+            findings.append(Finding(
+                "FR-TOLERANZ-AUSGLEICH", WARNING, f"Position {line.ref}: Mehrausgaben von "
+                f"{_money(line.actual - line.planned)} innerhalb der Toleranz – sie müssen durch "
+                "Minderausgaben ausgeglichen werden.", (line.ref,)))
+    planned = sum((ln.planned for ln in lines), ZERO)
+    actual = sum((ln.actual for ln in lines), ZERO)
+    if actual > planned:
+        findings.append(Finding(
+            "FR-GESAMT", ERROR, f"Die Gesamtausgaben {_money(actual)} überschreiten den "
+            f"verbindlichen Gesamtbetrag {_money(planned)}."))
+    return findings
+
+
+@dataclass(frozen=True)
+class InventoryItem:
+    ref: str
+    price_net: Decimal | None
+    inventory_number: str
+
+
+def check_inventory(items: Iterable[InventoryItem], params: RuleParams) -> list[Finding]:
+    """Items above the inventory threshold (800 EUR net) must carry an inventory number."""
+    return [
+        Finding("FR-INVENTAR", ERROR, f"Gerät {item.ref}: Über {_money(params.inventory_threshold)}"
+                " netto besteht Inventarisierungspflicht – die Inventarnummer fehlt.", (item.ref,))
+        for item in items
+        if item.price_net is not None and item.price_net > params.inventory_threshold
+        and not (item.inventory_number or "").strip()
+    ]

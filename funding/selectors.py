@@ -1,0 +1,275 @@
+"""Reads for funding: plain rule data from the database, budget status, diffs, devices.
+
+Each function runs a constant number of queries, whatever the number of lines.
+Callers run inside a tenancy scope (request, job or explicit `board_scope`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from core.money import ZERO, round_money
+
+from . import rules
+from .choices import ApplicationStatus, PayoutStatus
+
+PENDING_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.CHANGES_REQUESTED,
+                    ApplicationStatus.FORWARDED)
+BOUND_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.CLOSED)
+
+
+# ------------------------------------------------------------------ budgets
+@dataclass
+class BudgetStatus:
+    """Every budget figure shown anywhere: amount, planned, pending, bound, paid, remaining."""
+
+    amount: Decimal
+    planned: Decimal   # drafts
+    pending: Decimal   # submitted, not yet decided
+    bound: Decimal     # approved by decisions
+    paid: Decimal      # payouts paid
+    shares: Decimal    # split across schools by the board
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.bound
+
+    @property
+    def free(self) -> Decimal:
+        return self.amount - self.bound - self.pending
+
+    @property
+    def unsplit(self) -> Decimal:
+        return self.amount - self.shares
+
+
+def latest_decisions(application_ids) -> dict[int, object]:
+    """The decision in force per application (the newest; amendments supersede)."""
+    from .models import Decision
+
+    result = {}
+    for decision in Decision.objects.filter(application_id__in=list(application_ids)).order_by(
+            "date", "id"):
+        result[decision.application_id] = decision
+    return result
+
+
+def requested_funding_by_application(applications) -> dict[int, Decimal]:
+    """Requested funding per application, from its lines and its own rule set (2 queries)."""
+    from .models import CostLine, RuleSet
+
+    apps_by_id = {a.pk: a for a in applications}
+    if not apps_by_id:
+        return {}
+    gross: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for app_id, q, price, vat in CostLine.objects.filter(
+            application_id__in=list(apps_by_id)).values_list(
+            "application_id", "quantity", "unit_price_net", "vat_rate"):
+        gross[app_id] += rules.line_amounts(q, price, vat).gross
+    rulesets = RuleSet.objects.in_bulk({a.ruleset_id for a in apps_by_id.values()})
+    return {
+        app_id: rules.funding_split(gross[app_id], rulesets[a.ruleset_id].params())[0]
+        for app_id, a in apps_by_id.items()
+    }
+
+
+def budget_status(budget, *, exclude_application_id: int | None = None) -> BudgetStatus:
+    """The one function behind every budget figure (pages, API, rule check, decisions)."""
+    from .models import Application, BudgetShare, PayoutRequest
+
+    applications = [a for a in Application.objects.filter(
+        school_board_id=budget.school_board_id, programme_id=budget.programme_id).only(
+        "id", "status", "ruleset_id") if a.pk != exclude_application_id]
+    decisions = latest_decisions(a.pk for a in applications
+                                 if a.status in BOUND_STATUSES)
+    bound = sum((d.approved_amount for d in decisions.values()), ZERO)
+    open_apps = [a for a in applications if a.status in PENDING_STATUSES
+                 or a.status == ApplicationStatus.DRAFT]
+    requested = requested_funding_by_application(open_apps)
+    pending = sum((requested[a.pk] for a in open_apps if a.status in PENDING_STATUSES), ZERO)
+    planned = sum((requested[a.pk] for a in open_apps if a.status == ApplicationStatus.DRAFT),
+                  ZERO)
+    paid = PayoutRequest.objects.filter(
+        school_board_id=budget.school_board_id, application__programme_id=budget.programme_id,
+        status=PayoutStatus.PAID).aggregate(s=Sum("requested_amount"))["s"] or ZERO
+    shares = BudgetShare.objects.filter(budget=budget).aggregate(s=Sum("amount"))["s"] or ZERO
+    return BudgetStatus(amount=budget.amount, planned=round_money(planned),
+                        pending=round_money(pending), bound=round_money(bound),
+                        paid=round_money(paid), shares=round_money(shares))
+
+
+def budget_for(application):
+    from .models import Budget
+
+    return Budget.objects.filter(school_board_id=application.school_board_id,
+                                 programme_id=application.programme_id).first()
+
+
+# ------------------------------------------------------------ rule data
+def network_school_ids(school_ids) -> set[int]:
+    from schools.models import Room
+
+    return set(Room.objects.filter(school_id__in=list(school_ids)).filter(
+        Q(has_lan=True) | Q(has_wlan=True)).values_list("school_id", flat=True).distinct())
+
+
+def line_data(line) -> rules.LineData:
+    return rules.LineData(
+        ref=line.ref, school_id=line.school_id, category=line.category,
+        description=line.description, quantity=line.quantity,
+        unit_price_net=line.unit_price_net, vat_rate=line.vat_rate,
+        procurement_route=line.procurement_route,
+        has_catalogue_item=line.catalogue_item_id is not None,
+        planned_start=line.planned_start, planned_end=line.planned_end,
+        has_need=line.need_id is not None, justification=line.justification or "",
+    )
+
+
+def application_data(application, *, submission_date: dt.date | None = None,
+                     lines: list | None = None) -> rules.ApplicationData:
+    """Plain rule data for an application fetched with `.for_check()` (constant queries).
+
+    `lines` replaces the saved lines (the live check of a line being typed).
+    """
+    from schools.models import School
+
+    line_objs = list(application.lines.all()) if lines is None else lines
+    app_schools = {s.school_id: s for s in application.schools.all()}
+    school_ids = {ln.school_id for ln in line_objs} | set(app_schools)
+    schools = {s.pk: s for s in School.objects.filter(pk__in=school_ids)}
+    with_network = network_school_ids(school_ids)
+    board_school_ids = frozenset(School.objects.filter(
+        school_board_id=application.school_board_id).values_list("id", flat=True))
+    school_data = {}
+    for sid, school in schools.items():
+        a = app_schools.get(sid)
+        school_data[sid] = rules.SchoolData(
+            id=sid, name=school.name, is_vocational=school.is_vocational,
+            has_network=sid in with_network,
+            stocktake=bool(a and a.current_equipment.strip()),
+            tpek=bool(a and a.tpek_complete),
+            training_plan=bool(a and a.training_plan.strip()),
+            infrastructure=bool(a and a.infrastructure_current.strip()
+                                and a.infrastructure_planned.strip()),
+        )
+    budget = budget_for(application)
+    available = None
+    amount = None
+    if budget is not None:
+        status = budget_status(budget, exclude_application_id=application.pk)
+        available = status.free
+        amount = budget.amount
+    if submission_date is None:
+        submission_date = (timezone.localtime(application.submitted_at).date()
+                           if application.submitted_at and not application.is_editable
+                           else timezone.localdate())
+    return rules.ApplicationData(
+        params=application.ruleset.params(),
+        lines=tuple(line_data(ln) for ln in line_objs),
+        schools=school_data,
+        board_school_ids=board_school_ids,
+        budget_available=available,
+        budget_amount=amount,
+        submission_date=submission_date,
+        planned_start=application.planned_start,
+        planned_end=application.planned_end,
+        declarations=application.decl_procurement and application.decl_no_double_funding
+        and application.decl_operation_secured,
+        operation_annex=bool(application.operator.strip() and application.support_scope.strip()),
+    )
+
+
+def application_check(application, **kwargs) -> rules.CheckResult:
+    """Findings, totals and checklist of an application (the only place they are computed)."""
+    return rules.check_application(application_data(application, **kwargs))
+
+
+def check_for(application_pk: int, **kwargs) -> rules.CheckResult:
+    from .models import Application
+
+    return application_check(Application.objects.for_check().get(pk=application_pk), **kwargs)
+
+
+# ------------------------------------------------------------------ diffs
+def line_snapshot(application) -> dict:
+    """Lines as plain data, stored with each submission to show changes on resubmission."""
+    return {
+        "lines": {
+            line.ref: {
+                "school": line.school.name, "category": line.get_category_display(),
+                "description": line.description, "quantity": str(line.quantity),
+                "unit_price_net": str(line.unit_price_net), "vat_rate": str(line.vat_rate),
+                "gross": str(line.amounts.gross),
+            }
+            for line in application.lines.all()
+        }
+    }
+
+
+DIFF_LABELS = {"school": "Schule", "category": "Kategorie", "description": "Beschreibung",
+               "quantity": "Menge", "unit_price_net": "Einzelpreis netto",
+               "vat_rate": "USt.-Satz", "gross": "Gesamt brutto"}
+
+
+def application_diff(application) -> dict | None:
+    """Changes of the lines against the previous submission (None: nothing to compare)."""
+    from .models import ApplicationEvent
+
+    snaps = list(ApplicationEvent.objects.filter(
+        application=application, action="submit").order_by("-created_at", "-id").values_list(
+        "snapshot", flat=True)[:2])
+    if application.is_editable:
+        if not snaps:
+            return None
+        before, after = snaps[0], line_snapshot(application)
+    else:
+        if len(snaps) < 2:
+            return None
+        before, after = snaps[1], snaps[0]
+    old, new = before.get("lines", {}), after.get("lines", {})
+    changed = {}
+    for ref in set(old) & set(new):
+        fields = {k: (old[ref].get(k), new[ref].get(k)) for k in DIFF_LABELS
+                  if old[ref].get(k) != new[ref].get(k)}
+        if fields:
+            changed[ref] = {DIFF_LABELS[k]: v for k, v in fields.items()}
+    return {
+        "added": sorted(set(new) - set(old), key=int),
+        "removed": [dict(old[r], ref=r) for r in sorted(set(old) - set(new), key=int)],
+        "changed": changed,
+    }
+
+
+# --------------------------------------------------------- devices (inventory)
+def device_model():
+    try:
+        return apps.get_model("devices", "Device")
+    except LookupError:
+        return None
+
+
+def devices_for_application(application) -> list:
+    """Devices bought with the application's lines (empty until devices link cost lines)."""
+    Device = device_model()
+    if Device is None or not any(f.name == "cost_line" for f in Device._meta.get_fields()):
+        return []
+    related = ["cost_line", "school"]
+    if any(f.name == "model" and f.is_relation for f in Device._meta.get_fields()):
+        related.append("model")
+    return list(Device.objects.filter(cost_line__application=application)
+                .select_related(*related).order_by("inventory_number"))
+
+
+def actual_by_line(application) -> dict[int, Decimal]:
+    """Invoiced gross per cost line id (one query)."""
+    from .models import Invoice
+
+    return {row["cost_line_id"]: row["s"] for row in Invoice.objects.filter(
+        application=application).values("cost_line_id").annotate(s=Sum("amount"))}

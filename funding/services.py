@@ -1,0 +1,767 @@
+"""Writes in funding: budgets, applications and lines, TPEK, review, decisions, payouts,
+proof of use. Keyword-only, typed, atomic; bad input raises ValidationError and
+changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from core.money import ZERO, format_money, round_money
+from core.services import bump_version
+from core.tenancy import Access
+
+from . import permissions, rules, workflow
+from .choices import (
+    AllocationFormula,
+    ApplicationStatus,
+    ChangeRequestStatus,
+    DecisionKind,
+    PayoutStatus,
+    ProcurementRoute,
+    ProofStatus,
+    TpekStatus,
+)
+from .models import (
+    Application,
+    ApplicationEvent,
+    ApplicationSchool,
+    Budget,
+    BudgetShare,
+    CatalogueItem,
+    ChangeRequest,
+    CostLine,
+    Decision,
+    Invoice,
+    PayoutRequest,
+    Programme,
+    ProofOfUse,
+    ReviewComment,
+    RuleSet,
+)
+from .selectors import budget_for, budget_status, latest_decisions
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the row since the form was opened (optimistic locking)."""
+
+    def __init__(self, current):
+        super().__init__(
+            "Dieser Datensatz wurde inzwischen von jemand anderem geändert "
+            f"(Version {current.version}). "
+            "Ihre Änderungen wurden nicht gespeichert.",
+            code="conflict")
+        self.current = current
+
+
+def _save(obj, actor, reason: str = "") -> None:
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason[:100]
+    obj.full_clean()
+    bump_version(obj)
+    obj.save()
+
+
+def _apply(obj, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in allowed:
+        if key in data:
+            setattr(obj, key, data[key])
+
+
+def _check_version(locked, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise EditConflict(locked)
+
+
+def _event(application, actor, action: str, reason: str = "") -> None:
+    ApplicationEvent.objects.create(application=application,
+                                    school_board_id=application.school_board_id, actor=actor,
+                                    action=action, from_status=application.status,
+                                    to_status=application.status, reason=reason)
+
+
+# ------------------------------------------------------------------ rule sets
+RULESET_FIELDS = tuple(
+    f.name for f in RuleSet._meta.concrete_fields
+    if f.name not in ("id", "programme", "number", "created_at", "updated_at", "version")
+)
+
+
+@transaction.atomic
+def ruleset_revise(*, actor, ruleset: RuleSet, data: dict[str, Any]) -> RuleSet:
+    """A rule change is a new version; applications keep the version they were made under."""
+    latest = RuleSet.objects.select_for_update().filter(
+        programme=ruleset.programme).order_by("-number").first()
+    new = RuleSet(programme=ruleset.programme, number=latest.number + 1)
+    _apply(new, model_to_dict(ruleset, fields=RULESET_FIELDS), RULESET_FIELDS)
+    _apply(new, data, RULESET_FIELDS)
+    if "application_deadline" in data and data["application_deadline"] != \
+            ruleset.application_deadline:
+        new.deadline_history = list(ruleset.deadline_history or []) + [{
+            "from": str(ruleset.application_deadline), "to": str(data["application_deadline"]),
+            "note": data.get("change_note", "")}]
+    _save(new, actor, data.get("change_note", "new version"))
+    return new
+
+
+# -------------------------------------------------------------------- budgets
+def budget_formula_amount(ruleset: RuleSet, schools) -> tuple[Decimal, int]:
+    """A board's budget from the rule set's formula and its schools' pupil counts."""
+    total = ZERO
+    pupils = 0
+    for school in schools:
+        pupils += school.pupils
+        if ruleset.allocation_formula == AllocationFormula.PER_PUPIL:
+            total += Decimal(school.pupils) * ruleset.per_pupil_amount
+        elif ruleset.allocation_formula == AllocationFormula.BASE_PER_SCHOOL:
+            if school.pupils >= ruleset.base_min_pupils:
+                total += ruleset.base_per_school
+            total += Decimal(school.pupils) * ruleset.per_pupil_amount
+        elif ruleset.allocation_formula == AllocationFormula.BY_SCHOOL_TYPE:
+            total += Decimal(str((ruleset.amount_by_school_type or {}).get(
+                school.school_type, 0)))
+    return round_money(total), pupils
+
+
+@transaction.atomic
+def budget_compute(*, actor, board, programme: Programme) -> Budget:
+    """Compute (or recompute) a board's budget from the formula of the current rule set."""
+    from schools.models import School
+
+    ruleset = programme.current_ruleset()
+    if ruleset is None or ruleset.allocation_formula == AllocationFormula.MANUAL:
+        raise ValidationError("Dieses Programm hat keine Berechnungsformel; bitte das Budget "
+                              "von Hand mit Begründung festlegen.")
+    amount, pupils = budget_formula_amount(ruleset, School.objects.filter(school_board=board))
+    budget = Budget.objects.filter(school_board=board, programme=programme).first() or \
+        Budget(school_board=board, programme=programme)
+    budget.ruleset, budget.amount, budget.pupils = ruleset, amount, pupils
+    budget.is_manual, budget.reason = False, ""
+    budget.computed_on = ruleset.counts_reference_date or timezone.localdate()
+    _check_not_below_bound(budget)
+    _save(budget, actor, "computed from formula")
+    return budget
+
+
+@transaction.atomic
+def budget_set_manual(*, actor, board, programme: Programme, amount: Decimal,
+                      reason: str) -> Budget:
+    budget = Budget.objects.filter(school_board=board, programme=programme).first() or \
+        Budget(school_board=board, programme=programme)
+    budget.amount, budget.is_manual, budget.reason = amount, True, reason
+    budget.ruleset = programme.current_ruleset()
+    _check_not_below_bound(budget)
+    _save(budget, actor, reason)
+    return budget
+
+
+def _check_not_below_bound(budget: Budget) -> None:
+    if budget.pk:
+        status = budget_status(budget)
+        if budget.amount < status.bound:
+            raise ValidationError({"amount": "Das Budget darf nicht unter den bereits bewilligten "
+                                   f"Betrag von {format_money(status.bound)} fallen."})
+
+
+@transaction.atomic
+def budget_share_set(*, actor, budget: Budget, school, amount: Decimal) -> BudgetShare:
+    """The board's plan for one school; all shares together stay within the budget."""
+    if school.school_board_id != budget.school_board_id:
+        raise ValidationError({"school": "Die Schule gehört nicht zu diesem Schulträger."})
+    Budget.objects.select_for_update().get(pk=budget.pk)
+    share = BudgetShare.objects.filter(budget=budget, school=school).first() or BudgetShare(
+        budget=budget, school=school, school_board_id=budget.school_board_id)
+    others = sum((s.amount for s in BudgetShare.objects.filter(budget=budget).exclude(
+        pk=share.pk)), ZERO)
+    if others + Decimal(amount) > budget.amount:
+        raise ValidationError({"amount": "Die Anteile der Schulen "
+                               f"({format_money(others + Decimal(amount))}) übersteigen das Budget "
+                               f"({budget.amount})."})
+    share.amount = amount
+    _save(share, actor)
+    return share
+
+
+# -------------------------------------------------------------- applications
+APPLICATION_FIELDS = (
+    "title", "planned_start", "planned_end", "operator", "support_scope", "mdm",
+    "update_policy", "response_times", "operation_financing", "decl_procurement",
+    "decl_no_double_funding", "decl_operation_secured", "place", "signatory",
+)
+TPEK_FIELDS = ("current_equipment", "planned_equipment", "pedagogical_reason",
+               "competence_areas", "training_plan", "infrastructure_current",
+               "infrastructure_planned", "site")
+REPORT_FIELDS = ("report_measures", "report_deviations", "report_use", "report_training",
+                 "report_operation")
+LINE_FIELDS = ("school", "category", "description", "quantity", "unit_price_net", "vat_rate",
+               "procurement_route", "catalogue_item", "planned_start", "planned_end", "need",
+               "justification")
+
+
+def _next_number(board, year: int) -> str:
+    prefix = f"FA-{year}-"
+    count = Application.objects.filter(school_board=board, number__startswith=prefix).count()
+    return f"{prefix}{count + 1:04d}"
+
+
+@transaction.atomic
+def application_create(*, actor, board, programme: Programme, data: dict[str, Any],
+                       schools=()) -> Application:
+    ruleset = programme.current_ruleset()
+    if ruleset is None:
+        raise ValidationError({"programme": "Für dieses Programm gibt es noch kein Regelwerk."})
+    if not programme.is_active:
+        raise ValidationError({"programme": "Dieses Programm nimmt keine Anträge mehr an."})
+    if programme.land_id and programme.land_id != board.land_id:
+        raise ValidationError({"programme": "Das Programm gilt nicht im Land dieses "
+                               "Schulträgers."})
+    app = Application(school_board=board, programme=programme, ruleset=ruleset,
+                      number=_next_number(board, timezone.localdate().year))
+    _apply(app, data, APPLICATION_FIELDS)
+    _save(app, actor, "created")
+    for school in schools:
+        application_add_school(actor=actor, application=app, school=school)
+    _event(app, actor, "create")
+    return app
+
+
+@transaction.atomic
+def application_update(*, actor, application: Application, data: dict[str, Any],
+                       expected_version: int | None = None) -> Application:
+    app = workflow.lock(application)
+    _check_version(app, expected_version)
+    if not app.is_editable:
+        raise ValidationError("Ein eingereichter Antrag kann nicht mehr geändert werden.")
+    _apply(app, data, APPLICATION_FIELDS)
+    _save(app, actor)
+    return app
+
+
+def tpek_prefill(school) -> dict[str, str]:
+    """Draft TPEK text from the school's adopted media concept (empty if none)."""
+    try:
+        from mediaplans.selectors import adopted_version_for_school, tpek_draft
+    except ImportError:
+        return {}
+    try:
+        version = adopted_version_for_school(school)
+        if version is None:
+            return {}
+        draft = tpek_draft(version)
+    except (AttributeError, LookupError, TypeError):
+        return {}
+    needs = draft.get("needs") or []
+    goals = [g for area in draft.get("goals_by_area") or [] for g in area.get("goals", [])]
+    training = draft.get("training") or []
+    return {
+        "current_equipment": draft.get("current_state_text") or "",
+        "planned_equipment": "\n".join(f"{n['quantity']} × {n['description']}" for n in needs),
+        "pedagogical_reason": "\n".join(f"{n['description']}: {n['justification']}"
+                                        for n in needs) or draft.get("goals_text") or "",
+        "competence_areas": "\n".join(
+            f"{area['area_number']} {area['area_name']}: "
+            + "; ".join(f"{g['title']} ({g['subject']}, {g['years']})" for g in area["goals"])
+            for area in draft.get("goals_by_area") or [] if area.get("goals")) if goals else "",
+        "training_plan": "\n".join(f"{t['topic']} ({t['target_group']}, {t['teachers']} "
+                                   "Lehrkräfte)" for t in training),
+    }
+
+
+@transaction.atomic
+def application_add_school(*, actor, application: Application, school,
+                           site=None) -> ApplicationSchool:
+    if school.school_board_id != application.school_board_id:
+        raise ValidationError({"school": "Die Schule gehört nicht zu diesem Schulträger."})
+    existing = ApplicationSchool.objects.filter(application=application, school=school).first()
+    if existing:
+        return existing
+    entry = ApplicationSchool(application=application, school=school, site=site,
+                              school_board_id=application.school_board_id)
+    _apply(entry, tpek_prefill(school), TPEK_FIELDS)
+    _save(entry, actor, "added")
+    return entry
+
+
+def _editable_application(application: Application) -> Application:
+    app = workflow.lock(application)
+    if not app.is_editable:
+        raise ValidationError("Der Kosten- und Zeitplan eines eingereichten Antrags kann nicht "
+                              "mehr geändert werden.")
+    return app
+
+
+def _validate_line_refs(app: Application, line: CostLine) -> None:
+    errors = {}
+    if line.school_id and line.school.school_board_id != app.school_board_id:
+        errors["school"] = "Die Schule gehört nicht zu diesem Schulträger."
+    if line.need_id and line.need.school_id != line.school_id:
+        errors["need"] = "Der Bedarf gehört zu einer anderen Schule."
+    item = line.catalogue_item
+    if item is not None and item.land_id and item.land_id != app.school_board.land_id:
+        errors["catalogue_item"] = "Dieser Warenkorb-Artikel gilt nicht in diesem Land."
+    if line.procurement_route == ProcurementRoute.FRAMEWORK and item is None:
+        errors["catalogue_item"] = "Ein Abruf aus dem Rahmenvertrag braucht den Warenkorb-Artikel."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def costline_save(*, actor, application: Application, data: dict[str, Any],
+                  line: CostLine | None = None,
+                  expected_version: int | None = None) -> CostLine:
+    """Create or change a line of the cost and time plan."""
+    app = _editable_application(application)
+    if line is None:
+        line = CostLine(application=app, school_board_id=app.school_board_id)
+        last = CostLine.objects.filter(application=app).aggregate(m=Max("position"))["m"] or 0
+        line.position = last + 1
+    else:
+        current = CostLine.objects.select_for_update().get(pk=line.pk, application=app)
+        _check_version(current, expected_version)
+        line = current
+    data = dict(data)
+    item = data.get("catalogue_item")
+    if item is not None and isinstance(item, CatalogueItem):
+        data.setdefault("category", item.category)
+        if data.get("unit_price_net") in (None, ""):
+            data["unit_price_net"] = item.unit_price_net
+        if data.get("vat_rate") in (None, ""):
+            data["vat_rate"] = item.vat_rate
+        if not data.get("description"):
+            data["description"] = item.name
+    _apply(line, data, LINE_FIELDS)
+    _validate_line_refs(app, line)
+    _save(line, actor)
+    application_add_school(actor=actor, application=app, school=line.school)
+    return line
+
+
+@transaction.atomic
+def costline_delete(*, actor, line: CostLine) -> None:
+    app = _editable_application(line.application)
+    line._history_user = actor
+    CostLine.objects.filter(pk=line.pk, application=app).delete()
+
+
+# ------------------------------------------------------------------------ TPEK
+@transaction.atomic
+def tpek_request(*, actor, app_school: ApplicationSchool, deadline: dt.date) -> ApplicationSchool:
+    """The board asks the school for its pedagogical annex."""
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": "Die Frist muss in der Zukunft liegen."})
+    entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
+    entry.tpek_status, entry.tpek_deadline = TpekStatus.REQUESTED, deadline
+    _save(entry, actor, "TPEK requested")
+    return entry
+
+
+@transaction.atomic
+def tpek_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any],
+                expected_version: int | None = None) -> ApplicationSchool:
+    entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
+    _check_version(entry, expected_version)
+    if not entry.application.is_editable:
+        raise ValidationError("Der Antrag ist eingereicht; die Anlage kann nicht mehr geändert "
+                              "werden.")
+    site = data.get("site")
+    if site is not None and site.school_id != entry.school_id:
+        raise ValidationError({"site": "Der Standort gehört zu einer anderen Schule."})
+    _apply(entry, data, TPEK_FIELDS)
+    _save(entry, actor)
+    return entry
+
+
+@transaction.atomic
+def tpek_submit(*, actor, app_school: ApplicationSchool) -> ApplicationSchool:
+    entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
+    if not entry.tpek_complete:
+        raise ValidationError("Bitte geplante Ausstattung, pädagogische Begründung und "
+                              "Kompetenzbereiche ausfüllen.")
+    entry.tpek_status = TpekStatus.SUBMITTED
+    _save(entry, actor, "TPEK submitted")
+    return entry
+
+
+@transaction.atomic
+def report_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any]):
+    entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
+    proof = ProofOfUse.objects.filter(application_id=entry.application_id).first()
+    if proof is not None and proof.status != ProofStatus.DRAFT:
+        raise ValidationError("Der Verwendungsnachweis ist eingereicht.")
+    _apply(entry, data, REPORT_FIELDS)
+    _save(entry, actor)
+    return entry
+
+
+# --------------------------------------------------------------------- review
+def application_submit(*, actor, access: Access, application: Application) -> Application:
+    return workflow.transition(actor=actor, access=access, application=application,
+                               to=ApplicationStatus.SUBMITTED)
+
+
+def application_request_changes(*, actor, access: Access, application: Application,
+                                 reason: str, deadline: dt.date | None) -> Application:
+    return workflow.transition(actor=actor, access=access, application=application,
+                               to=ApplicationStatus.CHANGES_REQUESTED, reason=reason,
+                               deadline=deadline)
+
+
+def application_forward(*, actor, access: Access, application: Application,
+                        reason: str = "") -> Application:
+    return workflow.transition(actor=actor, access=access, application=application,
+                               to=ApplicationStatus.FORWARDED, reason=reason)
+
+
+@transaction.atomic
+def comment_add(*, actor, access: Access, application: Application, text: str,
+                cost_line: CostLine | None = None) -> ReviewComment:
+    if not (permissions.is_reviewer_for(access, application)
+            or permissions.is_board_editor(access, application)):
+        raise PermissionDenied
+    if cost_line is not None and cost_line.application_id != application.pk:
+        raise ValidationError({"cost_line": "Die Position gehört zu einem anderen Antrag."})
+    comment = ReviewComment(application=application, cost_line=cost_line, author=actor,
+                            text=text, school_board_id=application.school_board_id)
+    _save(comment, actor)
+    return comment
+
+
+def _decision_number(application: Application, kind: str) -> str:
+    count = Decision.objects.filter(application=application).count()
+    return f"ZB-{application.number}-{count + 1}"
+
+
+@transaction.atomic
+def decision_make(*, actor, access: Access, application: Application, kind: str,
+                  date: dt.date, line_amounts: dict[int, Decimal] | None = None,
+                  period_start: dt.date | None = None, period_end: dt.date | None = None,
+                  conditions: str = "", reason: str = "", number: str = "") -> Decision:
+    """Approve fully or partly (eligible amount per line), or reject — four eyes."""
+    from .selectors import check_for
+
+    app = workflow.lock(application)
+    if not permissions.is_reviewer_for(access, app):
+        raise PermissionDenied
+    if app.status != ApplicationStatus.FORWARDED:
+        raise ValidationError("Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann "
+                              f"beschieden werden (Status: {app.get_status_display()}).")
+    if app.content_checked_by_id == actor.pk:
+        raise ValidationError("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
+                              "darf nicht bewilligen.")
+    if kind not in (DecisionKind.FULL, DecisionKind.PARTIAL, DecisionKind.REJECTION):
+        raise ValidationError({"kind": "Unbekannte Art des Bescheids."})
+    if period_start and period_end and period_start > period_end:
+        raise ValidationError({"period_end": "Der Bewilligungszeitraum endet vor seinem Beginn."})
+    result = check_for(app.pk)
+    lines = list(CostLine.objects.filter(application=app).order_by("position"))
+    approved: dict[int, Decimal] = {}
+    for line in lines:
+        gross = result.totals.line_amounts[line.ref].gross
+        if kind == DecisionKind.FULL:
+            approved[line.pk] = gross
+        elif kind == DecisionKind.REJECTION:
+            approved[line.pk] = ZERO
+        else:
+            raw = (line_amounts or {}).get(line.pk, gross)
+            value = Decimal(str(raw))
+            if value.as_tuple().exponent < -2:
+                raise ValidationError(
+                    {"amounts": f"Pos. {line.position}: höchstens zwei Nachkommastellen."})
+            if value < 0 or value > gross:
+                raise ValidationError({"amounts": f"Pos. {line.position}: Der bewilligte "
+                                       "Betrag muss zwischen "
+                                       f"0 und {format_money(gross)} liegen."})
+            approved[line.pk] = value
+    params = app.ruleset.params()
+    eligible = round_money(sum(approved.values(), ZERO))
+    funding, _own = rules.funding_split(eligible, params)
+    if kind == DecisionKind.PARTIAL and eligible == result.totals.eligible:
+        kind = DecisionKind.FULL
+    if kind != DecisionKind.REJECTION:
+        budget = budget_for(app)
+        if budget is None:
+            raise ValidationError("Für diesen Schulträger ist kein Budget hinterlegt.")
+        free = budget_status(budget, exclude_application_id=app.pk).remaining
+        if funding > free:
+            raise ValidationError(f"Die Bewilligung von {format_money(funding)} übersteigt das "
+                                  "verbleibende Budget des "
+                                  f"Schulträgers ({format_money(free)}).")
+    decision = Decision(
+        application=app, school_board_id=app.school_board_id, kind=kind,
+        number=number or _decision_number(app, kind), date=date,
+        approved_amount=ZERO if kind == DecisionKind.REJECTION else funding,
+        eligible_amount=ZERO if kind == DecisionKind.REJECTION else eligible,
+        rate=params.funding_rate, period_start=period_start or app.planned_start,
+        period_end=period_end or app.planned_end, conditions=conditions, reason=reason,
+        decided_by=actor)
+    _save(decision, actor, kind)
+    for line in lines:
+        CostLine.objects.filter(pk=line.pk).update(approved_amount=approved[line.pk])
+    workflow.transition(actor=actor, access=access, application=app,
+                        to=ApplicationStatus.REJECTED if kind == DecisionKind.REJECTION
+                        else ApplicationStatus.APPROVED, reason=reason or decision.number,
+                        _by_decision=True)
+    application.status = app.status
+    return decision
+
+
+@transaction.atomic
+def change_request_create(*, actor, access: Access, application: Application, reason: str,
+                          requested_amount: Decimal) -> ChangeRequest:
+    app = workflow.lock(application)
+    if not permissions.is_board_editor(access, app):
+        raise PermissionDenied
+    if app.status != ApplicationStatus.APPROVED:
+        raise ValidationError("Ein Änderungsantrag ist nur nach der Bewilligung möglich.")
+    if ChangeRequest.objects.filter(application=app, status=ChangeRequestStatus.OPEN).exists():
+        raise ValidationError("Es gibt bereits einen offenen Änderungsantrag.")
+    cr = ChangeRequest(application=app, school_board_id=app.school_board_id, reason=reason,
+                       requested_amount=requested_amount)
+    _save(cr, actor)
+    _event(app, actor, "change_request", reason)
+    return cr
+
+
+@transaction.atomic
+def change_request_decide(*, actor, access: Access, change_request: ChangeRequest,
+                          approve: bool, date: dt.date, reason: str = "",
+                          conditions: str = "") -> ChangeRequest:
+    """Decide a change request; approval issues an amended decision (Änderungsbescheid)."""
+    cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    app = workflow.lock(cr.application)
+    if not permissions.is_reviewer_for(access, app):
+        raise PermissionDenied
+    if cr.status != ChangeRequestStatus.OPEN:
+        raise ValidationError("Dieser Änderungsantrag ist bereits entschieden.")
+    if app.content_checked_by_id == actor.pk:
+        raise ValidationError("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
+                              "darf nicht entscheiden.")
+    if approve:
+        current = latest_decisions([app.pk]).get(app.pk)
+        free = budget_status(budget_for(app), exclude_application_id=app.pk).remaining
+        if cr.requested_amount > free:
+            raise ValidationError("Der geänderte Betrag übersteigt das verbleibende Budget "
+                                  f"({format_money(free)}).")
+        rate = current.rate
+        decision = Decision(
+            application=app, school_board_id=app.school_board_id, kind=DecisionKind.AMENDMENT,
+            number=_decision_number(app, DecisionKind.AMENDMENT), date=date,
+            approved_amount=cr.requested_amount,
+            eligible_amount=round_money(cr.requested_amount / rate) if rate else ZERO,
+            rate=rate, period_start=current.period_start, period_end=current.period_end,
+            conditions=conditions or current.conditions, reason=reason or cr.reason,
+            decided_by=actor, supersedes=current)
+        _save(decision, actor, "amendment")
+        cr.decision = decision
+    cr.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    _save(cr, actor, reason)
+    _event(app, actor, "change_approved" if approve else "change_rejected", reason)
+    return cr
+
+
+# --------------------------------------------------------- invoices and payouts
+INVOICE_FIELDS = ("cost_line", "number", "date", "supplier", "amount", "paid_on")
+
+
+@transaction.atomic
+def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> Invoice:
+    if application.status not in (ApplicationStatus.APPROVED,):
+        raise ValidationError("Rechnungen können erst nach der Bewilligung erfasst werden.")
+    line = data.get("cost_line")
+    if line is None or line.application_id != application.pk:
+        raise ValidationError({"cost_line": "Die Position gehört nicht zu diesem Antrag."})
+    invoice = Invoice(application=application, school_board_id=application.school_board_id)
+    _apply(invoice, data, INVOICE_FIELDS)
+    _save(invoice, actor)
+    return invoice
+
+
+def payout_totals(application: Application, invoices) -> tuple[Decimal, Decimal]:
+    """(invoiced eligible amount, requested payout) = Σ invoices × the decision's rate."""
+    decision = latest_decisions([application.pk]).get(application.pk)
+    invoiced = round_money(sum((i.amount for i in invoices), ZERO))
+    rate = decision.rate if decision else application.ruleset.funding_rate
+    return invoiced, rules.funding_for_amount(invoiced, rate)
+
+
+@transaction.atomic
+def payout_create(*, actor, application: Application, invoices) -> PayoutRequest:
+    app = workflow.lock(application)
+    if app.status != ApplicationStatus.APPROVED:
+        raise ValidationError("Mittel können nur für einen bewilligten Antrag abgerufen werden.")
+    invoices = list(Invoice.objects.select_for_update().filter(
+        pk__in=[i.pk for i in invoices], application=app))
+    if not invoices:
+        raise ValidationError({"invoices": "Bitte mindestens eine Rechnung auswählen."})
+    if any(i.payout_id for i in invoices):
+        raise ValidationError({"invoices": "Eine Rechnung ist bereits einem Mittelabruf "
+                               "zugeordnet."})
+    invoiced, requested = payout_totals(app, invoices)
+    decision = latest_decisions([app.pk]).get(app.pk)
+    already = sum((p.requested_amount for p in PayoutRequest.objects.filter(
+        application=app).exclude(status=PayoutStatus.REJECTED)), ZERO)
+    if decision and already + requested > decision.approved_amount:
+        raise ValidationError(f"Der Mittelabruf ({format_money(requested)}) übersteigt zusammen "
+                              f"mit den bisherigen Abrufen ({format_money(already)}) die "
+                              f"bewilligte Förderung ({format_money(decision.approved_amount)}).")
+    number = (PayoutRequest.objects.filter(application=app).aggregate(m=Max("number"))["m"]
+              or 0) + 1
+    payout = PayoutRequest(application=app, school_board_id=app.school_board_id, number=number,
+                           invoiced_amount=invoiced, requested_amount=requested)
+    _save(payout, actor, "created")
+    Invoice.objects.filter(pk__in=[i.pk for i in invoices]).update(payout=payout)
+    return payout
+
+
+@transaction.atomic
+def payout_transition(*, actor, access: Access, payout: PayoutRequest, to: str,
+                      paid_on: dt.date | None = None) -> PayoutRequest:
+    p = PayoutRequest.objects.select_for_update().get(pk=payout.pk)
+    allowed = {PayoutStatus.DRAFT: {PayoutStatus.SUBMITTED},
+               PayoutStatus.SUBMITTED: {PayoutStatus.PAID, PayoutStatus.REJECTED}}
+    if to not in allowed.get(p.status, set()):
+        raise ValidationError(
+            f"Dieser Schritt ist im Status „{p.get_status_display()}“ nicht möglich.")
+    if to == PayoutStatus.SUBMITTED:
+        if not permissions.is_board_editor(access, p):
+            raise PermissionDenied
+        p.submitted_at = timezone.now()
+    else:
+        if not permissions.is_reviewer_for(access, p):
+            raise PermissionDenied
+        if to == PayoutStatus.PAID:
+            p.paid_on = paid_on or timezone.localdate()
+        else:
+            Invoice.objects.filter(payout=p).update(payout=None)
+    p.status = to
+    _save(p, actor, to)
+    return p
+
+
+# ----------------------------------------------------------------- proof of use
+@transaction.atomic
+def proof_start(*, actor, access: Access, application: Application) -> ProofOfUse:
+    app = workflow.lock(application)
+    if not permissions.is_board_editor(access, app):
+        raise PermissionDenied
+    if app.status != ApplicationStatus.APPROVED:
+        raise ValidationError("Ein Verwendungsnachweis ist nur für bewilligte Anträge möglich.")
+    existing = ProofOfUse.objects.filter(application=app).first()
+    if existing:
+        return existing
+    proof = ProofOfUse(application=app, school_board_id=app.school_board_id)
+    _save(proof, actor, "created")
+    for entry in ApplicationSchool.objects.filter(application=app).select_related("school"):
+        if not entry.report_measures:
+            entry.report_measures = "\n".join(
+                f"{line.quantity.normalize():f} × {line.description}" for line in
+                CostLine.objects.filter(application=app, school=entry.school).order_by("position"))
+            entry.report_training = entry.report_training or entry.training_plan
+            _save(entry, actor, "report prefilled")
+    return proof
+
+
+@transaction.atomic
+def proof_update(*, actor, proof: ProofOfUse, summary: str,
+                 expected_version: int | None = None) -> ProofOfUse:
+    p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
+    _check_version(p, expected_version)
+    if p.status != ProofStatus.DRAFT:
+        raise ValidationError("Der Verwendungsnachweis ist eingereicht.")
+    p.summary = summary
+    _save(p, actor)
+    return p
+
+
+@transaction.atomic
+def proof_submit(*, actor, access: Access, proof: ProofOfUse) -> ProofOfUse:
+    from .documents import proof_findings
+
+    p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
+    if not permissions.is_board_editor(access, p):
+        raise PermissionDenied
+    if p.status != ProofStatus.DRAFT:
+        raise ValidationError("Der Verwendungsnachweis ist bereits eingereicht.")
+    errors = [f for f in proof_findings(p.application) if f.is_error]
+    if errors:
+        raise ValidationError(["Der Verwendungsnachweis kann nicht eingereicht werden:"]
+                              + [f.message for f in errors])
+    p.status, p.submitted_at = ProofStatus.SUBMITTED, timezone.now()
+    _save(p, actor, "submitted")
+    _event(p.application, actor, "proof_submitted")
+    return p
+
+
+@transaction.atomic
+def proof_check(*, actor, access: Access, proof: ProofOfUse, outcome: str,
+                repayment_amount: Decimal | None = None, note: str = "") -> ProofOfUse:
+    """The reviewer checks the proof: closed, or a repayment is claimed."""
+    p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
+    if not permissions.is_reviewer_for(access, p):
+        raise PermissionDenied
+    if p.status != ProofStatus.SUBMITTED:
+        raise ValidationError("Nur ein eingereichter Verwendungsnachweis kann geprüft werden.")
+    if outcome == ProofStatus.REPAYMENT:
+        if repayment_amount is None or repayment_amount <= 0:
+            raise ValidationError({"repayment_amount": "Bitte den Rückforderungsbetrag angeben."})
+        p.repayment_amount = repayment_amount
+    elif outcome != ProofStatus.CLOSED:
+        raise ValidationError({"outcome": "Unbekanntes Prüfergebnis."})
+    p.status, p.checked_by, p.checked_at, p.check_note = (outcome, actor, timezone.now(), note)
+    _save(p, actor, outcome)
+    app = p.application
+    if app.status == ApplicationStatus.APPROVED:
+        workflow.transition(actor=actor, access=access, application=app,
+                            to=ApplicationStatus.CLOSED, reason=note or outcome)
+    return p
+
+
+# --------------------------------------------------------------- catalogue import
+CATALOGUE_COLUMNS = ("contract_reference", "item_number", "name", "category", "unit_price_net",
+                     "vat_rate")
+
+
+@transaction.atomic
+def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[int, int]:
+    """Create or update Warenkorb items; any bad row rejects the whole file (row numbers)."""
+    from core.money import parse_money
+
+    errors = []
+    items = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            data = {k: str(row.get(k, "") or "").strip() for k in CATALOGUE_COLUMNS}
+            missing = [k for k in CATALOGUE_COLUMNS[:5] if not data[k]]
+            if missing:
+                raise ValidationError("fehlt: " + ", ".join(missing))
+            price = parse_money(data["unit_price_net"])
+            vat = parse_money(data["vat_rate"]) if data["vat_rate"] else Decimal("19")
+            if price.as_tuple().exponent < -2:
+                raise ValidationError("Preis mit mehr als zwei Nachkommastellen")
+            item = CatalogueItem.objects.filter(contract_reference=data["contract_reference"],
+                                                item_number=data["item_number"]).first() or \
+                CatalogueItem(contract_reference=data["contract_reference"],
+                              item_number=data["item_number"])
+            item.name, item.category = data["name"], data["category"]
+            item.unit_price_net, item.vat_rate, item.land = price, vat, land
+            item.full_clean(validate_unique=False)
+            items.append(item)
+        except (ValidationError, ValueError) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            errors.append(f"Zeile {number}: " + "; ".join(messages))
+    if errors:
+        raise ValidationError(errors)
+    created = sum(1 for i in items if i.pk is None)
+    for item in items:
+        item._history_user = actor
+        bump_version(item)
+        item.save()
+    return created, len(items) - created

@@ -1,0 +1,88 @@
+"""Funding in a real browser: application page with live check, review, axe scans."""
+
+import pytest
+from django_scopes import scopes_disabled
+
+from tests.e2e.conftest import assert_no_axe_violations, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def app_data(world):
+    from decimal import Decimal
+
+    from funding.models import Budget
+    from tests.funding.factories import (
+        ApplicationFactory,
+        CostLineFactory,
+        ProgrammeFactory,
+        RuleSetFactory,
+        complete_school,
+    )
+
+    with scopes_disabled():
+        programme = ProgrammeFactory(land=world.land)
+        RuleSetFactory(programme=programme)
+        Budget.objects.create(school_board=world.board, programme=programme,
+                              amount=Decimal("1000000"))
+        app = ApplicationFactory(school_board=world.board, programme=programme,
+                                 ruleset=programme.current_ruleset())
+        complete_school(app, world.school)
+        CostLineFactory(application=app, school=world.school, position=1)
+        CostLineFactory(application=app, school=world.school, position=2, category="mobile",
+                        description="Smartphone für Lehrkräfte", quantity=Decimal("5"))
+    return app
+
+
+def test_application_page_live_check_and_submit(page_for, world, app_data):
+    page = page_for(world.user("board_staff"))
+    page.goto(page.base_url + "/foerderung/")
+    assert page.get_by_role("link", name=app_data.number).is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=app_data.number).click()
+    assert page.get_by_text("Smartphones sind nicht förderfähig").first.is_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "foerderung-antrag")
+    # blocked while the smartphone line is there
+    button = page.get_by_role("button", name="Antrag einreichen")
+    assert button.get_attribute("aria-disabled") == "true"
+    assert page.get_by_text("Einreichen ist gesperrt").is_visible()
+    # live check on a new line
+    page.goto(page.base_url + f"/foerderung/antraege/{app_data.pk}/positionen/neu/")
+    page.get_by_label("Schule").select_option(str(world.school.pk))
+    page.get_by_label("Kategorie").select_option("display")
+    page.get_by_label("Beschreibung").fill("Interaktives Display 75 Zoll")
+    page.get_by_label("Menge").fill("2")
+    page.get_by_label("Einzelpreis netto").fill("3655.46")
+    page.get_by_text("8.699,99").first.wait_for()  # 7,310.92 × 1.19 = 8,699.99
+    assert_no_axe_violations(page)
+    screenshot(page, "foerderung-position")
+    # remove the smartphone line, then submission works
+    page.goto(page.base_url + f"/foerderung/antraege/{app_data.pk}/")
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#pos-2").get_by_role("button").click()
+    page.get_by_role("button", name="Antrag einreichen").click()
+    assert page.get_by_text("Antrag eingereicht.").is_visible()
+
+
+def test_review_queue_accessible(page_for, world, app_data):
+    from core.tenancy import access_for
+    from funding import services
+    from funding.models import CostLine
+
+    with scopes_disabled():
+        CostLine.objects.filter(application=app_data, position=2).delete()
+        services.application_submit(actor=world.user("board_staff"),
+                                    access=access_for(world.user("board_staff")),
+                                    application=app_data)
+    page = page_for(world.user("reviewer"))
+    page.goto(page.base_url + "/foerderung/pruefung/")
+    assert page.get_by_role("link", name=app_data.number).is_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "foerderung-pruefliste")
+    page.get_by_role("link", name=app_data.number).click()
+    page.get_by_role("link", name="Inhaltlich geprüft: weiterleiten").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Weiterleiten").click()
+    assert page.get_by_text("Vier-Augen-Prinzip").first.is_visible()
