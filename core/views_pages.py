@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from core.context import SESSION_KEY, selectable_board_ids
+from core.dashboard import dashboard_cards
 from core.models import Job
 
 
@@ -26,6 +27,7 @@ class HomeView(TemplateView):
         ctx["boards"] = access.restrict(SchoolBoard.objects.for_list())[:50]
         ctx["school_count"] = access.restrict(School.objects.all()).count()
         ctx["jobs"] = Job.objects.filter(owner=self.request.user)[:5]
+        ctx["cards"] = dashboard_cards(access)
         ctx["memberships"] = self.request.user.memberships.select_related(
             "land", "school_board", "school"
         )
