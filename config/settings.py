@@ -224,6 +224,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One named enum per choice set (several apps have fields called status/category).
+    "ENUM_NAME_OVERRIDES": {
+        "DeviceStatusEnum": "devices.choices.DeviceStatus",
+        "DeviceCategoryEnum": "devices.choices.DeviceCategory",
+        "LoanStatusEnum": "devices.choices.LoanStatus",
+        "DefectStatusEnum": "devices.choices.DefectStatus",
+        "StocktakeStatusEnum": "devices.choices.StocktakeStatus",
+        "DeviceConditionEnum": "devices.choices.Condition",
+        "FundingCategoryEnum": "funding.choices.FundingCategory",
+        "ApplicationStatusEnum": "funding.choices.ApplicationStatus",
+        "TpekStatusEnum": "funding.choices.TpekStatus",
+        "ChangeRequestStatusEnum": "funding.choices.ChangeRequestStatus",
+        "PayoutStatusEnum": "funding.choices.PayoutStatus",
+        "ProofStatusEnum": "funding.choices.ProofStatus",
+        "ConceptStatusEnum": "mediaplans.choices.ConceptStatus",
+        "TrainingStatusEnum": "mediaplans.choices.TrainingStatus",
+        "RoomKindEnum": "schools.choices.RoomKind",
+        "BoardKindEnum": "schools.choices.BoardKind",
+    },
 }
 
 # Background work: django-tasks with its database backend; immediate in tests.

@@ -74,7 +74,7 @@ class AdoptSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
-class TransitionSerializer(serializers.Serializer):
+class VersionTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=["draft", "consultation"])
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 

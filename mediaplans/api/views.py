@@ -16,7 +16,7 @@ from .serializers import (
     GoalSerializer,
     NeedSerializer,
     TrainingSerializer,
-    TransitionSerializer,
+    VersionTransitionSerializer,
     VersionSerializer,
 )
 
@@ -126,11 +126,11 @@ class VersionViewSet(ConceptScopedMixin, ScopedModelViewSet):
         version = ConceptVersion.objects.with_counts().get(pk=version.pk)
         return Response(VersionSerializer(version, context={"request": request}).data)
 
-    @extend_schema(request=TransitionSerializer, responses=VersionSerializer)
+    @extend_schema(request=VersionTransitionSerializer, responses=VersionSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         version = self.get_object()
-        params = TransitionSerializer(data=request.data)
+        params = VersionTransitionSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         with as_api_errors():
             version = workflow.version_transition(
