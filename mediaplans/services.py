@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.services import bump_version
 
@@ -34,7 +34,7 @@ TRAINING_FIELDS = ("topic", "target_group", "teachers", "period_start", "period_
                    "provider", "status")
 NEED_FIELDS = ("category", "description", "quantity", "unit_price_estimate", "justification",
                "priority", "year_from", "year_to")
-TEXT_HINT = _lazy(
+TEXT_HINT = gettext_lazy(
     "Plain text. Separate paragraphs with an empty line; start a line with \"- \" for a "
     "bullet list or \"1. \" for a numbered list.")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -176,7 +176,7 @@ class VersionNewView(View):
             for msg in exc.messages:
                 messages.error(request, msg)
             return HttpResponseRedirect(concept.get_absolute_url())
-        messages.success(request, _g("Version %s started as a copy.") % version.number)
+        messages.success(request, gettext("Version %s started as a copy.") % version.number)
         return HttpResponseRedirect(version.get_absolute_url())
 
 
@@ -269,7 +269,7 @@ class VersionEditMixin:
         if not permissions.can_write(request.access, self.version):
             raise PermissionDenied
         if self.version.is_frozen:
-            messages.error(request, _g(
+            messages.error(request, gettext(
                 "Version %(n)s (%(status)s) is frozen. Start a new version to change it.")
                 % {"n": self.version.number, "status": self.version.get_status_display()})
             return HttpResponseRedirect(self.version.get_absolute_url())
@@ -387,7 +387,7 @@ class TransitionView(View):
             for msg in exc.messages:
                 messages.error(request, msg)
         else:
-            messages.success(request, _g("Status changed to „%s“.")
+            messages.success(request, gettext("Status changed to „%s“.")
                              % version.get_status_display())
         return HttpResponseRedirect(version.get_absolute_url())
 
@@ -407,7 +407,7 @@ class GrowView(View):
             for msg in exc.messages:
                 messages.error(request, msg)
             return HttpResponseRedirect(version.get_absolute_url())
-        messages.success(request, _g("The concept now has all ten sections."))
+        messages.success(request, gettext("The concept now has all ten sections."))
         return HttpResponseRedirect(result.get_absolute_url())
 
 
@@ -418,11 +418,11 @@ class CommentView(View):
             raise PermissionDenied
         form = CommentForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _g("Please write a comment."))
+            messages.error(request, gettext("Please write a comment."))
         else:
             services.comment_add(actor=request.user, version=version,
                                  text=form.cleaned_data["text"])
-            messages.success(request, _g("Comment added."))
+            messages.success(request, gettext("Comment added."))
         return HttpResponseRedirect(version.get_absolute_url() + "#comments")
 
 
@@ -456,7 +456,7 @@ class RowUpdateView(VersionScopedMixin, ScopedUpdateView):
     def dispatch(self, request, *args, **kwargs):
         obj = visible_or_404(request, self.model, pk=kwargs["pk"])
         if permissions.can_write(request.access, obj) and obj.version.is_frozen:
-            messages.error(request, _g("This version is adopted and frozen. Start a new "
+            messages.error(request, gettext("This version is adopted and frozen. Start a new "
                                        "version to change it."))
             return HttpResponseRedirect(obj.version.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
@@ -487,7 +487,7 @@ class RowDeleteView(View):
             for msg in exc.messages:
                 messages.error(request, msg)
         else:
-            messages.success(request, _g("Deleted."))
+            messages.success(request, gettext("Deleted."))
         return HttpResponseRedirect(version.get_absolute_url())
 
 

@@ -27,7 +27,7 @@ class Land(BaseModel):
         _("Schulnummer pattern"),
         max_length=200,
         default=r"^\d{5,8}$",
-        help_text=_("Regular expression a school number of this Land must match. [param]"),
+        help_text=_("Regular expression a school number of this Land must match."),
     )
     school_number_hint = models.CharField(
         _("Schulnummer hint"), max_length=200, default=_("5 to 8 digits")

@@ -16,8 +16,8 @@ from .serializers import (
     GoalSerializer,
     NeedSerializer,
     TrainingSerializer,
-    VersionTransitionSerializer,
     VersionSerializer,
+    VersionTransitionSerializer,
 )
 
 
