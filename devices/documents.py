@@ -165,7 +165,12 @@ LABELS_PER_PAGE = 24
 
 
 def label_sheet_context(devices: Iterable[Device]) -> dict:
-    labels = [{
+    labels = label_sheet_rows(devices)
+    return {"labels": labels, "count": len(labels)}
+
+
+def label_sheet_rows(devices: Iterable[Device]) -> list[dict]:
+    return [{
         "inventory_number": d.inventory_number,
         "serial_number": d.serial_number,
         "school": d.school.name,
@@ -174,11 +179,13 @@ def label_sheet_context(devices: Iterable[Device]) -> dict:
         "url": device_url(d),
         "qr": qr_data_uri(device_url(d)),
     } for d in devices]
-    return {"labels": labels, "count": len(labels)}
 
 
 def label_sheet_pdf(devices: Iterable[Device]) -> bytes:
-    ctx = label_sheet_context(devices)
+    return label_sheet_pdf_from_context(label_sheet_context(devices))
+
+
+def label_sheet_pdf_from_context(ctx: dict) -> bytes:
     return render_pdf("devices/pdf/labels.html", {"s": ctx},
                       title=f"Geräteetiketten ({ctx['count']})")
 

@@ -15,6 +15,27 @@ from .choices import AccessoryKind, Condition, DefectStatus, DeviceCategory, Dev
 from .models import Accessory, DefectReport, Device, DeviceModel, Loan, Stocktake
 
 
+def board_cost_lines(access, board_id):
+    """The cost lines of one board's applications the user may see, for a choice field."""
+    from funding.models import CostLine
+
+    return access.restrict(CostLine.objects.filter(school_board_id=board_id)).select_related(
+        "application").order_by("application__number", "position", "pk")
+
+
+def cost_line_field(**kwargs):
+    from funding.models import CostLine
+
+    from .services import cost_line_label
+
+    field = forms.ModelChoiceField(
+        label=_("funding cost line"), queryset=CostLine.objects.none(), required=False,
+        help_text=_("The line of the cost and time plan (Förderantrag) the device was bought "
+                    "under."), **kwargs)
+    field.label_from_instance = cost_line_label
+    return field
+
+
 def _workable_schools(access):
     """Schools where the user may hand out, take back and count devices."""
     qs = access.restrict(School.objects.all())
@@ -36,6 +57,7 @@ class DeviceForm(KernWidgetsMixin, forms.ModelForm):
     room = forms.ModelChoiceField(label=_("Raum"), queryset=Room.objects.none(), required=False)
     model = forms.ModelChoiceField(label=_("device model"), queryset=DeviceModel.objects.none(),
                                    required=False)
+    cost_line = cost_line_field()
     initial_status = forms.ChoiceField(
         label=_("status"), choices=[(s, DeviceStatus(s).label) for s in
                                     ("ordered", "delivered", "in_stock", "in_use")],
@@ -45,7 +67,8 @@ class DeviceForm(KernWidgetsMixin, forms.ModelForm):
         model = Device
         fields = ["inventory_number", "serial_number", "model", "category", "school", "room",
                   "pool", "purchase_date", "price_net", "price_gross", "supplier",
-                  "invoice_reference", "warranty_end", "earmarking_end", "mdm_id", "notes"]
+                  "invoice_reference", "warranty_end", "earmarking_end", "mdm_id", "cost_line",
+                  "notes"]
         widgets = {"purchase_date": DateInput(), "warranty_end": DateInput(),
                    "earmarking_end": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -59,6 +82,7 @@ class DeviceForm(KernWidgetsMixin, forms.ModelForm):
         self.fields["room"].label_from_instance = lambda r: f"{r.school.name} – {r.name}"
         self.fields["model"].queryset = access.restrict(DeviceModel.objects.filter(
             school_board_id=board_id))
+        self.fields["cost_line"].queryset = board_cost_lines(access, board_id)
         self.fields["category"].required = False
         self.fields["category"].help_text = _("Taken from the device model when empty.")
         if self.instance.pk:
@@ -69,6 +93,31 @@ class DeviceForm(KernWidgetsMixin, forms.ModelForm):
         if not data.get("category") and not data.get("model"):
             self.add_error("category", _("Choose a device model or a category."))
         return data
+
+
+class CostLineAssignForm(KernWidgetsMixin, forms.Form):
+    """Bulk action: link a selection of devices (a filtered list, a delivery) to a cost line."""
+
+    cost_line = cost_line_field()
+    remove = forms.BooleanField(label=_("remove the funding link instead"), required=False)
+
+    def __init__(self, *args, access, board_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cost_line"].queryset = board_cost_lines(access, board_id)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("remove") and not data.get("cost_line"):
+            self.add_error("cost_line", _("Choose a cost line."))
+        if data.get("remove"):
+            data["cost_line"] = None
+        return data
+
+
+class PupilLeftForm(KernWidgetsMixin, forms.Form):
+    left_on = forms.DateField(label=_("pupil left school on"), widget=DateInput())
+    note = forms.CharField(label=_("note"), required=False, max_length=200,
+                           help_text=_("e.g. moved to another town"))
 
 
 class AccessoryForm(KernWidgetsMixin, forms.ModelForm):

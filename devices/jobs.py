@@ -20,14 +20,28 @@ def anonymise_loans_job(job, progress, *, months: int | None = None) -> dict:
 
 
 @register_job("devices.labels")
-def label_sheet_job(job, progress, *, device_ids: list[int]) -> dict:
-    """A big label sheet (hundreds of labels) rendered in the background."""
-    from .documents import label_sheet_pdf
+def label_sheet_job(job, progress, *, device_ids: list[int],
+                    filename: str = "etiketten.pdf") -> dict:
+    """A big label sheet (thousands of labels) rendered in the background.
+
+    Progress: the labels' data and QR codes are prepared in chunks (first half), then
+    WeasyPrint lays out and writes the whole sheet in one go (second half).
+    """
+    from .documents import label_sheet_pdf_from_context, label_sheet_rows
     from .models import Device
 
-    progress.set_total(len(device_ids))
-    devices = list(Device.objects.for_document().filter(pk__in=device_ids))
-    pdf = label_sheet_pdf(devices)
-    progress.set(len(device_ids))
-    progress.attach_file("etiketten.pdf", pdf)
-    return {"labels": len(devices)}
+    total = len(device_ids)
+    progress.set_total(2 * total, message="Etiketten werden vorbereitet")
+    labels: list[dict] = []
+    chunk = 250
+    for start in range(0, total, chunk):
+        ids = device_ids[start:start + chunk]
+        devices = Device.objects.for_document().filter(pk__in=ids)
+        labels.extend(label_sheet_rows(devices))
+        progress.advance(len(ids), message=f"{len(labels)} von {total} Etiketten vorbereitet")
+    labels.sort(key=lambda row: row["inventory_number"])
+    progress.set(total, message="PDF wird gesetzt")
+    pdf = label_sheet_pdf_from_context({"labels": labels, "count": len(labels)})
+    progress.set(2 * total, message=f"{len(labels)} Etiketten")
+    progress.attach_file(filename, pdf)
+    return {"labels": len(labels)}

@@ -201,6 +201,9 @@ class Device(BoardOwnedModel):
             errors["school"] = _("The school belongs to another Schulträger.")
         if self.model_id and self.model.school_board_id != self.school_board_id:
             errors["model"] = _("The device model belongs to another Schulträger.")
+        if self.cost_line_id and self.cost_line.school_board_id != self.school_board_id:
+            errors["cost_line"] = _(
+                "The cost line belongs to another Schulträger's application.")
         with scopes_disabled():
             others = Device.objects.filter(school_board_id=self.school_board_id).exclude(
                 pk=self.pk)
@@ -312,6 +315,10 @@ class Loan(BoardOwnedModel):
                                       on_delete=models.SET_NULL, related_name="+",
                                       editable=False)
     returned_on = models.DateField(_("returned on"), null=True, blank=True, editable=False)
+    pupil_left_on = models.DateField(
+        _("pupil left school on"), null=True, blank=True, editable=False,
+        help_text=_("The retention period for the borrower's data runs from the later of the "
+                    "return and this date."))
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
     history = HistoricalRecords()

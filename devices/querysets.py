@@ -19,10 +19,12 @@ class DeviceModelQuerySet(models.QuerySet):
 
 class DeviceQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("school", "room", "model").order_by("inventory_number")
+        return self.select_related("school", "room", "model", "cost_line__application") \
+            .order_by("inventory_number")
 
     def for_detail(self):
-        return self.select_related("school", "room", "model", "delivery", "school_board")
+        return self.select_related("school", "room", "model", "delivery", "school_board",
+                                   "cost_line__application")
 
     def for_document(self):
         return self.select_related("school", "room", "model", "school_board").order_by(

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.money import round_money
 from core.services import bump_version
@@ -54,7 +54,8 @@ DEVICE_MODEL_FIELDS = ("manufacturer", "name", "category", "default_price_net",
                        "default_price_gross")
 DEVICE_FIELDS = ("inventory_number", "serial_number", "model", "category", "school", "room",
                  "pool", "purchase_date", "price_net", "price_gross", "supplier",
-                 "invoice_reference", "warranty_end", "earmarking_end", "mdm_id", "notes")
+                 "invoice_reference", "warranty_end", "earmarking_end", "mdm_id", "notes",
+                 "cost_line")
 ACCESSORY_FIELDS = ("kind", "description", "serial_number")
 LOAN_FIELDS = ("borrower_kind", "borrower_name", "school_class", "borrower_is_minor",
                "guardian_name", "guardian_contact", "staff_reference", "school_year",
@@ -63,6 +64,8 @@ LOAN_FIELDS = ("borrower_kind", "borrower_name", "school_class", "borrower_is_mi
 LOAN_UPDATE_FIELDS = ("guardian_name", "guardian_contact", "school_class", "due_rule",
                       "due_date", "notes")
 MAX_BATCH = 2000
+#: at most this many devices are linked to a cost line in one bulk action
+MAX_COST_LINE_BATCH = 20_000
 ANONYMISED = "anonymisiert"
 
 #: last school day before the summer holidays in Sachsen-Anhalt [param]; override or extend
@@ -169,6 +172,51 @@ def accessory_create(*, actor, device: Device, data: dict[str, Any]) -> Accessor
 def accessory_update(*, actor, accessory: Accessory, data: dict[str, Any]) -> Accessory:
     _apply(accessory, data, ACCESSORY_FIELDS, actor)
     return accessory
+
+
+def cost_line_label(line) -> str:
+    """“FA-2026-0001 Digitale Ausstattung – Pos. 2: Tablet 10 Zoll” (choices, device page)."""
+    application = line.application
+    return f"{application.number} {application.title} – {line}"
+
+
+@transaction.atomic
+def devices_assign_cost_line(*, actor, board, devices, cost_line=None, reason: str = "") -> int:
+    """Link many devices to the funding cost line they were bought under (bulk, with history).
+
+    `devices` is a queryset or list of the board's devices (already narrowed to what the
+    actor may edit); `cost_line=None` removes the link. Returns the number of devices changed.
+    """
+    if cost_line is not None and cost_line.school_board_id != board.pk:
+        raise ValidationError({"cost_line": _(
+            "The cost line belongs to another Schulträger's application.")})
+    ids = [d.pk for d in devices] if isinstance(devices, (list, tuple)) else list(
+        devices.values_list("pk", flat=True)[: MAX_COST_LINE_BATCH + 1])
+    if not ids:
+        raise ValidationError({"devices": _("No devices selected.")})
+    if len(ids) > MAX_COST_LINE_BATCH:
+        raise ValidationError({"devices": _(
+            "At most %(n)s devices at once: narrow the filter.") % {"n": MAX_COST_LINE_BATCH}})
+    locked = list(Device.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    foreign = [d.inventory_number for d in locked if d.school_board_id != board.pk]
+    if foreign or len(locked) != len(set(ids)):
+        raise ValidationError({"devices": _(
+            "Some devices belong to another Schulträger: %(list)s") % {
+            "list": ", ".join(foreign[:10]) or "?"}})
+    new_id = cost_line.pk if cost_line is not None else None
+    changed = [d for d in locked if d.cost_line_id != new_id]
+    why = reason or (_("funding: %(line)s") % {"line": cost_line_label(cost_line)}
+                     if cost_line is not None else _("funding link removed"))
+    for device in changed:
+        device.cost_line_id = new_id
+        device.version = (device.version or 0) + 1
+        device.updated_at = timezone.now()
+        device._change_reason = why[:100]
+    if changed:
+        bulk_update_with_history(changed, Device, ["cost_line", "version", "updated_at"],
+                                 batch_size=500, default_user=actor,
+                                 default_change_reason=why[:100])
+    return len(changed)
 
 
 # --- deliveries -----------------------------------------------------------------------------
@@ -797,6 +845,7 @@ def privacy_erase(*, actor, board, name: str) -> int:
 
 
 def retention_cutoff(today: dt.date, months: int) -> dt.date:
+    """The day N calendar months before `today` (clamped to the month's last day)."""
     year, month = today.year, today.month - months
     while month <= 0:
         month += 12
@@ -806,29 +855,102 @@ def retention_cutoff(today: dt.date, months: int) -> dt.date:
     return dt.date(year, month, day)
 
 
+def retention_months() -> int:
+    return int(settings.PAKTWERK.get("LOAN_RETENTION_MONTHS", 6))
+
+
+def retention_start(loan: Loan, *, today: dt.date) -> dt.date | None:
+    """The day the retention period of a closed loan starts, or None while it must be kept.
+
+    DOMAIN.md §8: delete once the device is back *and* the pupil has left. The period runs
+    from the later of the return and the recorded leaving date; without a leaving date it
+    runs from the return only once the loan's school year has ended (the pupil may still be
+    at school and the contract may still be needed). Teacher loans: from the return.
+    """
+    if loan.status not in (LoanStatus.RETURNED, LoanStatus.CANCELLED) or not loan.returned_on:
+        return None
+    if loan.borrower_kind != BorrowerKind.PUPIL:
+        return loan.returned_on
+    if loan.pupil_left_on:
+        return max(loan.returned_on, loan.pupil_left_on)
+    try:
+        year_end = last_school_day(loan.school_year)
+    except ValidationError:
+        return None
+    return loan.returned_on if year_end < today else None
+
+
+def retention_due_on(loan: Loan, *, today: dt.date, months: int | None = None) -> dt.date | None:
+    """The first day the borrower's data may be anonymised (None: not foreseeable yet)."""
+    start = retention_start(loan, today=today)
+    if start is None:
+        return None
+    months = retention_months() if months is None else months
+    year, month = start.year, start.month + months
+    while month > 12:
+        month -= 12
+        year += 1
+    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return dt.date(year, month, day)
+
+
+@transaction.atomic
+def loan_record_pupil_left(*, actor, loan: Loan, left_on: dt.date, note: str = "") -> Loan:
+    """Record that the pupil left the school; a running loan ends then (DOMAIN.md §8)."""
+    locked = _lock_loan(loan)
+    if locked.anonymised_at is not None:
+        raise ValidationError(_("This contract has been anonymised."))
+    if locked.borrower_kind != BorrowerKind.PUPIL:
+        raise ValidationError({"left_on": _("Only a pupil's leaving is recorded here.")})
+    if left_on is None:
+        raise ValidationError({"left_on": _("Enter the date the pupil left the school.")})
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("The leaving date cannot be in the future.")})
+    if left_on < locked.start_date:
+        raise ValidationError({"left_on": _(
+            "The leaving date cannot be before the start of the loan (%(d)s).") % {
+            "d": locked.start_date.strftime("%d.%m.%Y")}})
+    locked.pupil_left_on = left_on
+    reason = _("pupil left school on %(d)s") % {"d": left_on.strftime("%d.%m.%Y")}
+    if note.strip():
+        reason = f"{reason}: {note.strip()}"
+    if locked.is_open and locked.due_date > left_on:
+        # the loan ends earlier when the pupil leaves: the device is due on the leaving day
+        locked.due_rule = DueRule.FIXED
+        locked.due_date = max(left_on, locked.start_date)
+    _apply(locked, {}, (), actor, reason=reason[:100])
+    return locked
+
+
 @transaction.atomic
 def anonymise_expired_loans(*, today: dt.date | None = None, months: int | None = None,
                             actor=None) -> int:
-    """Retention: anonymise borrowers N months after the devices are back and no claim is open.
+    """Retention: anonymise borrowers N months after the devices are back, the pupil has left
+    (or the school year has ended) and no claim is open.
 
     Runs unscoped over all boards (call it from the job or the management command).
     """
     today = today or timezone.localdate()
-    months = settings.PAKTWERK.get("LOAN_RETENTION_MONTHS", 6) if months is None else months
+    months = retention_months() if months is None else months
     cutoff = retention_cutoff(today, months)
     candidates = Loan.objects.filter(
         anonymised_at__isnull=True, status__in=(LoanStatus.RETURNED, LoanStatus.CANCELLED),
         returned_on__lte=cutoff,
-    ).exclude(defect_reports__status__in=OPEN_DEFECT_STATUSES).distinct()
+    ).exclude(defect_reports__status__in=OPEN_DEFECT_STATUSES).exclude(
+        pupil_left_on__gt=cutoff).distinct()
     by_board: dict[int, list[Loan]] = {}
     for loan in candidates:
+        start = retention_start(loan, today=today)
+        if start is None or start > cutoff:
+            continue
         by_board.setdefault(loan.school_board_id, []).append(loan)
     total = 0
     for board_id, loans in by_board.items():
         count = _anonymise(loans, actor=actor, reason=_("retention period ended"))
         PrivacyLog.objects.create(school_board_id=board_id, action=PrivacyAction.RETENTION,
                                   actor=actor, loan_count=count,
-                                  detail=_("returned on or before %(d)s") % {
+                                  detail=_("returned and left on or before %(d)s") % {
                                       "d": cutoff.strftime("%d.%m.%Y")})
         total += count
     return total

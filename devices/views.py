@@ -7,15 +7,19 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
 from core.context import board_for_create, current_board_id
+from core.jobs import job_start as start_job
+from core.jobs import job_url
 from core.pdf import pdf_response
 from core.services import recheck_tenancy
 from core.spreadsheets import write_csv
@@ -45,6 +49,7 @@ from .filters import (
 )
 from .forms import (
     AccessoryForm,
+    CostLineAssignForm,
     DefectForm,
     DefectTransitionForm,
     DeliveryForm,
@@ -54,6 +59,7 @@ from .forms import (
     LoanSignForm,
     LoanUpdateForm,
     PrivacyForm,
+    PupilLeftForm,
     ReturnForm,
     ScanForm,
     StocktakeForm,
@@ -72,7 +78,11 @@ from .models import (
 )
 from .workflow import DEFECT_TRANSITIONS, allowed_targets, device_transition
 
-MAX_LABELS = 1000
+#: up to this many labels (four A4 pages) the sheet is rendered in the request (about 3 s);
+#: more run as a background job (bench/devices_labels.py: 300 labels ≈ 8 s, 3,000 ≈ 50 s)
+INLINE_LABELS = 96
+#: the largest sheet the background job builds
+MAX_LABELS = 10_000
 
 DEVICE_COLUMNS = [
     Column("inventory_number", _("Inventarnummer"), link=True),
@@ -150,7 +160,7 @@ class DeviceDetailView(ScopedDetailView):
     ]
 
     def get_title(self):
-        return _t("Gerät %(inv)s") % {"inv": self.object.inventory_number}
+        return gettext("Gerät %(inv)s") % {"inv": self.object.inventory_number}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -171,6 +181,9 @@ class DeviceDetailView(ScopedDetailView):
         ctx["can_report"] = permissions.can_edit_school_record(access, device) and \
             device.status not in (DeviceStatus.RETIRED, DeviceStatus.ORDERED)
         ctx["funding_category"] = device.funding_category
+        line = device.cost_line
+        ctx["cost_line"] = line
+        ctx["cost_line_label"] = services.cost_line_label(line) if line else ""
         return ctx
 
 
@@ -227,30 +240,128 @@ class DeviceTransitionView(ScopedActionView):
         return obj
 
 
-def _label_response(devices, filename):
-    devices = list(devices[: MAX_LABELS + 1])
-    if len(devices) > MAX_LABELS:
-        raise ValidationError(_t("At most %(n)s labels at once: narrow the filter.") % {
-            "n": MAX_LABELS})
-    return pdf_response(documents.label_sheet_pdf(devices), filename)
-
-
-def device_labels(request):
-    """A label sheet for the devices of the current filter (same filters as the list)."""
+def _label_selection(request):
+    """The devices of the current list filter (same filters as the list), for labels."""
     qs = request.access.restrict(Device.objects.for_document())
     filterset = DeviceFilter(request.GET or None, queryset=qs, request=request)
-    devices = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
-    try:
-        return _label_response(devices, "etiketten.pdf")
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-        return HttpResponseRedirect(reverse("devices:device-list") + "?" + request.GET.urlencode())
+    return filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+
+
+def _labels(request, devices, *, filename: str, back_url: str, title: str):
+    """Small sheets come back at once; big ones run as a background job with a progress page.
+
+    GET shows the PDF (up to INLINE_LABELS) or a confirmation page; POST starts the job.
+    """
+    count = devices.count()
+    if count == 0:
+        messages.error(request, gettext("No devices in this selection."))
+        return HttpResponseRedirect(back_url)
+    if count > MAX_LABELS:
+        messages.error(request, gettext("At most %(n)s labels at once: narrow the filter.") % {
+            "n": f"{MAX_LABELS:,}".replace(",", ".")})
+        return HttpResponseRedirect(back_url)
+    if request.method == "POST":
+        ids = list(devices.order_by("inventory_number").values_list("pk", flat=True))
+        boards = set(devices.values_list("school_board_id", flat=True).distinct()[:2])
+        board = SchoolBoard.objects.get(pk=boards.pop()) if len(boards) == 1 else None
+        job = start_job(kind="devices.labels", owner=request.user, board=board,
+                        title=title, params={"device_ids": ids, "filename": filename})
+        return HttpResponseRedirect(job_url(job))
+    if count <= INLINE_LABELS:
+        return pdf_response(documents.label_sheet_pdf(devices), filename)
+    return TemplateResponse(request, "devices/labels_confirm.html", {
+        "page_title": title, "count": count, "inline_limit": INLINE_LABELS,
+        "back_url": back_url, "action": request.get_full_path()})
+
+
+@require_http_methods(["GET", "POST"])
+def device_labels(request):
+    """A label sheet for the devices of the current filter (same filters as the list)."""
+    back = reverse("devices:device-list") + ("?" + request.GET.urlencode() if request.GET
+                                             else "")
+    return _labels(request, _label_selection(request), filename="etiketten.pdf",
+                   back_url=back, title=gettext("Label sheet"))
 
 
 def device_label(request, pk):
     device = get_visible_or_404(request, Device, pk=pk)
     devices = Device.objects.for_document().filter(pk=device.pk)
-    return _label_response(devices, f"etikett-{device.inventory_number}.pdf")
+    return pdf_response(documents.label_sheet_pdf(devices),
+                        f"etikett-{device.inventory_number}.pdf")
+
+
+class DeviceCostLineView(PageMixin, FormView):
+    """Bulk action: link the devices of a filtered list or of a delivery to a cost line."""
+
+    form_class = CostLineAssignForm
+    template_name = "devices/cost_line_assign.html"
+    title = _("Assign devices to a funding cost line")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.delivery = None
+        delivery_id = request.GET.get("delivery", "")
+        if delivery_id:
+            if not delivery_id.isdigit():
+                raise Http404
+            self.delivery = get_visible_or_404(request, Delivery, pk=int(delivery_id))
+            self.board = self.delivery.school_board
+            if self.board.pk not in request.access.edit_board_ids:
+                raise PermissionDenied
+        else:
+            self.board = board_for_create(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def selection(self):
+        qs = self.request.access.restrict(Device.objects.filter(school_board=self.board))
+        if self.delivery is not None:
+            return qs.filter(delivery=self.delivery).order_by("inventory_number")
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        filterset = DeviceFilter(params or None, queryset=qs, request=self.request)
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(gettext("The filter is not valid."))
+        return filterset.qs.order_by("inventory_number")
+
+    def back_url(self):
+        if self.delivery is not None:
+            return self.delivery.get_absolute_url()
+        query = self.request.GET.urlencode()
+        return reverse("devices:device-list") + (f"?{query}" if query else "")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(access=self.request.access, board_id=self.board.pk)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        selection = self.selection()
+        ctx["count"] = selection.count()
+        ctx["sample"] = list(selection.select_related("cost_line__application")[:10])
+        ctx["linked"] = selection.filter(cost_line__isnull=False).count()
+        ctx["board"] = self.board
+        ctx["delivery"] = self.delivery
+        ctx["back_url"] = self.back_url()
+        ctx["action"] = self.request.get_full_path()
+        return ctx
+
+    def form_valid(self, form):
+        line = form.cleaned_data["cost_line"]
+        try:
+            with transaction.atomic():
+                count = services.devices_assign_cost_line(
+                    actor=self.request.user, board=self.board, devices=self.selection(),
+                    cost_line=line)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            return self.form_invalid(form)
+        if line is None:
+            messages.success(self.request, gettext("Funding link removed from %(n)s devices.") % {
+                "n": count})
+        else:
+            messages.success(self.request, gettext("%(n)s devices linked to %(line)s.") % {
+                "n": count, "line": services.cost_line_label(line)})
+        return HttpResponseRedirect(self.back_url())
 
 
 # --- catalogue and accessories ---------------------------------------------------------------
@@ -377,7 +488,7 @@ class DeliveryCreateView(PageMixin, FormView):
         except ValidationError as exc:
             _form_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, _t("%(n)s devices registered.") % {
+        messages.success(self.request, gettext("%(n)s devices registered.") % {
             "n": delivery.devices.count()})
         return HttpResponseRedirect(delivery.get_absolute_url())
 
@@ -408,10 +519,13 @@ def delivery_protocol(request, pk):
     return pdf_response(documents.handover_pdf(delivery), f"uebergabeprotokoll-{pk}.pdf")
 
 
+@require_http_methods(["GET", "POST"])
 def delivery_labels(request, pk):
     delivery = get_visible_or_404(request, Delivery, pk=pk)
-    return _label_response(Device.objects.for_document().filter(delivery=delivery),
-                           f"etiketten-lieferung-{pk}.pdf")
+    return _labels(request, Device.objects.for_document().filter(delivery=delivery),
+                   filename=f"etiketten-lieferung-{pk}.pdf",
+                   back_url=delivery.get_absolute_url(),
+                   title=gettext("Labels of delivery %(n)s") % {"n": pk})
 
 
 # --- loans --------------------------------------------------------------------------------------
@@ -495,7 +609,8 @@ class LoanCreateView(PageMixin, FormView):
             if hasattr(exc, "error_dict") and "devices" in exc.error_dict:
                 form.add_error("device_codes", exc.error_dict["devices"])
             return self.form_invalid(form)
-        messages.success(self.request, _t("Leihvertrag prepared: print it and have it signed."))
+        messages.success(self.request,
+                         gettext("Leihvertrag prepared: print it and have it signed."))
         return HttpResponseRedirect(loan.get_absolute_url())
 
 
@@ -515,11 +630,18 @@ class LoanDetailView(PersonalDataMixin, ScopedDetailView):
         Column("signed_on", _("signed on"), fmt="date"),
         Column("handed_out_on", _("handed out on"), fmt="date"),
         Column("returned_on", _("returned on"), fmt="date"),
+        Column("pupil_left_on", _("pupil left school on"), fmt="date"),
     ]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         loan = self.object
+        today = timezone.localdate()
+        if ctx["can_edit"] and loan.borrower_kind == "pupil" and loan.anonymised_at is None:
+            ctx["left_form"] = PupilLeftForm(initial={"left_on": loan.pupil_left_on or today})
+        if loan.anonymised_at is None and not loan.is_open:
+            ctx["retention_due"] = services.retention_due_on(loan, today=today)
+            ctx["retention_months"] = services.retention_months()
         ctx["items"] = list(loan.items.all())
         ctx["returns"] = list(loan.returns.all())
         ctx["defects"] = list(loan.defect_reports.select_related("device"))
@@ -555,7 +677,7 @@ class LoanSignView(LoanActionView):
     def perform_action(self, obj):
         form = LoanSignForm(self.request.POST)
         if not form.is_valid():
-            raise ValidationError(_t("Enter the date of signature."))
+            raise ValidationError(gettext("Enter the date of signature."))
         return services.loan_sign(actor=self.request.user, loan=obj, **form.cleaned_data)
 
 
@@ -573,6 +695,18 @@ class LoanCancelView(LoanActionView):
         return services.loan_cancel(actor=self.request.user, loan=obj)
 
 
+class LoanPupilLeftView(LoanActionView):
+    success_message = _("Leaving date recorded.")
+
+    def perform_action(self, obj):
+        form = PupilLeftForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(gettext("Enter the date the pupil left the school."))
+        return services.loan_record_pupil_left(actor=self.request.user, loan=obj,
+                                               left_on=form.cleaned_data["left_on"],
+                                               note=form.cleaned_data["note"])
+
+
 class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView):
     model = Loan
     form_class = ReturnForm
@@ -583,13 +717,13 @@ class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView
         if not self.can_edit(self.loan):
             raise PermissionDenied
         if self.loan.status != LoanStatus.HANDED_OUT:
-            messages.error(request, _t("This loan has not been handed out, so nothing can be "
+            messages.error(request, gettext("This loan has not been handed out, so nothing can be "
                                        "returned."))
             return HttpResponseRedirect(self.loan.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get_title(self):
-        return _t("Return of %(loan)s") % {"loan": self.loan.contract_number}
+        return gettext("Return of %(loan)s") % {"loan": self.loan.contract_number}
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -612,7 +746,7 @@ class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView
         except ValidationError as exc:
             _form_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, _t("Return recorded."))
+        messages.success(self.request, gettext("Return recorded."))
         return HttpResponseRedirect(protocol.get_absolute_url())
 
 
@@ -699,14 +833,14 @@ class DefectTransitionView(ScopedActionView):
         targets = [s for s in DefectStatus.values if s in DEFECT_TRANSITIONS.get(obj.status, ())]
         form = DefectTransitionForm(self.request.POST, targets=targets)
         if not form.is_valid():
-            raise ValidationError(_t("Choose a valid status."))
+            raise ValidationError(gettext("Choose a valid status."))
         replacement = None
         code = form.cleaned_data["replacement_code"].strip()
         if code:
             replacement = self.request.access.restrict(Device.objects.filter(
                 school_board_id=obj.school_board_id, inventory_number=code)).first()
             if replacement is None:
-                raise ValidationError(_t("Unknown Inventarnummer: %(list)s") % {"list": code})
+                raise ValidationError(gettext("Unknown Inventarnummer: %(list)s") % {"list": code})
         return services.defect_transition(
             actor=self.request.user, report=obj, to_status=form.cleaned_data["to_status"],
             resolution=form.cleaned_data["resolution"], replacement_device=replacement)
@@ -784,13 +918,13 @@ class StocktakeScanView(ScopedActionView):
     def perform_action(self, obj):
         form = ScanForm(self.request.POST, stocktake=obj, access=self.request.access)
         if not form.is_valid():
-            raise ValidationError(_t("Scan or type an Inventarnummer."))
+            raise ValidationError(gettext("Scan or type an Inventarnummer."))
         entry = services.stocktake_scan(actor=self.request.user, stocktake=obj,
                                         code=form.cleaned_data["code"],
                                         room=form.cleaned_data["room"])
         if entry.device is None:
-            messages.warning(self.request, _t("Unknown code “%(code)s”: recorded as unexpected.")
-                             % {"code": entry.code})
+            messages.warning(self.request, gettext(
+                "Unknown code “%(code)s”: recorded as unexpected.") % {"code": entry.code})
         return None
 
 
@@ -847,7 +981,7 @@ class PrivacyView(PageMixin, FormView):
                 if action == "erase":
                     count = services.privacy_erase(actor=self.request.user, board=self.board,
                                                    name=name)
-                    messages.success(self.request, _t(
+                    messages.success(self.request, gettext(
                         "%(n)s contract(s) anonymised; the erasure has been logged.") % {
                         "n": count})
                     return HttpResponseRedirect(reverse("devices:privacy"))

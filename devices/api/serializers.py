@@ -1,12 +1,14 @@
 from rest_framework import serializers
 
 from core.api import ScopedRelatedField
+from funding.models import CostLine
 from schools.models import Room, School
 
 from ..choices import Condition
 from ..models import (
     Accessory,
     DefectReport,
+    Delivery,
     Device,
     DeviceModel,
     DeviceStatusChange,
@@ -38,6 +40,11 @@ class DeviceSerializer(serializers.ModelSerializer):
     model_name = serializers.SerializerMethodField()
     funding_category = serializers.CharField(read_only=True)
     category = serializers.CharField(required=False, allow_blank=True)
+    cost_line = ScopedRelatedField(queryset=CostLine.objects.none(), required=False,
+                                   allow_null=True,
+                                   help_text="Id of the funding cost line (Position des Kosten- "
+                                             "und Zeitplans) of the same Schulträger.")
+    cost_line_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Device
@@ -45,14 +52,45 @@ class DeviceSerializer(serializers.ModelSerializer):
                   "model_name", "category", "funding_category", "status", "school",
                   "school_name", "room", "room_name", "pool", "purchase_date", "price_net",
                   "price_gross", "supplier", "invoice_reference", "warranty_end",
-                  "earmarking_end", "mdm_id", "notes", "retired_early", "version",
-                  "created_at", "updated_at"]
+                  "earmarking_end", "mdm_id", "cost_line", "cost_line_label", "notes",
+                  "retired_early", "version", "created_at", "updated_at"]
         read_only_fields = ["school_board", "status", "retired_early", "version",
                             "created_at", "updated_at"]
         validators: list = []
 
     def get_model_name(self, obj) -> str | None:
         return str(obj.model) if obj.model_id else None
+
+    def get_cost_line_label(self, obj) -> str | None:
+        from ..services import cost_line_label
+
+        return cost_line_label(obj.cost_line) if obj.cost_line_id else None
+
+
+class AssignCostLineSerializer(serializers.Serializer):
+    """Bulk: link devices (by id, or every device of a delivery) to one cost line."""
+
+    cost_line = ScopedRelatedField(queryset=CostLine.objects.none(), allow_null=True,
+                                   help_text="Cost line id; null removes the funding link.")
+    devices = serializers.ListField(child=serializers.IntegerField(min_value=1),
+                                    required=False, max_length=20_000)
+    delivery = ScopedRelatedField(queryset=Delivery.objects.none(), required=False)
+
+    def validate(self, attrs):
+        if bool(attrs.get("devices")) == bool(attrs.get("delivery")):
+            raise serializers.ValidationError(
+                {"devices": "Give either a list of device ids or a delivery id."})
+        return attrs
+
+
+class AssignCostLineResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+    selected = serializers.IntegerField()
+
+
+class PupilLeftSerializer(serializers.Serializer):
+    left_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -103,10 +141,12 @@ class LoanSerializer(serializers.ModelSerializer):
                   "guardian_contact", "staff_reference", "school_year", "start_date",
                   "due_rule", "due_date", "condition_at_handover", "existing_damage", "status",
                   "signed_on", "guardian_signed", "borrower_signed", "handed_out_on",
-                  "returned_on", "notes", "devices", "accessories", "items", "version",
+                  "returned_on", "pupil_left_on", "notes", "devices", "accessories", "items",
+                  "version",
                   "created_at", "updated_at"]
         read_only_fields = ["school_board", "status", "signed_on", "guardian_signed",
-                            "borrower_signed", "handed_out_on", "returned_on", "version",
+                            "borrower_signed", "handed_out_on", "returned_on", "pupil_left_on",
+                            "version",
                             "created_at", "updated_at"]
         validators: list = []
 

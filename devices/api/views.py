@@ -81,6 +81,44 @@ class DeviceViewSet(ScopedModelViewSet):
         device = self.get_queryset().get(pk=device.pk)
         return Response(s.DeviceSerializer(device, context=self.get_serializer_context()).data)
 
+    @extend_schema(request=s.AssignCostLineSerializer, responses=s.AssignCostLineResultSerializer)
+    @action(detail=False, methods=["post"], url_path="assign-cost-line")
+    def assign_cost_line(self, request):
+        """Bulk: link devices (ids, or all of a delivery) to a cost line of the same board."""
+        payload = s.AssignCostLineSerializer(data=request.data,
+                                             context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        access = request.access
+        visible = access.restrict(Device.objects.all())
+        if data.get("delivery"):
+            delivery = data["delivery"]
+            devices = visible.filter(delivery=delivery)
+            board_id = delivery.school_board_id
+        else:
+            ids = sorted(set(data["devices"]))
+            found = dict(visible.filter(pk__in=ids).values_list("pk", "school_board_id"))
+            unknown = [i for i in ids if i not in found]
+            if unknown:
+                raise drf_serializers.ValidationError({"devices": [
+                    "Unknown device ids: " + ", ".join(map(str, unknown[:20]))]})
+            boards = set(found.values())
+            if len(boards) > 1:
+                raise drf_serializers.ValidationError({"devices": [
+                    "The devices belong to several Schulträger: send one request per board."]})
+            board_id = boards.pop()
+            devices = visible.filter(pk__in=ids)
+        if board_id not in access.edit_board_ids:
+            raise PermissionDenied()
+        from schools.models import SchoolBoard
+
+        board = SchoolBoard.objects.get(pk=board_id)
+        with as_api_errors(), transaction.atomic():
+            selected = devices.count()
+            changed = services.devices_assign_cost_line(
+                actor=request.user, board=board, devices=devices, cost_line=data["cost_line"])
+        return Response({"changed": changed, "selected": selected})
+
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="status-log")
     def status_log(self, request, pk=None):
@@ -179,6 +217,18 @@ class LoanViewSet(ScopedModelViewSet):
         return self._respond(loan)
 
     @extend_schema(request=None, responses=s.LoanSerializer)
+    @extend_schema(request=s.PupilLeftSerializer, responses=s.LoanSerializer)
+    @action(detail=True, methods=["post"], url_path="pupil-left")
+    def pupil_left(self, request, pk=None):
+        """Record that the pupil left the school (a running loan becomes due that day)."""
+        loan = self.get_object()
+        payload = s.PupilLeftSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with as_api_errors(), transaction.atomic():
+            loan = services.loan_record_pupil_left(actor=request.user, loan=loan,
+                                                   **payload.validated_data)
+        return self._respond(loan)
+
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         loan = self.get_object()

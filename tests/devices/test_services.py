@@ -500,7 +500,9 @@ def test_open_loans_are_never_anonymised(world, returned_days_ago, months, anony
 def test_retention_threshold(world, returned_on, anonymised, settings):
     settings.PAKTWERK = {**settings.PAKTWERK, "LOAN_RETENTION_MONTHS": 6}
     loan = make_loan(world, status="handed_out")
-    Loan.objects.filter(pk=loan.pk).update(status="returned", returned_on=returned_on)
+    # the pupil left before the return: the return date starts the retention period
+    Loan.objects.filter(pk=loan.pk).update(status="returned", returned_on=returned_on,
+                                           pupil_left_on=dt.date(2026, 3, 1))
     count = services.anonymise_expired_loans(today=TODAY)
     loan.refresh_from_db()
     assert (count == 1) is anonymised
@@ -527,7 +529,8 @@ def test_management_command_anonymises(world):
     from django.core.management import call_command
 
     loan = make_loan(world, status="handed_out")
-    Loan.objects.filter(pk=loan.pk).update(status="returned", returned_on=dt.date(2025, 1, 1))
+    Loan.objects.filter(pk=loan.pk).update(status="returned", returned_on=dt.date(2025, 1, 1),
+                                           pupil_left_on=dt.date(2025, 1, 1))
     out = StringIO()
     call_command("anonymise_loans", stdout=out)
     assert "1 loan" in out.getvalue()
@@ -539,7 +542,8 @@ def test_job_anonymises(world, run_jobs):
     from core.models import Job
 
     loan = make_loan(world, status="handed_out")
-    Loan.objects.filter(pk=loan.pk).update(status="returned", returned_on=dt.date(2025, 1, 1))
+    Loan.objects.filter(pk=loan.pk).update(status="returned", returned_on=dt.date(2025, 1, 1),
+                                           pupil_left_on=dt.date(2025, 1, 1))
     with run_jobs():
         job = job_start(kind="devices.anonymise_loans", owner=world.user("board_admin"))
     job = Job.objects.get(pk=job.pk)

@@ -53,3 +53,33 @@ def test_reviewer_loan_page_shows_counts_only(page_for, world):
     assert page.locator("#counts-h").is_visible()
     assert page.get_by_text(world.school.name).first.is_visible()
     assert_no_axe_violations(page)
+
+
+def test_assign_delivery_to_cost_line_is_accessible(page_for, world):
+    from devices import services
+    from tests.funding.factories import ApplicationFactory, CostLineFactory, ProgrammeFactory
+
+    application = ApplicationFactory(school_board=world.board,
+                                     programme=ProgrammeFactory(land=world.land),
+                                     number="FA-2026-0042", title="Tablets")
+    line = CostLineFactory(application=application, school=world.school, position=3,
+                           category="mobile", description="iPad 10,9 Zoll")
+    import datetime as dt
+
+    delivery = services.delivery_register(
+        actor=world.user("board_admin"), board=world.board, school=world.school,
+        lines=[(f"E2E{i:03d}", "") for i in range(3)], delivered_on=dt.date(2026, 9, 1),
+        category="tablet", inventory_prefix="E2E-")
+    page = page_for(world.user("board_admin"))
+    page.goto(page.base_url + f"/geraete/lieferungen/{delivery.pk}/")
+    page.get_by_role("link", name="Einer Position des Kosten- und Zeitplans zuordnen").click()
+    assert page.get_by_text("3 Geräte ausgewählt").is_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Position des Kosten- und Zeitplans").select_option(str(line.pk))
+    screenshot(page, "geraete-foerderung-zuordnen")
+    page.get_by_role("button", name="Zuordnen").click()
+    page.wait_for_url(f"**/geraete/lieferungen/{delivery.pk}/")
+    assert page.get_by_text("3 Geräte zugeordnet").is_visible()
+    page.get_by_role("link", name="E2E-00001").click()
+    assert page.get_by_role("link", name="FA-2026-0042 Tablets").is_visible()
+    assert_no_axe_violations(page)
