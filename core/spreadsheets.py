@@ -306,7 +306,7 @@ def _read_csv(data: bytes) -> Table:
                 headers = [c.strip() for c in cells]
                 number = 1
                 continue
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue  # empty lines are skipped, numbering still counts them
             rows.append((number, cells))
     except csv.Error as exc:
@@ -452,9 +452,10 @@ def write_csv_columns(headers: Sequence[str], chunks: Iterable[Sequence[Sequence
     for chunk in chunks:
         if not chunk:
             continue
-        columns = list(zip(*chunk))
-        writer.writerows(zip(*[_format_column(kind, col, cache)
-                               for kind, col, cache in zip(kinds, columns, caches)]))
+        columns = list(zip(*chunk, strict=True))
+        formatted = [_format_column(kind, col, cache)
+                     for kind, col, cache in zip(kinds, columns, caches, strict=True)]
+        writer.writerows(zip(*formatted, strict=True))
     return out.getvalue().encode("utf-8")
 
 

@@ -42,49 +42,162 @@ class DeviceKind(Kind):
     model = Device
     key_column = "inventory_number"
     filterset_path = "devices.filters.DeviceFilter"
-    category_parser = ChoiceParser(DeviceCategory.choices, {
-        "Laptop": "notebook", "iPad": "tablet", "PC": "desktop", "Beamer": "projector",
-        "Projektor": "projector", "Whiteboard": "interactive_board", "Dokumentkamera":
-        "document_camera", "AP": "access_point", "WLAN Access Point": "access_point"})
-    status_parser = ChoiceParser(DeviceStatus.choices, {
-        "Lager": "in_stock", "im Einsatz": "in_use", "ausgeliehen": "on_loan",
-        "Reparatur": "in_repair", "ausgemustert": "retired", "defekt": "in_repair"})
+    category_parser = ChoiceParser(
+        DeviceCategory.choices,
+        {
+            "Laptop": "notebook",
+            "iPad": "tablet",
+            "PC": "desktop",
+            "Beamer": "projector",
+            "Projektor": "projector",
+            "Whiteboard": "interactive_board",
+            "Dokumentkamera": "document_camera",
+            "AP": "access_point",
+            "WLAN Access Point": "access_point",
+        },
+    )
+    status_parser = ChoiceParser(
+        DeviceStatus.choices,
+        {
+            "Lager": "in_stock",
+            "im Einsatz": "in_use",
+            "ausgeliehen": "on_loan",
+            "Reparatur": "in_repair",
+            "ausgemustert": "retired",
+            "defekt": "in_repair",
+        },
+    )
     columns = [
-        Col("inventory_number", "Inventarnummer", ("inventory number", "inventarnr",
-                                                   "inventar-nr", "inventory_number",
-                                                   "asset tag"), True, parsing.code_text,
-            "inventory_number", gettext_lazy("unique within your Schulträger"), "HZ-2026-00001"),
-        Col("serial_number", "Seriennummer", ("serial number", "serial", "seriennr",
-                                              "serial_number", "sn"), False, parsing.code_text,
-            "serial_number", "", "F9XK2LQ1P0"),
-        Col("manufacturer", "Hersteller", ("manufacturer", "marke", "brand"), False,
-            parsing.text, None, "", "Apple"),
-        Col("model", "Modell", ("model", "modellname", "model name", "geraetemodell"), False,
-            parsing.text, "model", gettext_lazy("with Hersteller; new models are created"),
-            "iPad 10.9 (10. Gen.)"),
-        Col("category", "Kategorie", ("category", "geraeteart", "geraetetyp", "typ"), False,
-            category_parser, "category", gettext_lazy("German name or code"), "Tablet"),
-        Col("school", "Schulnummer", ("school number", "schulnr", "school"), True,
-            parsing.code_text, "school", gettext_lazy("a school of your Schulträger"),
-            "12345"),
-        Col("room", "Raum", ("room", "raumname", "raumnummer"), False, parsing.text, "room",
-            gettext_lazy("created in that school if new"), "A 1.12"),
-        Col("status", "Status", ("state", "geraetestatus"), False, status_parser, "status",
-            gettext_lazy("German name or code"), "im Lager"),
-        Col("purchase_date", "Anschaffungsdatum", ("purchase date", "kaufdatum",
-                                                   "purchase_date", "lieferdatum"), False,
-            parsing.parse_date, "purchase_date", gettext_lazy("dd.mm.yyyy"), "01.08.2026"),
-        Col("price_gross", "Anschaffungspreis", ("price", "preis", "bruttopreis",
-                                                 "purchase price", "price gross",
-                                                 "price_gross"), False, _price, "price_gross",
-            gettext_lazy("gross, EUR"), "399,00"),
-        Col("warranty_end", "Garantie bis", ("warranty end", "garantieende", "garantie",
-                                             "warranty_end"), False, parsing.parse_date,
-            "warranty_end", gettext_lazy("dd.mm.yyyy"), "31.07.2029"),
-        Col("mdm_id", "MDM-ID", ("mdm id", "mdm_id", "mdm"), False, parsing.code_text,
-            "mdm_id", "", ""),
-        Col("notes", "Bemerkung", ("notes", "bemerkungen", "notiz", "kommentar"), False,
-            parsing.text, "notes", "", ""),
+        Col(
+            "inventory_number",
+            "Inventarnummer",
+            ("inventory number", "inventarnr", "inventar-nr", "inventory_number", "asset tag"),
+            True,
+            parsing.code_text,
+            "inventory_number",
+            gettext_lazy("unique within your Schulträger"),
+            "HZ-2026-00001",
+        ),
+        Col(
+            "serial_number",
+            "Seriennummer",
+            ("serial number", "serial", "seriennr", "serial_number", "sn"),
+            False,
+            parsing.code_text,
+            "serial_number",
+            "",
+            "F9XK2LQ1P0",
+        ),
+        Col(
+            "manufacturer",
+            "Hersteller",
+            ("manufacturer", "marke", "brand"),
+            False,
+            parsing.text,
+            None,
+            "",
+            "Apple",
+        ),
+        Col(
+            "model",
+            "Modell",
+            ("model", "modellname", "model name", "geraetemodell"),
+            False,
+            parsing.text,
+            "model",
+            gettext_lazy("with Hersteller; new models are created"),
+            "iPad 10.9 (10. Gen.)",
+        ),
+        Col(
+            "category",
+            "Kategorie",
+            ("category", "geraeteart", "geraetetyp", "typ"),
+            False,
+            category_parser,
+            "category",
+            gettext_lazy("German name or code"),
+            "Tablet",
+        ),
+        Col(
+            "school",
+            "Schulnummer",
+            ("school number", "schulnr", "school"),
+            True,
+            parsing.code_text,
+            "school",
+            gettext_lazy("a school of your Schulträger"),
+            "12345",
+        ),
+        Col(
+            "room",
+            "Raum",
+            ("room", "raumname", "raumnummer"),
+            False,
+            parsing.text,
+            "room",
+            gettext_lazy("created in that school if new"),
+            "A 1.12",
+        ),
+        Col(
+            "status",
+            "Status",
+            ("state", "geraetestatus"),
+            False,
+            status_parser,
+            "status",
+            gettext_lazy("German name or code"),
+            "im Lager",
+        ),
+        Col(
+            "purchase_date",
+            "Anschaffungsdatum",
+            ("purchase date", "kaufdatum", "purchase_date", "lieferdatum"),
+            False,
+            parsing.parse_date,
+            "purchase_date",
+            gettext_lazy("dd.mm.yyyy"),
+            "01.08.2026",
+        ),
+        Col(
+            "price_gross",
+            "Anschaffungspreis",
+            ("price", "preis", "bruttopreis", "purchase price", "price gross", "price_gross"),
+            False,
+            _price,
+            "price_gross",
+            gettext_lazy("gross, EUR"),
+            "399,00",
+        ),
+        Col(
+            "warranty_end",
+            "Garantie bis",
+            ("warranty end", "garantieende", "garantie", "warranty_end"),
+            False,
+            parsing.parse_date,
+            "warranty_end",
+            gettext_lazy("dd.mm.yyyy"),
+            "31.07.2029",
+        ),
+        Col(
+            "mdm_id",
+            "MDM-ID",
+            ("mdm id", "mdm_id", "mdm"),
+            False,
+            parsing.code_text,
+            "mdm_id",
+            "",
+            "",
+        ),
+        Col(
+            "notes",
+            "Bemerkung",
+            ("notes", "bemerkungen", "notiz", "kommentar"),
+            False,
+            parsing.text,
+            "notes",
+            "",
+            "",
+        ),
     ]
 
     # --- lookups --------------------------------------------------------------------------
@@ -134,11 +247,23 @@ class DeviceKind(Kind):
         if is_new:
             obj = Device(school_board=ctx.board, status=DeviceStatus.IN_STOCK)
         obj.school_id = school.pk
-        for key in ("inventory_number", "serial_number", "purchase_date", "price_gross",
-                    "warranty_end", "mdm_id", "notes"):
+        for key in (
+            "inventory_number",
+            "serial_number",
+            "purchase_date",
+            "price_gross",
+            "warranty_end",
+            "mdm_id",
+            "notes",
+        ):
             if key in values:
-                setattr(obj, key, values[key] if values[key] is not None else (
-                    None if key in ("purchase_date", "price_gross", "warranty_end") else ""))
+                setattr(
+                    obj,
+                    key,
+                    values[key]
+                    if values[key] is not None
+                    else (None if key in ("purchase_date", "price_gross", "warranty_end") else ""),
+                )
         if values.get("status"):
             obj.status = values["status"]
         if "room" in values:
@@ -153,13 +278,20 @@ class DeviceKind(Kind):
                 obj.category = model.category
         if is_new and not obj.category:
             raise RowProblem(_("a value is required"), "category")
-        if obj.status == DeviceStatus.IN_USE and not obj.room_id and getattr(
-                obj, "_import_room", None) is None:
+        if (
+            obj.status == DeviceStatus.IN_USE
+            and not obj.room_id
+            and getattr(obj, "_import_room", None) is None
+        ):
             raise RowProblem(_("A device in use needs a room."), "room")
-        if (obj.price_net is not None and obj.price_gross is not None
-                and obj.price_gross < obj.price_net):
-            raise RowProblem(_("The gross price cannot be lower than the net price."),
-                             "price_gross")
+        if (
+            obj.price_net is not None
+            and obj.price_gross is not None
+            and obj.price_gross < obj.price_net
+        ):
+            raise RowProblem(
+                _("The gross price cannot be lower than the net price."), "price_gross"
+            )
         return obj
 
     def _set_room(self, obj, school, name: str, ctx):
@@ -170,8 +302,10 @@ class DeviceKind(Kind):
         room = ctx.data["rooms"].get((school.pk, name))
         if room is None:
             if len(name) > Room._meta.get_field("name").max_length:
-                raise RowProblem(_("'%(value)s' is too long for a room name")
-                                 % {"value": parsing.shown(name)}, "room")
+                raise RowProblem(
+                    _("'%(value)s' is too long for a room name") % {"value": parsing.shown(name)},
+                    "room",
+                )
             room = ctx.data["new_rooms"].get((school.pk, name))
             if room is None:
                 room = Room(school_id=school.pk, school_board=ctx.board, name=name)
@@ -200,13 +334,21 @@ class DeviceKind(Kind):
         model = ctx.data["new_models"].get(key)
         if model is None:
             category = values.get("category") or obj.category or DeviceCategory.OTHER
-            model = DeviceModel(school_board=ctx.board, manufacturer=manufacturer[:100],
-                                name=name[:200], category=category)
-            for field_name, value, limit in (("manufacturer", manufacturer, 100),
-                                             ("name", name, 200)):
+            model = DeviceModel(
+                school_board=ctx.board,
+                manufacturer=manufacturer[:100],
+                name=name[:200],
+                category=category,
+            )
+            for field_name, value, limit in (
+                ("manufacturer", manufacturer, 100),
+                ("name", name, 200),
+            ):
                 if len(value) > limit:
-                    raise RowProblem(_("'%(value)s' is too long") % {"value": parsing.shown(
-                        value)}, "manufacturer" if field_name == "manufacturer" else "model")
+                    raise RowProblem(
+                        _("'%(value)s' is too long") % {"value": parsing.shown(value)},
+                        "manufacturer" if field_name == "manufacturer" else "model",
+                    )
             ctx.data["new_models"][key] = model
             ctx.new_related["models"].add(f"{manufacturer} {name}")
         obj._import_model = model
@@ -243,21 +385,34 @@ class DeviceKind(Kind):
         for r in serial_rows:
             serial = r.obj.serial_number
             if serial in in_file:
-                r.errors.append(cell_error(r.row, header, _(
-                    "the serial number '%(value)s' appears more than once in this file "
-                    "(first in row %(first)s)") % {"value": parsing.shown(serial),
-                                                   "first": in_file[serial]}))
+                r.errors.append(
+                    cell_error(
+                        r.row,
+                        header,
+                        _(
+                            "the serial number '%(value)s' appears more than once in this file "
+                            "(first in row %(first)s)"
+                        )
+                        % {"value": parsing.shown(serial), "first": in_file[serial]},
+                    )
+                )
                 continue
             in_file[serial] = r.row
             current = owner.get(serial)
             if current and current != r.obj.inventory_number:
                 other = devices.get(current)
-                moves_away = current in releasing and other is not None and \
-                    other.serial_number != serial
+                moves_away = (
+                    current in releasing and other is not None and other.serial_number != serial
+                )
                 if not moves_away:
-                    r.errors.append(cell_error(r.row, header, _(
-                        "the serial number '%(value)s' belongs to device %(other)s")
-                        % {"value": parsing.shown(serial), "other": current}))
+                    r.errors.append(
+                        cell_error(
+                            r.row,
+                            header,
+                            _("the serial number '%(value)s' belongs to device %(other)s")
+                            % {"value": parsing.shown(serial), "other": current},
+                        )
+                    )
 
     # --- writing --------------------------------------------------------------------------
     def create_related(self, ctx, actor, reason):
@@ -266,12 +421,18 @@ class DeviceKind(Kind):
             sites = main_sites(ctx, {r.school_id for r in new_rooms}, actor, reason)
             for room in new_rooms:
                 room.site = sites[room.school_id]
-            bulk_create_with_history(new_rooms, Room, batch_size=BATCH, default_user=actor,
-                                     default_change_reason=reason)
+            bulk_create_with_history(
+                new_rooms, Room, batch_size=BATCH, default_user=actor, default_change_reason=reason
+            )
         new_models = list(ctx.data.get("new_models", {}).values())
         if new_models:
-            bulk_create_with_history(new_models, DeviceModel, batch_size=BATCH,
-                                     default_user=actor, default_change_reason=reason)
+            bulk_create_with_history(
+                new_models,
+                DeviceModel,
+                batch_size=BATCH,
+                default_user=actor,
+                default_change_reason=reason,
+            )
 
     def write(self, ctx, new, changed, fields, actor, reason):
         for obj in new + changed:
@@ -284,16 +445,35 @@ class DeviceKind(Kind):
         old_status = {}
         if "status" in fields:
             ids = [o.pk for o in changed]
-            old_status = dict(Device.objects.filter(pk__in=ids).values_list("pk", "status")) \
-                if len(ids) <= LOAD_ALL_ABOVE else dict(
-                    Device.objects.filter(school_board=ctx.board).values_list("pk", "status"))
+            old_status = (
+                dict(Device.objects.filter(pk__in=ids).values_list("pk", "status"))
+                if len(ids) <= LOAD_ALL_ABOVE
+                else dict(Device.objects.filter(school_board=ctx.board).values_list("pk", "status"))
+            )
         super().write(ctx, new, changed, fields, actor, reason)
-        log = [DeviceStatusChange(school_board=ctx.board, device_id=o.pk, from_status="",
-                                  to_status=o.status, actor=actor, reason=reason) for o in new]
-        log += [DeviceStatusChange(school_board=ctx.board, device_id=o.pk,
-                                   from_status=old_status[o.pk], to_status=o.status,
-                                   actor=actor, reason=reason)
-                for o in changed if o.pk in old_status and old_status[o.pk] != o.status]
+        log = [
+            DeviceStatusChange(
+                school_board=ctx.board,
+                device_id=o.pk,
+                from_status="",
+                to_status=o.status,
+                actor=actor,
+                reason=reason,
+            )
+            for o in new
+        ]
+        log += [
+            DeviceStatusChange(
+                school_board=ctx.board,
+                device_id=o.pk,
+                from_status=old_status[o.pk],
+                to_status=o.status,
+                actor=actor,
+                reason=reason,
+            )
+            for o in changed
+            if o.pk in old_status and old_status[o.pk] != o.status
+        ]
         if log:
             DeviceStatusChange.objects.bulk_create(log, batch_size=BATCH)
 
@@ -301,15 +481,41 @@ class DeviceKind(Kind):
     def export_shape(self, qs):
         return qs.select_related("school", "room", "model").order_by("inventory_number")
 
+    def export_columns(self) -> list[tuple[str, object]]:
+        """(values_list path, format) per column, for the column-wise export; the same
+        values as export_row() (labels in the active language)."""
+        return [
+            ("inventory_number", "text"),
+            ("serial_number", "text"),
+            ("model__manufacturer", "text"),
+            ("model__name", "text"),
+            ("category", {k: str(v) for k, v in DeviceCategory.choices}),
+            ("school__school_number", "text"),
+            ("room__name", "text"),
+            ("status", {k: str(v) for k, v in DeviceStatus.choices}),
+            ("purchase_date", "date"),
+            ("price_gross", "decimal"),
+            ("warranty_end", "date"),
+            ("mdm_id", "text"),
+            ("notes", "text"),
+        ]
+
     def export_row(self, obj) -> list:
         model = obj.model
         return [
-            obj.inventory_number, obj.serial_number,
-            model.manufacturer if model else "", model.name if model else "",
-            str(obj.get_category_display()), obj.school.school_number,
-            obj.room.name if obj.room_id else "", str(obj.get_status_display()),
-            obj.purchase_date or "", obj.price_gross if obj.price_gross is not None else "",
-            obj.warranty_end or "", obj.mdm_id, obj.notes,
+            obj.inventory_number,
+            obj.serial_number,
+            model.manufacturer if model else "",
+            model.name if model else "",
+            str(obj.get_category_display()),
+            obj.school.school_number,
+            obj.room.name if obj.room_id else "",
+            str(obj.get_status_display()),
+            obj.purchase_date or "",
+            obj.price_gross if obj.price_gross is not None else "",
+            obj.warranty_end or "",
+            obj.mdm_id,
+            obj.notes,
         ]
 
 

@@ -28,5 +28,6 @@ def reconciliation_context(rec: MdmReconciliation) -> dict:
 
 def reconciliation_pdf(rec: MdmReconciliation) -> bytes:
     ctx = reconciliation_context(rec)
-    return render_pdf("imports/pdf/mdm_reconciliation.html", ctx,
-                      title=f"MDM-Abgleich {ctx['board']}")
+    return render_pdf(
+        "imports/pdf/mdm_reconciliation.html", ctx, title=f"MDM-Abgleich {ctx['board']}"
+    )

@@ -13,8 +13,10 @@ class UploadForm(KernWidgetsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What do you import?"), choices=ImportKind.choices)
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
-        help_text=_("CSV as Excel saves it (semicolon, UTF-8 or Windows-1252) or an XLSX "
-                    "workbook; header in row 1. At most %(mb)s MB.")
+        help_text=_(
+            "CSV as Excel saves it (semicolon, UTF-8 or Windows-1252) or an XLSX "
+            "workbook; header in row 1. At most %(mb)s MB."
+        )
         % {"mb": settings.PAKTWERK.get("IMPORT_MAX_UPLOAD_BYTES", 0) // (1024 * 1024)},
     )
 
@@ -25,12 +27,15 @@ class MappingForm(KernWidgetsMixin, forms.Form):
     def __init__(self, *args, headers, kind, initial_mapping, samples, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("– not imported –"))] + [
-            (c.key, f"{c.header}{' *' if c.required else ''}") for c in kind.columns]
+            (c.key, f"{c.header}{' *' if c.required else ''}") for c in kind.columns
+        ]
         for index, header in enumerate(headers):
             sample = samples.get(index, "")
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=header or _("(column %(n)s without header)") % {"n": index + 1},
-                choices=choices, required=False, initial=initial_mapping.get(str(index), ""),
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(str(index), ""),
                 help_text=(_("e.g. %(sample)s") % {"sample": sample}) if sample else "",
             )
         from core.forms import apply_kern_classes
@@ -38,12 +43,14 @@ class MappingForm(KernWidgetsMixin, forms.Form):
         apply_kern_classes(self)
 
     def mapping(self) -> dict[str, str]:
-        return {name[4:]: value for name, value in self.cleaned_data.items()
-                if name.startswith("col_")}
+        return {
+            name[4:]: value for name, value in self.cleaned_data.items() if name.startswith("col_")
+        }
 
 
 class MdmForm(KernWidgetsMixin, forms.Form):
     source = forms.ChoiceField(label=_("MDM system"), choices=MdmSource.choices)
-    stale_days = forms.IntegerField(label=_("Not seen for more than (days)"), min_value=1,
-                                    max_value=3650, initial=30)
+    stale_days = forms.IntegerField(
+        label=_("Not seen for more than (days)"), min_value=1, max_value=3650, initial=30
+    )
     file = forms.FileField(label=_("Device export of the MDM (CSV or XLSX)"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.urls import reverse
 
 from core.jobs import register_job
@@ -26,8 +28,7 @@ def preview_job(job, progress, *, run_id: int):
 def commit_job(job, progress, *, run_id: int):
     run = ImportRun.objects.get(pk=run_id)
     progress.set_total(run.rows_total, message=run.file_name)
-    try:
+    # a rejected commit records its errors on the run; the result page shows them
+    with contextlib.suppress(ImportRejected):
         run_commit(actor=job.owner, run=run, progress=_progress(progress))
-    except ImportRejected:
-        pass  # the run records the errors; the result page shows them
     return {"url": reverse("imports:run-detail", args=[run.pk])}

@@ -141,15 +141,20 @@ class Kind:
         for obj in new:
             obj.version = 1
         if new:
-            bulk_create_with_history(new, self.model, batch_size=BATCH, default_user=actor,
-                                     default_change_reason=reason)
+            bulk_create_with_history(
+                new, self.model, batch_size=BATCH, default_user=actor, default_change_reason=reason
+            )
         if changed:
             for obj in changed:
                 obj.version = (obj.version or 0) + 1
-            bulk_update_with_history(changed, self.model,
-                                     sorted(fields | {"version", "updated_at"}),
-                                     batch_size=BATCH, default_user=actor,
-                                     default_change_reason=reason)
+            bulk_update_with_history(
+                changed,
+                self.model,
+                sorted(fields | {"version", "updated_at"}),
+                batch_size=BATCH,
+                default_user=actor,
+                default_change_reason=reason,
+            )
 
     # --- export -------------------------------------------------------------------
     def export_queryset(self, access, params, request=None):
@@ -182,28 +187,99 @@ class SchoolKind(Kind):
     filterset_path = "schools.filters.SchoolFilter"
     school_type = ChoiceParser(SchoolType.choices)
     columns = [
-        Col("school_number", "Schulnummer", ("school number", "schulnr", "schul-nr",
-                                             "school_number"), True, parsing.code_text,
-            "school_number", gettext_lazy("the Land's school number"), "12345"),
-        Col("name", "Name", ("school name", "schulname", "bezeichnung"), True, parsing.text,
-            "name", "", "Gymnasium Am Brocken"),
-        Col("school_type", "Schulform", ("school type", "schulart", "school_type"), True,
-            school_type, "school_type", gettext_lazy("German name or code"), "Gymnasium"),
-        Col("street", "Straße", ("street", "strasse", "adresse"), False, parsing.text,
-            "street", "", "Schulstraße 1"),
-        Col("postal_code", "PLZ", ("postal code", "postleitzahl", "zip"), False,
-            parsing.code_text, "postal_code", "", "38820"),
-        Col("city", "Ort", ("city", "stadt", "town"), False, parsing.text, "city", "",
-            "Halberstadt"),
-        Col("pupils", "Schüler", ("pupils", "schuelerzahl", "schueler innen", "students"),
-            False, parsing.parse_int, "pupils", "", "612"),
-        Col("teachers", "Lehrkräfte", ("teachers", "lehrer"), False, parsing.parse_int,
-            "teachers", "", "48"),
-        Col("classes", "Klassen", ("classes", "klassenzahl"), False, parsing.parse_int,
-            "classes", "", "24"),
-        Col("counts_date", "Stichtag", ("reference date", "counts date", "counts_date"),
-            False, parsing.parse_date, "counts_date", gettext_lazy("dd.mm.yyyy"),
-            "15.09.2026"),
+        Col(
+            "school_number",
+            "Schulnummer",
+            ("school number", "schulnr", "schul-nr", "school_number"),
+            True,
+            parsing.code_text,
+            "school_number",
+            gettext_lazy("the Land's school number"),
+            "12345",
+        ),
+        Col(
+            "name",
+            "Name",
+            ("school name", "schulname", "bezeichnung"),
+            True,
+            parsing.text,
+            "name",
+            "",
+            "Gymnasium Am Brocken",
+        ),
+        Col(
+            "school_type",
+            "Schulform",
+            ("school type", "schulart", "school_type"),
+            True,
+            school_type,
+            "school_type",
+            gettext_lazy("German name or code"),
+            "Gymnasium",
+        ),
+        Col(
+            "street",
+            "Straße",
+            ("street", "strasse", "adresse"),
+            False,
+            parsing.text,
+            "street",
+            "",
+            "Schulstraße 1",
+        ),
+        Col(
+            "postal_code",
+            "PLZ",
+            ("postal code", "postleitzahl", "zip"),
+            False,
+            parsing.code_text,
+            "postal_code",
+            "",
+            "38820",
+        ),
+        Col(
+            "city", "Ort", ("city", "stadt", "town"), False, parsing.text, "city", "", "Halberstadt"
+        ),
+        Col(
+            "pupils",
+            "Schüler",
+            ("pupils", "schuelerzahl", "schueler innen", "students"),
+            False,
+            parsing.parse_int,
+            "pupils",
+            "",
+            "612",
+        ),
+        Col(
+            "teachers",
+            "Lehrkräfte",
+            ("teachers", "lehrer"),
+            False,
+            parsing.parse_int,
+            "teachers",
+            "",
+            "48",
+        ),
+        Col(
+            "classes",
+            "Klassen",
+            ("classes", "klassenzahl"),
+            False,
+            parsing.parse_int,
+            "classes",
+            "",
+            "24",
+        ),
+        Col(
+            "counts_date",
+            "Stichtag",
+            ("reference date", "counts date", "counts_date"),
+            False,
+            parsing.parse_date,
+            "counts_date",
+            gettext_lazy("dd.mm.yyyy"),
+            "15.09.2026",
+        ),
     ]
     always_validated = {"school_number", "name", "school_type"}
 
@@ -216,7 +292,8 @@ class SchoolKind(Kind):
         with scopes_disabled():
             ctx.data["foreign"] = set(
                 School.objects.filter(land_id=ctx.board.land_id, school_number__in=keys)
-                .exclude(school_board=ctx.board).values_list("school_number", flat=True)
+                .exclude(school_board=ctx.board)
+                .values_list("school_number", flat=True)
             )
         return result
 
@@ -225,8 +302,9 @@ class SchoolKind(Kind):
         if key in ctx.data.get("foreign", ()):
             # same wording whether or not the number exists elsewhere, where avoidable
             raise RowProblem(
-                _("This Schulträger may not use Schulnummer '%(value)s'.")
-                % {"value": key}, "school_number")
+                _("This Schulträger may not use Schulnummer '%(value)s'.") % {"value": key},
+                "school_number",
+            )
         if obj is None:
             obj = School(school_board=ctx.board, land_id=ctx.board.land_id)
             obj.land = ctx.board.land
@@ -243,11 +321,22 @@ class SchoolKind(Kind):
 
     def write(self, ctx, new, changed, fields, actor, reason):
         super().write(ctx, new, changed, fields, actor, reason)
-        sites = [Site(school=s, school_board=ctx.board, name=s.name, street=s.street,
-                      postal_code=s.postal_code, city=s.city, is_main=True) for s in new]
+        sites = [
+            Site(
+                school=s,
+                school_board=ctx.board,
+                name=s.name,
+                street=s.street,
+                postal_code=s.postal_code,
+                city=s.city,
+                is_main=True,
+            )
+            for s in new
+        ]
         if sites:
-            bulk_create_with_history(sites, Site, batch_size=BATCH, default_user=actor,
-                                     default_change_reason=reason)
+            bulk_create_with_history(
+                sites, Site, batch_size=BATCH, default_user=actor, default_change_reason=reason
+            )
 
     def export_shape(self, qs):
         return qs.order_by("school_number")
@@ -266,8 +355,10 @@ class SchoolLookup:
     def load(ctx: Ctx) -> dict:
         if "schools" not in ctx.data:
             ctx.data["schools"] = {
-                s.school_number: s for s in School.objects.filter(school_board=ctx.board)
-                .only("id", "school_number", "name", "school_board_id", "land_id")
+                s.school_number: s
+                for s in School.objects.filter(school_board=ctx.board).only(
+                    "id", "school_number", "name", "school_board_id", "land_id"
+                )
             }
         return ctx.data["schools"]
 
@@ -277,7 +368,9 @@ class SchoolLookup:
         if school is None:
             raise RowProblem(
                 _("Schulnummer '%(value)s' is not a school of this Schulträger.")
-                % {"value": number}, "school")
+                % {"value": number},
+                "school",
+            )
         return school
 
 
@@ -289,12 +382,36 @@ class RoomKindImport(Kind):
     filterset_path = "schools.filters.RoomFilter"
     room_kind = ChoiceParser(RoomKind.choices)
     columns = [
-        Col("school", "Schulnummer", ("school number", "schulnr", "school"), True,
-            parsing.code_text, None, gettext_lazy("a school of your Schulträger"), "12345"),
-        Col("name", "Raum", ("room", "raumname", "raumnummer", "name"), True, parsing.text,
-            "name", "", "A 1.12"),
-        Col("kind", "Art", ("kind", "raumart", "type", "typ"), False, room_kind, "kind",
-            gettext_lazy("German name or code"), "Klassenraum"),
+        Col(
+            "school",
+            "Schulnummer",
+            ("school number", "schulnr", "school"),
+            True,
+            parsing.code_text,
+            None,
+            gettext_lazy("a school of your Schulträger"),
+            "12345",
+        ),
+        Col(
+            "name",
+            "Raum",
+            ("room", "raumname", "raumnummer", "name"),
+            True,
+            parsing.text,
+            "name",
+            "",
+            "A 1.12",
+        ),
+        Col(
+            "kind",
+            "Art",
+            ("kind", "raumart", "type", "typ"),
+            False,
+            room_kind,
+            "kind",
+            gettext_lazy("German name or code"),
+            "Klassenraum",
+        ),
     ]
     always_validated = {"name"}
 
@@ -305,7 +422,8 @@ class RoomKindImport(Kind):
         schools = SchoolLookup.load(ctx)
         ids = {schools[n].pk for n, _name in keys if n in schools}
         rooms = Room.objects.filter(school_board=ctx.board, school_id__in=ids).select_related(
-            "school")
+            "school"
+        )
         return {(r.school.school_number, r.name): r for r in rooms}
 
     def build(self, values, obj, ctx):
@@ -317,7 +435,6 @@ class RoomKindImport(Kind):
         if values.get("kind"):
             obj.kind = values["kind"]
         return obj
-
 
     def validate(self, obj, fields):
         return super().validate(obj, [f for f in fields if f != "school"])
@@ -345,13 +462,14 @@ def main_sites(ctx: Ctx, school_ids: Iterable[int], actor, reason: str) -> dict[
     result: dict[int, Site] = {}
     for site in Site.objects.filter(school_id__in=school_ids).order_by("-is_main", "pk"):
         result.setdefault(site.school_id, site)
-    missing = [s for s in SchoolLookup.load(ctx).values()
-               if s.pk in school_ids and s.pk not in result]
+    missing = [
+        s for s in SchoolLookup.load(ctx).values() if s.pk in school_ids and s.pk not in result
+    ]
     if missing:
-        created = [Site(school=s, school_board=ctx.board, name=s.name, is_main=True)
-                   for s in missing]
-        bulk_create_with_history(created, Site, default_user=actor,
-                                 default_change_reason=reason)
+        created = [
+            Site(school=s, school_board=ctx.board, name=s.name, is_main=True) for s in missing
+        ]
+        bulk_create_with_history(created, Site, default_user=actor, default_change_reason=reason)
         for site in created:
             result[site.school_id] = site
     return result

@@ -37,8 +37,9 @@ class ImportRun(BoardOwnedModel):
     """One import of a spreadsheet (Importvorgang): file, mapping, preview, totals, outcome."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices,
-                              default=ImportStatus.UPLOADED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -46,11 +47,20 @@ class ImportRun(BoardOwnedModel):
     file_format = models.CharField(_("format"), max_length=10, blank=True)
     headers = models.JSONField(_("headers"), default=list, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("uploaded by"))
-    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+", null=True, blank=True,
-                                     verbose_name=_("imported by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("imported by"),
+    )
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_new = models.PositiveIntegerField(_("new"), default=0)
@@ -59,8 +69,9 @@ class ImportRun(BoardOwnedModel):
     rows_error = models.PositiveIntegerField(_("errors"), default=0)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
-    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords(excluded_fields=["report"])
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(ImportRunQuerySet))
@@ -83,8 +94,7 @@ class ImportRun(BoardOwnedModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED,
-                               ImportStatus.INVALID)
+        return self.status in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.INVALID)
 
 
 class ColumnMapping(BoardOwnedModel):
@@ -102,8 +112,10 @@ class ColumnMapping(BoardOwnedModel):
         verbose_name = _("Spaltenzuordnung")
         verbose_name_plural = _("Spaltenzuordnungen")
         constraints = [
-            models.UniqueConstraint(fields=["school_board", "kind", "source_key"],
-                                    name="column_mapping_unique_per_layout")
+            models.UniqueConstraint(
+                fields=["school_board", "kind", "source_key"],
+                name="column_mapping_unique_per_layout",
+            )
         ]
 
     def __str__(self) -> str:
@@ -137,8 +149,12 @@ class MdmReconciliation(BoardOwnedModel):
     file_sha256 = models.CharField(_("SHA-256"), max_length=64)
     stale_days = models.PositiveIntegerField(_("not seen for more than (days)"), default=30)
     reference_date = models.DateField(_("reference date"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     mdm_count = models.PositiveIntegerField(_("devices in the MDM"), default=0)
     inventory_count = models.PositiveIntegerField(_("devices in the inventory"), default=0)
     matched_count = models.PositiveIntegerField(_("matched"), default=0)

@@ -51,8 +51,16 @@ def shown(raw) -> str:
     return value if len(value) <= 60 else value[:57] + "…"
 
 
-_DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S",
-                 "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
+_DATE_FORMATS = (
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+)
 
 
 def parse_date(raw) -> dt.date | None:
@@ -83,9 +91,19 @@ def parse_datetime(raw) -> dt.datetime | None:
     if not value:
         return None
     value = value.replace("Z", "").split("+")[0].strip()
-    for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
-                "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d",
-                "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%m/%d/%Y"):
+    for fmt in (
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S.%f",
+        "%Y-%m-%d %H:%M",
+        "%d.%m.%Y %H:%M:%S",
+        "%d.%m.%Y %H:%M",
+        "%d.%m.%Y",
+        "%Y-%m-%d",
+        "%m/%d/%Y %I:%M:%S %p",
+        "%m/%d/%Y %H:%M",
+        "%m/%d/%Y",
+    ):
         try:
             return dt.datetime.strptime(value, fmt)
         except ValueError:
@@ -107,8 +125,7 @@ def parse_decimal(raw, *, places: int = 2, allow_negative: bool = False) -> Deci
     elif isinstance(raw, float):
         number = Decimal(repr(raw))
     else:
-        value = text(raw).replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(
-            " ", "")
+        value = text(raw).replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
         if not value:
             return None
         if _GERMAN_NUMBER.match(value):
@@ -120,7 +137,9 @@ def parse_decimal(raw, *, places: int = 2, allow_negative: bool = False) -> Deci
         try:
             number = Decimal(value)
         except InvalidOperation:
-            raise CellError(_("no sum of money could be read from '%(value)s'") % {"value": shown(raw)})
+            raise CellError(
+                _("no sum of money could be read from '%(value)s'") % {"value": shown(raw)}
+            )
     if not number.is_finite():
         raise CellError(_("no sum of money could be read from '%(value)s'") % {"value": shown(raw)})
     if number < 0 and not allow_negative:
@@ -128,8 +147,10 @@ def parse_decimal(raw, *, places: int = 2, allow_negative: bool = False) -> Deci
     if abs(number) >= Decimal(10) ** 10:  # before quantize (found by Hypothesis)
         raise CellError(_("'%(value)s' is too large") % {"value": shown(raw)})
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise CellError(_("'%(value)s' has more than %(places)s decimal places")
-                        % {"value": shown(raw), "places": places})
+        raise CellError(
+            _("'%(value)s' has more than %(places)s decimal places")
+            % {"value": shown(raw), "places": places}
+        )
     return number.quantize(Decimal(1).scaleb(-places))
 
 
@@ -147,8 +168,9 @@ def parse_int(raw, *, minimum: int = 0) -> int | None:
         except ValueError:
             raise CellError(_("'%(value)s' is not a whole number") % {"value": shown(raw)})
     if number < minimum:
-        raise CellError(_("'%(value)s' is less than %(min)s") % {"value": shown(raw),
-                                                                 "min": minimum})
+        raise CellError(
+            _("'%(value)s' is less than %(min)s") % {"value": shown(raw), "min": minimum}
+        )
     if number > 2_000_000_000:
         raise CellError(_("'%(value)s' is too large") % {"value": shown(raw)})
     return number
@@ -180,6 +202,8 @@ class ChoiceParser:
         found = self.lookup.get(normalize(value))
         if found is None:
             allowed = ", ".join(str(label) for _v, label in self.choices)
-            raise CellError(_("'%(value)s' is not one of: %(allowed)s")
-                            % {"value": shown(raw), "allowed": allowed})
+            raise CellError(
+                _("'%(value)s' is not one of: %(allowed)s")
+                % {"value": shown(raw), "allowed": allowed}
+            )
         return found

@@ -23,12 +23,25 @@ class BoardResourceMixin:
 
 
 class DeviceResource(BoardResourceMixin, resources.ModelResource):
-    school = fields.Field(attribute="school", column_name="Schulnummer",
-                          widget=ForeignKeyWidget(School, field="school_number"))
+    school = fields.Field(
+        attribute="school",
+        column_name="Schulnummer",
+        widget=ForeignKeyWidget(School, field="school_number"),
+    )
 
     class Meta:
         model = Device
         import_id_fields = ["inventory_number"]
-        fields = ["inventory_number", "serial_number", "category", "school", "status",
-                  "purchase_date", "price_gross", "warranty_end", "mdm_id", "notes"]
+        fields = [
+            "inventory_number",
+            "serial_number",
+            "category",
+            "school",
+            "status",
+            "purchase_date",
+            "price_gross",
+            "warranty_end",
+            "mdm_id",
+            "notes",
+        ]
         skip_unchanged = True

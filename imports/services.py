@@ -59,16 +59,24 @@ class Plan:
     file_errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ctx: Any = None
+    #: the column-wise engine keeps only error rows and preview samples in `rows` and
+    #: counts every row here; None: `rows` holds every row (ORM engine)
+    tally: dict[str, int] | None = None
+    engine_state: Any = None
 
     @property
     def has_errors(self) -> bool:
+        if self.tally is not None:
+            return bool(self.file_errors) or self.tally["error"] > 0
         return bool(self.file_errors) or any(r.action == "error" for r in self.rows)
 
     def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
+        return self.counts[action]
 
     @property
     def counts(self) -> dict[str, int]:
+        if self.tally is not None:
+            return dict(self.tally)
         counts = {"total": len(self.rows), "new": 0, "changed": 0, "unchanged": 0, "error": 0}
         for r in self.rows:
             counts[r.action] += 1
@@ -82,17 +90,23 @@ class Plan:
 
     def report(self) -> dict:
         errors = [{"row": r.row, "messages": r.errors} for r in self.rows if r.errors]
-        created = {k: sorted(v)[:SAMPLE_LIMIT] for k, v in (self.ctx.new_related.items()
-                                                            if self.ctx else [])}
+        created = {
+            k: sorted(v)[:SAMPLE_LIMIT]
+            for k, v in (self.ctx.new_related.items() if self.ctx else [])
+        }
         return {
             "file_errors": self.file_errors,
             "warnings": self.warnings,
             "errors": errors[:ERROR_LIMIT],
             "errors_truncated": max(0, len(errors) - ERROR_LIMIT),
-            "changed": [{"row": r.row, "key": r.key, "diffs": r.diffs}
-                        for r in self.rows if r.action == "changed"][:SAMPLE_LIMIT],
-            "new": [{"row": r.row, "key": r.key} for r in self.rows
-                    if r.action == "new"][:SAMPLE_LIMIT],
+            "changed": [
+                {"row": r.row, "key": r.key, "diffs": r.diffs}
+                for r in self.rows
+                if r.action == "changed"
+            ][:SAMPLE_LIMIT],
+            "new": [{"row": r.row, "key": r.key} for r in self.rows if r.action == "new"][
+                :SAMPLE_LIMIT
+            ],
             "created": created,
             "counts": self.counts,
         }
@@ -123,18 +137,23 @@ def detect_mapping(kind: Kind, headers: list[str]) -> dict[str, str]:
 
 
 def remembered_mapping(board, kind: Kind, headers: list[str]) -> dict[str, str] | None:
-    saved = ColumnMapping.objects.filter(school_board=board, kind=kind.name,
-                                         source_key=source_key(headers)).first()
+    saved = ColumnMapping.objects.filter(
+        school_board=board, kind=kind.name, source_key=source_key(headers)
+    ).first()
     if saved is None:
         return None
     valid = {c.key for c in kind.columns}
-    return {str(i): (saved.mapping.get(str(i), "") if saved.mapping.get(str(i)) in valid else "")
-            for i in range(len(headers))}
+    return {
+        str(i): (saved.mapping.get(str(i), "") if saved.mapping.get(str(i)) in valid else "")
+        for i in range(len(headers))
+    }
 
 
 def remember_mapping(*, actor, board, kind: Kind, headers: list[str], mapping: dict) -> None:
     obj, _created = ColumnMapping.objects.get_or_create(
-        school_board=board, kind=kind.name, source_key=source_key(headers),
+        school_board=board,
+        kind=kind.name,
+        source_key=source_key(headers),
         defaults={"headers": headers, "mapping": mapping},
     )
     if obj.mapping != mapping:
@@ -155,8 +174,10 @@ def check_mapping(kind: Kind, headers: list[str], mapping: dict[str, str]) -> tu
             continue
         norm = normalize(header)
         if norm in seen:
-            errors.append(_("The column '%(column)s' appears more than once in the header row.")
-                          % {"column": header})
+            errors.append(
+                _("The column '%(column)s' appears more than once in the header row.")
+                % {"column": header}
+            )
         seen[norm] = header
     valid = {c.key: c for c in kind.columns}
     mapped: dict[str, str] = {}
@@ -165,22 +186,30 @@ def check_mapping(kind: Kind, headers: list[str], mapping: dict[str, str]) -> tu
         if key and key not in valid:
             key = ""
         if key in mapped:
-            errors.append(_("The columns '%(a)s' and '%(b)s' are both mapped to '%(field)s'.")
-                          % {"a": mapped[key], "b": header, "field": valid[key].header})
+            errors.append(
+                _("The columns '%(a)s' and '%(b)s' are both mapped to '%(field)s'.")
+                % {"a": mapped[key], "b": header, "field": valid[key].header}
+            )
             continue
         if key:
             mapped[key] = header
         elif normalize(header) in ID_HEADERS:
-            warnings.append(_("The column '%(column)s' is ignored: rows are matched by "
-                              "%(key)s, never by database id.")
-                            % {"column": header, "key": kind.col(_key_col(kind)).header})
+            warnings.append(
+                _(
+                    "The column '%(column)s' is ignored: rows are matched by "
+                    "%(key)s, never by database id."
+                )
+                % {"column": header, "key": kind.col(_key_col(kind)).header}
+            )
         elif header:
-            warnings.append(_("The column '%(column)s' is unknown and is not imported.")
-                            % {"column": header})
+            warnings.append(
+                _("The column '%(column)s' is unknown and is not imported.") % {"column": header}
+            )
     for col in kind.columns:
         if col.required and col.key not in mapped:
-            errors.append(_("The required column '%(column)s' is missing.")
-                          % {"column": col.header})
+            errors.append(
+                _("The required column '%(column)s' is missing.") % {"column": col.header}
+            )
     return errors, warnings
 
 
@@ -192,12 +221,21 @@ def _key_col(kind: Kind) -> str:
 def cell_error(row: int, column: str | None, message: str) -> str:
     if column:
         return _("Row %(row)s, column '%(column)s': %(message)s") % {
-            "row": row, "column": column, "message": message}
+            "row": row,
+            "column": column,
+            "message": message,
+        }
     return _("Row %(row)s: %(message)s") % {"row": row, "message": message}
 
 
-def analyse(*, kind: Kind, board, table: Table, mapping: dict[str, str],
-            progress: Callable[[int], None] | None = None) -> Plan:
+def analyse(
+    *,
+    kind: Kind,
+    board,
+    table: Table,
+    mapping: dict[str, str],
+    progress: Callable[[int], None] | None = None,
+) -> Plan:
     """Dry run: every row parsed, matched, diffed and validated; nothing is written."""
     plan = Plan(kind=kind, board=board, ctx=kind.context(board))
     errors, warnings = check_mapping(kind, table.headers, mapping)
@@ -216,14 +254,30 @@ def analyse(*, kind: Kind, board, table: Table, mapping: dict[str, str],
         result = RowResult(row=number, action="new")
         plan.rows.append(result)
         if len(cells) > width and any(str(c).strip() for c in cells[width:]):
-            result.errors.append(cell_error(number, None, _(
-                "the row has %(n)s cells but the header only %(w)s columns.")
-                % {"n": len(cells), "w": width}))
-        elif (table.fmt == "csv" and width > 1 and len(cells) == 1
-              and any(d in cells[0] for d in other_delims)):
-            result.errors.append(cell_error(number, None, _(
-                "the row has a single cell – it seems to use a different delimiter than "
-                "the header row.")))
+            result.errors.append(
+                cell_error(
+                    number,
+                    None,
+                    _("the row has %(n)s cells but the header only %(w)s columns.")
+                    % {"n": len(cells), "w": width},
+                )
+            )
+        elif (
+            table.fmt == "csv"
+            and width > 1
+            and len(cells) == 1
+            and any(d in cells[0] for d in other_delims)
+        ):
+            result.errors.append(
+                cell_error(
+                    number,
+                    None,
+                    _(
+                        "the row has a single cell – it seems to use a different delimiter than "
+                        "the header row."
+                    ),
+                )
+            )
         values: dict[str, Any] = {}
         if not result.errors:
             for index, col in columns:
@@ -234,17 +288,23 @@ def analyse(*, kind: Kind, board, table: Table, mapping: dict[str, str],
                     result.errors.append(cell_error(number, header_of[col.key], exc.message))
                     continue
                 if col.required and (value is None or value == ""):
-                    result.errors.append(cell_error(number, header_of[col.key],
-                                                    _("a value is required")))
+                    result.errors.append(
+                        cell_error(number, header_of[col.key], _("a value is required"))
+                    )
                     continue
                 values[col.key] = value
         if not result.errors:
             key = kind.natural_key(values, plan.ctx)
             result.key = _key_text(key)
             if key in first_row_of:
-                result.errors.append(cell_error(number, header_of.get(_key_col(kind)), _(
-                    "'%(key)s' appears more than once in this file (first in row %(first)s)")
-                    % {"key": result.key, "first": first_row_of[key]}))
+                result.errors.append(
+                    cell_error(
+                        number,
+                        header_of.get(_key_col(kind)),
+                        _("'%(key)s' appears more than once in this file (first in row %(first)s)")
+                        % {"key": result.key, "first": first_row_of[key]},
+                    )
+                )
             else:
                 first_row_of[key] = number
                 pending.append((result, values, key))
@@ -256,7 +316,11 @@ def analyse(*, kind: Kind, board, table: Table, mapping: dict[str, str],
     mapped_fields = [col for _i, col in columns if col.field]
     for result, values, key in pending:
         obj = existing.get(key)
-        old = {col.key: kind.field_value(obj, col, plan.ctx) for col in mapped_fields} if obj else None
+        old = (
+            {col.key: kind.field_value(obj, col, plan.ctx) for col in mapped_fields}
+            if obj
+            else None
+        )
         try:
             obj = kind.build(values, obj, plan.ctx)
         except RowProblem as exc:
@@ -277,8 +341,11 @@ def analyse(*, kind: Kind, board, table: Table, mapping: dict[str, str],
             result.action = "changed" if result.diffs else "unchanged"
         if result.action == "unchanged":
             continue
-        fields = ([c.field for c in mapped_fields] if result.action == "new"
-                  else sorted(result.changed_fields))
+        fields = (
+            [c.field for c in mapped_fields]
+            if result.action == "new"
+            else sorted(result.changed_fields)
+        )
         problems = kind.validate(obj, fields)
         for field_name, messages in problems.items():
             column = header_of_field.get(field_name)
@@ -291,6 +358,44 @@ def analyse(*, kind: Kind, board, table: Table, mapping: dict[str, str],
         if r.errors:
             r.action = "error"
     return plan
+
+
+def engine_for(kind: Kind) -> str:
+    """'fast' (column-wise, imports/fast.py) for devices unless PAKTWERK["IMPORT_ENGINE"] is
+    'orm'; schools and rooms (hundreds of rows) always use the ORM engine above."""
+    from django.conf import settings
+
+    choice = getattr(settings, "PAKTWERK", {}).get("IMPORT_ENGINE", "fast")
+    return "fast" if kind.name == "devices" and choice != "orm" else "orm"
+
+
+def analyse_file(
+    *,
+    kind: Kind,
+    board,
+    table: Table,
+    mapping: dict[str, str],
+    progress: Callable[[int], None] | None = None,
+    engine: str | None = None,
+) -> Plan:
+    """Dry run with the kind's engine (same rules and messages either way)."""
+    if (engine or engine_for(kind)) == "fast":
+        from . import fast
+
+        return fast.analyse(kind=kind, board=board, table=table, mapping=mapping, progress=progress)
+    return analyse(kind=kind, board=board, table=table, mapping=mapping, progress=progress)
+
+
+def write_file(plan: Plan, *, actor, reason: str, progress=None) -> None:
+    """Write a valid plan with the engine that analysed it (inside the caller's transaction)."""
+    if plan.engine_state is None:
+        write_plan(plan, actor=actor, reason=reason)
+        return
+    if plan.has_errors:
+        raise ImportRejected(plan)
+    from . import fast
+
+    fast.write(plan, actor=actor, reason=reason, progress=progress)
 
 
 def _key_text(key) -> str:
@@ -319,38 +424,53 @@ def write_plan(plan: Plan, *, actor, reason: str) -> None:
 
 
 # ------------------------------------------------------------------ runs
-def run_create(*, actor, board, kind: str, name: str, data: bytes,
-               limits: Limits | None = None) -> ImportRun:
+def run_create(
+    *, actor, board, kind: str, name: str, data: bytes, limits: Limits | None = None
+) -> ImportRun:
     """Store an upload after the pre-parse checks; the mapping is detected or remembered."""
     spec = get_kind(kind)
     table = read_table(name, data, limits)  # raises SpreadsheetRefused before any write
-    mapping = remembered_mapping(board, spec, table.headers) or detect_mapping(spec,
-                                                                               table.headers)
-    run = ImportRun(school_board=board, kind=kind, file_name=name[:255],
-                    file_sha256=sha256(data), file_size=len(data), file_format=table.fmt,
-                    headers=table.headers, mapping=mapping, created_by=actor,
-                    rows_total=len(table.rows))
+    mapping = remembered_mapping(board, spec, table.headers) or detect_mapping(spec, table.headers)
+    run = ImportRun(
+        school_board=board,
+        kind=kind,
+        file_name=name[:255],
+        file_sha256=sha256(data),
+        file_size=len(data),
+        file_format=table.fmt,
+        headers=table.headers,
+        mapping=mapping,
+        created_by=actor,
+        rows_total=len(table.rows),
+    )
     run.file.save(f"{run.file_sha256[:16]}.{table.fmt}", ContentFile(data), save=False)
     run._history_user = actor
     run.save()
+    run._table = table  # reused by import_file's preview/commit (no second parse)
     return run
 
 
 def run_set_mapping(*, actor, run: ImportRun, mapping: dict[str, str]) -> ImportRun:
     spec = get_kind(run.kind)
     valid = {c.key for c in spec.columns}
-    clean = {str(i): (mapping.get(str(i)) if mapping.get(str(i)) in valid else "")
-             for i in range(len(run.headers))}
+    clean = {
+        str(i): (mapping.get(str(i)) if mapping.get(str(i)) in valid else "")
+        for i in range(len(run.headers))
+    }
     run.mapping = clean
     run.status = ImportStatus.UPLOADED
     run._history_user = actor
     run.save(update_fields=["mapping", "status", "updated_at"])
-    remember_mapping(actor=actor, board=run.school_board, kind=spec, headers=run.headers,
-                     mapping=clean)
+    remember_mapping(
+        actor=actor, board=run.school_board, kind=spec, headers=run.headers, mapping=clean
+    )
     return run
 
 
 def _load_table(run: ImportRun) -> Table:
+    table = run.__dict__.pop("_table", None)
+    if table is not None:
+        return table
     with run.file.open("rb") as f:
         data = f.read()
     return read_table(run.file_name, data)
@@ -368,7 +488,7 @@ def _store(run: ImportRun, plan: Plan, status: str, started: float) -> None:
     run.duration_ms = int((time.monotonic() - started) * 1000)
 
 
-def run_preview(*, actor, run: ImportRun, progress=None) -> Plan:
+def run_preview(*, actor, run: ImportRun, progress=None, engine: str | None = None) -> Plan:
     """Dry run of a stored upload: the preview the user confirms."""
     started = time.monotonic()
     try:
@@ -378,16 +498,22 @@ def run_preview(*, actor, run: ImportRun, progress=None) -> Plan:
         run.status = ImportStatus.FAILED
         run.save()
         raise
-    plan = analyse(kind=get_kind(run.kind), board=run.school_board, table=table,
-                   mapping=run.mapping, progress=progress)
-    _store(run, plan, ImportStatus.INVALID if plan.has_errors else ImportStatus.PREVIEWED,
-           started)
+    plan = analyse_file(
+        kind=get_kind(run.kind),
+        board=run.school_board,
+        table=table,
+        mapping=run.mapping,
+        progress=progress,
+        engine=engine,
+    )
+    del table
+    _store(run, plan, ImportStatus.INVALID if plan.has_errors else ImportStatus.PREVIEWED, started)
     run._history_user = actor
     run.save()
     return plan
 
 
-def run_commit(*, actor, run: ImportRun, progress=None) -> ImportRun:
+def run_commit(*, actor, run: ImportRun, progress=None, engine: str | None = None) -> ImportRun:
     """All or nothing: analyse again inside one transaction, write only a clean file."""
     if run.status == ImportStatus.COMMITTED:
         raise ValidationError(_("This file has already been imported."))
@@ -396,9 +522,16 @@ def run_commit(*, actor, run: ImportRun, progress=None) -> ImportRun:
     spec = get_kind(run.kind)
     try:
         with transaction.atomic():
-            plan = analyse(kind=spec, board=run.school_board, table=table, mapping=run.mapping,
-                           progress=progress)
-            write_plan(plan, actor=actor, reason=run.change_reason)
+            plan = analyse_file(
+                kind=spec,
+                board=run.school_board,
+                table=table,
+                mapping=run.mapping,
+                progress=progress,
+                engine=engine,
+            )
+            del table
+            write_file(plan, actor=actor, reason=run.change_reason, progress=progress)
     except ImportRejected as exc:
         _store(run, exc.plan, ImportStatus.INVALID, started)
         run._history_user = actor
@@ -413,14 +546,23 @@ def run_commit(*, actor, run: ImportRun, progress=None) -> ImportRun:
     return run
 
 
-def import_file(*, actor, board, kind: str, name: str, data: bytes, dry_run: bool = False,
-                progress=None) -> tuple[ImportRun, Plan | None]:
+def import_file(
+    *,
+    actor,
+    board,
+    kind: str,
+    name: str,
+    data: bytes,
+    dry_run: bool = False,
+    progress=None,
+    engine: str | None = None,
+) -> tuple[ImportRun, Plan | None]:
     """One call for the CLI and the API: upload, auto-map, preview or commit."""
     run = run_create(actor=actor, board=board, kind=kind, name=name, data=data)
     if dry_run:
-        return run, run_preview(actor=actor, run=run, progress=progress)
+        return run, run_preview(actor=actor, run=run, progress=progress, engine=engine)
     try:
-        run_commit(actor=actor, run=run, progress=progress)
+        run_commit(actor=actor, run=run, progress=progress, engine=engine)
     except ImportRejected as exc:
         return run, exc.plan
     return run, None

@@ -70,22 +70,34 @@ def upload(request):
         upload_file = form.cleaned_data["file"]
         limit = settings.PAKTWERK.get("IMPORT_MAX_UPLOAD_BYTES")
         if limit and upload_file.size > limit:
-            form.add_error("file", _("The file is too large (at most %(mb)s MB).")
-                           % {"mb": limit // (1024 * 1024)})
+            form.add_error(
+                "file",
+                _("The file is too large (at most %(mb)s MB).") % {"mb": limit // (1024 * 1024)},
+            )
         else:
             data = upload_file.read()
             try:
-                run = services.run_create(actor=request.user, board=board,
-                                          kind=form.cleaned_data["kind"],
-                                          name=upload_file.name, data=data)
+                run = services.run_create(
+                    actor=request.user,
+                    board=board,
+                    kind=form.cleaned_data["kind"],
+                    name=upload_file.name,
+                    data=data,
+                )
             except SpreadsheetRefused as exc:
                 form.add_error("file", exc.message)
             else:
                 return redirect("imports:run-mapping", pk=run.pk)
-    return render(request, "imports/upload.html", {
-        "form": form, "page_title": _("New import"), "board": board,
-        "kinds": ImportKind.choices,
-    })
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "page_title": _("New import"),
+            "board": board,
+            "kinds": ImportKind.choices,
+        },
+    )
 
 
 def _editable_run(request, pk) -> ImportRun:
@@ -118,8 +130,13 @@ def mapping(request, pk):
     if not run.is_open:
         return redirect(run)
     kind = get_kind(run.kind)
-    form = MappingForm(request.POST or None, headers=run.headers, kind=kind,
-                       initial_mapping=run.mapping, samples=_samples(run))
+    form = MappingForm(
+        request.POST or None,
+        headers=run.headers,
+        kind=kind,
+        initial_mapping=run.mapping,
+        samples=_samples(run),
+    )
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         problems, _warnings = services.check_mapping(kind, run.headers, form.mapping())
@@ -128,19 +145,32 @@ def mapping(request, pk):
             return _start(request, run, "imports.preview", _("Preview of %s") % run.file_name)
     else:
         problems, _warnings = services.check_mapping(kind, run.headers, run.mapping)
-    return render(request, "imports/mapping.html", {
-        "form": form, "run": run, "kind": kind, "problems": problems,
-        "page_title": _("Map the columns"),
-    })
+    return render(
+        request,
+        "imports/mapping.html",
+        {
+            "form": form,
+            "run": run,
+            "kind": kind,
+            "problems": problems,
+            "page_title": _("Map the columns"),
+        },
+    )
 
 
 def _start(request, run: ImportRun, job_kind: str, title: str):
     """Small files inline, large ones as a background job (the user may leave the page)."""
     if run.rows_total > inline_rows():
-        run.status = (ImportStatus.ANALYSING if job_kind == "imports.preview"
-                      else ImportStatus.COMMITTING)
-        job = job_start(kind=job_kind, owner=request.user, board=run.school_board, title=title,
-                        params={"run_id": run.pk})
+        run.status = (
+            ImportStatus.ANALYSING if job_kind == "imports.preview" else ImportStatus.COMMITTING
+        )
+        job = job_start(
+            kind=job_kind,
+            owner=request.user,
+            board=run.school_board,
+            title=title,
+            params={"run_id": run.pk},
+        )
         run.job = job
         run.save(update_fields=["status", "job", "updated_at"])
         return HttpResponseRedirect(job_url(job))
@@ -155,10 +185,11 @@ def _start(request, run: ImportRun, job_kind: str, title: str):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(run)
-        messages.success(request, _("Imported: %(new)s new, %(changed)s changed, "
-                                    "%(unchanged)s unchanged.")
-                         % {"new": run.rows_new, "changed": run.rows_changed,
-                            "unchanged": run.rows_unchanged})
+        messages.success(
+            request,
+            _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+            % {"new": run.rows_new, "changed": run.rows_changed, "unchanged": run.rows_unchanged},
+        )
     return redirect(run)
 
 
@@ -168,7 +199,9 @@ def commit(request, pk):
     if run.status != ImportStatus.PREVIEWED:
         messages.error(request, _("Only a preview without errors can be imported."))
         return redirect(run)
-    return _start(request, run, "imports.commit", _("Background import of the file %s") % run.file_name)
+    return _start(
+        request, run, "imports.commit", _("Background import of the file %s") % run.file_name
+    )
 
 
 class RunDetailView(ScopedDetailView):
@@ -224,9 +257,9 @@ def export(request):
     params = request.GET.copy()
     for key in ("kind", "format", "page"):
         params.pop(key, None)
-    content, content_type, name = exporting.export_bytes(kind=kind, fmt=fmt,
-                                                         access=request.access, params=params,
-                                                         request=request)
+    content, content_type, name = exporting.export_bytes(
+        kind=kind, fmt=fmt, access=request.access, params=params, request=request
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
@@ -245,7 +278,8 @@ def template_download(request):
         board_id = current_board_id(request)
         board = SchoolBoard.objects.filter(pk=board_id).first() if board_id else None
     content, content_type, name = exporting.template_bytes(
-        kind=kind, fmt=fmt, access=request.access, board=board, filled=filled)
+        kind=kind, fmt=fmt, access=request.access, board=board, filled=filled
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -263,8 +297,9 @@ class MdmListView(ScopedListView):
         Column("source", gettext_lazy("MDM")),
         Column("created_at", gettext_lazy("created"), fmt="datetime"),
         Column("mdm_count", gettext_lazy("devices in the MDM"), fmt="number", numeric=True),
-        Column("inventory_count", gettext_lazy("devices in the inventory"), fmt="number",
-               numeric=True),
+        Column(
+            "inventory_count", gettext_lazy("devices in the inventory"), fmt="number", numeric=True
+        ),
         Column("matched_count", gettext_lazy("matched"), fmt="number", numeric=True),
     ]
 
@@ -280,17 +315,23 @@ def mdm_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         try:
-            rec = mdm.reconcile(actor=request.user, board=board,
-                                source=form.cleaned_data["source"],
-                                name=form.cleaned_data["file"].name, data=data,
-                                stale_days=form.cleaned_data["stale_days"])
+            rec = mdm.reconcile(
+                actor=request.user,
+                board=board,
+                source=form.cleaned_data["source"],
+                name=form.cleaned_data["file"].name,
+                data=data,
+                stale_days=form.cleaned_data["stale_days"],
+            )
         except SpreadsheetRefused as exc:
             form.add_error("file", exc.message)
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
             return redirect(rec)
-    return render(request, "core/form.html", {"form": form, "page_title": _("New MDM reconciliation")})
+    return render(
+        request, "core/form.html", {"form": form, "page_title": _("New MDM reconciliation")}
+    )
 
 
 class MdmDetailView(ScopedDetailView):

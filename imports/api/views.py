@@ -1,5 +1,7 @@
 """Import/export API: upload with dry run or commit, commit a preview, export lists."""
 
+import contextlib
+
 from django.conf import settings
 from django.http import HttpResponse
 from rest_framework import status
@@ -40,8 +42,13 @@ class ImportRunViewSet(ScopedReadOnlyViewSet):
         data = upload.validated_data
         content = data["file"].read()
         try:
-            run = services.run_create(actor=request.user, board=board, kind=data["kind"],
-                                      name=data["file"].name, data=content)
+            run = services.run_create(
+                actor=request.user,
+                board=board,
+                kind=data["kind"],
+                name=data["file"].name,
+                data=content,
+            )
         except SpreadsheetRefused as exc:
             raise ValidationError({"file": [exc.message]})
         if "mapping" in data:
@@ -51,25 +58,34 @@ class ImportRunViewSet(ScopedReadOnlyViewSet):
             if job_kind == "imports.commit":
                 services.run_preview(actor=request.user, run=run)
                 if run.status != ImportStatus.PREVIEWED:
-                    return Response(ImportRunSerializer(run).data,
-                                    status=status.HTTP_400_BAD_REQUEST)
-            job = job_start(kind=job_kind, owner=request.user, board=board,
-                            title=run.file_name, params={"run_id": run.pk})
-            return Response({**ImportRunSerializer(run).data, "job": job_url(job)},
-                            status=status.HTTP_202_ACCEPTED)
+                    return Response(
+                        ImportRunSerializer(run).data, status=status.HTTP_400_BAD_REQUEST
+                    )
+            job = job_start(
+                kind=job_kind,
+                owner=request.user,
+                board=board,
+                title=run.file_name,
+                params={"run_id": run.pk},
+            )
+            return Response(
+                {**ImportRunSerializer(run).data, "job": job_url(job)},
+                status=status.HTTP_202_ACCEPTED,
+            )
         if data["dry_run"]:
             services.run_preview(actor=request.user, run=run)
         else:
             services.run_preview(actor=request.user, run=run)
             if run.status == ImportStatus.PREVIEWED:
-                try:
+                # a rejected commit records its errors on the run (reported below)
+                with contextlib.suppress(services.ImportRejected):
                     services.run_commit(actor=request.user, run=run)
-                except services.ImportRejected:
-                    pass
         run.refresh_from_db()
         ok = run.status in (ImportStatus.PREVIEWED, ImportStatus.COMMITTED)
-        return Response(ImportRunSerializer(run).data,
-                        status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST)
+        return Response(
+            ImportRunSerializer(run).data,
+            status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
+        )
 
     @action(detail=True, methods=["post"])
     def commit(self, request, pk=None):
@@ -93,13 +109,15 @@ class ImportRunViewSet(ScopedReadOnlyViewSet):
         kind = request.query_params.get("kind")
         fmt = request.query_params.get("file_format", "csv")
         if kind not in ImportKind.values or fmt not in exporting.FORMATS:
-            raise ValidationError({"kind": ["devices, schools or rooms"],
-                                   "file_format": ["csv or xlsx"]})
+            raise ValidationError(
+                {"kind": ["devices, schools or rooms"], "file_format": ["csv or xlsx"]}
+            )
         params = request.query_params.copy()
         for key in ("kind", "file_format", "page"):
             params.pop(key, None)
         content, content_type, name = exporting.export_bytes(
-            kind=kind, fmt=fmt, access=request.access, params=params, request=request._request)
+            kind=kind, fmt=fmt, access=request.access, params=params, request=request._request
+        )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

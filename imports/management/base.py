@@ -55,8 +55,10 @@ class ProgressBar:
         if self.enabled:
             width = 40
             filled = int(width * min(self.done, self.total) / self.total)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
-                              f"{min(self.done, self.total)}/{self.total}")
+            self.stream.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] "
+                f"{min(self.done, self.total)}/{self.total}"
+            )
             self.stream.flush()
 
     def finish(self) -> None:
@@ -90,21 +92,30 @@ class ImportCommand(BaseCommand):
 
                 total = len(read_table(path.name, data).rows)
                 bar = ProgressBar(total)
-                run, plan = import_file(actor=user, board=board, kind=kind, name=path.name,
-                                        data=data, dry_run=options["dry_run"], progress=bar)
+                run, plan = import_file(
+                    actor=user,
+                    board=board,
+                    kind=kind,
+                    name=path.name,
+                    data=data,
+                    dry_run=options["dry_run"],
+                    progress=bar,
+                )
                 bar.finish()
             except SpreadsheetRefused as exc:
                 self.stderr.write(exc.message)
                 sys.exit(1)
-        counts = (f"{run.rows_total} rows: {run.rows_new} new, {run.rows_changed} changed, "
-                  f"{run.rows_unchanged} unchanged, {run.rows_error} with errors")
+        counts = (
+            f"{run.rows_total} rows: {run.rows_new} new, {run.rows_changed} changed, "
+            f"{run.rows_unchanged} unchanged, {run.rows_error} with errors"
+        )
         failed = plan is not None and plan.has_errors
         if failed:
             for message in plan.error_messages():
                 self.stderr.write(message)
             self.stderr.write(f"{counts}. Nothing was imported.")
             sys.exit(1)
-        for warning in (plan.warnings if plan else run.report.get("warnings", [])):
+        for warning in plan.warnings if plan else run.report.get("warnings", []):
             self.stderr.write(warning)
         verb = "Checked (dry run)" if options["dry_run"] else "Imported"
         self.stdout.write(f"{verb} {path.name} into {board.name}: {counts}.")
@@ -127,7 +138,8 @@ class ExportCommand(BaseCommand):
         spec = get_kind(options.get("kind") or self.kind)
         with board_scope([board.pk]):
             qs = spec.export_shape(spec.model.objects.filter(school_board=board))
-            content = exporting.render(spec, exporting.export_rows(spec, qs), options["format"])
+            content = exporting.render_queryset(spec, qs, options["format"])
         Path(options["output"]).write_bytes(content)
-        self.stdout.write(f"Exported {spec.name} of {board.name} "
-                          f"to {options['output']} ({len(content)} bytes).")
+        self.stdout.write(
+            f"Exported {spec.name} of {board.name} to {options['output']} ({len(content)} bytes)."
+        )
