@@ -238,9 +238,10 @@ def seed(*, stdout, rng) -> None:
     invoices = []
     for i, line in enumerate(approved.lines.order_by("position")):
         invoices.append(services.invoice_create(actor=staff, application=approved, data={
-            "cost_line": line, "number": f"RE-2027-{100 + i}", "date": dt.date(2027, 3, 1 + i),
+            "cost_line": line, "number": f"RE-{today.year}-{100 + i}",
+            "date": today - dt.timedelta(days=45 - min(i, 14)),
             "supplier": rng.choice(["Bechtle GmbH", "Cancom AG", "Netzwerk Harz GmbH"]),
-            "amount": line.amounts.gross, "paid_on": dt.date(2027, 3, 20 + i)}))
+            "amount": line.amounts.gross, "paid_on": today - dt.timedelta(days=30 - min(i, 14))}))
     payout = services.payout_create(actor=staff, application=approved, invoices=invoices[:3])
     services.payout_transition(actor=staff, access=acc_staff, payout=payout, to="submitted")
     services.payout_transition(actor=pruefer2, access=acc_p2, payout=payout, to="paid")

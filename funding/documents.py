@@ -21,6 +21,7 @@ from .choices import FundingCategory
 from .selectors import (
     actual_by_line,
     application_check,
+    board_actual_lines,
     devices_for_application,
     latest_decisions,
 )
@@ -71,6 +72,13 @@ def application_package_context(application, *, result: rules.CheckResult | None
                                   if sid == s],
                    "mobile": totals.mobile.per_school.get(s, ZERO)}
                   for s in school_ids]
+    rows_by_school: dict[int, list] = {}
+    for line, row in zip(lines, line_rows, strict=True):
+        rows_by_school.setdefault(line.school_id, []).append(row)
+    # the cost plan per school: small tables lay out much faster than one 400-row table
+    lines_by_school = [{"name": school_names[s], "eligible": totals.per_school.get(s, ZERO),
+                        "lines": rows_by_school[s]}
+                       for s in school_ids if s in rows_by_school]
     per_category = [{"label": CATEGORY_LABELS.get(c, c), "amount": amt}
                     for c, amt in sorted(totals.per_category.items())]
     schools = [{
@@ -107,6 +115,7 @@ def application_package_context(application, *, result: rules.CheckResult | None
                       "financing": application.operation_financing},
         "schools": schools,
         "lines": line_rows,
+        "lines_by_school": lines_by_school,
         "per_school": per_school,
         "per_category": per_category,
         "totals": {"net": totals.net, "vat": totals.vat, "eligible": totals.eligible,
@@ -115,7 +124,11 @@ def application_package_context(application, *, result: rules.CheckResult | None
                    "mobile_total": totals.mobile.mobile_total,
                    "mobile_cap": totals.mobile.cap_total,
                    "mobile_share": totals.mobile.share_percent,
-                   "general_total": totals.mobile.general_total},
+                   "general_total": totals.mobile.general_total,
+                   "board_mobile_total": totals.board_mobile.mobile_total
+                   if totals.board_mobile else None,
+                   "board_mobile_cap": totals.board_mobile.cap_total
+                   if totals.board_mobile else None},
         "findings": [f.as_dict() for f in result.findings],
         "checklist": [{"label": label, "done": done} for label, done in result.checklist],
         "data_as_of": max([application.updated_at] + [ln.updated_at for ln in lines]
@@ -204,8 +217,10 @@ def payout_pdf(payout) -> bytes:
 
 
 # ------------------------------------------------------------------ proof of use
-def proof_data(application) -> dict:
-    """Plan vs actual per line and category, the mobile cap on actual spending, inventory."""
+def proof_data(application, *, submission_date=None) -> dict:
+    """Plan vs actual per line and category, the mobile cap on actual spending, inventory,
+    and the proof-of-use deadline (checked against `submission_date`, default today or the
+    date the proof was submitted)."""
     lines = list(application.lines.select_related("school").order_by("position"))
     actual = actual_by_line(application)
     params = application.ruleset.params()
@@ -236,6 +251,19 @@ def proof_data(application) -> dict:
     findings += rules.check_mobile_cap(line_data, schools, params, actual_amounts,
                                        code="FR-MOBIL-IST")
     cap = rules.mobile_cap(line_data, schools, params, actual_amounts)
+    # the cap binds at the end of the programme: actual spending of all the board's
+    # applications in the programme together (an error at proof of use)
+    board_lines, board_amounts, board_schools = board_actual_lines(application)
+    board_cap = None
+    if board_lines:
+        all_schools = {**board_schools, **schools}
+        all_lines = line_data + list(board_lines)
+        all_amounts = {**board_amounts, **actual_amounts}
+        board_cap = rules.mobile_cap(all_lines, all_schools, params, all_amounts)
+        if cap.ok:
+            findings += rules.check_board_mobile_cap(
+                all_lines, all_schools, params, all_amounts,
+                own_refs=[r["ref"] for r in rows], final=True)
     devices = devices_for_application(application)
     inventory = []
     for d in devices:
@@ -253,8 +281,18 @@ def proof_data(application) -> dict:
         [rules.InventoryItem(ref=i["inventory_number"] or i["serial_number"] or "?",
                              price_net=i["price_net"], inventory_number=i["inventory_number"])
          for i in inventory], params)
+    decision = latest_decisions([application.pk]).get(application.pk)
+    project_end = (decision.period_end if decision and decision.period_end
+                   else application.planned_end)
+    if submission_date is None:
+        proof = getattr(application, "proof", None)
+        submitted = getattr(proof, "submitted_at", None)
+        submission_date = (timezone.localtime(submitted).date() if submitted
+                           else timezone.localdate())
+    findings += rules.check_proof_deadline(submission_date, project_end, params)
     return {"rows": rows, "per_category": list(per_cat.values()), "findings": findings,
-            "mobile": cap, "inventory": inventory,
+            "deadline": rules.proof_deadline(project_end, params),
+            "mobile": cap, "board_mobile": board_cap, "inventory": inventory,
             "planned_total": round_money(sum((r["planned"] for r in rows), ZERO)),
             "actual_total": round_money(sum((r["actual"] for r in rows), ZERO)),
             "inventory_threshold": params.inventory_threshold,
@@ -296,6 +334,10 @@ def proof_context(proof) -> dict:
         "planned_total": data["planned_total"], "actual_total": data["actual_total"],
         "mobile": {"total": data["mobile"].mobile_total, "cap": data["mobile"].cap_total,
                    "ok": data["mobile"].ok},
+        "board_mobile": None if data["board_mobile"] is None else {
+            "total": data["board_mobile"].mobile_total, "cap": data["board_mobile"].cap_total,
+            "ok": data["board_mobile"].ok},
+        "deadline": data["deadline"],
         "inventory": data["inventory"], "inventory_threshold": data["inventory_threshold"],
         "findings": [f.as_dict() for f in data["findings"]],
         "data_as_of": proof.updated_at,

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from .choices import ApplicationStatus, FundingCategory, PayoutStatus, ProofStatus
 from .models import (
     Application,
+    ApplicationSchool,
     Budget,
     CatalogueItem,
+    ChangeRequest,
     CostLine,
     Decision,
     Invoice,
@@ -110,4 +112,16 @@ class ProofFilter(ByApplicationFilter):
 class CommentFilter(ByApplicationFilter):
     class Meta:
         model = ReviewComment
+        fields = ["application"]
+
+
+class ApplicationSchoolFilter(ByApplicationFilter):
+    class Meta:
+        model = ApplicationSchool
+        fields = ["application"]
+
+
+class ChangeRequestFilter(ByApplicationFilter):
+    class Meta:
+        model = ChangeRequest
         fields = ["application"]

@@ -135,6 +135,10 @@ class RuleSet(BaseModel):
                                                  decimal_places=2, default=Decimal("20"))
     proof_of_use_months = models.PositiveIntegerField(
         _("proof of use due (months after project end)"), default=3)
+    proof_late_severity = models.CharField(
+        _("late proof of use"), max_length=10, default="warning",
+        choices=[("warning", _("warning (the reviewer decides)")),
+                 ("error", _("error (submission refused)"))])
     history = HistoricalRecords()
 
     objects = models.Manager.from_queryset(qs.RuleSetQuerySet)()
@@ -192,6 +196,9 @@ class RuleSet(BaseModel):
             restricted_tender_limit=self.restricted_tender_limit,
             inventory_threshold=self.inventory_threshold,
             plan_tolerance_percent=self.plan_tolerance_percent,
+            payout_until=self.payout_until,
+            proof_of_use_months=self.proof_of_use_months,
+            proof_late_severity=self.proof_late_severity,
         )
 
 
@@ -245,6 +252,9 @@ class Budget(BoardOwnedModel):
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     pupils = models.PositiveIntegerField(_("pupils at the reference date"), default=0)
     computed_on = models.DateField(_("reference date"), null=True, blank=True)
+    #: the pupil counts the computation used, per school (snapshot at the reference date)
+    pupil_counts = models.JSONField(_("pupil counts used"), default=list, blank=True,
+                                    editable=False)
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.BudgetQuerySet))

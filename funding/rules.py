@@ -52,6 +52,9 @@ class RuleParams:
     restricted_tender_limit: Decimal = Decimal("221000")
     inventory_threshold: Decimal = Decimal("800")
     plan_tolerance_percent: Decimal = Decimal("20")
+    payout_until: dt.date | None = None
+    proof_of_use_months: int = 3
+    proof_late_severity: str = "warning"
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,11 @@ class ApplicationData:
     planned_end: dt.date | None = None
     declarations: bool = True
     operation_annex: bool = True
+    #: lines of the board's other approved or pending applications in the same programme
+    #: (refs "FA-…/3"), for the cap "at the end of the programme" over all of them
+    board_lines: tuple[LineData, ...] = ()
+    #: gross per board line where it differs from quantity × price (approved amounts)
+    board_amounts: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,8 @@ class Totals:
     budget_available: Decimal | None = None
     budget_left: Decimal | None = None
     mobile: MobileCap = field(default_factory=MobileCap)
+    #: the cap over all the board's applications in the programme (None: no others)
+    board_mobile: MobileCap | None = None
 
 
 @dataclass
@@ -353,6 +363,35 @@ def check_mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData],
     )]
 
 
+def check_board_mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData],
+                           params: RuleParams, amounts: dict[str, Decimal] | None = None, *,
+                           own_refs: Iterable[str] = (), final: bool = False) -> list[Finding]:
+    """The mobile cap over all the board's applications in one programme (DOMAIN §4).
+
+    The cap binds "at the end of the programme": while planning, exceeding it over the
+    board's approved and pending applications is a warning (a later application or a
+    change can still fix it); on actual spending at proof of use it is an error.
+    `own_refs` are the lines of the application being checked (they carry the finding).
+    """
+    lines = list(lines)
+    cap = mobile_cap(lines, schools, params, amounts)
+    if cap.ok:
+        return []
+    own = set(own_refs)
+    over = [sid for sid, v in cap.per_school.items() if v > cap.per_school_limit]
+    refs = tuple(ln.ref for ln in lines if ln.category == "mobile" and ln.ref in own)
+    names = ", ".join(schools[s].name for s in over if s in schools)
+    what = "Ausgaben" if final else "Planung"
+    text = (f"Alle Anträge des Schulträgers in diesem Programm zusammen ({what}): mobile "
+            f"Endgeräte an allgemeinbildenden Schulen {_money(cap.mobile_total)} übersteigen "
+            f"{_pct(params.mobile_cap_percent)} % der Investitionen ({_money(cap.cap_total)}), "
+            f"und an {names} liegen sie über {_money(cap.per_school_limit)} je Schule.")
+    if not final:
+        text += " Am Ende des Programms muss die Grenze eingehalten sein."
+    return [Finding("FR-MOBIL-TRAEGER-IST" if final else "FR-MOBIL-TRAEGER",
+                    ERROR if final else WARNING, text, refs)]
+
+
 def check_network_precondition(lines: Iterable[LineData], schools: dict[int, SchoolData],
                                params: RuleParams) -> list[Finding]:
     """Mobile devices only where LAN/WLAN exists or the same application builds it."""
@@ -528,6 +567,14 @@ def check_application(data: ApplicationData) -> CheckResult:
     findings += check_network_precondition(lines, data.schools, p)
     findings += check_mobile_cap(lines, data.schools, p,
                                  {r: a.gross for r, a in totals.line_amounts.items()})
+    if data.board_lines:
+        own_amounts = {r: a.gross for r, a in totals.line_amounts.items()}
+        all_lines = tuple(lines) + tuple(data.board_lines)
+        amounts = {**data.board_amounts, **own_amounts}
+        totals.board_mobile = mobile_cap(all_lines, data.schools, p, amounts)
+        if totals.mobile.ok:  # the application's own breach is already an error
+            findings += check_board_mobile_cap(all_lines, data.schools, p, amounts,
+                                               own_refs=own_amounts)
     findings += check_procurement(lines, p, totals.line_amounts)
     findings += check_periods(lines, p, data.planned_start, data.planned_end)
     findings += check_deadline(data.submission_date, p)
@@ -591,3 +638,77 @@ def check_inventory(items: Iterable[InventoryItem], params: RuleParams) -> list[
         if item.price_net is not None and item.price_net > params.inventory_threshold
         and not (item.inventory_number or "").strip()
     ]
+
+
+# ------------------------------------------------------- invoices, payouts, deadlines
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole months, clamped to the month's last day (31.01. + 1 → 28./29.02.)."""
+    import calendar
+
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def check_invoice_dates(invoice_date: dt.date, paid_on: dt.date | None, params: RuleParams, *,
+                        today: dt.date) -> list[Finding]:
+    """An invoice counts only inside the eligible-cost period and the payout window.
+
+    Findings carry the form field in `line_refs` ("date" / "paid_on") so services can put
+    the message at the field.
+    """
+    findings = []
+    if params.eligible_from and invoice_date < params.eligible_from:
+        findings.append(Finding("FR-RECHNUNG-ZEITRAUM", ERROR, f"Das Rechnungsdatum "
+                                f"{_date(invoice_date)} liegt vor dem Beginn des förderfähigen "
+                                f"Zeitraums am {_date(params.eligible_from)}.", ("date",)))
+    if params.eligible_until and invoice_date > params.eligible_until:
+        findings.append(Finding("FR-RECHNUNG-ZEITRAUM", ERROR, f"Das Rechnungsdatum "
+                                f"{_date(invoice_date)} liegt nach dem Ende des förderfähigen "
+                                f"Zeitraums am {_date(params.eligible_until)}.", ("date",)))
+    if invoice_date > today:
+        findings.append(Finding("FR-RECHNUNG-ZUKUNFT", ERROR, f"Das Rechnungsdatum "
+                                f"{_date(invoice_date)} liegt in der Zukunft.", ("date",)))
+    if paid_on is not None:
+        if paid_on < invoice_date:
+            findings.append(Finding("FR-ZAHLUNG-DATUM", ERROR, f"Das Zahlungsdatum "
+                                    f"{_date(paid_on)} liegt vor dem Rechnungsdatum.",
+                                    ("paid_on",)))
+        if params.payout_until and paid_on > params.payout_until:
+            findings.append(Finding("FR-AUSZAHLUNG-FRIST", ERROR, f"Die Zahlung vom "
+                                    f"{_date(paid_on)} liegt nach dem Ende des "
+                                    f"Auszahlungszeitraums am {_date(params.payout_until)}; "
+                                    "sie kann nicht mehr abgerufen werden.", ("paid_on",)))
+        if paid_on > today:
+            findings.append(Finding("FR-ZAHLUNG-ZUKUNFT", ERROR, f"Das Zahlungsdatum "
+                                    f"{_date(paid_on)} liegt in der Zukunft.", ("paid_on",)))
+    return findings
+
+
+def check_payout_window(request_date: dt.date, params: RuleParams) -> list[Finding]:
+    """Payout requests only until the end of the programme's payout window."""
+    if params.payout_until and request_date > params.payout_until:
+        return [Finding("FR-AUSZAHLUNG-FRIST", ERROR, "Der Auszahlungszeitraum des Programms "
+                        f"endete am {_date(params.payout_until)}; Mittel können nicht mehr "
+                        "abgerufen werden.")]
+    return []
+
+
+def proof_deadline(project_end: dt.date | None, params: RuleParams) -> dt.date | None:
+    """The proof of use is due `proof_of_use_months` after the end of the project."""
+    if project_end is None:
+        return None
+    return add_months(project_end, params.proof_of_use_months)
+
+
+def check_proof_deadline(submission_date: dt.date, project_end: dt.date | None,
+                         params: RuleParams) -> list[Finding]:
+    """A late proof of use: a warning or an error, as the rule set says."""
+    deadline = proof_deadline(project_end, params)
+    if deadline is None or submission_date <= deadline:
+        return []
+    severity = ERROR if params.proof_late_severity == ERROR else WARNING
+    return [Finding("FR-VN-FRIST", severity, "Der Verwendungsnachweis war bis zum "
+                    f"{_date(deadline)} fällig ({params.proof_of_use_months} Monate nach dem "
+                    f"Projektende am {_date(project_end)}); eingereicht am "
+                    f"{_date(submission_date)}.")]

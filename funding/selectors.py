@@ -142,7 +142,9 @@ def application_data(application, *, submission_date: dt.date | None = None,
 
     line_objs = list(application.lines.all()) if lines is None else lines
     app_schools = {s.school_id: s for s in application.schools.all()}
-    school_ids = {ln.school_id for ln in line_objs} | set(app_schools)
+    board_lines, board_amounts = board_programme_lines(application)
+    school_ids = ({ln.school_id for ln in line_objs} | set(app_schools)
+                  | {ln.school_id for ln in board_lines})
     schools = {s.pk: s for s in School.objects.filter(pk__in=school_ids)}
     with_network = network_school_ids(school_ids)
     board_school_ids = frozenset(School.objects.filter(
@@ -183,7 +185,32 @@ def application_data(application, *, submission_date: dt.date | None = None,
         declarations=application.decl_procurement and application.decl_no_double_funding
         and application.decl_operation_secured,
         operation_annex=bool(application.operator.strip() and application.support_scope.strip()),
+        board_lines=board_lines,
+        board_amounts=board_amounts,
     )
+
+
+def board_programme_lines(application) -> tuple[tuple[rules.LineData, ...], dict]:
+    """Lines of the board's other approved or pending applications in the same programme
+    (one query), with their approved gross where a decision set one per line."""
+    from .models import CostLine
+
+    rows = CostLine.objects.filter(
+        school_board_id=application.school_board_id,
+        application__programme_id=application.programme_id,
+        application__status__in=PENDING_STATUSES + BOUND_STATUSES,
+    ).exclude(application_id=application.pk).values_list(
+        "application__number", "application__status", "position", "school_id", "category",
+        "quantity", "unit_price_net", "vat_rate", "approved_amount")
+    lines, amounts = [], {}
+    for number, status, position, school_id, category, qty, price, vat, approved in rows:
+        ref = f"{number}/{position}"
+        lines.append(rules.LineData(ref=ref, school_id=school_id, category=category,
+                                    description="", quantity=qty, unit_price_net=price,
+                                    vat_rate=vat))
+        if status in BOUND_STATUSES and approved is not None:
+            amounts[ref] = approved
+    return tuple(lines), amounts
 
 
 def application_check(application, **kwargs) -> rules.CheckResult:
@@ -273,3 +300,33 @@ def actual_by_line(application) -> dict[int, Decimal]:
 
     return {row["cost_line_id"]: row["s"] for row in Invoice.objects.filter(
         application=application).values("cost_line_id").annotate(s=Sum("amount"))}
+
+
+def board_actual_lines(application) -> tuple[tuple[rules.LineData, ...], dict, dict]:
+    """Actual (invoiced) gross per line of the board's other approved or closed applications
+    in the same programme, for the mobile cap on spending at proof of use (two queries).
+
+    Returns (lines, amounts by ref, SchoolData by id of the schools concerned).
+    """
+    from schools.models import School
+
+    from .models import Invoice
+
+    rows = list(Invoice.objects.filter(
+        school_board_id=application.school_board_id,
+        application__programme_id=application.programme_id,
+        application__status__in=BOUND_STATUSES,
+    ).exclude(application_id=application.pk).values(
+        "application__number", "cost_line__position", "cost_line__school_id",
+        "cost_line__category").annotate(s=Sum("amount")).order_by())
+    lines, amounts = [], {}
+    for row in rows:
+        ref = f"{row['application__number']}/{row['cost_line__position']}"
+        lines.append(rules.LineData(ref=ref, school_id=row["cost_line__school_id"],
+                                    category=row["cost_line__category"], description="",
+                                    quantity=Decimal("1"), unit_price_net=row["s"],
+                                    vat_rate=ZERO))
+        amounts[ref] = round_money(row["s"])
+    schools = {s.pk: rules.SchoolData(id=s.pk, name=s.name, is_vocational=s.is_vocational)
+               for s in School.objects.filter(pk__in={ln.school_id for ln in lines})}
+    return tuple(lines), amounts, schools

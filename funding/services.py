@@ -113,37 +113,86 @@ def ruleset_revise(*, actor, ruleset: RuleSet, data: dict[str, Any]) -> RuleSet:
 
 
 # -------------------------------------------------------------------- budgets
+def _school_formula_amount(ruleset: RuleSet, school_type: str, pupils: int) -> Decimal:
+    if ruleset.allocation_formula == AllocationFormula.PER_PUPIL:
+        return Decimal(pupils) * ruleset.per_pupil_amount
+    if ruleset.allocation_formula == AllocationFormula.BASE_PER_SCHOOL:
+        base = ruleset.base_per_school if pupils >= ruleset.base_min_pupils else ZERO
+        return base + Decimal(pupils) * ruleset.per_pupil_amount
+    if ruleset.allocation_formula == AllocationFormula.BY_SCHOOL_TYPE:
+        return Decimal(str((ruleset.amount_by_school_type or {}).get(school_type, 0)))
+    return ZERO
+
+
+def pupil_counts_at(schools, reference_date: dt.date | None) -> list[dict[str, Any]]:
+    """The pupil count of each school valid at the reference date (Stichtag), one query.
+
+    A school's current count is used when its own counts date is not after the reference
+    date; otherwise the newest recorded count (school history) dated on or before it.
+    Without such a record the current count is used and marked `at_reference_date: False`.
+    """
+    from schools.models import School
+
+    schools = list(schools)
+    older: dict[int, Any] = {}
+    if reference_date is not None:
+        later = [s.pk for s in schools if s.counts_date and s.counts_date > reference_date]
+        if later:
+            for rec in School.history.filter(id__in=later, counts_date__lte=reference_date) \
+                    .order_by("id", "-counts_date", "-history_date"):
+                older.setdefault(rec.id, rec)
+    rows = []
+    for school in sorted(schools, key=lambda s: s.name):
+        pupils, counted, at_ref = school.pupils, school.counts_date, True
+        if reference_date is not None and (counted is None or counted > reference_date):
+            rec = older.get(school.pk)
+            if rec is not None:
+                pupils, counted = rec.pupils, rec.counts_date
+            else:
+                at_ref = False
+        rows.append({"school": school.pk, "name": school.name, "school_type":
+                     school.school_type, "pupils": pupils,
+                     "counts_date": counted.isoformat() if counted else None,
+                     "at_reference_date": at_ref})
+    return rows
+
+
 def budget_formula_amount(ruleset: RuleSet, schools) -> tuple[Decimal, int]:
     """A board's budget from the rule set's formula and its schools' pupil counts."""
-    total = ZERO
-    pupils = 0
-    for school in schools:
-        pupils += school.pupils
-        if ruleset.allocation_formula == AllocationFormula.PER_PUPIL:
-            total += Decimal(school.pupils) * ruleset.per_pupil_amount
-        elif ruleset.allocation_formula == AllocationFormula.BASE_PER_SCHOOL:
-            if school.pupils >= ruleset.base_min_pupils:
-                total += ruleset.base_per_school
-            total += Decimal(school.pupils) * ruleset.per_pupil_amount
-        elif ruleset.allocation_formula == AllocationFormula.BY_SCHOOL_TYPE:
-            total += Decimal(str((ruleset.amount_by_school_type or {}).get(
-                school.school_type, 0)))
-    return round_money(total), pupils
+    rows = budget_formula_rows(ruleset, schools)
+    return (round_money(sum((Decimal(r["amount"]) for r in rows), ZERO)),
+            sum(r["pupils"] for r in rows))
+
+
+def budget_formula_rows(ruleset: RuleSet, schools) -> list[dict[str, Any]]:
+    """Per school: the pupil count at the rule set's reference date and its amount."""
+    rows = pupil_counts_at(schools, ruleset.counts_reference_date)
+    for row in rows:
+        row["amount"] = str(round_money(_school_formula_amount(
+            ruleset, row["school_type"], row["pupils"])))
+    return rows
 
 
 @transaction.atomic
 def budget_compute(*, actor, board, programme: Programme) -> Budget:
-    """Compute (or recompute) a board's budget from the formula of the current rule set."""
+    """Compute (or recompute) a board's budget from the formula of the current rule set,
+    storing the pupil counts used (snapshot at the reference date) with the budget."""
     from schools.models import School
 
     ruleset = programme.current_ruleset()
     if ruleset is None or ruleset.allocation_formula == AllocationFormula.MANUAL:
         raise ValidationError("Dieses Programm hat keine Berechnungsformel; bitte das Budget "
                               "von Hand mit Begründung festlegen.")
-    amount, pupils = budget_formula_amount(ruleset, School.objects.filter(school_board=board))
+    rows = budget_formula_rows(ruleset, School.objects.filter(school_board=board))
+    if not rows:
+        raise ValidationError("Der Schulträger hat keine Schulen; das Budget kann nicht "
+                              "berechnet werden.")
     budget = Budget.objects.filter(school_board=board, programme=programme).first() or \
         Budget(school_board=board, programme=programme)
-    budget.ruleset, budget.amount, budget.pupils = ruleset, amount, pupils
+    budget.ruleset = ruleset
+    budget.amount = round_money(sum((Decimal(r["amount"]) for r in rows), ZERO))
+    budget.pupils = sum(r["pupils"] for r in rows)
+    budget.pupil_counts = rows
     budget.is_manual, budget.reason = False, ""
     budget.computed_on = ruleset.counts_reference_date or timezone.localdate()
     _check_not_below_bound(budget)
@@ -157,6 +206,7 @@ def budget_set_manual(*, actor, board, programme: Programme, amount: Decimal,
     budget = Budget.objects.filter(school_board=board, programme=programme).first() or \
         Budget(school_board=board, programme=programme)
     budget.amount, budget.is_manual, budget.reason = amount, True, reason
+    budget.pupil_counts = []  # not computed: no counts were used
     budget.ruleset = programme.current_ruleset()
     _check_not_below_bound(budget)
     _save(budget, actor, reason)
@@ -578,6 +628,16 @@ def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> 
     line = data.get("cost_line")
     if line is None or line.application_id != application.pk:
         raise ValidationError({"cost_line": "Die Position gehört nicht zu diesem Antrag."})
+    if data.get("date") is None:
+        raise ValidationError({"date": "Bitte das Rechnungsdatum angeben."})
+    findings = rules.check_invoice_dates(data["date"], data.get("paid_on"),
+                                         application.ruleset.params(),
+                                         today=timezone.localdate())
+    if findings:
+        errors: dict[str, list[str]] = {}
+        for f in findings:
+            errors.setdefault(f.line_refs[0] if f.line_refs else "date", []).append(f.message)
+        raise ValidationError(errors)
     invoice = Invoice(application=application, school_board_id=application.school_board_id)
     _apply(invoice, data, INVOICE_FIELDS)
     _save(invoice, actor)
@@ -597,6 +657,9 @@ def payout_create(*, actor, application: Application, invoices) -> PayoutRequest
     app = workflow.lock(application)
     if app.status != ApplicationStatus.APPROVED:
         raise ValidationError("Mittel können nur für einen bewilligten Antrag abgerufen werden.")
+    window = rules.check_payout_window(timezone.localdate(), app.ruleset.params())
+    if window:
+        raise ValidationError(window[0].message)
     invoices = list(Invoice.objects.select_for_update().filter(
         pk__in=[i.pk for i in invoices], application=app))
     if not invoices:

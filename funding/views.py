@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -250,9 +252,11 @@ def application_update(request, pk):
         else:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(back)
+    live_app = Application.objects.for_check().get(pk=app.pk)
     return _form_page(request, form, _("Edit application %(n)s") % {"n": app.number},
                       back=back, extra={"check_url": reverse("funding:live-check",
-                                                             args=[app.pk])})
+                                                             args=[app.pk]),
+                                        "live": _live_context(request, live_app, None)})
 
 
 def _line_form_page(request, app, form, title, back):
@@ -261,10 +265,30 @@ def _line_form_page(request, app, form, title, back):
         "live": _live_context(request, app, form)})
 
 
-def _live_context(request, app, form, *, line=None):
-    """Findings and totals as if the form's line were saved (nothing is written)."""
+def _apply_unsaved_application(app, form) -> list:
+    """Put the typed (valid) values of the application form on the in-memory `app`.
+
+    Nothing is saved: `app` is this request's own copy. Returns the labels of the
+    fields whose typed value is not valid yet (they are checked as saved).
+    """
+    saved = {name: getattr(app, name) for name in ApplicationForm.Meta.fields}
+    form.is_valid()  # a ModelForm writes the cleaned values onto its instance
+    cleaned = getattr(form, "cleaned_data", {})
+    for name in ApplicationForm.Meta.fields:
+        setattr(app, name, cleaned[name] if name in cleaned and name not in form.errors
+                else saved[name])
+    return [str(form.fields[name].label) for name in form.errors if name in form.fields]
+
+
+def _live_context(request, app, form, *, line=None, app_form=None):
+    """Findings and totals as if the form's values were saved (nothing is written).
+
+    `form` is a cost-line form, `app_form` the application's main form: their typed
+    values are merged with the saved lines and checked by `rules.check_application`.
+    """
     from .rules import check_application
 
+    invalid_fields = _apply_unsaved_application(app, app_form) if app_form is not None else []
     lines = list(app.lines.all())
     candidate = None
     if form is not None and form.is_bound:
@@ -298,7 +322,7 @@ def _live_context(request, app, form, *, line=None):
                 lines.append(candidate)
     data = selectors.application_data(app, lines=lines)
     result = check_application(data)
-    return {"result": result, "candidate": candidate,
+    return {"result": result, "candidate": candidate, "invalid_fields": invalid_fields,
             "line_findings": result.for_line(candidate.ref) if candidate else [],
             "line_amounts": result.totals.line_amounts.get(candidate.ref) if candidate else None}
 
@@ -312,12 +336,15 @@ def live_check(request, pk):
     line = None
     if request.POST.get("line"):
         line = get_object_or_404(CostLine, pk=request.POST["line"], application=app)
-    form = None
+    form = app_form = None
     if "quantity" in request.POST:
         form = CostLineForm(request.POST, access=request.access, application=app,
                             instance=line)
-    return render(request, "funding/_live_check.html", _live_context(request, app, form,
-                                                                      line=line))
+    elif "title" in request.POST:
+        # the application's main form: check the values being typed, never save them
+        app_form = ApplicationForm(request.POST, instance=app)
+    return render(request, "funding/_live_check.html", _live_context(
+        request, app, form, line=line, app_form=app_form))
 
 
 def line_create(request, pk):
@@ -843,6 +870,10 @@ def budget_detail(request, pk):
     shares = request.access.restrict(budget.shares.select_related("school"))
     return render(request, "funding/budget_detail.html", {
         "budget": budget, "status": selectors.budget_status(budget), "shares": shares,
+        "pupil_counts": [{**c, "counts_date": dt.date.fromisoformat(c["counts_date"])
+                          if c.get("counts_date") else None,
+                          "amount": Decimal(c.get("amount") or "0")}
+                         for c in budget.pupil_counts or []],
         "form": form if can_edit else None, "page_title": str(budget),
         "breadcrumbs": [(_("Budgets"), reverse("funding:budget-list")), (str(budget), None)]})
 

@@ -76,3 +76,14 @@ done < <(find "$VENDOR" -type f -name '*.css' -print0)
 if [[ $fail -ne 0 ]]; then echo "vendor check FAILED"; exit 1; fi
 echo "==> vendored into $VENDOR (checks passed)"
 find "$VENDOR" -type f ! -name README.md | sort | sed "s#^$ROOT/##"
+
+# TrueType copies of the PDF fonts (WeasyPrint would otherwise unpack WOFF2 per render).
+mkdir -p static/fonts
+.venv/bin/python - <<'PY'
+from fontTools.ttLib import TTFont
+for face in ("Regular", "Italic", "SemiBold", "Bold"):
+    font = TTFont(f"static/vendor/kern/fonts/fira-sans/FiraSans-{face}.woff2")
+    font.flavor = None
+    font.save(f"static/fonts/FiraSans-{face}.ttf")
+PY
+echo "PDF fonts written to static/fonts/"

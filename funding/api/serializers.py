@@ -5,8 +5,10 @@ from schools.models import School
 
 from ..models import (
     Application,
+    ApplicationSchool,
     Budget,
     CatalogueItem,
+    ChangeRequest,
     CostLine,
     Decision,
     Invoice,
@@ -36,7 +38,7 @@ class RuleSetSerializer(serializers.ModelSerializer):
                   "application_deadline", "deadline_history", "eligible_from", "eligible_until",
                   "payout_until", "direct_purchase_limit", "tender_law_threshold",
                   "restricted_tender_limit", "inventory_threshold", "earmarking_years",
-                  "plan_tolerance_percent", "proof_of_use_months"]
+                  "plan_tolerance_percent", "proof_of_use_months", "proof_late_severity"]
 
 
 class CatalogueItemSerializer(serializers.ModelSerializer):
@@ -50,7 +52,7 @@ class BudgetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Budget
         fields = ["id", "school_board", "programme", "ruleset", "amount", "is_manual", "reason",
-                  "pupils", "computed_on", "version"]
+                  "pupils", "computed_on", "pupil_counts", "version"]
         read_only_fields = fields
 
 
@@ -161,5 +163,39 @@ def result_payload(result) -> dict:
             "mobile": {"total": str(t.mobile.mobile_total), "cap": str(t.mobile.cap_total),
                        "share_percent": str(t.mobile.share_percent), "ok": t.mobile.ok,
                        "per_school": {str(k): str(v) for k, v in t.mobile.per_school.items()}},
+            "board_mobile": None if t.board_mobile is None else {
+                "total": str(t.board_mobile.mobile_total), "cap": str(t.board_mobile.cap_total),
+                "ok": t.board_mobile.ok,
+                "per_school": {str(k): str(v) for k, v in t.board_mobile.per_school.items()}},
         },
     }
+
+
+class ApplicationSchoolSerializer(serializers.ModelSerializer):
+    """A school in an application with its annexes: TPEK and digital infrastructure."""
+
+    class Meta:
+        model = ApplicationSchool
+        fields = ["id", "application", "school", "site", "tpek_status", "tpek_deadline",
+                  "current_equipment", "planned_equipment", "pedagogical_reason",
+                  "competence_areas", "training_plan", "infrastructure_current",
+                  "infrastructure_planned", "version", "updated_at"]
+        read_only_fields = ["application", "school", "tpek_status", "tpek_deadline", "version",
+                            "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schools.models import Site
+
+        request = self.context.get("request")
+        access = getattr(request, "access", None)
+        if access is not None:
+            self.fields["site"].queryset = access.restrict(Site.objects.all())
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChangeRequest
+        fields = ["id", "application", "reason", "requested_amount", "status", "decision",
+                  "version", "created_at"]
+        read_only_fields = fields

@@ -5,21 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, MethodNotAllowed, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from core.api import ScopedModelViewSet, ScopedReadOnlyViewSet, as_api_errors
+from core.api import (
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    ScopedViewSetMixin,
+    as_api_errors,
+)
 from core.pdf import pdf_response
 
 from .. import permissions, selectors, services
 from ..documents import application_package_pdf
 from ..filters import (
     ApplicationFilter,
+    ApplicationSchoolFilter,
     BudgetFilter,
     CatalogueFilter,
+    ChangeRequestFilter,
     CommentFilter,
     CostLineFilter,
     DecisionFilter,
@@ -29,8 +38,10 @@ from ..filters import (
 )
 from ..models import (
     Application,
+    ApplicationSchool,
     Budget,
     CatalogueItem,
+    ChangeRequest,
     CostLine,
     Decision,
     Invoice,
@@ -41,9 +52,11 @@ from ..models import (
     RuleSet,
 )
 from .serializers import (
+    ApplicationSchoolSerializer,
     ApplicationSerializer,
     BudgetSerializer,
     CatalogueItemSerializer,
+    ChangeRequestSerializer,
     CostLineSerializer,
     DecisionSerializer,
     InvoiceSerializer,
@@ -54,6 +67,24 @@ from .serializers import (
     RuleSetSerializer,
     result_payload,
 )
+
+
+def _body(name: str, **fields):
+    return inline_serializer(name=name, fields=fields)
+
+
+BUDGET_COMPUTE_BODY = _body("BudgetComputeRequest", programme=drf_serializers.IntegerField())
+BUDGET_MANUAL_BODY = _body("BudgetManualRequest", programme=drf_serializers.IntegerField(),
+                           amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+                           reason=drf_serializers.CharField())
+CHANGE_REQUEST_BODY = _body(
+    "ChangeRequestCreate", reason=drf_serializers.CharField(),
+    requested_amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2))
+CHANGE_DECIDE_BODY = _body("ChangeRequestDecide", approve=drf_serializers.BooleanField(),
+                           date=drf_serializers.DateField(required=False),
+                           reason=drf_serializers.CharField(required=False),
+                           conditions=drf_serializers.CharField(required=False))
+TPEK_REQUEST_BODY = _body("TpekRequest", deadline=drf_serializers.DateField())
 
 
 class PreconditionFailed(APIException):
@@ -97,6 +128,46 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
         s = selectors.budget_status(self.get_object())
         return Response({k: str(getattr(s, k)) for k in (
             "amount", "planned", "pending", "bound", "paid", "remaining", "free", "unsplit")})
+
+    def _programme(self, request) -> Programme:
+        try:
+            return Programme.objects.get(pk=int(request.data.get("programme")))
+        except (TypeError, ValueError, Programme.DoesNotExist):
+            raise ApiValidationError({"programme": ["Bitte ein gültiges Förderprogramm angeben."]})
+
+    def _budget_response(self, budget):
+        budget.refresh_from_db()
+        return Response(self.get_serializer(budget).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=BUDGET_COMPUTE_BODY, responses=BudgetSerializer)
+    @action(detail=False, methods=["post"])
+    def compute(self, request):
+        """Compute the current board's budget from the programme's formula (as the page)."""
+        board = self.board_for_create()
+        programme = self._programme(request)
+        with as_api_errors():
+            budget = services.budget_compute(actor=request.user, board=board,
+                                             programme=programme)
+        return self._budget_response(budget)
+
+    @extend_schema(request=BUDGET_MANUAL_BODY, responses=BudgetSerializer)
+    @action(detail=False, methods=["post"], url_path="set-by-hand")
+    def set_by_hand(self, request):
+        """Set the current board's budget by hand; a reason is required."""
+        board = self.board_for_create()
+        programme = self._programme(request)
+        try:
+            amount = Decimal(str(request.data.get("amount")))
+        except (InvalidOperation, ValueError):
+            raise ApiValidationError({"amount": ["Bitte einen Betrag angeben."]})
+        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
+            raise ApiValidationError({"amount": ["Der Betrag muss positiv sein und darf "
+                                                 "höchstens zwei Nachkommastellen haben."]})
+        with as_api_errors():
+            budget = services.budget_set_manual(actor=request.user, board=board,
+                                                programme=programme, amount=amount,
+                                                reason=str(request.data.get("reason", "")))
+        return self._budget_response(budget)
 
 
 def _if_match(request, obj) -> int | None:
@@ -206,6 +277,27 @@ class ApplicationViewSet(VersionedMixin, ScopedModelViewSet):
                 conditions=str(request.data.get("conditions", "")),
                 reason=str(request.data.get("reason", "")))
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CHANGE_REQUEST_BODY, responses={201: ChangeRequestSerializer})
+    @action(detail=True, methods=["post"], url_path="change-request")
+    def change_request(self, request, pk=None):
+        """Änderungsantrag after approval (board); decided at /change-requests/{id}/decide/."""
+        app = self.get_object()
+        try:
+            amount = Decimal(str(request.data.get("requested_amount")))
+        except (InvalidOperation, ValueError):
+            raise ApiValidationError({"requested_amount": ["Bitte einen Betrag angeben."]})
+        if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
+            raise ApiValidationError({"requested_amount": [
+                "Der Betrag muss positiv sein und darf höchstens zwei Nachkommastellen haben."]})
+        reason = str(request.data.get("reason", "")).strip()
+        if not reason:
+            raise ApiValidationError({"reason": ["Bitte angeben, was sich ändert und warum."]})
+        with as_api_errors():
+            cr = services.change_request_create(actor=request.user, access=request.access,
+                                                application=app, reason=reason,
+                                                requested_amount=amount)
+        return Response(ChangeRequestSerializer(cr).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
     def package(self, request, pk=None):
@@ -336,3 +428,90 @@ class ProofViewSet(ScopedReadOnlyViewSet):
                                          repayment_amount=amount,
                                          note=str(request.data.get("note", "")))
         return Response(ProofSerializer(proof).data)
+
+
+class ApplicationSchoolViewSet(VersionedMixin, ScopedModelViewSet):
+    """The schools of applications with their TPEK and infrastructure annex texts.
+
+    Read by everyone who sees the application (school staff: their school only); updated
+    with If-Match by the school or the board while the application is open.
+    """
+
+    queryset = ApplicationSchool.objects.none()
+    serializer_class = ApplicationSchoolSerializer
+    filterset_class = ApplicationSchoolFilter
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed("POST", detail="Schulen werden über den Antrag hinzugefügt.")
+
+    def check_object_permissions(self, request, obj):
+        # DRF's own checks; edit rights by action (school staff may write their TPEK)
+        super(ScopedViewSetMixin, self).check_object_permissions(request, obj)
+        if self.action in ("update", "partial_update", "submit_tpek"):
+            if not permissions.can_edit_tpek(request.access, obj):
+                raise PermissionDenied()
+        elif self.action == "request_tpek" and not permissions.is_board_editor(
+                request.access, obj):
+            raise PermissionDenied()
+
+    def update_object(self, serializer):
+        try:
+            return services.tpek_update(actor=self.request.user, app_school=serializer.instance,
+                                        data=dict(serializer.validated_data),
+                                        expected_version=self._expected_version)
+        except services.EditConflict:
+            raise PreconditionFailed()
+
+    @extend_schema(request=TPEK_REQUEST_BODY, responses=ApplicationSchoolSerializer)
+    @action(detail=True, methods=["post"], url_path="request-tpek")
+    def request_tpek(self, request, pk=None):
+        """The board asks the school for its TPEK, with a deadline (YYYY-MM-DD)."""
+        entry = self.get_object()
+        try:
+            deadline = dt.date.fromisoformat(str(request.data.get("deadline")))
+        except ValueError:
+            raise ApiValidationError({"deadline": ["Datum im Format JJJJ-MM-TT angeben."]})
+        with as_api_errors():
+            entry = services.tpek_request(actor=request.user, app_school=entry,
+                                          deadline=deadline)
+        return Response(self.get_serializer(entry).data)
+
+    @extend_schema(request=None, responses=ApplicationSchoolSerializer)
+    @action(detail=True, methods=["post"], url_path="submit-tpek")
+    def submit_tpek(self, request, pk=None):
+        """The school delivers its TPEK to the board."""
+        entry = self.get_object()
+        with as_api_errors():
+            entry = services.tpek_submit(actor=request.user, app_school=entry)
+        return Response(self.get_serializer(entry).data)
+
+
+class ChangeRequestViewSet(ScopedReadOnlyViewSet):
+    """Change requests (Änderungsanträge) after approval; reviewers decide them here."""
+
+    queryset = ChangeRequest.objects.none()
+    serializer_class = ChangeRequestSerializer
+    filterset_class = ChangeRequestFilter
+
+    def check_object_permissions(self, request, obj):
+        # deciding is the reviewers' right: the service checks it (is_reviewer_for)
+        super(ScopedViewSetMixin, self).check_object_permissions(request, obj)
+
+    @extend_schema(request=CHANGE_DECIDE_BODY, responses=ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        cr = self.get_object()
+        approve = request.data.get("approve")
+        if not isinstance(approve, bool):
+            raise ApiValidationError({"approve": ["true (bewilligen) oder false (ablehnen)."]})
+        try:
+            date = dt.date.fromisoformat(request.data.get("date") or dt.date.today().isoformat())
+        except (TypeError, ValueError):
+            raise ApiValidationError({"date": ["Datum im Format JJJJ-MM-TT angeben."]})
+        with as_api_errors():
+            cr = services.change_request_decide(
+                actor=request.user, access=request.access, change_request=cr, approve=approve,
+                date=date, reason=str(request.data.get("reason", "")),
+                conditions=str(request.data.get("conditions", "")))
+        return Response(self.get_serializer(cr).data)

@@ -86,3 +86,26 @@ def test_review_queue_accessible(page_for, world, app_data):
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Weiterleiten").click()
     assert page.get_by_text("Vier-Augen-Prinzip").first.is_visible()
+
+
+def test_application_form_live_check_uses_typed_values(page_for, world, app_data):
+    from funding.models import Application
+
+    page = page_for(world.user("board_staff"))
+    page.goto(page.base_url + f"/foerderung/antraege/{app_data.pk}/bearbeiten/")
+    panel = page.locator("#pw-live-check")
+    assert panel.get_by_text("Vollständigkeit").is_visible()
+    # type an end after the eligible period (31.12.2030) and untick a declaration
+    page.get_by_label("geplantes Ende").fill("2031-01-01")
+    panel.get_by_text("Der Förderzeitraum endet am 31.12.2030").first.wait_for()
+    page.get_by_label("Vergaberecht wird eingehalten").uncheck()
+    panel.locator('[data-checklist="missing"]').first.wait_for()
+    assert_no_axe_violations(page)
+    page.get_by_label("geplantes Ende").scroll_into_view_if_needed()
+    screenshot(page, "foerderung-antrag-bearbeiten")
+    # back inside the period: the finding disappears while typing
+    page.get_by_label("geplantes Ende").fill("2030-12-31")
+    panel.get_by_text("Der Förderzeitraum endet am 31.12.2030").first.wait_for(state="detached")
+    with scopes_disabled():
+        fresh = Application.objects.get(pk=app_data.pk)
+    assert fresh.planned_end == app_data.planned_end and fresh.decl_procurement

@@ -159,6 +159,9 @@ CASES = [
     IsolationCase(
         name="funding.ApplicationSchool", make=make_app_school,
         detail_url=lambda o: reverse("funding:tpek", args=[o.pk]),
+        api_list_url=lambda o: reverse("funding-applicationschool-list"),
+        api_detail_url=lambda o: reverse("funding-applicationschool-detail", args=[o.pk]),
+        api_write=lambda o: {"training_plan": "changed"},
         writers=("board_admin", "board_staff", "consultant", "school_staff"),
     ),
     IsolationCase(
@@ -197,6 +200,8 @@ CASES = [
     IsolationCase(
         name="funding.ChangeRequest", make=make_change,
         detail_url=lambda o: reverse("funding:application-detail", args=[o.application_id]),
+        api_list_url=lambda o: reverse("funding-changerequest-list"),
+        api_detail_url=lambda o: reverse("funding-changerequest-detail", args=[o.pk]),
         readers=BOARD_READERS,
     ),
     IsolationCase(
