@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv run worker lint format check-migrations check-deploy bench vendor messages clean
+.PHONY: demo test venv run worker lint format check-migrations check-deploy bench vendor messages screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -40,6 +40,9 @@ test: venv ## the whole suite (browser tests skip with a message if chromium is 
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PYTEST_ARGS); \
 	  status=$$?; if [ $$status -eq 5 ]; then echo "no tests were collected"; exit 1; fi; exit $$status
 
+screenshots: venv ## refresh the user guide's screenshots (docs/guide/img) from the browser tests
+	PAKTWERK_SCREENSHOTS=1 $(PY) -m pytest tests/e2e -p no:cacheprovider -q
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -61,9 +64,8 @@ bench: venv
 vendor: ## refresh KERN and htmx under static/vendor from the npm registry
 	bash scripts/vendor_assets.sh
 
-messages: venv ## extract and compile translations (needs gettext)
-	$(PY) manage.py makemessages -l de -l en --ignore '.venv/*' --ignore 'static/vendor/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+messages: venv ## extract, merge locale/de_*.json, compile (needs gettext)
+	bash scripts/i18n.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media .pytest_cache .ruff_cache

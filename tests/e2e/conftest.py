@@ -119,6 +119,12 @@ def assert_no_axe_violations(page) -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """Save a screenshot for the user guide (docs/guide/img/<name>.png)."""
+    """Save a screenshot for the user guide (docs/guide/img/<name>.png).
+
+    Only with PAKTWERK_SCREENSHOTS=1 (`make screenshots`), so that a test run does not
+    change tracked files.
+    """
+    if os.environ.get("PAKTWERK_SCREENSHOTS") != "1":
+        return
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=False)
