@@ -91,10 +91,12 @@ class CostLineSerializer(serializers.ModelSerializer):
                   "net", "gross", "approved_amount", "version"]
         read_only_fields = ["position", "approved_amount", "version"]
 
-    def get_net(self, obj):
+    def get_net(self, obj) -> str:
+        """Net total of the line (decimal string, rounded half-up to the cent)."""
         return str(obj.amounts.net)
 
-    def get_gross(self, obj):
+    def get_gross(self, obj) -> str:
+        """Gross total of the line (decimal string, rounded half-up to the cent)."""
         return str(obj.amounts.gross)
 
 
