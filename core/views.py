@@ -244,3 +244,19 @@ def get_visible_or_404(request, model, **lookup):
         return request.access.restrict(model.objects.all()).get(**lookup)
     except model.DoesNotExist:
         raise Http404
+
+
+def perform_and_redirect(request, action, *, success, to: str) -> HttpResponseRedirect:
+    """Function-style state change: run one service call atomically, report, redirect.
+
+    A ValidationError from the service becomes error messages and changes nothing.
+    """
+    try:
+        with transaction.atomic():
+            action()
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, success)
+    return HttpResponseRedirect(to)

@@ -21,7 +21,13 @@ from core.context import board_for_create
 from core.jobs import job_start, job_url
 from core.pdf import pdf_response
 from core.services import recheck_tenancy
-from core.views import Column, ScopedDetailView, ScopedListView, get_visible_or_404
+from core.views import (
+    Column,
+    ScopedDetailView,
+    ScopedListView,
+    get_visible_or_404,
+    perform_and_redirect,
+)
 
 from . import permissions, selectors, services
 from .choices import ApplicationStatus, FundingCategory, ProofStatus
@@ -397,12 +403,12 @@ def line_delete(request, pk):
     app = line.application
     if not permissions.can_edit_application(request.access, app):
         raise PermissionDenied
-    try:
-        services.costline_delete(actor=request.user, line=line)
-        messages.success(request, _("Line deleted."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return HttpResponseRedirect(app.get_absolute_url())
+    return perform_and_redirect(
+        request,
+        lambda: services.costline_delete(actor=request.user, line=line),
+        success=_("Line deleted."),
+        to=app.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -410,12 +416,14 @@ def application_submit(request, pk):
     app = get_visible_or_404(request, Application, pk=pk)
     if not permissions.is_board_editor(request.access, app):
         raise PermissionDenied
-    try:
-        services.application_submit(actor=request.user, access=request.access, application=app)
-        messages.success(request, _("Application submitted."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return HttpResponseRedirect(app.get_absolute_url())
+    return perform_and_redirect(
+        request,
+        lambda: services.application_submit(
+            actor=request.user, access=request.access, application=app
+        ),
+        success=_("Application submitted."),
+        to=app.get_absolute_url(),
+    )
 
 
 def _reviewer_app(request, pk) -> Application:
@@ -574,12 +582,12 @@ def tpek_submit(request, pk):
     entry = get_visible_or_404(request, ApplicationSchool, pk=pk)
     if not permissions.can_edit_tpek(request.access, entry):
         raise PermissionDenied
-    try:
-        services.tpek_submit(actor=request.user, app_school=entry)
-        messages.success(request, _("TPEK delivered to the school board."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return HttpResponseRedirect(entry.get_absolute_url())
+    return perform_and_redirect(
+        request,
+        lambda: services.tpek_submit(actor=request.user, app_school=entry),
+        success=_("TPEK delivered to the school board."),
+        to=entry.get_absolute_url(),
+    )
 
 
 def report_update(request, pk):
@@ -790,12 +798,12 @@ def proof_detail(request, pk):
 @require_POST
 def proof_submit(request, pk):
     proof = get_visible_or_404(request, ProofOfUse, pk=pk)
-    try:
-        services.proof_submit(actor=request.user, access=request.access, proof=proof)
-        messages.success(request, _("Proof of use submitted."))
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    return HttpResponseRedirect(proof.get_absolute_url())
+    return perform_and_redirect(
+        request,
+        lambda: services.proof_submit(actor=request.user, access=request.access, proof=proof),
+        success=_("Proof of use submitted."),
+        to=proof.get_absolute_url(),
+    )
 
 
 @require_POST
