@@ -32,6 +32,8 @@ class Access:
     review_land_ids: frozenset[int] = frozenset()
     #: schools with a school_staff role -> their board
     school_board_of: dict[int, int] = field(default_factory=dict)
+    #: authorities of the user's reviewer memberships (content_check, approval, ministry)
+    review_authorities: frozenset[str] = frozenset()
 
     # --- derived sets -------------------------------------------------
     @property
@@ -65,6 +67,10 @@ class Access:
     @property
     def is_anonymous(self) -> bool:
         return self.user_id is None
+
+    def has_review_authority(self, name: str) -> bool:
+        """Does the user review for the Land as this authority (see schools.ReviewAuthority)?"""
+        return self.is_reviewer and name in self.review_authorities
 
     def has_board_role(self, board_id: int | None, *roles: str) -> bool:
         return bool(board_id) and bool(self.board_roles.get(board_id, frozenset()) & set(roles))
@@ -137,13 +143,17 @@ def access_for(user) -> Access:
     board_roles: dict[int, set[str]] = {}
     school_board_of: dict[int, int] = {}
     land_ids: set[int] = set()
+    authorities: set[str] = set()
     with scopes_disabled():
         rows = Membership.objects.filter(user=user).values_list(
-            "role", "land_id", "school_board_id", "school_id", "school__school_board_id"
+            "role", "land_id", "school_board_id", "school_id", "school__school_board_id",
+            "authority",
         )
-        for role, land_id, board_id, school_id, school_board_id in rows:
+        for role, land_id, board_id, school_id, school_board_id, authority in rows:
             if role == "reviewer" and land_id:
                 land_ids.add(land_id)
+                if authority:
+                    authorities.add(authority)
             elif role == "school_staff" and school_id:
                 school_board_of[school_id] = school_board_id
             elif board_id:
@@ -165,6 +175,7 @@ def access_for(user) -> Access:
         review_board_ids=review_boards,
         review_land_ids=frozenset(land_ids),
         school_board_of=school_board_of,
+        review_authorities=frozenset(authorities),
     )
 
 

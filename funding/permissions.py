@@ -17,6 +17,22 @@ def is_reviewer_for(access: Access, obj) -> bool:
     return access.is_reviewer and obj.school_board_id in access.review_board_ids
 
 
+#: reviewer authorities (schools.models.ReviewAuthority) and the steps they perform
+CONTENT_CHECK = "content_check"  # LISA/LINDIUS: forward, request changes
+APPROVAL = "approval"  # Landesverwaltungsamt: decide, pay out, close proof of use
+MINISTRY = "ministry"  # Bildungsministerium: reads only
+
+
+def is_content_checker_for(access: Access, obj) -> bool:
+    """LISA/LINDIUS reviewer of the row's Land: checks content, forwards, requests changes."""
+    return is_reviewer_for(access, obj) and access.has_review_authority(CONTENT_CHECK)
+
+
+def is_approver_for(access: Access, obj) -> bool:
+    """Landesverwaltungsamt reviewer of the row's Land: decides, pays, closes proofs of use."""
+    return is_reviewer_for(access, obj) and access.has_review_authority(APPROVAL)
+
+
 def can_edit_application(access: Access, application) -> bool:
     return is_board_editor(access, application) and application.is_editable
 
@@ -26,15 +42,35 @@ def can_submit(access: Access, application) -> bool:
 
 
 def can_review(access: Access, application) -> bool:
-    return is_reviewer_for(access, application) and application.status in (
+    """Request changes: the content check (LISA/LINDIUS) while the application is with the Land."""
+    return is_content_checker_for(access, application) and application.status in (
         ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
 
 
+def can_forward(access: Access, application) -> bool:
+    return is_content_checker_for(access, application) and \
+        application.status == ApplicationStatus.SUBMITTED
+
+
 def can_decide(access: Access, application, user) -> bool:
-    """Four eyes: the approver is not the reviewer who did the content check."""
-    return (is_reviewer_for(access, application)
+    """Landesverwaltungsamt only; four eyes: not the person who did the content check."""
+    return (is_approver_for(access, application)
             and application.status == ApplicationStatus.FORWARDED
             and application.content_checked_by_id != user.pk)
+
+
+def can_decide_change_request(access: Access, change_request) -> bool:
+    return is_approver_for(access, change_request)
+
+
+def can_pay(access: Access, payout) -> bool:
+    """Mark a submitted payout request paid or rejected (Landesverwaltungsamt)."""
+    return is_approver_for(access, payout) and payout.status == PayoutStatus.SUBMITTED
+
+
+def can_check_proof(access: Access, proof) -> bool:
+    """Close a proof of use or claim repayment (Landesverwaltungsamt)."""
+    return is_approver_for(access, proof) and proof.status == ProofStatus.SUBMITTED
 
 
 def can_edit_tpek(access: Access, app_school) -> bool:
@@ -54,3 +90,12 @@ def can_edit_payout(access: Access, payout) -> bool:
 
 def can_edit_proof(access: Access, proof) -> bool:
     return is_board_editor(access, proof) and proof.status == ProofStatus.DRAFT
+
+
+def is_acting_reviewer_for(access: Access, obj) -> bool:
+    """A reviewer who takes part in the procedure (not the read-only ministry)."""
+    return is_content_checker_for(access, obj) or is_approver_for(access, obj)
+
+
+def can_comment(access: Access, application) -> bool:
+    return is_acting_reviewer_for(access, application) or is_board_editor(access, application)

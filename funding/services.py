@@ -473,8 +473,7 @@ def application_forward(*, actor, access: Access, application: Application,
 @transaction.atomic
 def comment_add(*, actor, access: Access, application: Application, text: str,
                 cost_line: CostLine | None = None) -> ReviewComment:
-    if not (permissions.is_reviewer_for(access, application)
-            or permissions.is_board_editor(access, application)):
+    if not permissions.can_comment(access, application):
         raise PermissionDenied
     if cost_line is not None and cost_line.application_id != application.pk:
         raise ValidationError({"cost_line": "Die Position gehört zu einem anderen Antrag."})
@@ -498,7 +497,7 @@ def decision_make(*, actor, access: Access, application: Application, kind: str,
     from .selectors import check_for
 
     app = workflow.lock(application)
-    if not permissions.is_reviewer_for(access, app):
+    if not permissions.is_approver_for(access, app):
         raise PermissionDenied
     if app.status != ApplicationStatus.FORWARDED:
         raise ValidationError("Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann "
@@ -587,7 +586,7 @@ def change_request_decide(*, actor, access: Access, change_request: ChangeReques
     """Decide a change request; approval issues an amended decision (Änderungsbescheid)."""
     cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     app = workflow.lock(cr.application)
-    if not permissions.is_reviewer_for(access, app):
+    if not permissions.is_approver_for(access, app):
         raise PermissionDenied
     if cr.status != ChangeRequestStatus.OPEN:
         raise ValidationError("Dieser Änderungsantrag ist bereits entschieden.")
@@ -698,7 +697,7 @@ def payout_transition(*, actor, access: Access, payout: PayoutRequest, to: str,
             raise PermissionDenied
         p.submitted_at = timezone.now()
     else:
-        if not permissions.is_reviewer_for(access, p):
+        if not permissions.is_approver_for(access, p):
             raise PermissionDenied
         if to == PayoutStatus.PAID:
             p.paid_on = paid_on or timezone.localdate()
@@ -768,7 +767,7 @@ def proof_check(*, actor, access: Access, proof: ProofOfUse, outcome: str,
                 repayment_amount: Decimal | None = None, note: str = "") -> ProofOfUse:
     """The reviewer checks the proof: closed, or a repayment is claimed."""
     p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
-    if not permissions.is_reviewer_for(access, p):
+    if not permissions.is_approver_for(access, p):
         raise PermissionDenied
     if p.status != ProofStatus.SUBMITTED:
         raise ValidationError("Nur ein eingereichter Verwendungsnachweis kann geprüft werden.")

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +31,7 @@ from core.views import (
 )
 
 from . import permissions, selectors, services
-from .choices import ApplicationStatus, FundingCategory, ProofStatus
+from .choices import ApplicationStatus, FundingCategory
 from .documents import (
     application_package_pdf,
     decision_pdf,
@@ -221,13 +222,13 @@ def application_detail(request, pk):
         "budget_status": selectors.budget_status(budget) if budget else None,
         "can_edit": permissions.can_edit_application(access, app),
         "can_review": permissions.can_review(access, app),
-        "can_forward": permissions.can_review(access, app)
-        and app.status == ApplicationStatus.SUBMITTED,
+        "can_forward": permissions.can_forward(access, app),
         "can_decide": permissions.can_decide(access, app, request.user),
-        "four_eyes_blocked": permissions.is_reviewer_for(access, app)
+        "four_eyes_blocked": permissions.is_acting_reviewer_for(access, app)
         and app.status == ApplicationStatus.FORWARDED
         and app.content_checked_by_id == request.user.pk,
-        "is_reviewer": permissions.is_reviewer_for(access, app),
+        "is_reviewer": permissions.is_acting_reviewer_for(access, app),
+        "can_decide_change": permissions.is_approver_for(access, app),
         "is_board": permissions.is_board_editor(access, app),
         "after_approval": permissions.can_manage_after_approval(access, app),
         "big_package": len(lines) > PACKAGE_SYNC_LINES,
@@ -426,15 +427,24 @@ def application_submit(request, pk):
     )
 
 
-def _reviewer_app(request, pk) -> Application:
+def _reviewer_app(request, pk, authority: str) -> Application:
+    """Visible or 404; a reviewer of another authority (or no reviewer) gets a clear 403."""
     app = get_visible_or_404(request, Application, pk=pk)
-    if not permissions.is_reviewer_for(request.access, app):
-        raise PermissionDenied
+    allowed = {permissions.CONTENT_CHECK: permissions.is_content_checker_for,
+               permissions.APPROVAL: permissions.is_approver_for}[authority]
+    if not allowed(request.access, app):
+        raise PermissionDenied(_authority_message(authority))
     return app
 
 
+def _authority_message(authority: str) -> str:
+    if authority == permissions.CONTENT_CHECK:
+        return gettext("Only the content check (LISA/LINDIUS) may do this step.")
+    return gettext("Only the approval authority (Landesverwaltungsamt) may do this step.")
+
+
 def request_changes(request, pk):
-    app = _reviewer_app(request, pk)
+    app = _reviewer_app(request, pk, permissions.CONTENT_CHECK)
     form = RequestChangesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -451,7 +461,7 @@ def request_changes(request, pk):
 
 
 def forward(request, pk):
-    app = _reviewer_app(request, pk)
+    app = _reviewer_app(request, pk, permissions.CONTENT_CHECK)
     form = ForwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -467,7 +477,7 @@ def forward(request, pk):
 
 
 def decide(request, pk):
-    app = _reviewer_app(request, pk)
+    app = _reviewer_app(request, pk, permissions.APPROVAL)
     app = Application.objects.for_check().get(pk=app.pk)
     lines = list(app.lines.all())
     result = selectors.application_check(app)
@@ -495,6 +505,8 @@ def decide(request, pk):
 @require_POST
 def comment_add(request, pk):
     app = get_visible_or_404(request, Application, pk=pk)
+    if not permissions.can_comment(request.access, app):
+        raise PermissionDenied
     form = CommentForm(request.POST, application=app)
     if form.is_valid():
         try:
@@ -652,8 +664,8 @@ def change_request_create(request, pk):
 
 def change_request_decide(request, pk):
     cr = get_visible_or_404(request, ChangeRequest, pk=pk)
-    if not permissions.is_reviewer_for(request.access, cr):
-        raise PermissionDenied
+    if not permissions.can_decide_change_request(request.access, cr):
+        raise PermissionDenied(_authority_message(permissions.APPROVAL))
     form = ChangeDecisionForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -728,8 +740,7 @@ class PayoutDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         ctx["invoices"] = self.object.invoices.select_related("cost_line__school")
         ctx["can_submit"] = permissions.can_edit_payout(self.request.access, self.object)
-        ctx["can_pay"] = permissions.is_reviewer_for(self.request.access, self.object) and \
-            self.object.status == "submitted"
+        ctx["can_pay"] = permissions.can_pay(self.request.access, self.object)
         return ctx
 
 
@@ -738,6 +749,9 @@ def payout_transition(request, pk, to):
     payout = get_visible_or_404(request, PayoutRequest, pk=pk)
     if to not in ("submitted", "paid", "rejected"):
         raise Http404
+    if to != "submitted" and permissions.is_reviewer_for(request.access, payout) and \
+            not permissions.is_approver_for(request.access, payout):
+        raise PermissionDenied(_authority_message(permissions.APPROVAL))
     try:
         services.payout_transition(actor=request.user, access=request.access, payout=payout,
                                    to=to)
@@ -790,8 +804,7 @@ def proof_detail(request, pk):
         "proof": proof, "data": data, "form": form if can_edit else None,
         "entries": proof.application.schools.select_related("school"),
         "page_title": str(proof), "can_edit": can_edit,
-        "can_check": permissions.is_reviewer_for(access, proof)
-        and proof.status == ProofStatus.SUBMITTED,
+        "can_check": permissions.can_check_proof(access, proof),
         "check_form": ProofCheckForm()})
 
 
@@ -809,6 +822,8 @@ def proof_submit(request, pk):
 @require_POST
 def proof_check(request, pk):
     proof = get_visible_or_404(request, ProofOfUse, pk=pk)
+    if not permissions.is_approver_for(request.access, proof):
+        raise PermissionDenied(_authority_message(permissions.APPROVAL))
     form = ProofCheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a result."))

@@ -54,7 +54,10 @@ def transition(*, actor, access: Access, application, to: str, reason: str = "",
     if to in BY_BOARD:
         if not permissions.is_board_editor(access, app):
             raise PermissionDenied
-    elif not permissions.is_reviewer_for(access, app):
+    elif to in BY_DECISION or to == S.CLOSED:
+        if not permissions.is_approver_for(access, app):  # Landesverwaltungsamt
+            raise PermissionDenied
+    elif not permissions.is_content_checker_for(access, app):  # LISA/LINDIUS
         raise PermissionDenied
     snapshot = {}
     today = timezone.localdate()

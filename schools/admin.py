@@ -29,6 +29,6 @@ admin.site.register(Room, SimpleHistoryAdmin)
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "role", "land", "school_board", "school"]
-    list_filter = ["role"]
+    list_display = ["user", "role", "authority", "land", "school_board", "school"]
+    list_filter = ["role", "authority"]
     raw_id_fields = ["school"]

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 
 from .choices import BoardKind, Role, RoomKind, SchoolType
-from .models import Land, Membership, Room, School, SchoolBoard, Site
+from .models import Land, Membership, ReviewAuthority, Room, School, SchoolBoard, Site
 
 DEMO_PASSWORD = "paktwerk-demo"
 DEMO_USERS = [
@@ -15,8 +15,9 @@ DEMO_USERS = [
     ("sachbearbeitung", "Schulträger-Sachbearbeitung, Landkreis Harz"),
     ("schule", "Schule (IT-Koordination), Gymnasium Am Brocken"),
     ("berater", "Berater/IT-Dienstleister für Landkreis Harz und Stadt Wernigerode"),
-    ("pruefer", "Prüfer (LISA) für Sachsen-Anhalt, nur lesend"),
+    ("pruefer", "Prüfer (LISA/LINDIUS) für Sachsen-Anhalt, inhaltliche Prüfung"),
     ("pruefer2", "Prüfer (Landesverwaltungsamt) für Sachsen-Anhalt, Bewilligung"),
+    ("ministerium", "Bildungsministerium Sachsen-Anhalt, nur lesend"),
     ("halle", "Schulträger-Administration, Stadt Halle (Saale)"),
     ("stiftung", "Schulträger-Administration, Freie Schulstiftung Mitteldeutschland"),
     ("gast", "Angemeldet ohne Rolle (sieht nichts)"),
@@ -241,10 +242,22 @@ def seed(*, stdout, rng) -> None:
         user=berater, role=Role.CONSULTANT, school_board=boards["Stadt Wernigerode"]
     )
     Membership.objects.create(
-        user=user("pruefer", "Petra", "Prüfer"), role=Role.REVIEWER, land=land
+        user=user("pruefer", "Petra", "Prüfer"),
+        role=Role.REVIEWER,
+        land=land,
+        authority=ReviewAuthority.CONTENT_CHECK,
     )
     Membership.objects.create(
-        user=user("pruefer2", "Paul", "Prüfer"), role=Role.REVIEWER, land=land
+        user=user("pruefer2", "Paul", "Prüfer"),
+        role=Role.REVIEWER,
+        land=land,
+        authority=ReviewAuthority.APPROVAL,
+    )
+    Membership.objects.create(
+        user=user("ministerium", "Miriam", "Minister"),
+        role=Role.REVIEWER,
+        land=land,
+        authority=ReviewAuthority.MINISTRY,
     )
     Membership.objects.create(
         user=user("halle", "Hanna", "Hallenser"),

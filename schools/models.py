@@ -252,8 +252,20 @@ class Room(BoardOwnedModel):
         return reverse("schools:room-detail", args=[self.pk])
 
 
+class ReviewAuthority(models.TextChoices):
+    """Which authority of the Land a reviewer works for (DOMAIN.md §1, §5)."""
+
+    CONTENT_CHECK = "content_check", _("LISA/LINDIUS (Inhaltliche Prüfung)")
+    APPROVAL = "approval", _("Landesverwaltungsamt (Bewilligung)")
+    MINISTRY = "ministry", _("Bildungsministerium (nur lesend)")
+
+
 class Membership(BaseModel):
-    """A user's role (Rolle) in one organisation: a Land, a board or a school."""
+    """A user's role (Rolle) in one organisation: a Land, a board or a school.
+
+    Reviewers (role reviewer) also name their authority: LISA/LINDIUS checks the
+    content, the Landesverwaltungsamt approves and pays, the ministry only reads.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -267,6 +279,14 @@ class Membership(BaseModel):
     )
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    authority = models.CharField(
+        _("Behörde"),
+        max_length=20,
+        choices=ReviewAuthority.choices,
+        blank=True,
+        default="",
+        help_text=_("Nur für Prüfer des Landes: welche Behörde welche Prüfschritte ausführt."),
     )
     history = HistoricalRecords()
 
@@ -292,6 +312,13 @@ class Membership(BaseModel):
                     )
                 ),
             ),
+            models.CheckConstraint(
+                name="membership_authority_matches_role",
+                condition=(
+                    Q(role="reviewer", authority__in=[c.value for c in ReviewAuthority])
+                    | (~Q(role="reviewer") & Q(authority=""))
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["user", "role", "land"],
                 condition=Q(land__isnull=False),
@@ -312,3 +339,14 @@ class Membership(BaseModel):
     def __str__(self) -> str:
         org = self.school or self.school_board or self.land
         return f"{self.user} – {self.get_role_display()} – {org}"
+
+    def clean(self):
+        super().clean()
+        if self.role == "reviewer" and not self.authority:
+            raise ValidationError(
+                {"authority": _("Für einen Prüfer des Landes bitte die Behörde angeben.")}
+            )
+        if self.role != "reviewer" and self.authority:
+            raise ValidationError(
+                {"authority": _("Eine Behörde gibt es nur für Prüfer des Landes.")}
+            )

@@ -79,10 +79,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw-Secret-123")
 
 
-def user_with_role(role: str, org, username: str | None = None):
-    """A user holding `role` in `org` (a Land, a SchoolBoard or a School)."""
+def user_with_role(role: str, org, username: str | None = None, authority: str | None = None):
+    """A user holding `role` in `org` (a Land, a SchoolBoard or a School).
+
+    Reviewers need an authority (content_check, approval, ministry); without one they
+    get "approval" (the Landesverwaltungsamt, which decides).
+    """
     user = UserFactory(username=username) if username else UserFactory()
     kwargs = {}
+    if role == Role.REVIEWER:
+        kwargs["authority"] = authority or "approval"
+    elif authority:
+        kwargs["authority"] = authority
     if isinstance(org, Land):
         kwargs["land"] = org
     elif isinstance(org, SchoolBoard):

@@ -19,6 +19,7 @@ from funding.models import (
     Invoice,
     RuleSet,
 )
+from schools.models import Membership
 from tests.factories import SchoolFactory
 from tests.funding.factories import CatalogueItemFactory, CostLineFactory
 
@@ -221,6 +222,10 @@ def test_four_eyes(world, draft, reviewer2):
     submit(world, draft)
     forward(world, draft)
     reviewer = world.user("reviewer")
+    with pytest.raises(PermissionDenied):  # LISA checks content, it does not decide
+        approve(draft, reviewer)
+    # the same person, moved to the approving authority, still may not approve it
+    Membership.objects.filter(user=reviewer, role="reviewer").update(authority="approval")
     with pytest.raises(ValidationError) as exc:
         approve(draft, reviewer)
     assert "Vier-Augen" in exc.value.messages[0]

@@ -114,6 +114,13 @@ def test_api_four_eyes(world, draft, reviewer2, api_client_for):
                          {"reason": "ok"}, format="json").status_code == 200
     refused = reviewer.post(reverse("funding-application-decide", args=[draft.pk]),
                             {"kind": "full"}, format="json")
+    assert refused.status_code == 403  # content check (LISA) does not decide
+    from schools.models import Membership
+
+    Membership.objects.filter(user=world.user("reviewer"), role="reviewer").update(
+        authority="approval")
+    refused = reviewer.post(reverse("funding-application-decide", args=[draft.pk]),
+                            {"kind": "full"}, format="json")
     assert refused.status_code == 400 and "Vier-Augen" in refused.content.decode()
     ok = api_client_for(reviewer2).post(reverse("funding-application-decide", args=[draft.pk]),
                                         {"kind": "full"}, format="json")

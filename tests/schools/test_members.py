@@ -85,3 +85,36 @@ def test_password_reset_pages_are_public(client):
     assert client.get(reverse("password_reset")).status_code == 200
     response = client.post(reverse("password_reset"), {"email": "unknown@example.org"})
     assert response.status_code == 302 and len(mail.outbox) == 0
+
+
+def test_reviewer_membership_needs_an_authority(world):
+    """A reviewer of the Land must name the authority; other roles must not have one."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="ohne_behoerde")
+    membership = Membership(user=user, role="reviewer", land=world.land)
+    with pytest.raises(ValidationError) as exc:
+        membership.full_clean()
+    assert "authority" in exc.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, role="reviewer", land=world.land, authority="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, role="reviewer", land=world.land,
+                                  authority="somebody")
+    board_role = Membership(user=user, role="board_staff", school_board=world.board,
+                            authority="approval")
+    with pytest.raises(ValidationError) as exc:
+        board_role.full_clean()
+    assert "authority" in exc.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, role="board_staff", school_board=world.board,
+                                  authority="approval")
+    assert not Membership.objects.filter(user=user).exists()
+    for authority in ("content_check", "approval", "ministry"):
+        ok = Membership(user=UserFactory(), role="reviewer", land=world.land,
+                        authority=authority)
+        ok.full_clean()
+        ok.save()
