@@ -3,16 +3,22 @@
 - School staff write their own school's concept; board admins and consultants help
   (write) for the board's schools.
 - Board staff read all of their schools' concepts and comment.
-- Reviewers (Land) read adopted versions only (and superseded ones, which were adopted).
+- Reviewers (Land) read adopted versions (and superseded ones, which were adopted) only of
+  schools that are part of a funding application that has left the draft stage; they never
+  see drafts, nor concepts of schools in no such application.
 """
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from core.tenancy import Access
 
 from .choices import FROZEN_STATUSES
+
+#: funding.choices.ApplicationStatus.DRAFT (not imported: funding imports mediaplans)
+DRAFT_APPLICATION = "draft"
 
 WRITE_ROLES = ("board_admin", "consultant")
 COMMENT_ROLES = ("board_admin", "board_staff", "consultant")
@@ -39,20 +45,53 @@ def _school_id(obj) -> int | None:
     return concept.school_id if concept is not None else None
 
 
+def reviewed_school_ids(access: Access) -> QuerySet:
+    """Subquery: schools in a funding application beyond the draft stage (reviewers' window).
+
+    Resolved through the app registry: funding imports mediaplans, not the other way round.
+    """
+    if not access.review_board_ids:
+        return apps.get_model("schools", "School").objects.none().values("pk")
+    ApplicationSchool = apps.get_model("funding", "ApplicationSchool")
+    return (ApplicationSchool.objects
+            .filter(school_board__in=access.review_board_ids)
+            .exclude(application__status=DRAFT_APPLICATION)
+            .values("school_id"))
+
+
+def restrict_schools(access: Access, qs: QuerySet) -> QuerySet:
+    """Schools whose concept the user sees: own boards and schools; reviewers: see above."""
+    qs = access.restrict(qs)
+    condition = Q(school_board__in=set(access.board_roles)) | Q(id__in=access.school_ids)
+    if access.review_board_ids:
+        condition |= Q(id__in=reviewed_school_ids(access))
+    return qs.filter(condition)
+
+
+def is_reviewed_school(access: Access, school_id: int | None) -> bool:
+    return bool(school_id) and reviewed_school_ids(access).filter(school_id=school_id).exists()
+
+
 def reads_drafts(access: Access, obj) -> bool:
     """Board members and the school's staff see every version; reviewers only adopted ones."""
     return obj.school_board_id in access.board_roles or _school_id(obj) in access.school_ids
 
 
 def restrict(access: Access, qs: QuerySet) -> QuerySet:
-    """`Access.restrict` plus the reviewers' rule: only adopted/superseded versions."""
+    """`Access.restrict` plus the reviewers' rule: only adopted/superseded versions of schools
+    in a funding application that has left the draft stage (concepts: of such schools only)."""
     qs = access.restrict(qs)
-    prefix = VERSION_PATHS.get(qs.model._meta.model_name)
-    if prefix is None:
+    name = qs.model._meta.model_name
+    prefix = VERSION_PATHS.get(name)
+    if prefix is None and name != "mediaconcept":
         return qs
     school_path = getattr(qs.model, "school_path", None)
-    condition = Q(school_board__in=set(access.board_roles)) | Q(
-        **{f"{prefix}status__in": list(FROZEN_STATUSES)})
+    condition = Q(school_board__in=set(access.board_roles))
+    if access.review_board_ids and school_path:
+        reviewed = Q(**{f"{school_path}__in": reviewed_school_ids(access)})
+        if prefix is not None:
+            reviewed &= Q(**{f"{prefix}status__in": list(FROZEN_STATUSES)})
+        condition |= reviewed
     if access.school_ids and school_path:
         condition |= Q(**{f"{school_path}__in": access.school_ids})
     return qs.filter(condition)
@@ -61,10 +100,12 @@ def restrict(access: Access, qs: QuerySet) -> QuerySet:
 def can_view(access: Access, obj) -> bool:
     if not access.can_view(obj):
         return False
-    version = obj if obj._meta.model_name == "conceptversion" else getattr(obj, "version", None)
-    if version is None:
+    if reads_drafts(access, obj):
         return True
-    return reads_drafts(access, obj) or version.status in FROZEN_STATUSES
+    if not is_reviewed_school(access, _school_id(obj)):
+        return False
+    version = obj if obj._meta.model_name == "conceptversion" else getattr(obj, "version", None)
+    return version is None or version.status in FROZEN_STATUSES
 
 
 def can_write(access: Access, obj) -> bool:

@@ -25,6 +25,7 @@ from .choices import (
     ConceptStatus,
 )
 from .models import CompetenceArea, ConceptVersion
+from .permissions import restrict_schools
 
 #: device statuses that count as "present at the school" for the current state
 PRESENT_STATUSES = ("delivered", "in_stock", "in_use", "on_loan", "in_repair")
@@ -366,14 +367,18 @@ def concept_age_months(adopted_on: dt.date | None, today: dt.date) -> int | None
 
 
 def board_overview(access, *, today: dt.date | None = None, schools=None) -> list[dict]:
-    """One row per visible school: adopted version and its age, open version, or missing."""
+    """One row per visible school: adopted version and its age, open version, or missing.
+
+    Reviewers get rows only for schools in a funding application beyond the draft stage.
+    """
     from django.db.models import Prefetch
 
     from schools.models import School
 
     today = today or timezone.localdate()
     review_months = review_after_years() * 12
-    qs = schools if schools is not None else access.restrict(School.objects.all())
+    # reviewers: only schools of funding applications that have left the draft stage
+    qs = restrict_schools(access, schools if schools is not None else School.objects.all())
     qs = qs.select_related("school_board", "media_concept").prefetch_related(
         Prefetch("media_concept__versions", queryset=ConceptVersion.objects.with_counts())
     ).order_by("school_board__name", "name")

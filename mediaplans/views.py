@@ -63,7 +63,8 @@ def concept_breadcrumbs(concept, *extra):
 
 
 class VersionScopedMixin:
-    """Querysets through `permissions.restrict` (reviewers: adopted versions only)."""
+    """Querysets through `permissions.restrict` (reviewers: adopted versions of schools in
+    submitted applications only)."""
 
     def get_queryset(self):
         return permissions.restrict(self.request.access, self.base_queryset())
@@ -83,6 +84,10 @@ class ConceptListView(ScopedListView):
     create_url = "mediaplans:concept-create"
     extra_actions = [(_("Board overview"), "mediaplans:board-overview")]
     empty_text = _("No media-education concept yet.")
+
+    def get_queryset(self):
+        # reviewers: only concepts of schools in a funding application beyond the draft stage
+        return permissions.restrict(self.request.access, self.base_queryset())
 
     def can_create(self) -> bool:
         return permissions.can_create_concept(self.request.access)
@@ -139,6 +144,9 @@ class ConceptCreateView(PageMixin, ServiceFormMixin, FormView):
 class ConceptDetailView(ScopedDetailView):
     model = MediaConcept
     template_name = "mediaplans/concept_detail.html"
+
+    def get_queryset(self):
+        return permissions.restrict(self.request.access, self.base_queryset())
 
     def can_edit(self, obj):
         return permissions.can_write(self.request.access, obj)
@@ -632,7 +640,8 @@ class BoardOverviewView(PageMixin, TemplateView):
 
 def concept_for_school(request, school_pk):
     """/medienbildung/schule/<id>/: the school's concept, or the start page for one."""
-    school = get_object_or_404(request.access.restrict(School.objects.all()), pk=school_pk)
+    school = get_object_or_404(
+        permissions.restrict_schools(request.access, School.objects.all()), pk=school_pk)
     concept = MediaConcept.objects.filter(school=school).first()
     if concept is not None:
         return HttpResponseRedirect(concept.get_absolute_url())

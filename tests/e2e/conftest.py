@@ -37,8 +37,9 @@ def browser():
         if REQUIRE_BROWSER:
             pytest.fail(message + " (PAKTWERK_REQUIRE_BROWSER=1 forbids skipping)")
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=15_000)  # loaded CI machines: wait, don't race
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,

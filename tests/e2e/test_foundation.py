@@ -1,6 +1,7 @@
 """Foundation in a real browser: login, German/English, list, detail, edit; axe scans."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_axe_violations, screenshot
 
@@ -29,13 +30,13 @@ def test_wrong_password_shows_message_in_german(page_for, world):
     page.get_by_label("Benutzername").fill("alpha_admin")
     page.get_by_label("Passwort").fill("wrong")
     page.get_by_role("button", name="Anmelden").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
 
 
 def test_school_list_detail_and_edit_are_accessible(page_for, world):
     page = page_for(world.user("board_admin"))
     page.goto(page.base_url + "/schulen/")
-    assert page.get_by_role("link", name="Alpha-Gymnasium").is_visible()
+    expect(page.get_by_role("link", name="Alpha-Gymnasium")).to_be_visible()
     assert page.get_by_text("Beta-Grundschule").count() == 0
     assert_no_axe_violations(page)
     screenshot(page, "schulen-liste")
@@ -46,11 +47,11 @@ def test_school_list_detail_and_edit_are_accessible(page_for, world):
     assert_no_axe_violations(page)
     page.get_by_label("Schüler").fill("-5")
     page.get_by_role("button", name="Speichern").click()
-    assert page.locator(".kern-error").first.is_visible()
+    expect(page.locator(".kern-error").first).to_be_visible()
     assert_no_axe_violations(page)  # the error state is accessible too
     page.get_by_label("Schüler").fill("612")
     page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_text("612").first.is_visible()
+    expect(page.get_by_text("612").first).to_be_visible()
 
 
 def test_language_switch_to_english(page_for, world):
@@ -59,7 +60,7 @@ def test_language_switch_to_english(page_for, world):
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Schools").is_visible()
+    expect(page.get_by_role("heading", name="Schools")).to_be_visible()
 
 
 def test_members_and_password_reset_pages_are_accessible(page_for, world):

@@ -2,6 +2,7 @@
 
 import pytest
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_axe_violations, screenshot
 
@@ -24,30 +25,38 @@ def app_data(world):
     with scopes_disabled():
         programme = ProgrammeFactory(land=world.land)
         RuleSetFactory(programme=programme)
-        Budget.objects.create(school_board=world.board, programme=programme,
-                              amount=Decimal("1000000"))
-        app = ApplicationFactory(school_board=world.board, programme=programme,
-                                 ruleset=programme.current_ruleset())
+        Budget.objects.create(
+            school_board=world.board, programme=programme, amount=Decimal("1000000")
+        )
+        app = ApplicationFactory(
+            school_board=world.board, programme=programme, ruleset=programme.current_ruleset()
+        )
         complete_school(app, world.school)
         CostLineFactory(application=app, school=world.school, position=1)
-        CostLineFactory(application=app, school=world.school, position=2, category="mobile",
-                        description="Smartphone für Lehrkräfte", quantity=Decimal("5"))
+        CostLineFactory(
+            application=app,
+            school=world.school,
+            position=2,
+            category="mobile",
+            description="Smartphone für Lehrkräfte",
+            quantity=Decimal("5"),
+        )
     return app
 
 
 def test_application_page_live_check_and_submit(page_for, world, app_data):
     page = page_for(world.user("board_staff"))
     page.goto(page.base_url + "/foerderung/")
-    assert page.get_by_role("link", name=app_data.number).is_visible()
+    expect(page.get_by_role("link", name=app_data.number)).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name=app_data.number).click()
-    assert page.get_by_text("Smartphones sind nicht förderfähig").first.is_visible()
+    expect(page.get_by_text("Smartphones sind nicht förderfähig").first).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "foerderung-antrag")
     # blocked while the smartphone line is there
     button = page.get_by_role("button", name="Antrag einreichen")
     assert button.get_attribute("aria-disabled") == "true"
-    assert page.get_by_text("Einreichen ist gesperrt").is_visible()
+    expect(page.get_by_text("Einreichen ist gesperrt")).to_be_visible()
     # live check on a new line
     page.goto(page.base_url + f"/foerderung/antraege/{app_data.pk}/positionen/neu/")
     page.get_by_label("Schule").select_option(str(world.school.pk))
@@ -63,7 +72,7 @@ def test_application_page_live_check_and_submit(page_for, world, app_data):
     page.once("dialog", lambda d: d.accept())
     page.locator("#pos-2").get_by_role("button").click()
     page.get_by_role("button", name="Antrag einreichen").click()
-    assert page.get_by_text("Antrag eingereicht.").is_visible()
+    expect(page.get_by_text("Antrag eingereicht.")).to_be_visible()
 
 
 def test_review_queue_accessible(page_for, world, app_data):
@@ -73,19 +82,21 @@ def test_review_queue_accessible(page_for, world, app_data):
 
     with scopes_disabled():
         CostLine.objects.filter(application=app_data, position=2).delete()
-        services.application_submit(actor=world.user("board_staff"),
-                                    access=access_for(world.user("board_staff")),
-                                    application=app_data)
+        services.application_submit(
+            actor=world.user("board_staff"),
+            access=access_for(world.user("board_staff")),
+            application=app_data,
+        )
     page = page_for(world.user("reviewer"))
     page.goto(page.base_url + "/foerderung/pruefung/")
-    assert page.get_by_role("link", name=app_data.number).is_visible()
+    expect(page.get_by_role("link", name=app_data.number)).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "foerderung-pruefliste")
     page.get_by_role("link", name=app_data.number).click()
     page.get_by_role("link", name="Inhaltlich geprüft: weiterleiten").click()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Weiterleiten").click()
-    assert page.get_by_text("Vier-Augen-Prinzip").first.is_visible()
+    expect(page.get_by_text("Vier-Augen-Prinzip").first).to_be_visible()
 
 
 def test_application_form_live_check_uses_typed_values(page_for, world, app_data):
@@ -94,7 +105,7 @@ def test_application_form_live_check_uses_typed_values(page_for, world, app_data
     page = page_for(world.user("board_staff"))
     page.goto(page.base_url + f"/foerderung/antraege/{app_data.pk}/bearbeiten/")
     panel = page.locator("#pw-live-check")
-    assert panel.get_by_text("Vollständigkeit").is_visible()
+    expect(panel.get_by_text("Vollständigkeit")).to_be_visible()
     # type an end after the eligible period (31.12.2030) and untick a declaration
     page.get_by_label("geplantes Ende").fill("2031-01-01")
     panel.get_by_text("Der Förderzeitraum endet am 31.12.2030").first.wait_for()

@@ -1,6 +1,7 @@
 """Import wizard in a real browser: upload → mapping → preview (errors, diffs) → commit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from schools.models import School
 from tests.e2e.conftest import assert_no_axe_violations, screenshot
@@ -33,22 +34,23 @@ def test_import_wizard_with_errors_then_commit(page_for, world, tmp_path):
     screenshot(page, "import-zuordnung")
     page.get_by_role("button", name="Datei prüfen (Probelauf)").click()
     alert = page.get_by_role("alert").filter(has_text="Zeile 2")
-    assert "Zeile 2, Spalte 'Stichtag': '31.02.2022' ist kein gültiges Datum" in \
-        alert.inner_text()
-    assert page.get_by_role("link", name="Fehlerbericht (CSV)").is_visible()
+    assert "Zeile 2, Spalte 'Stichtag': '31.02.2022' ist kein gültiges Datum" in alert.inner_text()
+    expect(page.get_by_role("link", name="Fehlerbericht (CSV)")).to_be_visible()
     assert page.get_by_role("button", name="Jetzt importieren").count() == 0
     assert_no_axe_violations(page)
     screenshot(page, "import-vorschau-fehler")
 
     school = world.school
-    good = HEADER + (f"{school.school_number};Alpha-Gymnasium Wernigerode;Gymnasium;;"
-                     f"{school.pupils};\r\n"
-                     "12121;Grundschule Am Bach;Grundschule;Wernigerode;212;28.02.2022\r\n")
+    good = HEADER + (
+        f"{school.school_number};Alpha-Gymnasium Wernigerode;Gymnasium;;"
+        f"{school.pupils};\r\n"
+        "12121;Grundschule Am Bach;Grundschule;Wernigerode;212;28.02.2022\r\n"
+    )
     upload(page, tmp_path, "schulen.csv", good)
     page.get_by_role("button", name="Datei prüfen (Probelauf)").click()
-    assert page.locator("#changed-rows").is_visible()
-    assert page.locator("#new-rows").get_by_text("12121").is_visible()
-    assert page.get_by_text("Alpha-Gymnasium Wernigerode").first.is_visible()
+    expect(page.locator("#changed-rows")).to_be_visible()
+    expect(page.locator("#new-rows").get_by_text("12121")).to_be_visible()
+    expect(page.get_by_text("Alpha-Gymnasium Wernigerode").first).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "import-vorschau")
     page.get_by_role("button", name="Jetzt importieren").click()

@@ -117,3 +117,12 @@ def adopted_version(school, *, adopted_on=dt.date(2025, 6, 1)):
     version.adopted_by_body = "gesamtkonferenz"
     version.save()
     return concept, version
+
+
+def in_application(school, *, status="submitted"):
+    """Attach the school to a funding application in `status` (reviewers read its concept)."""
+    from tests.funding.factories import ApplicationFactory, complete_school
+
+    application = ApplicationFactory(school_board=school.school_board, status=status)
+    complete_school(application, school)
+    return application

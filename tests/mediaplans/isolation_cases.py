@@ -8,11 +8,14 @@ from tests.mediaplans.factories import (
     GoalFactory,
     NeedFactory,
     TrainingFactory,
+    adopted_version,
     concept_with_version,
+    in_application,
 )
 
 WRITERS = ("board_admin", "consultant", "school_staff")
-#: reviewers read adopted versions only; these cases build drafts
+#: reviewers read adopted versions (of schools in submitted applications) only; these cases
+#: build drafts
 DRAFT_READERS = ("board_admin", "board_staff", "consultant", "school_staff")
 
 
@@ -25,11 +28,23 @@ def make_concept(world, side, marker):
     school.name = f"Schule {marker}"
     school.save()
     concept, _ = concept_with_version(school)
+    # reviewers read concepts of schools in a funding application beyond the draft stage
+    in_application(school)
     return concept
 
 
 def make_version(world, side, marker):
     _, version = concept_with_version(_school(world, side), sections={"goals": marker})
+    return version
+
+
+def make_adopted_version(world, side, marker):
+    """An adopted version of a school in a submitted application: reviewers read it too."""
+    school = _school(world, side)
+    _, version = adopted_version(school)
+    version.sections = {**version.sections, "goals": f"Ziele {marker}"}
+    version.save()
+    in_application(school)
     return version
 
 
@@ -88,6 +103,18 @@ CASES = [
         writers=WRITERS,
         extra_urls={
             "tpek": lambda o: reverse("media-concept-version-tpek", args=[o.pk]),
+        },
+    ),
+    IsolationCase(
+        name="mediaplans.ConceptVersion.adopted",
+        make=make_adopted_version,
+        detail_url=lambda o: reverse("mediaplans:version-detail", args=[o.pk]),
+        api_list_url=lambda o: reverse("media-concept-version-list"),
+        api_detail_url=lambda o: reverse("media-concept-version-detail", args=[o.pk]),
+        pdf_url=lambda o: reverse("mediaplans:version-pdf", args=[o.pk]),
+        writers=(),
+        extra_urls={
+            "concept": lambda o: reverse("mediaplans:concept-detail", args=[o.concept_id]),
         },
     ),
     IsolationCase(

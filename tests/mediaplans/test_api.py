@@ -11,6 +11,7 @@ from tests.mediaplans.factories import (
     area,
     concept_with_version,
     fill_version,
+    in_application,
 )
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,8 @@ def test_board_staff_cannot_write_reviewer_cannot_see_drafts(world, api_client_f
     reviewer = api_client_for(world.user("reviewer"))
     assert reviewer.get(reverse("competence-goal-detail", args=[goal.pk])).status_code == 404
     _, adopted = adopted_version(world.other_school)
+    assert reviewer.get(reverse("media-concept-version-list")).data["results"] == []
+    in_application(world.other_school)
     listing = reviewer.get(reverse("media-concept-version-list")).data["results"]
     assert [v["id"] for v in listing] == [adopted.pk]
     tpek = reviewer.get(reverse("media-concept-version-tpek", args=[adopted.pk]))

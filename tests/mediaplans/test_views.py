@@ -14,6 +14,7 @@ from tests.mediaplans.factories import (
     area,
     concept_with_version,
     fill_version,
+    in_application,
 )
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,7 @@ def test_reviewer_sees_adopted_versions_only(world, client_for):
     concept, v1 = adopted_version(world.school)
     v2 = ConceptVersion.objects.create(concept=concept, school_board=world.board, number=2,
                                        sections={"goals": "GEHEIMER-ENTWURF"})
+    in_application(world.school)
     client = client_for(world.user("reviewer"))
     assert client.get(v1.get_absolute_url()).status_code == 200
     assert client.get(reverse("mediaplans:version-pdf", args=[v1.pk])).status_code == 200
@@ -276,7 +278,9 @@ def test_reviewer_overview_does_not_reveal_drafts(world):
     from mediaplans.selectors import board_overview
 
     concept_with_version(world.school, status="consultation")
+    in_application(world.school)
     rows = board_overview(access_for(world.user("reviewer")))
     row = next(r for r in rows if r["school"] == world.school)
     assert (row["state"], row["open"], row["open_progress"]) == ("not_adopted", None, None)
-    assert next(r for r in rows if r["school"] == world.other_school)["state"] == "missing"
+    # schools in no funding application beyond the draft stage are not listed for reviewers
+    assert [r["school"] for r in rows] == [world.school]
