@@ -4,14 +4,16 @@ from django.utils.translation import gettext as _
 from core.dashboard import Card
 from schools.models import School
 
+from . import permissions
 from .choices import ConceptStatus
 from .models import ConceptVersion
 
 
 def cards(access) -> list[Card]:
-    schools = access.restrict(School.objects.all()).count()
+    # the same window as the concept pages (reviewers: schools in applications only)
+    schools = permissions.restrict_schools(access, School.objects.all()).count()
     adopted = (
-        access.restrict(ConceptVersion.objects.filter(status=ConceptStatus.ADOPTED))
+        permissions.restrict(access, ConceptVersion.objects.filter(status=ConceptStatus.ADOPTED))
         .values("concept__school")
         .distinct()
         .count()

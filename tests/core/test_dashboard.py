@@ -22,6 +22,8 @@ def test_cards_count_only_own_board(world):
     reviewer_cards = labels_and_values(world.user("reviewer"))
     assert reviewer_cards["Schulen"] == "3"
     assert "Zu prüfende Anträge" in reviewer_cards
+    # reviewers see concepts only of schools in submitted applications: none here
+    assert reviewer_cards["Beschlossene Medienbildungskonzepte"] == "0 / 0"
 
 
 def test_no_cards_without_role(world):
