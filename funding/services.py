@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.money import ZERO, format_money, round_money
 from core.services import bump_version
@@ -181,12 +182,12 @@ def budget_compute(*, actor, board, programme: Programme) -> Budget:
 
     ruleset = programme.current_ruleset()
     if ruleset is None or ruleset.allocation_formula == AllocationFormula.MANUAL:
-        raise ValidationError("Dieses Programm hat keine Berechnungsformel; bitte das Budget "
-                              "von Hand mit Begründung festlegen.")
+        raise ValidationError(_("Dieses Programm hat keine Berechnungsformel; bitte das Budget "
+                              "von Hand mit Begründung festlegen."))
     rows = budget_formula_rows(ruleset, School.objects.filter(school_board=board))
     if not rows:
-        raise ValidationError("Der Schulträger hat keine Schulen; das Budget kann nicht "
-                              "berechnet werden.")
+        raise ValidationError(_("Der Schulträger hat keine Schulen; das Budget kann nicht "
+                              "berechnet werden."))
     budget = Budget.objects.filter(school_board=board, programme=programme).first() or \
         Budget(school_board=board, programme=programme)
     budget.ruleset = ruleset
@@ -225,7 +226,7 @@ def _check_not_below_bound(budget: Budget) -> None:
 def budget_share_set(*, actor, budget: Budget, school, amount: Decimal) -> BudgetShare:
     """The board's plan for one school; all shares together stay within the budget."""
     if school.school_board_id != budget.school_board_id:
-        raise ValidationError({"school": "Die Schule gehört nicht zu diesem Schulträger."})
+        raise ValidationError({"school": _("Die Schule gehört nicht zu diesem Schulträger.")})
     Budget.objects.select_for_update().get(pk=budget.pk)
     share = BudgetShare.objects.filter(budget=budget, school=school).first() or BudgetShare(
         budget=budget, school=school, school_board_id=budget.school_board_id)
@@ -267,12 +268,12 @@ def application_create(*, actor, board, programme: Programme, data: dict[str, An
                        schools=()) -> Application:
     ruleset = programme.current_ruleset()
     if ruleset is None:
-        raise ValidationError({"programme": "Für dieses Programm gibt es noch kein Regelwerk."})
+        raise ValidationError({"programme": _("Für dieses Programm gibt es noch kein Regelwerk.")})
     if not programme.is_active:
-        raise ValidationError({"programme": "Dieses Programm nimmt keine Anträge mehr an."})
+        raise ValidationError({"programme": _("Dieses Programm nimmt keine Anträge mehr an.")})
     if programme.land_id and programme.land_id != board.land_id:
-        raise ValidationError({"programme": "Das Programm gilt nicht im Land dieses "
-                               "Schulträgers."})
+        raise ValidationError({"programme": _("Das Programm gilt nicht im Land dieses "
+                               "Schulträgers.")})
     app = Application(school_board=board, programme=programme, ruleset=ruleset,
                       number=_next_number(board, timezone.localdate().year))
     _apply(app, data, APPLICATION_FIELDS)
@@ -289,7 +290,7 @@ def application_update(*, actor, application: Application, data: dict[str, Any],
     app = workflow.lock(application)
     _check_version(app, expected_version)
     if not app.is_editable:
-        raise ValidationError("Ein eingereichter Antrag kann nicht mehr geändert werden.")
+        raise ValidationError(_("Ein eingereichter Antrag kann nicht mehr geändert werden."))
     _apply(app, data, APPLICATION_FIELDS)
     _save(app, actor)
     return app
@@ -329,7 +330,7 @@ def tpek_prefill(school) -> dict[str, str]:
 def application_add_school(*, actor, application: Application, school,
                            site=None) -> ApplicationSchool:
     if school.school_board_id != application.school_board_id:
-        raise ValidationError({"school": "Die Schule gehört nicht zu diesem Schulträger."})
+        raise ValidationError({"school": _("Die Schule gehört nicht zu diesem Schulträger.")})
     existing = ApplicationSchool.objects.filter(application=application, school=school).first()
     if existing:
         return existing
@@ -343,8 +344,8 @@ def application_add_school(*, actor, application: Application, school,
 def _editable_application(application: Application) -> Application:
     app = workflow.lock(application)
     if not app.is_editable:
-        raise ValidationError("Der Kosten- und Zeitplan eines eingereichten Antrags kann nicht "
-                              "mehr geändert werden.")
+        raise ValidationError(_("Der Kosten- und Zeitplan eines eingereichten Antrags kann nicht "
+                              "mehr geändert werden."))
     return app
 
 
@@ -406,7 +407,7 @@ def costline_delete(*, actor, line: CostLine) -> None:
 def tpek_request(*, actor, app_school: ApplicationSchool, deadline: dt.date) -> ApplicationSchool:
     """The board asks the school for its pedagogical annex."""
     if deadline < timezone.localdate():
-        raise ValidationError({"deadline": "Die Frist muss in der Zukunft liegen."})
+        raise ValidationError({"deadline": _("Die Frist muss in der Zukunft liegen.")})
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
     entry.tpek_status, entry.tpek_deadline = TpekStatus.REQUESTED, deadline
     _save(entry, actor, "TPEK requested")
@@ -419,11 +420,11 @@ def tpek_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any],
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
     _check_version(entry, expected_version)
     if not entry.application.is_editable:
-        raise ValidationError("Der Antrag ist eingereicht; die Anlage kann nicht mehr geändert "
-                              "werden.")
+        raise ValidationError(_("Der Antrag ist eingereicht; die Anlage kann nicht mehr geändert "
+                              "werden."))
     site = data.get("site")
     if site is not None and site.school_id != entry.school_id:
-        raise ValidationError({"site": "Der Standort gehört zu einer anderen Schule."})
+        raise ValidationError({"site": _("Der Standort gehört zu einer anderen Schule.")})
     _apply(entry, data, TPEK_FIELDS)
     _save(entry, actor)
     return entry
@@ -433,8 +434,8 @@ def tpek_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any],
 def tpek_submit(*, actor, app_school: ApplicationSchool) -> ApplicationSchool:
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
     if not entry.tpek_complete:
-        raise ValidationError("Bitte geplante Ausstattung, pädagogische Begründung und "
-                              "Kompetenzbereiche ausfüllen.")
+        raise ValidationError(_("Bitte geplante Ausstattung, pädagogische Begründung und "
+                              "Kompetenzbereiche ausfüllen."))
     entry.tpek_status = TpekStatus.SUBMITTED
     _save(entry, actor, "TPEK submitted")
     return entry
@@ -445,7 +446,7 @@ def report_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any])
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
     proof = ProofOfUse.objects.filter(application_id=entry.application_id).first()
     if proof is not None and proof.status != ProofStatus.DRAFT:
-        raise ValidationError("Der Verwendungsnachweis ist eingereicht.")
+        raise ValidationError(_("Der Verwendungsnachweis ist eingereicht."))
     _apply(entry, data, REPORT_FIELDS)
     _save(entry, actor)
     return entry
@@ -476,7 +477,7 @@ def comment_add(*, actor, access: Access, application: Application, text: str,
     if not permissions.can_comment(access, application):
         raise PermissionDenied
     if cost_line is not None and cost_line.application_id != application.pk:
-        raise ValidationError({"cost_line": "Die Position gehört zu einem anderen Antrag."})
+        raise ValidationError({"cost_line": _("Die Position gehört zu einem anderen Antrag.")})
     comment = ReviewComment(application=application, cost_line=cost_line, author=actor,
                             text=text, school_board_id=application.school_board_id)
     _save(comment, actor)
@@ -503,12 +504,14 @@ def decision_make(*, actor, access: Access, application: Application, kind: str,
         raise ValidationError("Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann "
                               f"beschieden werden (Status: {app.get_status_display()}).")
     if app.content_checked_by_id == actor.pk:
-        raise ValidationError("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
-                              "darf nicht bewilligen.")
+        raise ValidationError(_("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
+                              "darf nicht bewilligen."))
     if kind not in (DecisionKind.FULL, DecisionKind.PARTIAL, DecisionKind.REJECTION):
-        raise ValidationError({"kind": "Unbekannte Art des Bescheids."})
+        raise ValidationError({"kind": _("Unbekannte Art des Bescheids.")})
     if period_start and period_end and period_start > period_end:
-        raise ValidationError({"period_end": "Der Bewilligungszeitraum endet vor seinem Beginn."})
+        raise ValidationError(
+            {"period_end": _("Der Bewilligungszeitraum endet vor seinem Beginn.")}
+        )
     result = check_for(app.pk)
     lines = list(CostLine.objects.filter(application=app).order_by("position"))
     approved: dict[int, Decimal] = {}
@@ -523,11 +526,12 @@ def decision_make(*, actor, access: Access, application: Application, kind: str,
             value = Decimal(str(raw))
             if value.as_tuple().exponent < -2:
                 raise ValidationError(
-                    {"amounts": f"Pos. {line.position}: höchstens zwei Nachkommastellen."})
+                    {"amounts": _("Pos. %(pos)s: höchstens zwei Nachkommastellen.")
+                     % {"pos": line.position}})
             if value < 0 or value > gross:
-                raise ValidationError({"amounts": f"Pos. {line.position}: Der bewilligte "
-                                       "Betrag muss zwischen "
-                                       f"0 und {format_money(gross)} liegen."})
+                raise ValidationError({"amounts": _(
+                    "Pos. %(pos)s: Der bewilligte Betrag muss zwischen 0 und %(max)s liegen."
+                ) % {"pos": line.position, "max": format_money(gross)}})
             approved[line.pk] = value
     params = app.ruleset.params()
     eligible = round_money(sum(approved.values(), ZERO))
@@ -537,12 +541,13 @@ def decision_make(*, actor, access: Access, application: Application, kind: str,
     if kind != DecisionKind.REJECTION:
         budget = budget_for(app)
         if budget is None:
-            raise ValidationError("Für diesen Schulträger ist kein Budget hinterlegt.")
+            raise ValidationError(_("Für diesen Schulträger ist kein Budget hinterlegt."))
         free = budget_status(budget, exclude_application_id=app.pk).remaining
         if funding > free:
-            raise ValidationError(f"Die Bewilligung von {format_money(funding)} übersteigt das "
-                                  "verbleibende Budget des "
-                                  f"Schulträgers ({format_money(free)}).")
+            raise ValidationError(
+                _("Die Bewilligung von %(amount)s übersteigt das verbleibende Budget des "
+                  "Schulträgers (%(free)s).")
+                % {"amount": format_money(funding), "free": format_money(free)})
     decision = Decision(
         application=app, school_board_id=app.school_board_id, kind=kind,
         number=number or _decision_number(app, kind), date=date,
@@ -569,9 +574,9 @@ def change_request_create(*, actor, access: Access, application: Application, re
     if not permissions.is_board_editor(access, app):
         raise PermissionDenied
     if app.status != ApplicationStatus.APPROVED:
-        raise ValidationError("Ein Änderungsantrag ist nur nach der Bewilligung möglich.")
+        raise ValidationError(_("Ein Änderungsantrag ist nur nach der Bewilligung möglich."))
     if ChangeRequest.objects.filter(application=app, status=ChangeRequestStatus.OPEN).exists():
-        raise ValidationError("Es gibt bereits einen offenen Änderungsantrag.")
+        raise ValidationError(_("Es gibt bereits einen offenen Änderungsantrag."))
     cr = ChangeRequest(application=app, school_board_id=app.school_board_id, reason=reason,
                        requested_amount=requested_amount)
     _save(cr, actor)
@@ -589,10 +594,10 @@ def change_request_decide(*, actor, access: Access, change_request: ChangeReques
     if not permissions.is_approver_for(access, app):
         raise PermissionDenied
     if cr.status != ChangeRequestStatus.OPEN:
-        raise ValidationError("Dieser Änderungsantrag ist bereits entschieden.")
+        raise ValidationError(_("Dieser Änderungsantrag ist bereits entschieden."))
     if app.content_checked_by_id == actor.pk:
-        raise ValidationError("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
-                              "darf nicht entscheiden.")
+        raise ValidationError(_("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
+                              "darf nicht entscheiden."))
     if approve:
         current = latest_decisions([app.pk]).get(app.pk)
         free = budget_status(budget_for(app), exclude_application_id=app.pk).remaining
@@ -623,12 +628,12 @@ INVOICE_FIELDS = ("cost_line", "number", "date", "supplier", "amount", "paid_on"
 @transaction.atomic
 def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> Invoice:
     if application.status not in (ApplicationStatus.APPROVED,):
-        raise ValidationError("Rechnungen können erst nach der Bewilligung erfasst werden.")
+        raise ValidationError(_("Rechnungen können erst nach der Bewilligung erfasst werden."))
     line = data.get("cost_line")
     if line is None or line.application_id != application.pk:
-        raise ValidationError({"cost_line": "Die Position gehört nicht zu diesem Antrag."})
+        raise ValidationError({"cost_line": _("Die Position gehört nicht zu diesem Antrag.")})
     if data.get("date") is None:
-        raise ValidationError({"date": "Bitte das Rechnungsdatum angeben."})
+        raise ValidationError({"date": _("Bitte das Rechnungsdatum angeben.")})
     findings = rules.check_invoice_dates(data["date"], data.get("paid_on"),
                                          application.ruleset.params(),
                                          today=timezone.localdate())
@@ -655,25 +660,27 @@ def payout_totals(application: Application, invoices) -> tuple[Decimal, Decimal]
 def payout_create(*, actor, application: Application, invoices) -> PayoutRequest:
     app = workflow.lock(application)
     if app.status != ApplicationStatus.APPROVED:
-        raise ValidationError("Mittel können nur für einen bewilligten Antrag abgerufen werden.")
+        raise ValidationError(_("Mittel können nur für einen bewilligten Antrag abgerufen werden."))
     window = rules.check_payout_window(timezone.localdate(), app.ruleset.params())
     if window:
         raise ValidationError(window[0].message)
     invoices = list(Invoice.objects.select_for_update().filter(
         pk__in=[i.pk for i in invoices], application=app))
     if not invoices:
-        raise ValidationError({"invoices": "Bitte mindestens eine Rechnung auswählen."})
+        raise ValidationError({"invoices": _("Bitte mindestens eine Rechnung auswählen.")})
     if any(i.payout_id for i in invoices):
-        raise ValidationError({"invoices": "Eine Rechnung ist bereits einem Mittelabruf "
-                               "zugeordnet."})
+        raise ValidationError({"invoices": _("Eine Rechnung ist bereits einem Mittelabruf "
+                               "zugeordnet.")})
     invoiced, requested = payout_totals(app, invoices)
     decision = latest_decisions([app.pk]).get(app.pk)
     already = sum((p.requested_amount for p in PayoutRequest.objects.filter(
         application=app).exclude(status=PayoutStatus.REJECTED)), ZERO)
     if decision and already + requested > decision.approved_amount:
-        raise ValidationError(f"Der Mittelabruf ({format_money(requested)}) übersteigt zusammen "
-                              f"mit den bisherigen Abrufen ({format_money(already)}) die "
-                              f"bewilligte Förderung ({format_money(decision.approved_amount)}).")
+        raise ValidationError(
+            _("Der Mittelabruf (%(requested)s) übersteigt zusammen mit den bisherigen Abrufen "
+              "(%(already)s) die bewilligte Förderung (%(approved)s).")
+            % {"requested": format_money(requested), "already": format_money(already),
+               "approved": format_money(decision.approved_amount)})
     number = (PayoutRequest.objects.filter(application=app).aggregate(m=Max("number"))["m"]
               or 0) + 1
     payout = PayoutRequest(application=app, school_board_id=app.school_board_id, number=number,
@@ -691,7 +698,8 @@ def payout_transition(*, actor, access: Access, payout: PayoutRequest, to: str,
                PayoutStatus.SUBMITTED: {PayoutStatus.PAID, PayoutStatus.REJECTED}}
     if to not in allowed.get(p.status, set()):
         raise ValidationError(
-            f"Dieser Schritt ist im Status „{p.get_status_display()}“ nicht möglich.")
+            _("Dieser Schritt ist im Status „%(status)s“ nicht möglich.")
+            % {"status": p.get_status_display()})
     if to == PayoutStatus.SUBMITTED:
         if not permissions.is_board_editor(access, p):
             raise PermissionDenied
@@ -715,7 +723,7 @@ def proof_start(*, actor, access: Access, application: Application) -> ProofOfUs
     if not permissions.is_board_editor(access, app):
         raise PermissionDenied
     if app.status != ApplicationStatus.APPROVED:
-        raise ValidationError("Ein Verwendungsnachweis ist nur für bewilligte Anträge möglich.")
+        raise ValidationError(_("Ein Verwendungsnachweis ist nur für bewilligte Anträge möglich."))
     existing = ProofOfUse.objects.filter(application=app).first()
     if existing:
         return existing
@@ -737,7 +745,7 @@ def proof_update(*, actor, proof: ProofOfUse, summary: str,
     p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
     _check_version(p, expected_version)
     if p.status != ProofStatus.DRAFT:
-        raise ValidationError("Der Verwendungsnachweis ist eingereicht.")
+        raise ValidationError(_("Der Verwendungsnachweis ist eingereicht."))
     p.summary = summary
     _save(p, actor)
     return p
@@ -751,7 +759,7 @@ def proof_submit(*, actor, access: Access, proof: ProofOfUse) -> ProofOfUse:
     if not permissions.is_board_editor(access, p):
         raise PermissionDenied
     if p.status != ProofStatus.DRAFT:
-        raise ValidationError("Der Verwendungsnachweis ist bereits eingereicht.")
+        raise ValidationError(_("Der Verwendungsnachweis ist bereits eingereicht."))
     errors = [f for f in proof_findings(p.application) if f.is_error]
     if errors:
         raise ValidationError(["Der Verwendungsnachweis kann nicht eingereicht werden:"]
@@ -770,13 +778,15 @@ def proof_check(*, actor, access: Access, proof: ProofOfUse, outcome: str,
     if not permissions.is_approver_for(access, p):
         raise PermissionDenied
     if p.status != ProofStatus.SUBMITTED:
-        raise ValidationError("Nur ein eingereichter Verwendungsnachweis kann geprüft werden.")
+        raise ValidationError(_("Nur ein eingereichter Verwendungsnachweis kann geprüft werden."))
     if outcome == ProofStatus.REPAYMENT:
         if repayment_amount is None or repayment_amount <= 0:
-            raise ValidationError({"repayment_amount": "Bitte den Rückforderungsbetrag angeben."})
+            raise ValidationError(
+                {"repayment_amount": _("Bitte den Rückforderungsbetrag angeben.")}
+            )
         p.repayment_amount = repayment_amount
     elif outcome != ProofStatus.CLOSED:
-        raise ValidationError({"outcome": "Unbekanntes Prüfergebnis."})
+        raise ValidationError({"outcome": _("Unbekanntes Prüfergebnis.")})
     p.status, p.checked_by, p.checked_at, p.check_note = (outcome, actor, timezone.now(), note)
     _save(p, actor, outcome)
     app = p.application
@@ -807,7 +817,7 @@ def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[i
             price = parse_money(data["unit_price_net"])
             vat = parse_money(data["vat_rate"]) if data["vat_rate"] else Decimal("19")
             if price.as_tuple().exponent < -2:
-                raise ValidationError("Preis mit mehr als zwei Nachkommastellen")
+                raise ValidationError(_("Preis mit mehr als zwei Nachkommastellen"))
             item = CatalogueItem.objects.filter(contract_reference=data["contract_reference"],
                                                 item_number=data["item_number"]).first() or \
                 CatalogueItem(contract_reference=data["contract_reference"],

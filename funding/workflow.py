@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.services import bump_version
 from core.tenancy import Access
@@ -47,10 +48,10 @@ def transition(*, actor, access: Access, application, to: str, reason: str = "",
     allowed = TRANSITIONS.get(app.status, set())
     if to not in allowed:
         raise ValidationError(
-            f"Dieser Schritt ist im Status „{app.get_status_display()}“ nicht möglich "
-            "(bereits erledigt?).")
+            _("Dieser Schritt ist im Status „%(status)s“ nicht möglich (bereits erledigt?).")
+            % {"status": app.get_status_display()})
     if to in BY_DECISION and not _by_decision:
-        raise ValidationError("Bewilligung und Ablehnung erfolgen über einen Bescheid.")
+        raise ValidationError(_("Bewilligung und Ablehnung erfolgen über einen Bescheid."))
     if to in BY_BOARD:
         if not permissions.is_board_editor(access, app):
             raise PermissionDenied
@@ -65,7 +66,7 @@ def transition(*, actor, access: Access, application, to: str, reason: str = "",
         result = check_for(app.pk, submission_date=today)
         if result.errors:
             raise ValidationError(
-                ["Der Antrag kann nicht eingereicht werden, solange Fehler bestehen:"]
+                [_("Der Antrag kann nicht eingereicht werden, solange Fehler bestehen:")]
                 + [f.message for f in result.errors])
         from .models import Application
 
@@ -77,9 +78,9 @@ def transition(*, actor, access: Access, application, to: str, reason: str = "",
         app.changes_deadline = None
     if to == S.CHANGES_REQUESTED:
         if not reason.strip():
-            raise ValidationError({"reason": "Bitte angeben, was nachgefordert wird."})
+            raise ValidationError({"reason": _("Bitte angeben, was nachgefordert wird.")})
         if deadline is None or deadline < today:
-            raise ValidationError({"deadline": "Die Frist muss heute oder später liegen."})
+            raise ValidationError({"deadline": _("Die Frist muss heute oder später liegen.")})
         app.changes_deadline = deadline
     if to == S.FORWARDED:
         app.content_checked_by = actor

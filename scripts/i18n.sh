@@ -14,5 +14,9 @@ $PY manage.py makemessages -l de -l en --no-obsolete --ignore '.venv/*' --ignore
 for f in locale/de_*.json; do
   [ -e "$f" ] && $PY scripts/po_fill.py locale/de/LC_MESSAGES/django.po "$f" >/dev/null
 done
+# German source strings (e.g. funding's service messages) get English from locale/en_*.json.
+for f in locale/en_*.json; do
+  [ -e "$f" ] && $PY scripts/po_fill.py locale/en/LC_MESSAGES/django.po "$f" >/dev/null
+done
 $PY manage.py compilemessages --ignore '.venv/*' -v0
 echo "translations updated"
