@@ -218,8 +218,9 @@ def _check_not_below_bound(budget: Budget) -> None:
     if budget.pk:
         status = budget_status(budget)
         if budget.amount < status.bound:
-            raise ValidationError({"amount": "Das Budget darf nicht unter den bereits bewilligten "
-                                   f"Betrag von {format_money(status.bound)} fallen."})
+            raise ValidationError({"amount": _(
+                "Das Budget darf nicht unter den bereits bewilligten Betrag von %(bound)s fallen."
+            ) % {"bound": format_money(status.bound)}})
 
 
 @transaction.atomic
@@ -233,9 +234,10 @@ def budget_share_set(*, actor, budget: Budget, school, amount: Decimal) -> Budge
     others = sum((s.amount for s in BudgetShare.objects.filter(budget=budget).exclude(
         pk=share.pk)), ZERO)
     if others + Decimal(amount) > budget.amount:
-        raise ValidationError({"amount": "Die Anteile der Schulen "
-                               f"({format_money(others + Decimal(amount))}) übersteigen das Budget "
-                               f"({budget.amount})."})
+        raise ValidationError({"amount": _(
+            "Die Anteile der Schulen (%(shares)s) übersteigen das Budget (%(budget)s)."
+        ) % {"shares": format_money(others + Decimal(amount)),
+             "budget": format_money(budget.amount)}})
     share.amount = amount
     _save(share, actor)
     return share
@@ -501,8 +503,9 @@ def decision_make(*, actor, access: Access, application: Application, kind: str,
     if not permissions.is_approver_for(access, app):
         raise PermissionDenied
     if app.status != ApplicationStatus.FORWARDED:
-        raise ValidationError("Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann "
-                              f"beschieden werden (Status: {app.get_status_display()}).")
+        raise ValidationError(
+            _("Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann beschieden werden "
+              "(Status: %(status)s).") % {"status": app.get_status_display()})
     if app.content_checked_by_id == actor.pk:
         raise ValidationError(_("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
                               "darf nicht bewilligen."))
@@ -602,8 +605,9 @@ def change_request_decide(*, actor, access: Access, change_request: ChangeReques
         current = latest_decisions([app.pk]).get(app.pk)
         free = budget_status(budget_for(app), exclude_application_id=app.pk).remaining
         if cr.requested_amount > free:
-            raise ValidationError("Der geänderte Betrag übersteigt das verbleibende Budget "
-                                  f"({format_money(free)}).")
+            raise ValidationError(
+                _("Der geänderte Betrag übersteigt das verbleibende Budget (%(free)s).")
+                % {"free": format_money(free)})
         rate = current.rate
         decision = Decision(
             application=app, school_board_id=app.school_board_id, kind=DecisionKind.AMENDMENT,
@@ -813,7 +817,7 @@ def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[i
             data = {k: str(row.get(k, "") or "").strip() for k in CATALOGUE_COLUMNS}
             missing = [k for k in CATALOGUE_COLUMNS[:5] if not data[k]]
             if missing:
-                raise ValidationError("fehlt: " + ", ".join(missing))
+                raise ValidationError(_("fehlt: %(columns)s") % {"columns": ", ".join(missing)})
             price = parse_money(data["unit_price_net"])
             vat = parse_money(data["vat_rate"]) if data["vat_rate"] else Decimal("19")
             if price.as_tuple().exponent < -2:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -957,25 +955,19 @@ class CatalogueListView(ScopedListView):
 
 
 def read_table(upload) -> list[dict]:
-    """Rows of a CSV (UTF-8, ; or ,) or XLSX upload as dicts keyed by the header."""
-    name = upload.name.lower()
-    if upload.size > 5 * 1024 * 1024:
-        raise ValidationError("Die Datei ist größer als 5 MB.")
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """Rows of a CSV or XLSX upload as dicts keyed by the header.
 
-        sheet = load_workbook(upload, read_only=True, data_only=True).active
-        rows = list(sheet.iter_rows(values_only=True))
-        if not rows:
-            return []
-        header = [str(h or "").strip() for h in rows[0]]
-        return [dict(zip(header, ["" if v is None else v for v in row], strict=False))
-                for row in rows[1:] if any(v not in (None, "") for v in row)]
-    if name.endswith(".csv"):
-        text = upload.read().decode("utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,") if text else None
-        return list(csv.DictReader(io.StringIO(text), dialect=dialect))
-    raise ValidationError("Bitte eine CSV- oder XLSX-Datei hochladen.")
+    Parsing goes through core.spreadsheets: the same size, zip-bomb, row and encoding
+    checks (before parsing) as every other import.
+    """
+    from core.spreadsheets import SpreadsheetRefused
+    from core.spreadsheets import read_table as read_spreadsheet
+
+    try:
+        table = read_spreadsheet(upload.name, upload.read())
+    except SpreadsheetRefused as exc:
+        raise ValidationError(str(exc))
+    return [dict(zip(table.headers, cells, strict=False)) for _number, cells in table.rows]
 
 
 def catalogue_import(request):

@@ -304,3 +304,25 @@ def test_proof_inventory_lists_linked_devices_and_checks_threshold(world, draft,
                                  application=Application.objects.get(pk=draft.pk))
     text = pdf_text(proof_pdf(ProofOfUse.objects.for_detail().get(pk=proof.pk)))
     assert "INV-TAB-1" in text
+
+
+@pytest.mark.parametrize("name, content", [
+    ("w.csv", b"\x00\x01\x02binary\x00" * 50),  # a binary file named .csv
+    ("w.xlsx", b"PK\x03\x04 not really a zip"),  # a broken workbook
+    ("w.txt", b"a;b\n1;2\n"),  # not a spreadsheet type
+])
+def test_catalogue_import_refuses_bad_files_through_core_checks(world, client_for, name,
+                                                                 content):
+    """The Warenkorb upload uses core.spreadsheets: a clear message, nothing saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from funding.models import CatalogueItem
+
+    staff = world.user("board_admin")
+    staff.is_staff = True
+    staff.save()
+    response = client_for(staff).post(reverse("funding:catalogue-import"), {
+        "file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not CatalogueItem.objects.exists()
