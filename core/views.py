@@ -127,6 +127,28 @@ class ScopedDetailView(PageMixin, ScopedQuerysetMixin, DetailView):
         return ctx
 
 
+def errors_to_form(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: at its field, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def form_service_step(request, form, action, *, success, to: str):
+    """Run one service call for a valid form; on success message + redirect, else the
+    service's errors land on the form and None is returned (render the form again)."""
+    try:
+        with transaction.atomic():
+            action()
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return None
+    messages.success(request, success)
+    return HttpResponseRedirect(to)
+
+
 class ServiceFormMixin:
     """Valid form data is handed to one service; its ValidationError lands on the form."""
 
@@ -141,11 +163,7 @@ class ServiceFormMixin:
                 self.object = self.perform(form)
                 recheck_tenancy(self.request.access, self.object)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            errors_to_form(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
