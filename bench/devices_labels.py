@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SIZES = [int(x) for x in os.environ.get("BENCH_LABELS", "24,300,3000").split(",")]
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or (
-    f"sqlite:///{tempfile.gettempdir()}/paktwerk-labelbench-{os.getpid()}.sqlite3")
+    f"sqlite:///{tempfile.gettempdir()}/paktwerk-labelbench-{os.getpid()}.sqlite3"
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
 os.environ["DEBUG"] = "0"
@@ -52,18 +53,36 @@ def main() -> None:
     with scopes_disabled():
         land = Land.objects.create(code="ST", name="Sachsen-Anhalt")
         board = SchoolBoard.objects.create(land=land, name="Landkreis Harz", kind="landkreis")
-        school = School.objects.create(school_board=board, land=land, school_number="12345",
-                                       name="Gymnasium Martineum Halberstadt",
-                                       school_type="gymnasium")
-        Device.objects.bulk_create([
-            Device(school_board=board, school=school, inventory_number=f"HZ-2026-{n:05d}",
-                   serial_number=f"DMPX{n:08d}", category="tablet", status="in_use")
-            for n in range(largest)], batch_size=2000)
+        school = School.objects.create(
+            school_board=board,
+            land=land,
+            school_number="12345",
+            name="Gymnasium Martineum Halberstadt",
+            school_type="gymnasium",
+        )
+        Device.objects.bulk_create(
+            [
+                Device(
+                    school_board=board,
+                    school=school,
+                    inventory_number=f"HZ-2026-{n:05d}",
+                    serial_number=f"DMPX{n:08d}",
+                    category="tablet",
+                    status="in_use",
+                )
+                for n in range(largest)
+            ],
+            batch_size=2000,
+        )
         user = get_user_model().objects.create_user("labels", password="x")
-        print(f"database: {connection.vendor}; Python {sys.version.split()[0]}, "
-              f"Django {django.get_version()}")
-        print(f"{'labels':>7} {'pages':>6} {'queries':>8} {'context s':>10} {'PDF s':>8} "
-              f"{'job s':>8} {'ms/label':>9} {'PDF KiB':>8}")
+        print(
+            f"database: {connection.vendor}; Python {sys.version.split()[0]}, "
+            f"Django {django.get_version()}"
+        )
+        print(
+            f"{'labels':>7} {'pages':>6} {'queries':>8} {'context s':>10} {'PDF s':>8} "
+            f"{'job s':>8} {'ms/label':>9} {'PDF KiB':>8}"
+        )
         for size in SIZES:
             devices = Device.objects.for_document().filter(school_board=board)[:size]
             t0 = time.perf_counter()
@@ -76,17 +95,24 @@ def main() -> None:
                 t_pdf = time.perf_counter() - t0
             ids = list(devices.values_list("pk", flat=True))
             t0 = time.perf_counter()
-            job = job_start(kind="devices.labels", owner=user, board=board,
-                            title="bench", params={"device_ids": ids})
+            job = job_start(
+                kind="devices.labels",
+                owner=user,
+                board=board,
+                title="bench",
+                params={"device_ids": ids},
+            )
             from core.jobs import execute_job
 
             execute_job(job.pk)  # what the worker does (no transaction.on_commit in a script)
             t_job = time.perf_counter() - t0
             job = Job.objects.get(pk=job.pk)
             assert job.status == "succeeded", job.error
-            print(f"{size:>7,} {pdf_page_count(pdf):>6} {len(queries.captured_queries):>8} "
-                  f"{t_ctx:>10.2f} {t_pdf:>8.2f} {t_job:>8.2f} {t_pdf * 1000 / size:>9.1f} "
-                  f"{len(pdf) / 1024:>8.0f}")
+            print(
+                f"{size:>7,} {pdf_page_count(pdf):>6} {len(queries.captured_queries):>8} "
+                f"{t_ctx:>10.2f} {t_pdf:>8.2f} {t_job:>8.2f} {t_pdf * 1000 / size:>9.1f} "
+                f"{len(pdf) / 1024:>8.0f}"
+            )
 
 
 if __name__ == "__main__":

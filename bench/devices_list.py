@@ -26,7 +26,8 @@ DEVICES = int(os.environ.get("BENCH_DEVICES", 1_000_000))
 BOARDS = int(os.environ.get("BENCH_BOARDS", 200))
 RUNS = int(os.environ.get("BENCH_RUNS", 30))
 DB_URL = os.environ.get("BENCH_DATABASE_URL") or (
-    f"sqlite:///{tempfile.gettempdir()}/paktwerk-devbench-{os.getpid()}.sqlite3")
+    f"sqlite:///{tempfile.gettempdir()}/paktwerk-devbench-{os.getpid()}.sqlite3"
+)
 os.environ["DATABASE_URL"] = DB_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
@@ -45,10 +46,20 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["*"]
-settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-STATUSES = ["in_stock", "in_use", "in_use", "in_use", "on_loan", "in_repair", "delivered",
-            "retired"]
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATUSES = [
+    "in_stock",
+    "in_use",
+    "in_use",
+    "in_use",
+    "on_loan",
+    "in_repair",
+    "delivered",
+    "retired",
+]
 CATEGORIES = ["tablet", "notebook", "interactive_board", "access_point", "desktop"]
 
 
@@ -60,30 +71,55 @@ def generate() -> tuple:
     t0 = time.perf_counter()
     with scopes_disabled():
         land = Land.objects.create(code="ST", name="Sachsen-Anhalt")
-        boards = SchoolBoard.objects.bulk_create([SchoolBoard(land=land, name=f"Träger {i}",
-                                                              kind="landkreis")
-                                                  for i in range(BOARDS)])
-        schools = School.objects.bulk_create([
-            School(school_board=b, land=land, school_number=f"{10000 + i * 5 + k}",
-                   name=f"Schule {i}-{k}", school_type="gymnasium")
-            for i, b in enumerate(boards) for k in range(5)])
-        sites = Site.objects.bulk_create([Site(school=s, school_board_id=s.school_board_id,
-                                               name=s.name, is_main=True) for s in schools])
-        rooms = Room.objects.bulk_create([Room(site=site, school_id=site.school_id,
-                                               school_board_id=site.school_board_id,
-                                               name=f"R{r}") for site in sites
-                                          for r in range(10)])
+        boards = SchoolBoard.objects.bulk_create(
+            [SchoolBoard(land=land, name=f"Träger {i}", kind="landkreis") for i in range(BOARDS)]
+        )
+        schools = School.objects.bulk_create(
+            [
+                School(
+                    school_board=b,
+                    land=land,
+                    school_number=f"{10000 + i * 5 + k}",
+                    name=f"Schule {i}-{k}",
+                    school_type="gymnasium",
+                )
+                for i, b in enumerate(boards)
+                for k in range(5)
+            ]
+        )
+        sites = Site.objects.bulk_create(
+            [
+                Site(school=s, school_board_id=s.school_board_id, name=s.name, is_main=True)
+                for s in schools
+            ]
+        )
+        rooms = Room.objects.bulk_create(
+            [
+                Room(
+                    site=site,
+                    school_id=site.school_id,
+                    school_board_id=site.school_board_id,
+                    name=f"R{r}",
+                )
+                for site in sites
+                for r in range(10)
+            ]
+        )
     rooms_by_school: dict[int, list[int]] = {}
     for r in rooms:
         rooms_by_school.setdefault(r.school_id, []).append(r.pk)
     per_board = DEVICES // BOARDS
     school_ids = [s.pk for s in schools]
     board_of = {s.pk: s.school_board_id for s in schools}
-    cols = ("school_board_id, school_id, room_id, inventory_number, serial_number, category, "
-            "status, pool, supplier, invoice_reference, mdm_id, notes, retired_early, "
-            "created_at, updated_at, version, price_net, price_gross, warranty_end")
-    sql = (f"INSERT INTO devices_device ({cols}) VALUES "
-           "(%s,%s,%s,%s,%s,%s,%s,'','','','','',%s,%s,%s,1,%s,%s,%s)")
+    cols = (
+        "school_board_id, school_id, room_id, inventory_number, serial_number, category, "
+        "status, pool, supplier, invoice_reference, mdm_id, notes, retired_early, "
+        "created_at, updated_at, version, price_net, price_gross, warranty_end"
+    )
+    sql = (
+        f"INSERT INTO devices_device ({cols}) VALUES "
+        "(%s,%s,%s,%s,%s,%s,%s,'','','','','',%s,%s,%s,1,%s,%s,%s)"
+    )
     now = django.utils.timezone.now()
     batch = []
     with connection.cursor() as cursor:
@@ -91,10 +127,23 @@ def generate() -> tuple:
             board_index = n // per_board if n // per_board < BOARDS else BOARDS - 1
             school = school_ids[board_index * 5 + n % 5]
             room = rooms_by_school[school][n % 10]
-            batch.append((board_of[school], school, room, f"INV-{n:08d}", f"SN{n:09d}",
-                          CATEGORIES[n % 5], STATUSES[n % 8], False, now, now, "336.13",
-                          "400.00", (now + django.utils.timezone.timedelta(days=n % 900))
-                          .date()))
+            batch.append(
+                (
+                    board_of[school],
+                    school,
+                    room,
+                    f"INV-{n:08d}",
+                    f"SN{n:09d}",
+                    CATEGORIES[n % 5],
+                    STATUSES[n % 8],
+                    False,
+                    now,
+                    now,
+                    "336.13",
+                    "400.00",
+                    (now + django.utils.timezone.timedelta(days=n % 900)).date(),
+                )
+            )
             if len(batch) == 20_000:
                 cursor.executemany(sql, batch)
                 batch = []
@@ -106,8 +155,11 @@ def generate() -> tuple:
     user = get_user_model().objects.create_user("bench", password="x")
     Membership.objects.create(user=user, role="board_admin", school_board=boards[BOARDS // 2])
     print(f"generated {DEVICES:,} devices in {BOARDS} boards in {time.perf_counter() - t0:.1f} s")
-    return user, boards[BOARDS // 2], [s for s in schools if s.school_board_id ==
-                                       boards[BOARDS // 2].pk][0]
+    return (
+        user,
+        boards[BOARDS // 2],
+        [s for s in schools if s.school_board_id == boards[BOARDS // 2].pk][0],
+    )
 
 
 def measure(client, url, params) -> tuple[float, int]:
@@ -139,17 +191,21 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     print(f"database: {connection.vendor} ({DB_URL.split('@')[-1]}), runs per case: {RUNS}")
-    cases = [("list page", "/geraete/", {}),
-             ("list page, status=in_use", "/geraete/", {"status": "in_use"}),
-             ("list page, school + category", "/geraete/", {"school": school.pk,
-                                                            "category": "tablet"}),
-             ("list page, search 'INV-0050'", "/geraete/", {"q": "INV-0050"}),
-             ("list page, page 40", "/geraete/", {"page": 40}),
-             ("API list", "/api/v1/devices/", {}),
-             ("API list, status=in_use", "/api/v1/devices/", {"status": "in_use"}),
-             ("API list, school + category", "/api/v1/devices/", {"school": school.pk,
-                                                                  "category": "tablet"}),
-             ("API list, warranty_days=30", "/api/v1/devices/", {"warranty_days": 30})]
+    cases = [
+        ("list page", "/geraete/", {}),
+        ("list page, status=in_use", "/geraete/", {"status": "in_use"}),
+        ("list page, school + category", "/geraete/", {"school": school.pk, "category": "tablet"}),
+        ("list page, search 'INV-0050'", "/geraete/", {"q": "INV-0050"}),
+        ("list page, page 40", "/geraete/", {"page": 40}),
+        ("API list", "/api/v1/devices/", {}),
+        ("API list, status=in_use", "/api/v1/devices/", {"status": "in_use"}),
+        (
+            "API list, school + category",
+            "/api/v1/devices/",
+            {"school": school.pk, "category": "tablet"},
+        ),
+        ("API list, warranty_days=30", "/api/v1/devices/", {"warranty_days": 30}),
+    ]
     print(f"{'case':<34} {'median ms':>10} {'queries':>8}")
     for name, url, params in cases:
         median, queries = measure(client, url, params)

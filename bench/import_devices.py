@@ -39,9 +39,14 @@ sys.path.insert(0, str(ROOT))
 ROWS = int(os.environ.get("BENCH_ROWS", 100_000))
 IE_ROWS = int(os.environ.get("BENCH_IE_ROWS", 2_000))
 ORM_ROWS = int(os.environ.get("BENCH_ORM_ROWS", 5_000))
-DB_URL = os.environ.get("DATABASE_URL") if "--child" in sys.argv else (
-    os.environ.get("BENCH_DATABASE_URL")
-    or f"sqlite:///{tempfile.gettempdir()}/paktwerk-bench-{os.getpid()}.sqlite3")
+DB_URL = (
+    os.environ.get("DATABASE_URL")
+    if "--child" in sys.argv
+    else (
+        os.environ.get("BENCH_DATABASE_URL")
+        or f"sqlite:///{tempfile.gettempdir()}/paktwerk-bench-{os.getpid()}.sqlite3"
+    )
+)
 os.environ["DATABASE_URL"] = DB_URL
 # Measure production settings (no query log holding every statement), not DEBUG mode.
 os.environ["DEBUG"] = "0"
@@ -60,12 +65,28 @@ from django_scopes import scopes_disabled  # noqa: E402
 settings.PAKTWERK["IMPORT_MAX_ROWS"] = max(settings.PAKTWERK["IMPORT_MAX_ROWS"], ROWS + 10)
 settings.PAKTWERK["IMPORT_MAX_UPLOAD_BYTES"] = 500 * 1024 * 1024
 
-HEADERS = ["Inventarnummer", "Seriennummer", "Hersteller", "Modell", "Kategorie",
-           "Schulnummer", "Raum", "Status", "Anschaffungsdatum", "Anschaffungspreis",
-           "Garantie bis", "MDM-ID", "Bemerkung"]
-MODELS = [("Apple", "iPad 10.9", "Tablet"), ("Lenovo", "ThinkPad L14", "Notebook"),
-          ("Dell", "Latitude 3540", "Notebook"), ("Samsung", "Flip Pro 75", "Interaktive Tafel"),
-          ("Lancom", "LX-6400", "Access Point")]
+HEADERS = [
+    "Inventarnummer",
+    "Seriennummer",
+    "Hersteller",
+    "Modell",
+    "Kategorie",
+    "Schulnummer",
+    "Raum",
+    "Status",
+    "Anschaffungsdatum",
+    "Anschaffungspreis",
+    "Garantie bis",
+    "MDM-ID",
+    "Bemerkung",
+]
+MODELS = [
+    ("Apple", "iPad 10.9", "Tablet"),
+    ("Lenovo", "ThinkPad L14", "Notebook"),
+    ("Dell", "Latitude 3540", "Notebook"),
+    ("Samsung", "Flip Pro 75", "Interaktive Tafel"),
+    ("Lancom", "LX-6400", "Access Point"),
+]
 
 
 def line(label: str, seconds: float, rows: int) -> None:
@@ -79,18 +100,21 @@ def setup_world():
 
     call_command("migrate", verbosity=0)
     with scopes_disabled():
-        land, _ = Land.objects.get_or_create(code="ST", defaults={
-            "name": "Sachsen-Anhalt", "school_number_pattern": r"^\d{5}$"})
-        board = SchoolBoard.objects.create(land=land, name=f"Bench {time.time()}",
-                                           kind="landkreis")
+        land, _ = Land.objects.get_or_create(
+            code="ST", defaults={"name": "Sachsen-Anhalt", "school_number_pattern": r"^\d{5}$"}
+        )
+        board = SchoolBoard.objects.create(land=land, name=f"Bench {time.time()}", kind="landkreis")
         schools = []
         base = 10000 + (int(time.time()) % 2000) * 40
         for i in range(40):
-            school = School.objects.create(school_board=board, land=land,
-                                           school_number=str(base + i),
-                                           name=f"Schule {i}", school_type="gymnasium")
-            Site.objects.create(school=school, school_board=board, name=school.name,
-                                is_main=True)
+            school = School.objects.create(
+                school_board=board,
+                land=land,
+                school_number=str(base + i),
+                name=f"Schule {i}",
+                school_type="gymnasium",
+            )
+            Site.objects.create(school=school, school_board=board, name=school.name, is_main=True)
             schools.append(school)
         user = UserFactory(username=f"bench{int(time.time())}")
     return board, schools, user
@@ -103,10 +127,23 @@ def generate_rows(schools, n: int, prefix: str = "B") -> list[list]:
         manufacturer, model, category = MODELS[i % len(MODELS)]
         school = schools[i % len(schools)]
         price = Decimal(350 + (i * 37) % 4000) + Decimal("0.99")
-        rows.append([f"{prefix}-{i:07d}", f"{prefix}SN{i:09d}", manufacturer, model, category,
-                     school.school_number, f"Raum {i % 30}", "im Lager",
-                     start + dt.timedelta(days=i % 1500), price,
-                     start + dt.timedelta(days=1500 + i % 700), f"mdm-{i}", ""])
+        rows.append(
+            [
+                f"{prefix}-{i:07d}",
+                f"{prefix}SN{i:09d}",
+                manufacturer,
+                model,
+                category,
+                school.school_number,
+                f"Raum {i % 30}",
+                "im Lager",
+                start + dt.timedelta(days=i % 1500),
+                price,
+                start + dt.timedelta(days=1500 + i % 700),
+                f"mdm-{i}",
+                "",
+            ]
+        )
     return rows
 
 
@@ -115,8 +152,9 @@ def import_ours(board, user, name: str, data: bytes, engine: str | None = None):
     from imports import services
 
     with board_scope([board.pk]):
-        run, plan = services.import_file(actor=user, board=board, kind="devices", name=name,
-                                         data=data, engine=engine)
+        run, plan = services.import_file(
+            actor=user, board=board, kind="devices", name=name, data=data, engine=engine
+        )
     assert plan is None, plan.error_messages()[:5]
     return run
 
@@ -142,8 +180,17 @@ def child_import(path: str, board_id: int, user_id: int) -> None:
     run = import_ours(board, user, Path(path).name, data)
     elapsed = time.perf_counter() - started
     rss = peak_rss_mb()
-    print(json.dumps({"seconds": elapsed, "rss_mb": rss, "rss_before_mb": rss_before,
-                      "rows_new": run.rows_new, "sha": run.file_sha256}))
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "rss_mb": rss,
+                "rss_before_mb": rss_before,
+                "rows_new": run.rows_new,
+                "sha": run.file_sha256,
+            }
+        )
+    )
 
 
 def peak_rss_mb() -> float:
@@ -164,9 +211,13 @@ def import_in_subprocess(board, user, path: Path) -> dict:
     import json
     import subprocess
 
-    out = subprocess.run([sys.executable, __file__, "--child", str(path), str(board.pk),
-                          str(user.pk)], check=True, capture_output=True, text=True,
-                         env={**os.environ, "DATABASE_URL": DB_URL})
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(path), str(board.pk), str(user.pk)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": DB_URL},
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -180,18 +231,60 @@ def raw_insert(board, schools, rows) -> float:
     table = Device._meta.db_table
     now = dt.datetime.now(dt.UTC)
     school_ids = {s.school_number: s.pk for s in schools}
-    cols = ("inventory_number", "serial_number", "category", "status", "school_id", "pool",
-            "purchase_date", "price_gross", "price_net", "supplier", "invoice_reference",
-            "warranty_end", "earmarking_end", "mdm_id", "notes", "retired_early",
-            "school_board_id", "created_at", "updated_at", "version")
+    cols = (
+        "inventory_number",
+        "serial_number",
+        "category",
+        "status",
+        "school_id",
+        "pool",
+        "purchase_date",
+        "price_gross",
+        "price_net",
+        "supplier",
+        "invoice_reference",
+        "warranty_end",
+        "earmarking_end",
+        "mdm_id",
+        "notes",
+        "retired_early",
+        "school_board_id",
+        "created_at",
+        "updated_at",
+        "version",
+    )
     pg = connection.vendor == "postgresql"
-    values = [(r[0], r[1], "tablet", "in_stock", school_ids[r[5]], "", r[8],
-               r[9] if pg else str(r[9]), None, "", "", r[10], None, r[11], r[12], False,
-               board.pk, now, now, 1) for r in rows]
+    values = [
+        (
+            r[0],
+            r[1],
+            "tablet",
+            "in_stock",
+            school_ids[r[5]],
+            "",
+            r[8],
+            r[9] if pg else str(r[9]),
+            None,
+            "",
+            "",
+            r[10],
+            None,
+            r[11],
+            r[12],
+            False,
+            board.pk,
+            now,
+            now,
+            1,
+        )
+        for r in rows
+    ]
     if not pg:
         stamp = connection.ops.adapt_datetimefield_value(now)
-        values = [(*v[:6], v[6].isoformat(), *v[7:11], v[11].isoformat(), *v[12:17], stamp,
-                   stamp, 1) for v in values]
+        values = [
+            (*v[:6], v[6].isoformat(), *v[7:11], v[11].isoformat(), *v[12:17], stamp, stamp, 1)
+            for v in values
+        ]
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         if pg:
@@ -200,12 +293,13 @@ def raw_insert(board, schools, rows) -> float:
                     copy.write_row(v)
         else:
             marks = ", ".join(["%s"] * len(cols))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})",
-                               values)
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", values)
     elapsed = time.perf_counter() - started
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE school_board_id = %s AND "
-                       "inventory_number LIKE %s", [board.pk, "R-%"])
+        cursor.execute(
+            f"DELETE FROM {table} WHERE school_board_id = %s AND inventory_number LIKE %s",
+            [board.pk, "R-%"],
+        )
     return elapsed
 
 
@@ -216,17 +310,41 @@ def import_export_default(board, schools, rows) -> float:
     from core.tenancy import board_scope
     from imports.resources import DeviceResource
 
-    dataset = tablib.Dataset(headers=["inventory_number", "serial_number", "category",
-                                      "Schulnummer", "status", "purchase_date", "price_gross",
-                                      "warranty_end", "mdm_id", "notes"])
+    dataset = tablib.Dataset(
+        headers=[
+            "inventory_number",
+            "serial_number",
+            "category",
+            "Schulnummer",
+            "status",
+            "purchase_date",
+            "price_gross",
+            "warranty_end",
+            "mdm_id",
+            "notes",
+        ]
+    )
     for r in rows:
-        dataset.append([r[0], r[1], "tablet", r[5], "in_stock", r[8].isoformat(), str(r[9]),
-                        r[10].isoformat(), r[11], r[12]])
+        dataset.append(
+            [
+                r[0],
+                r[1],
+                "tablet",
+                r[5],
+                "in_stock",
+                r[8].isoformat(),
+                str(r[9]),
+                r[10].isoformat(),
+                r[11],
+                r[12],
+            ]
+        )
     with board_scope([board.pk]):
         resource = DeviceResource(board=board)
         started = time.perf_counter()
-        result = resource.import_data(dataset, dry_run=False, use_transactions=True,
-                                      raise_errors=True)
+        result = resource.import_data(
+            dataset, dry_run=False, use_transactions=True, raise_errors=True
+        )
         elapsed = time.perf_counter() - started
     assert not result.has_errors()
     return elapsed
@@ -246,13 +364,15 @@ def main() -> None:
 
     vendor = connection.vendor
     print(f"Paktwerk import benchmark – {ROWS:,} device rows".replace(",", "."))
-    print(f"  machine: {platform.machine()} {platform.processor() or ''}, "
-          f"{os.cpu_count()} CPUs (shared: timings are noisy), {platform.system()} "
-          f"{platform.release()}, Python {platform.python_version()}, "
-          f"Django {django.get_version()}, DB {vendor} {connection.Database.__name__} "
-          f"{_db_version()}, calamine {_version('python-calamine')}, "
-          f"openpyxl {openpyxl.__version__}, django-import-export "
-          f"{_version('django-import-export')}")
+    print(
+        f"  machine: {platform.machine()} {platform.processor() or ''}, "
+        f"{os.cpu_count()} CPUs (shared: timings are noisy), {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, "
+        f"Django {django.get_version()}, DB {vendor} {connection.Database.__name__} "
+        f"{_db_version()}, calamine {_version('python-calamine')}, "
+        f"openpyxl {openpyxl.__version__}, django-import-export "
+        f"{_version('django-import-export')}"
+    )
     board, schools, user = setup_world()
     rows = generate_rows(schools, ROWS)
     csv_data = write_csv(HEADERS, rows)
@@ -267,29 +387,43 @@ def main() -> None:
     line("Paktwerk import (parse, validate, resolve, write+history)", ours, ROWS)
     with scopes_disabled():
         devices = Device.objects.filter(school_board=board)
-        history = Device.history.filter(school_board_id=board.pk, history_type="+",
-                                        history_user_id=user.pk,
-                                        history_change_reason__contains=child["sha"][:40])
+        history = Device.history.filter(
+            school_board_id=board.pk,
+            history_type="+",
+            history_user_id=user.pk,
+            history_change_reason__contains=child["sha"][:40],
+        )
         log = DeviceStatusChange.objects.filter(school_board=board, from_status="")
         counts = (devices.count(), history.count(), log.count())
-    print(f"  written: {counts[0]} devices, {counts[1]} history rows (user, file, SHA-256), "
-          f"{counts[2]} status-log rows")
+    print(
+        f"  written: {counts[0]} devices, {counts[1]} history rows (user, file, SHA-256), "
+        f"{counts[2]} status-log rows"
+    )
     assert counts == (ROWS, ROWS, ROWS), counts
     raw_rows = generate_rows(schools, ROWS, prefix="R")
     raw = raw_insert(board, schools, raw_rows)
     del raw_rows
-    line("raw " + ("COPY" if vendor == "postgresql" else "executemany")
-         + " into the device table (no history)", raw, ROWS)
+    line(
+        "raw "
+        + ("COPY" if vendor == "postgresql" else "executemany")
+        + " into the device table (no history)",
+        raw,
+        ROWS,
+    )
     ie_rows = generate_rows(schools, IE_ROWS, prefix="IE")
     ie = import_export_default(board, schools, ie_rows)
     ie_extrapolated = ie * ROWS / IE_ROWS
     line(f"django-import-export import_data ({IE_ROWS} rows)", ie, IE_ROWS)
     print(f"  ratio Paktwerk / raw insert: {ratio(ours, raw)}  (target ≤ 3×)")
-    print(f"  speed-up vs import-export default: {ie_extrapolated / ours:.1f}×  "
-          f"(linear extrapolation: {ie_extrapolated:.0f} s for {ROWS} rows; target ≥ 25×)")
-    print(f"  peak memory (peak RSS = VmHWM of the importing process): "
-          f"{child['rss_mb']:.0f} MB (after Django start-up, before the import: "
-          f"{child['rss_before_mb']:.0f} MB; target < 400 MB)")
+    print(
+        f"  speed-up vs import-export default: {ie_extrapolated / ours:.1f}×  "
+        f"(linear extrapolation: {ie_extrapolated:.0f} s for {ROWS} rows; target ≥ 25×)"
+    )
+    print(
+        f"  peak memory (peak RSS = VmHWM of the importing process): "
+        f"{child['rss_mb']:.0f} MB (after Django start-up, before the import: "
+        f"{child['rss_before_mb']:.0f} MB; target < 400 MB)"
+    )
     if ORM_ROWS:
         orm_rows = generate_rows(schools, ORM_ROWS, prefix="O")
         started = time.perf_counter()
@@ -299,8 +433,11 @@ def main() -> None:
         del orm_rows
     started = time.perf_counter()
     run2 = import_ours(board, user, "bench-again.csv", csv_data)
-    line("re-import of the same file (all unchanged, same process)",
-         time.perf_counter() - started, ROWS)
+    line(
+        "re-import of the same file (all unchanged, same process)",
+        time.perf_counter() - started,
+        ROWS,
+    )
     assert run2.rows_unchanged == ROWS
     path.unlink(missing_ok=True)
 
@@ -327,8 +464,9 @@ def main() -> None:
     paths = [p for p, _f in spec.export_columns()]
     print("Export (the board's devices, same query):")
     with board_scope([board.pk]):
-        qs = spec.export_shape(Device.objects.filter(school_board=board,
-                                                     inventory_number__startswith="B-"))
+        qs = spec.export_shape(
+            Device.objects.filter(school_board=board, inventory_number__startswith="B-")
+        )
         started = time.perf_counter()
         content = exporting.render_queryset(spec, qs, "csv")
         ours_csv = time.perf_counter() - started
@@ -347,14 +485,29 @@ def main() -> None:
         writer = csv.writer(out, delimiter=";")
         writer.writerow(HEADERS)
         for d in qs.iterator(chunk_size=2000):
-            writer.writerow([d.inventory_number, d.serial_number, d.model.manufacturer if
-                             d.model else "", d.model.name if d.model else "", d.category,
-                             d.school.school_number, d.room.name if d.room else "", d.status,
-                             d.purchase_date, d.price_gross, d.warranty_end, d.mdm_id, d.notes])
+            writer.writerow(
+                [
+                    d.inventory_number,
+                    d.serial_number,
+                    d.model.manufacturer if d.model else "",
+                    d.model.name if d.model else "",
+                    d.category,
+                    d.school.school_number,
+                    d.room.name if d.room else "",
+                    d.status,
+                    d.purchase_date,
+                    d.price_gross,
+                    d.warranty_end,
+                    d.mdm_id,
+                    d.notes,
+                ]
+            )
         plain_obj = time.perf_counter() - started
         line("plain csv.writer over model instances (old baseline)", plain_obj, ROWS)
-        print(f"  ratio vs values_list baseline: {ratio(ours_csv, plain_csv)}  (target ≤ 2×); "
-              f"vs model-instance baseline: {ratio(ours_csv, plain_obj)}")
+        print(
+            f"  ratio vs values_list baseline: {ratio(ours_csv, plain_csv)}  (target ≤ 2×); "
+            f"vs model-instance baseline: {ratio(ours_csv, plain_obj)}"
+        )
         started = time.perf_counter()
         exporting.render_queryset(spec, qs, "xlsx")
         ours_xlsx = time.perf_counter() - started
@@ -377,8 +530,9 @@ def main() -> None:
         with scopes_disabled(), transaction.atomic(), connection.cursor() as cursor:
             # leave the shared benchmark database small for the next run
             for model in (DeviceStatusChange, Device.history.model, Device):
-                cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE school_board_id = %s",
-                               [board.pk])
+                cursor.execute(
+                    f"DELETE FROM {model._meta.db_table} WHERE school_board_id = %s", [board.pk]
+                )
 
 
 def _version(dist: str) -> str:

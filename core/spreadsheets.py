@@ -434,16 +434,23 @@ def _format_column(kind, values: Sequence, cache: dict) -> list:
     return out
 
 
-def write_csv_columns(headers: Sequence[str], chunks: Iterable[Sequence[Sequence]],
-                      kinds: Sequence, *, delimiter: str = ";") -> bytes:
+def write_csv_columns(
+    headers: Sequence[str],
+    chunks: Iterable[Sequence[Sequence]],
+    kinds: Sequence,
+    *,
+    delimiter: str = ";",
+) -> bytes:
     """`write_csv` for typed columns, a chunk of rows at a time, without per-cell dispatch.
 
     `kinds[i]` says what column i holds: "text" (formula-escaped, None → ""), "date",
     "decimal", "number" (formatted like csv_cell, memoised per distinct value) or a dict
     {stored value: label} for choices. The output is byte-identical to write_csv() over the
     same values (tests/imports/test_fast_engine.py)."""
-    kinds = [{k: escape_formula(str(v)) for k, v in kind.items()} if isinstance(kind, dict)
-             else kind for kind in kinds]
+    kinds = [
+        {k: escape_formula(str(v)) for k, v in kind.items()} if isinstance(kind, dict) else kind
+        for kind in kinds
+    ]
     caches = [{None: ""} for _k in kinds]
     out = io.StringIO()
     out.write("\ufeff")
@@ -453,8 +460,10 @@ def write_csv_columns(headers: Sequence[str], chunks: Iterable[Sequence[Sequence
         if not chunk:
             continue
         columns = list(zip(*chunk, strict=True))
-        formatted = [_format_column(kind, col, cache)
-                     for kind, col, cache in zip(kinds, columns, caches, strict=True)]
+        formatted = [
+            _format_column(kind, col, cache)
+            for kind, col, cache in zip(kinds, columns, caches, strict=True)
+        ]
         writer.writerows(zip(*formatted, strict=True))
     return out.getvalue().encode("utf-8")
 

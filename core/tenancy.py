@@ -146,7 +146,11 @@ def access_for(user) -> Access:
     authorities: set[str] = set()
     with scopes_disabled():
         rows = Membership.objects.filter(user=user).values_list(
-            "role", "land_id", "school_board_id", "school_id", "school__school_board_id",
+            "role",
+            "land_id",
+            "school_board_id",
+            "school_id",
+            "school__school_board_id",
             "authority",
         )
         for role, land_id, board_id, school_id, school_board_id, authority in rows:

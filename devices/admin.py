@@ -36,6 +36,13 @@ class LoanAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["school"]
 
 
-for model in (Accessory, Delivery, DeviceStatusChange, LoanReturn, DefectReport, Stocktake,
-              PrivacyLog):
+for model in (
+    Accessory,
+    Delivery,
+    DeviceStatusChange,
+    LoanReturn,
+    DefectReport,
+    Stocktake,
+    PrivacyLog,
+):
     admin.site.register(model, SimpleHistoryAdmin)

@@ -40,17 +40,21 @@ def qr_data_uri(url: str) -> str:
 
 # --- loan contract -----------------------------------------------------------------------------
 
+
 def loan_contract_context(loan: Loan) -> dict:
     board = loan.school_board
     items = list(loan.items.all())
-    devices = [{
-        "inventory_number": i.device.inventory_number,
-        "serial_number": i.device.serial_number,
-        "category": i.device.get_category_display(),
-        "model": str(i.device.model) if i.device.model_id else "",
-        "value": i.value,
-        "accessories": [str(a) for a in i.accessories.all()],
-    } for i in items]
+    devices = [
+        {
+            "inventory_number": i.device.inventory_number,
+            "serial_number": i.device.serial_number,
+            "category": i.device.get_category_display(),
+            "model": str(i.device.model) if i.device.model_id else "",
+            "value": i.value,
+            "accessories": [str(a) for a in i.accessories.all()],
+        }
+        for i in items
+    ]
     data = {
         "contract_number": loan.contract_number,
         "board": board.name,
@@ -80,11 +84,13 @@ def loan_contract_context(loan: Loan) -> dict:
 
 def loan_contract_pdf(loan: Loan) -> bytes:
     ctx = loan_contract_context(loan)
-    return render_pdf("devices/pdf/loan_contract.html", {"c": ctx},
-                      title=f"Leihvertrag {ctx['contract_number']}")
+    return render_pdf(
+        "devices/pdf/loan_contract.html", {"c": ctx}, title=f"Leihvertrag {ctx['contract_number']}"
+    )
 
 
 # --- handover protocol -------------------------------------------------------------------------
+
 
 def handover_context(delivery: Delivery) -> dict:
     devices = list(delivery.devices.all())
@@ -100,12 +106,21 @@ def handover_context(delivery: Delivery) -> dict:
         "invoice_reference": delivery.invoice_reference,
         "pool": delivery.pool,
         "received_by": delivery.received_by,
-        "handed_over_by": (delivery.handed_over_by.get_full_name()
-                           or delivery.handed_over_by.get_username())
-        if delivery.handed_over_by_id else "",
-        "devices": [{"inventory_number": d.inventory_number, "serial_number": d.serial_number,
-                     "model": d.description, "room": d.room.name if d.room_id else "",
-                     "price_gross": d.price_gross} for d in devices],
+        "handed_over_by": (
+            delivery.handed_over_by.get_full_name() or delivery.handed_over_by.get_username()
+        )
+        if delivery.handed_over_by_id
+        else "",
+        "devices": [
+            {
+                "inventory_number": d.inventory_number,
+                "serial_number": d.serial_number,
+                "model": d.description,
+                "room": d.room.name if d.room_id else "",
+                "price_gross": d.price_gross,
+            }
+            for d in devices
+        ],
         "device_count": len(devices),
         "total_gross": _total(d.price_gross for d in devices),
     }
@@ -115,11 +130,15 @@ def handover_context(delivery: Delivery) -> dict:
 
 def handover_pdf(delivery: Delivery) -> bytes:
     ctx = handover_context(delivery)
-    return render_pdf("devices/pdf/handover.html", {"h": ctx},
-                      title=f"Übergabeprotokoll Lieferung {ctx['number']} – {ctx['school']}")
+    return render_pdf(
+        "devices/pdf/handover.html",
+        {"h": ctx},
+        title=f"Übergabeprotokoll Lieferung {ctx['number']} – {ctx['school']}",
+    )
 
 
 # --- return protocol ---------------------------------------------------------------------------
+
 
 def return_protocol_context(loan_return: LoanReturn) -> dict:
     loan = loan_return.loan
@@ -132,21 +151,28 @@ def return_protocol_context(loan_return: LoanReturn) -> dict:
         "borrower_name": loan.borrower_name,
         "school_class": loan.school_class,
         "returned_on": loan_return.returned_on,
-        "received_by": (loan_return.received_by.get_full_name()
-                        or loan_return.received_by.get_username())
-        if loan_return.received_by_id else "",
+        "received_by": (
+            loan_return.received_by.get_full_name() or loan_return.received_by.get_username()
+        )
+        if loan_return.received_by_id
+        else "",
         "accessories_complete": loan_return.accessories_complete,
-        "items": [{
-            "inventory_number": i.device.inventory_number,
-            "serial_number": i.device.serial_number,
-            "model": i.device.description,
-            "condition": i.get_return_condition_display(),
-            "handed": [str(a) for a in i.accessories.all()],
-            "missing": [str(a) for a in i.missing_accessories.all()],
-            "damage_notes": i.damage_notes,
-        } for i in items],
-        "defects": [{"number": r.pk, "kind": r.get_kind_display(), "device":
-                     r.device.inventory_number} for r in loan_return.defect_reports.all()],
+        "items": [
+            {
+                "inventory_number": i.device.inventory_number,
+                "serial_number": i.device.serial_number,
+                "model": i.device.description,
+                "condition": i.get_return_condition_display(),
+                "handed": [str(a) for a in i.accessories.all()],
+                "missing": [str(a) for a in i.missing_accessories.all()],
+                "damage_notes": i.damage_notes,
+            }
+            for i in items
+        ],
+        "defects": [
+            {"number": r.pk, "kind": r.get_kind_display(), "device": r.device.inventory_number}
+            for r in loan_return.defect_reports.all()
+        ],
         "notes": loan_return.notes,
     }
     data["fingerprint"] = data_fingerprint(data)
@@ -155,8 +181,11 @@ def return_protocol_context(loan_return: LoanReturn) -> dict:
 
 def return_protocol_pdf(loan_return: LoanReturn) -> bytes:
     ctx = return_protocol_context(loan_return)
-    return render_pdf("devices/pdf/return_protocol.html", {"r": ctx},
-                      title=f"Rückgabeprotokoll {ctx['contract_number']}")
+    return render_pdf(
+        "devices/pdf/return_protocol.html",
+        {"r": ctx},
+        title=f"Rückgabeprotokoll {ctx['contract_number']}",
+    )
 
 
 # --- label sheet --------------------------------------------------------------------------------
@@ -170,15 +199,18 @@ def label_sheet_context(devices: Iterable[Device]) -> dict:
 
 
 def label_sheet_rows(devices: Iterable[Device]) -> list[dict]:
-    return [{
-        "inventory_number": d.inventory_number,
-        "serial_number": d.serial_number,
-        "school": d.school.name,
-        "board": d.school_board.name,
-        "model": d.description,
-        "url": device_url(d),
-        "qr": qr_data_uri(device_url(d)),
-    } for d in devices]
+    return [
+        {
+            "inventory_number": d.inventory_number,
+            "serial_number": d.serial_number,
+            "school": d.school.name,
+            "board": d.school_board.name,
+            "model": d.description,
+            "url": device_url(d),
+            "qr": qr_data_uri(device_url(d)),
+        }
+        for d in devices
+    ]
 
 
 def label_sheet_pdf(devices: Iterable[Device]) -> bytes:
@@ -186,38 +218,70 @@ def label_sheet_pdf(devices: Iterable[Device]) -> bytes:
 
 
 def label_sheet_pdf_from_context(ctx: dict) -> bytes:
-    return render_pdf("devices/pdf/labels.html", {"s": ctx},
-                      title=f"Geräteetiketten ({ctx['count']})")
+    return render_pdf(
+        "devices/pdf/labels.html", {"s": ctx}, title=f"Geräteetiketten ({ctx['count']})"
+    )
 
 
 # --- stocktake ----------------------------------------------------------------------------------
 
-NOT_EXPECTED_ON_SITE = (DeviceStatus.ORDERED, DeviceStatus.RETIRED, DeviceStatus.LOST,
-                        DeviceStatus.STOLEN, DeviceStatus.ON_LOAN, DeviceStatus.IN_REPAIR)
+NOT_EXPECTED_ON_SITE = (
+    DeviceStatus.ORDERED,
+    DeviceStatus.RETIRED,
+    DeviceStatus.LOST,
+    DeviceStatus.STOLEN,
+    DeviceStatus.ON_LOAN,
+    DeviceStatus.IN_REPAIR,
+)
 
 
 def _row(device: Device | None, code: str = "", found_room: str = "") -> dict:
     if device is None:
-        return {"inventory_number": "", "serial_number": "", "model": "", "status": "",
-                "school": "", "room": "", "found_room": found_room, "code": code}
-    return {"inventory_number": device.inventory_number, "serial_number": device.serial_number,
-            "model": device.description, "status": device.get_status_display(),
-            "school": device.school.name, "room": device.room.name if device.room_id else "",
-            "found_room": found_room, "code": code}
+        return {
+            "inventory_number": "",
+            "serial_number": "",
+            "model": "",
+            "status": "",
+            "school": "",
+            "room": "",
+            "found_room": found_room,
+            "code": code,
+        }
+    return {
+        "inventory_number": device.inventory_number,
+        "serial_number": device.serial_number,
+        "model": device.description,
+        "status": device.get_status_display(),
+        "school": device.school.name,
+        "room": device.room.name if device.room_id else "",
+        "found_room": found_room,
+        "code": code,
+    }
 
 
 def stocktake_discrepancies(stocktake: Stocktake) -> dict:
     """Expected devices (school or room, on site) compared with what was scanned."""
-    expected_qs = Device.objects.filter(school_board_id=stocktake.school_board_id,
-                                        school_id=stocktake.school_id)
+    expected_qs = Device.objects.filter(
+        school_board_id=stocktake.school_board_id, school_id=stocktake.school_id
+    )
     if stocktake.room_id:
         expected_qs = expected_qs.filter(room_id=stocktake.room_id)
-    expected = {d.pk: d for d in expected_qs.exclude(status__in=NOT_EXPECTED_ON_SITE)
-                .select_related("school", "room", "model")}
-    away = list(expected_qs.filter(status__in=(DeviceStatus.ON_LOAN, DeviceStatus.IN_REPAIR))
-                .select_related("school", "room", "model").order_by("inventory_number"))
-    entries = list(stocktake.entries.select_related("device", "device__school", "device__room",
-                                                    "device__model", "room").order_by("id"))
+    expected = {
+        d.pk: d
+        for d in expected_qs.exclude(status__in=NOT_EXPECTED_ON_SITE).select_related(
+            "school", "room", "model"
+        )
+    }
+    away = list(
+        expected_qs.filter(status__in=(DeviceStatus.ON_LOAN, DeviceStatus.IN_REPAIR))
+        .select_related("school", "room", "model")
+        .order_by("inventory_number")
+    )
+    entries = list(
+        stocktake.entries.select_related(
+            "device", "device__school", "device__room", "device__model", "room"
+        ).order_by("id")
+    )
     found_ids = set()
     unexpected, wrong_room, unknown, confirmed = [], [], [], 0
     for entry in entries:
@@ -233,47 +297,91 @@ def stocktake_discrepancies(stocktake: Stocktake) -> dict:
             wrong_room.append(_row(device, entry.code, found_room))
         else:
             confirmed += 1
-    missing = [_row(d) for pk, d in sorted(expected.items(), key=lambda kv:
-                                             kv[1].inventory_number) if pk not in found_ids]
-    counts = {"expected": len(expected), "scanned": len(entries), "confirmed": confirmed,
-              "missing": len(missing), "unexpected": len(unexpected) + len(unknown),
-              "wrong_room": len(wrong_room), "away": len(away)}
-    return {"missing": missing, "unexpected": unexpected, "unknown": unknown,
-            "wrong_room": wrong_room, "away": [_row(d) for d in away], "counts": counts}
+    missing = [
+        _row(d)
+        for pk, d in sorted(expected.items(), key=lambda kv: kv[1].inventory_number)
+        if pk not in found_ids
+    ]
+    counts = {
+        "expected": len(expected),
+        "scanned": len(entries),
+        "confirmed": confirmed,
+        "missing": len(missing),
+        "unexpected": len(unexpected) + len(unknown),
+        "wrong_room": len(wrong_room),
+        "away": len(away),
+    }
+    return {
+        "missing": missing,
+        "unexpected": unexpected,
+        "unknown": unknown,
+        "wrong_room": wrong_room,
+        "away": [_row(d) for d in away],
+        "counts": counts,
+    }
 
 
 def stocktake_report_context(stocktake: Stocktake) -> dict:
     data = stocktake_discrepancies(stocktake)
-    data.update({
-        "number": stocktake.pk,
-        "board": stocktake.school_board.name,
-        "school": stocktake.school.name,
-        "room": stocktake.room.name if stocktake.room_id else "",
-        "started_on": stocktake.started_on,
-        "closed_on": stocktake.closed_on,
-        "status": stocktake.get_status_display(),
-    })
+    data.update(
+        {
+            "number": stocktake.pk,
+            "board": stocktake.school_board.name,
+            "school": stocktake.school.name,
+            "room": stocktake.room.name if stocktake.room_id else "",
+            "started_on": stocktake.started_on,
+            "closed_on": stocktake.closed_on,
+            "status": stocktake.get_status_display(),
+        }
+    )
     data["fingerprint"] = data_fingerprint(data)
     return data
 
 
 def stocktake_report_pdf(stocktake: Stocktake) -> bytes:
     ctx = stocktake_report_context(stocktake)
-    return render_pdf("devices/pdf/stocktake.html", {"s": ctx},
-                      title=f"Inventurbericht {ctx['number']} – {ctx['school']}")
+    return render_pdf(
+        "devices/pdf/stocktake.html",
+        {"s": ctx},
+        title=f"Inventurbericht {ctx['number']} – {ctx['school']}",
+    )
 
 
-STOCKTAKE_CSV_HEADERS = ["Befund", "Inventarnummer", "Seriennummer", "Modell", "Status",
-                         "Schule", "Raum laut Bestand", "gefunden in Raum", "erfasster Code"]
+STOCKTAKE_CSV_HEADERS = [
+    "Befund",
+    "Inventarnummer",
+    "Seriennummer",
+    "Modell",
+    "Status",
+    "Schule",
+    "Raum laut Bestand",
+    "gefunden in Raum",
+    "erfasster Code",
+]
 
 
 def stocktake_report_csv(stocktake: Stocktake) -> bytes:
     data = stocktake_discrepancies(stocktake)
     rows = []
-    for key, label in (("missing", "fehlt"), ("unexpected", "unerwartet"),
-                       ("unknown", "unbekannter Code"), ("wrong_room", "falscher Raum"),
-                       ("away", "verliehen / in Reparatur")):
+    for key, label in (
+        ("missing", "fehlt"),
+        ("unexpected", "unerwartet"),
+        ("unknown", "unbekannter Code"),
+        ("wrong_room", "falscher Raum"),
+        ("away", "verliehen / in Reparatur"),
+    ):
         for r in data[key]:
-            rows.append([label, r["inventory_number"], r["serial_number"], r["model"],
-                         r["status"], r["school"], r["room"], r["found_room"], r["code"]])
+            rows.append(
+                [
+                    label,
+                    r["inventory_number"],
+                    r["serial_number"],
+                    r["model"],
+                    r["status"],
+                    r["school"],
+                    r["room"],
+                    r["found_room"],
+                    r["code"],
+                ]
+            )
     return write_csv(STOCKTAKE_CSV_HEADERS, rows)

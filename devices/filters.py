@@ -18,6 +18,7 @@ def _visible(model):
         if request is None:
             return model.objects.none()
         return request.access.restrict(model.objects.all())
+
     return queryset
 
 
@@ -34,24 +35,40 @@ class DeviceFilter(filters.FilterSet):
     status = filters.ChoiceFilter(label=_("status"), choices=DeviceStatus.choices)
     category = filters.ChoiceFilter(label=_("category"), choices=DeviceCategory.choices)
     model = filters.ModelChoiceFilter(label=_("device model"), queryset=_visible(DeviceModel))
-    pool = filters.CharFilter(label=_("pool / class set"), field_name="pool",
-                              lookup_expr="iexact")
-    warranty_days = filters.NumberFilter(label=_("warranty ends within (days)"),
-                                         method="filter_warranty", min_value=0, max_value=3650)
-    overdue = filters.BooleanFilter(label=_("only overdue loans"), method="filter_overdue",
-                                    widget=filters.widgets.BooleanWidget())
+    pool = filters.CharFilter(label=_("pool / class set"), field_name="pool", lookup_expr="iexact")
+    warranty_days = filters.NumberFilter(
+        label=_("warranty ends within (days)"),
+        method="filter_warranty",
+        min_value=0,
+        max_value=3650,
+    )
+    overdue = filters.BooleanFilter(
+        label=_("only overdue loans"),
+        method="filter_overdue",
+        widget=filters.widgets.BooleanWidget(),
+    )
 
     class Meta:
         model = Device
-        fields = ["q", "school", "room", "status", "category", "model", "pool",
-                  "warranty_days", "overdue"]
+        fields = [
+            "q",
+            "school",
+            "room",
+            "status",
+            "category",
+            "model",
+            "pool",
+            "warranty_days",
+            "overdue",
+        ]
 
     def filter_q(self, queryset, name, value):
         value = (value or "").strip()
         if not value:
             return queryset
-        return queryset.filter(Q(inventory_number__istartswith=value)
-                               | Q(serial_number__istartswith=value))
+        return queryset.filter(
+            Q(inventory_number__istartswith=value) | Q(serial_number__istartswith=value)
+        )
 
     def filter_warranty(self, queryset, name, value):
         if value is None:
@@ -88,8 +105,9 @@ class LoanFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Name, class or Inventarnummer"), method="filter_q")
     school = filters.ModelChoiceFilter(label=_("Schule"), queryset=_visible(School))
     status = filters.ChoiceFilter(label=_("status"), choices=LoanStatus.choices)
-    overdue = filters.BooleanFilter(label=_("only overdue"), method="filter_overdue",
-                                    widget=filters.widgets.BooleanWidget())
+    overdue = filters.BooleanFilter(
+        label=_("only overdue"), method="filter_overdue", widget=filters.widgets.BooleanWidget()
+    )
     school_year = filters.CharFilter(label=_("school year"))
 
     class Meta:
@@ -100,8 +118,11 @@ class LoanFilter(filters.FilterSet):
         value = (value or "").strip()
         if not value:
             return queryset
-        return queryset.filter(Q(borrower_name__icontains=value) | Q(school_class__iexact=value)
-                               | Q(items__device__inventory_number__iexact=value)).distinct()
+        return queryset.filter(
+            Q(borrower_name__icontains=value)
+            | Q(school_class__iexact=value)
+            | Q(items__device__inventory_number__iexact=value)
+        ).distinct()
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value else queryset
@@ -110,8 +131,9 @@ class LoanFilter(filters.FilterSet):
 class DefectFilter(filters.FilterSet):
     status = filters.ChoiceFilter(label=_("status"), choices=DefectStatus.choices)
     kind = filters.ChoiceFilter(label=_("kind"), choices=DefectKind.choices)
-    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=_visible(School),
-                                       field_name="device__school")
+    school = filters.ModelChoiceFilter(
+        label=_("Schule"), queryset=_visible(School), field_name="device__school"
+    )
 
     class Meta:
         model = DefectReport

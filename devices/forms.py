@@ -19,8 +19,11 @@ def board_cost_lines(access, board_id):
     """The cost lines of one board's applications the user may see, for a choice field."""
     from funding.models import CostLine
 
-    return access.restrict(CostLine.objects.filter(school_board_id=board_id)).select_related(
-        "application").order_by("application__number", "position", "pk")
+    return (
+        access.restrict(CostLine.objects.filter(school_board_id=board_id))
+        .select_related("application")
+        .order_by("application__number", "position", "pk")
+    )
 
 
 def cost_line_field(**kwargs):
@@ -29,9 +32,14 @@ def cost_line_field(**kwargs):
     from .services import cost_line_label
 
     field = forms.ModelChoiceField(
-        label=_("funding cost line"), queryset=CostLine.objects.none(), required=False,
-        help_text=_("The line of the cost and time plan (Förderantrag) the device was bought "
-                    "under."), **kwargs)
+        label=_("funding cost line"),
+        queryset=CostLine.objects.none(),
+        required=False,
+        help_text=_(
+            "The line of the cost and time plan (Förderantrag) the device was bought under."
+        ),
+        **kwargs,
+    )
     field.label_from_instance = cost_line_label
     return field
 
@@ -55,33 +63,59 @@ class DeviceModelForm(KernWidgetsMixin, forms.ModelForm):
 class DeviceForm(KernWidgetsMixin, forms.ModelForm):
     school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
     room = forms.ModelChoiceField(label=_("Raum"), queryset=Room.objects.none(), required=False)
-    model = forms.ModelChoiceField(label=_("device model"), queryset=DeviceModel.objects.none(),
-                                   required=False)
+    model = forms.ModelChoiceField(
+        label=_("device model"), queryset=DeviceModel.objects.none(), required=False
+    )
     cost_line = cost_line_field()
     initial_status = forms.ChoiceField(
-        label=_("status"), choices=[(s, DeviceStatus(s).label) for s in
-                                    ("ordered", "delivered", "in_stock", "in_use")],
-        initial=DeviceStatus.IN_STOCK)
+        label=_("status"),
+        choices=[
+            (s, DeviceStatus(s).label) for s in ("ordered", "delivered", "in_stock", "in_use")
+        ],
+        initial=DeviceStatus.IN_STOCK,
+    )
 
     class Meta:
         model = Device
-        fields = ["inventory_number", "serial_number", "model", "category", "school", "room",
-                  "pool", "purchase_date", "price_net", "price_gross", "supplier",
-                  "invoice_reference", "warranty_end", "earmarking_end", "mdm_id", "cost_line",
-                  "notes"]
-        widgets = {"purchase_date": DateInput(), "warranty_end": DateInput(),
-                   "earmarking_end": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "inventory_number",
+            "serial_number",
+            "model",
+            "category",
+            "school",
+            "room",
+            "pool",
+            "purchase_date",
+            "price_net",
+            "price_gross",
+            "supplier",
+            "invoice_reference",
+            "warranty_end",
+            "earmarking_end",
+            "mdm_id",
+            "cost_line",
+            "notes",
+        ]
+        widgets = {
+            "purchase_date": DateInput(),
+            "warranty_end": DateInput(),
+            "earmarking_end": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, access, board=None, **kwargs):
         super().__init__(*args, **kwargs)
         board_id = board.pk if board else self.instance.school_board_id
-        self.fields["school"].queryset = access.restrict(School.objects.filter(
-            school_board_id=board_id))
-        self.fields["room"].queryset = access.restrict(Room.objects.filter(
-            school_board_id=board_id).select_related("school"))
+        self.fields["school"].queryset = access.restrict(
+            School.objects.filter(school_board_id=board_id)
+        )
+        self.fields["room"].queryset = access.restrict(
+            Room.objects.filter(school_board_id=board_id).select_related("school")
+        )
         self.fields["room"].label_from_instance = lambda r: f"{r.school.name} – {r.name}"
-        self.fields["model"].queryset = access.restrict(DeviceModel.objects.filter(
-            school_board_id=board_id))
+        self.fields["model"].queryset = access.restrict(
+            DeviceModel.objects.filter(school_board_id=board_id)
+        )
         self.fields["cost_line"].queryset = board_cost_lines(access, board_id)
         self.fields["category"].required = False
         self.fields["category"].help_text = _("Taken from the device model when empty.")
@@ -116,8 +150,9 @@ class CostLineAssignForm(KernWidgetsMixin, forms.Form):
 
 class PupilLeftForm(KernWidgetsMixin, forms.Form):
     left_on = forms.DateField(label=_("pupil left school on"), widget=DateInput())
-    note = forms.CharField(label=_("note"), required=False, max_length=200,
-                           help_text=_("e.g. moved to another town"))
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=200, help_text=_("e.g. moved to another town")
+    )
 
 
 class AccessoryForm(KernWidgetsMixin, forms.ModelForm):
@@ -128,12 +163,18 @@ class AccessoryForm(KernWidgetsMixin, forms.ModelForm):
 
 class TransitionForm(KernWidgetsMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("new status"))
-    room = forms.ModelChoiceField(label=_("Raum"), queryset=Room.objects.none(), required=False,
-                                  help_text=_("Needed for “in use”."))
-    reason = forms.CharField(label=_("reason"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Required when a device is retired before the end of "
-                                         "its Zweckbindung."))
+    room = forms.ModelChoiceField(
+        label=_("Raum"),
+        queryset=Room.objects.none(),
+        required=False,
+        help_text=_("Needed for “in use”."),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a device is retired before the end of its Zweckbindung."),
+    )
 
     def __init__(self, *args, device, targets, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,48 +185,71 @@ class TransitionForm(KernWidgetsMixin, forms.Form):
 
 class DeliveryForm(KernWidgetsMixin, forms.Form):
     school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
-    model = forms.ModelChoiceField(label=_("device model"), queryset=DeviceModel.objects.none(),
-                                   required=False)
-    category = forms.ChoiceField(label=_("category"), required=False,
-                                 choices=[("", "–")] + list(DeviceCategory.choices),
-                                 help_text=_("Taken from the device model when empty."))
+    model = forms.ModelChoiceField(
+        label=_("device model"), queryset=DeviceModel.objects.none(), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("category"),
+        required=False,
+        choices=[("", "–")] + list(DeviceCategory.choices),
+        help_text=_("Taken from the device model when empty."),
+    )
     delivered_on = forms.DateField(label=_("delivered on"), widget=DateInput())
     serials = forms.CharField(
-        label=_("serial numbers"), widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("One device per line: scan or paste the serial numbers. Optionally "
-                    "“serial;Inventarnummer”."))
-    inventory_prefix = forms.CharField(label=_("Inventarnummer prefix"), required=False,
-                                       max_length=40, help_text=_("e.g. HZ-2026-"))
-    first_number = forms.IntegerField(label=_("first running number"), min_value=0,
-                                      initial=1, max_value=99_999_999)
-    status = forms.ChoiceField(label=_("status"), initial=DeviceStatus.DELIVERED, choices=[
-        (s, DeviceStatus(s).label) for s in ("delivered", "in_stock", "in_use")])
+        label=_("serial numbers"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "One device per line: scan or paste the serial numbers. Optionally "
+            "“serial;Inventarnummer”."
+        ),
+    )
+    inventory_prefix = forms.CharField(
+        label=_("Inventarnummer prefix"),
+        required=False,
+        max_length=40,
+        help_text=_("e.g. HZ-2026-"),
+    )
+    first_number = forms.IntegerField(
+        label=_("first running number"), min_value=0, initial=1, max_value=99_999_999
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        initial=DeviceStatus.DELIVERED,
+        choices=[(s, DeviceStatus(s).label) for s in ("delivered", "in_stock", "in_use")],
+    )
     room = forms.ModelChoiceField(label=_("Raum"), queryset=Room.objects.none(), required=False)
     pool = forms.CharField(label=_("pool / class set"), required=False, max_length=100)
     supplier = forms.CharField(label=_("supplier"), required=False, max_length=200)
-    invoice_reference = forms.CharField(label=_("invoice reference"), required=False,
-                                        max_length=100)
-    price_net = forms.DecimalField(label=_("price net"), required=False, max_digits=12,
-                                   decimal_places=2, min_value=0)
-    price_gross = forms.DecimalField(label=_("price gross"), required=False, max_digits=12,
-                                     decimal_places=2, min_value=0)
+    invoice_reference = forms.CharField(
+        label=_("invoice reference"), required=False, max_length=100
+    )
+    price_net = forms.DecimalField(
+        label=_("price net"), required=False, max_digits=12, decimal_places=2, min_value=0
+    )
+    price_gross = forms.DecimalField(
+        label=_("price gross"), required=False, max_digits=12, decimal_places=2, min_value=0
+    )
     warranty_end = forms.DateField(label=_("warranty end"), required=False, widget=DateInput())
-    earmarking_end = forms.DateField(label=_("Zweckbindung bis"), required=False,
-                                     widget=DateInput())
-    received_by = forms.CharField(label=_("received by (school)"), required=False,
-                                  max_length=200)
+    earmarking_end = forms.DateField(
+        label=_("Zweckbindung bis"), required=False, widget=DateInput()
+    )
+    received_by = forms.CharField(label=_("received by (school)"), required=False, max_length=200)
     accessory_kinds = forms.MultipleChoiceField(
-        label=_("accessories per device"), required=False, choices=AccessoryKind.choices,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("accessories per device"),
+        required=False,
+        choices=AccessoryKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, access, board, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = access.restrict(School.objects.filter(
-            school_board=board))
-        self.fields["model"].queryset = access.restrict(DeviceModel.objects.filter(
-            school_board=board))
-        self.fields["room"].queryset = access.restrict(Room.objects.filter(
-            school_board=board).select_related("school"))
+        self.fields["school"].queryset = access.restrict(School.objects.filter(school_board=board))
+        self.fields["model"].queryset = access.restrict(
+            DeviceModel.objects.filter(school_board=board)
+        )
+        self.fields["room"].queryset = access.restrict(
+            Room.objects.filter(school_board=board).select_related("school")
+        )
         self.fields["room"].label_from_instance = lambda r: f"{r.school.name} – {r.name}"
         self.fields["delivered_on"].initial = timezone.localdate()
 
@@ -197,20 +261,38 @@ def split_codes(text: str) -> list[str]:
 class LoanForm(KernWidgetsMixin, forms.ModelForm):
     school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
     device_codes = forms.CharField(
-        label=_("devices (Inventarnummern)"), widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Scan or type the Inventarnummern, separated by spaces or lines."))
+        label=_("devices (Inventarnummern)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Scan or type the Inventarnummern, separated by spaces or lines."),
+    )
     hand_over_accessories = forms.BooleanField(
-        label=_("hand over all registered accessories"), required=False, initial=True)
+        label=_("hand over all registered accessories"), required=False, initial=True
+    )
 
     class Meta:
         model = Loan
-        fields = ["borrower_kind", "borrower_name", "school_class", "borrower_is_minor",
-                  "guardian_name", "guardian_contact", "staff_reference", "school_year",
-                  "start_date", "due_rule", "due_date", "condition_at_handover",
-                  "existing_damage", "notes"]
-        widgets = {"start_date": DateInput(), "due_date": DateInput(),
-                   "existing_damage": forms.Textarea(attrs={"rows": 3}),
-                   "notes": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "borrower_kind",
+            "borrower_name",
+            "school_class",
+            "borrower_is_minor",
+            "guardian_name",
+            "guardian_contact",
+            "staff_reference",
+            "school_year",
+            "start_date",
+            "due_rule",
+            "due_date",
+            "condition_at_handover",
+            "existing_damage",
+            "notes",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "due_date": DateInput(),
+            "existing_damage": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,12 +310,18 @@ class LoanForm(KernWidgetsMixin, forms.ModelForm):
         school = data.get("school")
         codes = split_codes(data.get("device_codes", ""))
         if school and codes:
-            found = {d.inventory_number: d for d in Device.objects.filter(
-                school_board_id=school.school_board_id, inventory_number__in=codes)}
+            found = {
+                d.inventory_number: d
+                for d in Device.objects.filter(
+                    school_board_id=school.school_board_id, inventory_number__in=codes
+                )
+            }
             unknown = [c for c in codes if c not in found]
             if unknown:
-                self.add_error("device_codes", _("Unknown Inventarnummer: %(list)s") % {
-                    "list": ", ".join(unknown)})
+                self.add_error(
+                    "device_codes",
+                    _("Unknown Inventarnummer: %(list)s") % {"list": ", ".join(unknown)},
+                )
             data["devices"] = list(found.values())
         elif not codes:
             self.add_error("device_codes", _("Choose at least one device."))
@@ -243,8 +331,14 @@ class LoanForm(KernWidgetsMixin, forms.ModelForm):
 class LoanUpdateForm(KernWidgetsMixin, forms.ModelForm):
     class Meta:
         model = Loan
-        fields = ["guardian_name", "guardian_contact", "school_class", "due_rule", "due_date",
-                  "notes"]
+        fields = [
+            "guardian_name",
+            "guardian_contact",
+            "school_class",
+            "due_rule",
+            "due_date",
+            "notes",
+        ]
         widgets = {"due_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -256,8 +350,9 @@ class LoanSignForm(KernWidgetsMixin, forms.Form):
 
 class ReturnForm(KernWidgetsMixin, forms.Form):
     returned_on = forms.DateField(label=_("returned on"), widget=DateInput())
-    notes = forms.CharField(label=_("notes"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, items, **kwargs):
         self.items = items
@@ -266,21 +361,29 @@ class ReturnForm(KernWidgetsMixin, forms.Form):
         for item in items:
             device = item.device
             self.fields[f"return_{item.pk}"] = forms.BooleanField(
-                label=_("check in %(inv)s") % {"inv": device.inventory_number}, required=False,
-                initial=True)
+                label=_("check in %(inv)s") % {"inv": device.inventory_number},
+                required=False,
+                initial=True,
+            )
             self.fields[f"condition_{item.pk}"] = forms.ChoiceField(
                 label=_("condition of %(inv)s") % {"inv": device.inventory_number},
-                choices=Condition.choices, initial=Condition.GOOD)
+                choices=Condition.choices,
+                initial=Condition.GOOD,
+            )
             accessories = list(item.accessories.all())
             if accessories:
                 self.fields[f"accessories_{item.pk}"] = forms.MultipleChoiceField(
-                    label=_("accessories returned with %(inv)s") % {"inv":
-                                                                    device.inventory_number},
-                    choices=[(a.pk, str(a)) for a in accessories], required=False,
-                    initial=[a.pk for a in accessories], widget=forms.CheckboxSelectMultiple)
+                    label=_("accessories returned with %(inv)s") % {"inv": device.inventory_number},
+                    choices=[(a.pk, str(a)) for a in accessories],
+                    required=False,
+                    initial=[a.pk for a in accessories],
+                    widget=forms.CheckboxSelectMultiple,
+                )
             self.fields[f"damage_{item.pk}"] = forms.CharField(
                 label=_("damage notes for %(inv)s") % {"inv": device.inventory_number},
-                required=False, widget=forms.Textarea(attrs={"rows": 2}))
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         # KernWidgetsMixin ran before the dynamic fields existed: style them here
         for name, field in self.fields.items():
             if name.startswith(("return_",)):
@@ -299,8 +402,9 @@ class ReturnForm(KernWidgetsMixin, forms.Form):
                 continue
             result[item.device_id] = ReturnItem(
                 condition=self.cleaned_data[f"condition_{item.pk}"],
-                returned_accessory_ids={int(x) for x in self.cleaned_data.get(
-                    f"accessories_{item.pk}", [])},
+                returned_accessory_ids={
+                    int(x) for x in self.cleaned_data.get(f"accessories_{item.pk}", [])
+                },
                 damage_notes=self.cleaned_data.get(f"damage_{item.pk}", ""),
             )
         return result
@@ -320,11 +424,15 @@ class DefectForm(KernWidgetsMixin, forms.ModelForm):
 
 class DefectTransitionForm(KernWidgetsMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("new status"))
-    resolution = forms.CharField(label=_("resolution"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = forms.CharField(
+        label=_("resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     replacement_code = forms.CharField(
-        label=_("replacement device (Inventarnummer)"), required=False, max_length=50,
-        help_text=_("Optional: lend this device while the broken one is repaired."))
+        label=_("replacement device (Inventarnummer)"),
+        required=False,
+        max_length=50,
+        help_text=_("Optional: lend this device while the broken one is repaired."),
+    )
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,8 +441,13 @@ class DefectTransitionForm(KernWidgetsMixin, forms.Form):
 
 class StocktakeForm(KernWidgetsMixin, forms.ModelForm):
     school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
-    room = forms.ModelChoiceField(label=_("Raum"), queryset=Room.objects.none(), required=False,
-                                  help_text=_("Leave empty to count the whole school."))
+    room = forms.ModelChoiceField(
+        label=_("Raum"),
+        queryset=Room.objects.none(),
+        required=False,
+        help_text=_("Leave empty to count the whole school."),
+    )
+
     class Meta:
         model = Stocktake
         fields = ["school", "room", "started_on", "notes"]
@@ -344,31 +457,39 @@ class StocktakeForm(KernWidgetsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         schools = _workable_schools(access)
         self.fields["school"].queryset = schools
-        self.fields["room"].queryset = access.restrict(Room.objects.filter(
-            school__in=schools).select_related("school"))
+        self.fields["room"].queryset = access.restrict(
+            Room.objects.filter(school__in=schools).select_related("school")
+        )
         self.fields["room"].label_from_instance = lambda r: f"{r.school.name} – {r.name}"
         self.fields["started_on"].initial = timezone.localdate()
 
 
 class ScanForm(KernWidgetsMixin, forms.Form):
-    code = forms.CharField(label=_("Inventarnummer, serial number or QR link"), max_length=300,
-                           widget=forms.TextInput(attrs={"autofocus": True,
-                                                         "autocomplete": "off"}))
-    room = forms.ModelChoiceField(label=_("found in room"), queryset=Room.objects.none(),
-                                  required=False)
+    code = forms.CharField(
+        label=_("Inventarnummer, serial number or QR link"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    room = forms.ModelChoiceField(
+        label=_("found in room"), queryset=Room.objects.none(), required=False
+    )
 
     def __init__(self, *args, stocktake, access, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = access.restrict(Room.objects.filter(
-            school_id=stocktake.school_id))
+        self.fields["room"].queryset = access.restrict(
+            Room.objects.filter(school_id=stocktake.school_id)
+        )
         self.fields["room"].initial = stocktake.room_id
 
 
 class PrivacyForm(KernWidgetsMixin, forms.Form):
-    ACTIONS = [("export_json", _("Auskunft as JSON (Art. 15)")),
-               ("export_csv", _("Auskunft as CSV (Art. 15)")),
-               ("erase", _("Erase / anonymise (Art. 17)"))]
+    ACTIONS = [
+        ("export_json", _("Auskunft as JSON (Art. 15)")),
+        ("export_csv", _("Auskunft as CSV (Art. 15)")),
+        ("erase", _("Erase / anonymise (Art. 17)")),
+    ]
     name = forms.CharField(label=_("full name of the borrower or guardian"), max_length=200)
     action = forms.ChoiceField(label=_("action"), choices=ACTIONS, widget=forms.RadioSelect)
-    confirm = forms.BooleanField(label=_("I have checked the identity of the person asking"),
-                                 required=True)
+    confirm = forms.BooleanField(
+        label=_("I have checked the identity of the person asking"), required=True
+    )

@@ -20,8 +20,9 @@ def anonymise_loans_job(job, progress, *, months: int | None = None) -> dict:
 
 
 @register_job("devices.labels")
-def label_sheet_job(job, progress, *, device_ids: list[int],
-                    filename: str = "etiketten.pdf") -> dict:
+def label_sheet_job(
+    job, progress, *, device_ids: list[int], filename: str = "etiketten.pdf"
+) -> dict:
     """A big label sheet (thousands of labels) rendered in the background.
 
     Progress: the labels' data and QR codes are prepared in chunks (first half), then
@@ -35,7 +36,7 @@ def label_sheet_job(job, progress, *, device_ids: list[int],
     labels: list[dict] = []
     chunk = 250
     for start in range(0, total, chunk):
-        ids = device_ids[start:start + chunk]
+        ids = device_ids[start : start + chunk]
         devices = Device.objects.for_document().filter(pk__in=ids)
         labels.extend(label_sheet_rows(devices))
         progress.advance(len(ids), message=f"{len(labels)} von {total} Etiketten vorbereitet")

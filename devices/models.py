@@ -53,10 +53,10 @@ class DeviceModel(BoardOwnedModel):
     manufacturer = models.CharField(_("manufacturer"), max_length=100)
     name = models.CharField(_("model name"), max_length=200)
     category = models.CharField(_("category"), max_length=30, choices=DeviceCategory.choices)
-    default_price_net = models.DecimalField(_("default price net"), null=True, blank=True,
-                                            **MONEY)
-    default_price_gross = models.DecimalField(_("default price gross"), null=True, blank=True,
-                                              **MONEY)
+    default_price_net = models.DecimalField(_("default price net"), null=True, blank=True, **MONEY)
+    default_price_gross = models.DecimalField(
+        _("default price gross"), null=True, blank=True, **MONEY
+    )
     history = HistoricalRecords()
 
     objects = _scoped(DeviceModelQuerySet)
@@ -66,8 +66,9 @@ class DeviceModel(BoardOwnedModel):
         verbose_name = _("Gerätemodell")
         verbose_name_plural = _("Gerätemodelle")
         constraints = [
-            models.UniqueConstraint(fields=["school_board", "manufacturer", "name"],
-                                    name="device_model_unique_in_board"),
+            models.UniqueConstraint(
+                fields=["school_board", "manufacturer", "name"], name="device_model_unique_in_board"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,27 +78,46 @@ class DeviceModel(BoardOwnedModel):
         return reverse("devices:model-detail", args=[self.pk])
 
     def clean(self):
-        if (self.default_price_net is not None and self.default_price_gross is not None
-                and self.default_price_gross < self.default_price_net):
-            raise ValidationError({"default_price_gross": _(
-                "The gross price cannot be lower than the net price.")})
+        if (
+            self.default_price_net is not None
+            and self.default_price_gross is not None
+            and self.default_price_gross < self.default_price_net
+        ):
+            raise ValidationError(
+                {"default_price_gross": _("The gross price cannot be lower than the net price.")}
+            )
 
 
 class Delivery(BoardOwnedModel):
     """A delivery / batch handover (Lieferung, Übergabe) of many devices to one school."""
 
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT,
-                               related_name="device_deliveries", verbose_name=_("Schule"))
-    model = models.ForeignKey(DeviceModel, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="deliveries", verbose_name=_("device model"))
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="device_deliveries",
+        verbose_name=_("Schule"),
+    )
+    model = models.ForeignKey(
+        DeviceModel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("device model"),
+    )
     delivered_on = models.DateField(_("delivered on"))
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
     pool = models.CharField(_("pool / class set"), max_length=100, blank=True)
     received_by = models.CharField(_("received by (school)"), max_length=200, blank=True)
-    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+",
-                                       verbose_name=_("handed over by"))
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("handed over by"),
+    )
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(5000)])
     history = HistoricalRecords()
 
@@ -121,19 +141,43 @@ class Device(BoardOwnedModel):
 
     inventory_number = models.CharField(_("Inventarnummer"), max_length=50)
     serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
-    model = models.ForeignKey(DeviceModel, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="devices", verbose_name=_("device model"))
+    model = models.ForeignKey(
+        DeviceModel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="devices",
+        verbose_name=_("device model"),
+    )
     category = models.CharField(_("category"), max_length=30, choices=DeviceCategory.choices)
-    status = models.CharField(_("status"), max_length=20, choices=DeviceStatus.choices,
-                              default=DeviceStatus.IN_STOCK, editable=False)
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT,
-                               related_name="devices", verbose_name=_("Schule"))
-    room = models.ForeignKey("schools.Room", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="devices", verbose_name=_("Raum"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DeviceStatus.choices,
+        default=DeviceStatus.IN_STOCK,
+        editable=False,
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="devices", verbose_name=_("Schule")
+    )
+    room = models.ForeignKey(
+        "schools.Room",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="devices",
+        verbose_name=_("Raum"),
+    )
     pool = models.CharField(_("pool / class set"), max_length=100, blank=True)
-    delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="devices", verbose_name=_("Lieferung"),
-                                 editable=False)
+    delivery = models.ForeignKey(
+        Delivery,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="devices",
+        verbose_name=_("Lieferung"),
+        editable=False,
+    )
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
     price_net = models.DecimalField(_("price net"), null=True, blank=True, **MONEY)
     price_gross = models.DecimalField(_("price gross"), null=True, blank=True, **MONEY)
@@ -143,11 +187,17 @@ class Device(BoardOwnedModel):
     earmarking_end = models.DateField(_("Zweckbindung bis"), null=True, blank=True)
     mdm_id = models.CharField(_("MDM id"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(5000)])
-    cost_line = models.ForeignKey("funding.CostLine", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="devices",
-                                  verbose_name=_("cost line"))
-    retired_early = models.BooleanField(_("retired before earmarking end"), default=False,
-                                        editable=False)
+    cost_line = models.ForeignKey(
+        "funding.CostLine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="devices",
+        verbose_name=_("cost line"),
+    )
+    retired_early = models.BooleanField(
+        _("retired before earmarking end"), default=False, editable=False
+    )
     history = HistoricalRecords()
 
     objects = _scoped(DeviceQuerySet)
@@ -158,15 +208,21 @@ class Device(BoardOwnedModel):
         verbose_name = _("Gerät")
         verbose_name_plural = _("Geräte")
         constraints = [
-            models.UniqueConstraint(fields=["school_board", "inventory_number"],
-                                    name="device_inventory_number_unique_in_board"),
-            models.UniqueConstraint(fields=["school_board", "serial_number"],
-                                    condition=~Q(serial_number=""),
-                                    name="device_serial_number_unique_in_board"),
+            models.UniqueConstraint(
+                fields=["school_board", "inventory_number"],
+                name="device_inventory_number_unique_in_board",
+            ),
+            models.UniqueConstraint(
+                fields=["school_board", "serial_number"],
+                condition=~Q(serial_number=""),
+                name="device_serial_number_unique_in_board",
+            ),
         ]
         indexes = [
-            models.Index(fields=["school_board", "status", "inventory_number"],
-                         name="device_board_status_idx"),
+            models.Index(
+                fields=["school_board", "status", "inventory_number"],
+                name="device_board_status_idx",
+            ),
             models.Index(fields=["school", "inventory_number"], name="device_school_inv_idx"),
             models.Index(fields=["school_board", "serial_number"], name="device_board_serial_idx"),
         ]
@@ -193,29 +249,37 @@ class Device(BoardOwnedModel):
         self.serial_number = (self.serial_number or "").strip()
         if self.room_id and self.school_id and self.room.school_id != self.school_id:
             errors["room"] = _("The room belongs to another school.")
-        if (self.price_net is not None and self.price_gross is not None
-                and self.price_gross < self.price_net):
+        if (
+            self.price_net is not None
+            and self.price_gross is not None
+            and self.price_gross < self.price_net
+        ):
             errors["price_gross"] = _("The gross price cannot be lower than the net price.")
-        if self.school_id and self.school_board_id and self.school.school_board_id != \
-                self.school_board_id:
+        if (
+            self.school_id
+            and self.school_board_id
+            and self.school.school_board_id != self.school_board_id
+        ):
             errors["school"] = _("The school belongs to another Schulträger.")
         if self.model_id and self.model.school_board_id != self.school_board_id:
             errors["model"] = _("The device model belongs to another Schulträger.")
         if self.cost_line_id and self.cost_line.school_board_id != self.school_board_id:
-            errors["cost_line"] = _(
-                "The cost line belongs to another Schulträger's application.")
+            errors["cost_line"] = _("The cost line belongs to another Schulträger's application.")
         with scopes_disabled():
-            others = Device.objects.filter(school_board_id=self.school_board_id).exclude(
-                pk=self.pk)
-            if self.inventory_number and others.filter(
-                    inventory_number=self.inventory_number).exists():
+            others = Device.objects.filter(school_board_id=self.school_board_id).exclude(pk=self.pk)
+            if (
+                self.inventory_number
+                and others.filter(inventory_number=self.inventory_number).exists()
+            ):
                 errors["inventory_number"] = _(
                     "The Inventarnummer %(value)s is already used by another device of this "
-                    "Schulträger.") % {"value": self.inventory_number}
+                    "Schulträger."
+                ) % {"value": self.inventory_number}
             if self.serial_number and others.filter(serial_number=self.serial_number).exists():
                 errors["serial_number"] = _(
                     "The serial number %(value)s is already registered for another device of "
-                    "this Schulträger.") % {"value": self.serial_number}
+                    "this Schulträger."
+                ) % {"value": self.serial_number}
         if errors:
             raise ValidationError(errors)
 
@@ -223,8 +287,13 @@ class Device(BoardOwnedModel):
 class Accessory(BoardOwnedModel):
     """An accessory (Zubehör) that belongs to a device: charger, pen, case, keyboard, …"""
 
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="accessories",
-                               verbose_name=_("Gerät"), editable=False)
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.CASCADE,
+        related_name="accessories",
+        verbose_name=_("Gerät"),
+        editable=False,
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AccessoryKind.choices)
     description = models.CharField(_("description"), max_length=200, blank=True)
     serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
@@ -249,18 +318,26 @@ class Accessory(BoardOwnedModel):
 class DeviceStatusChange(BoardOwnedModel):
     """One recorded status transition (Statuswechsel): who, when, from, to, why."""
 
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="status_changes",
-                               editable=False)
-    from_status = models.CharField(_("from"), max_length=20, choices=DeviceStatus.choices,
-                                   blank=True)
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="status_changes", editable=False
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=DeviceStatus.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=20, choices=DeviceStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     changed_at = models.DateTimeField(_("when"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True, validators=[MaxLengthValidator(2000)])
-    flagged = models.BooleanField(_("flagged"), default=False,
-                                  help_text=_("Retired before the end of its Zweckbindung."))
+    flagged = models.BooleanField(
+        _("flagged"), default=False, help_text=_("Retired before the end of its Zweckbindung.")
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager()
@@ -281,44 +358,68 @@ class DeviceStatusChange(BoardOwnedModel):
 class Loan(BoardOwnedModel):
     """A loan contract (Leihvertrag, § 598 BGB) for a pupil or a teacher."""
 
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT,
-                               related_name="device_loans", verbose_name=_("Schule"))
-    borrower_kind = models.CharField(_("borrower"), max_length=10, choices=BorrowerKind.choices,
-                                     default=BorrowerKind.PUPIL)
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="device_loans",
+        verbose_name=_("Schule"),
+    )
+    borrower_kind = models.CharField(
+        _("borrower"), max_length=10, choices=BorrowerKind.choices, default=BorrowerKind.PUPIL
+    )
     borrower_name = models.CharField(_("name of the borrower"), max_length=200)
     school_class = models.CharField(_("class"), max_length=20, blank=True)
     borrower_is_minor = models.BooleanField(_("borrower is a minor"), default=True)
     guardian_name = models.CharField(_("guardian"), max_length=200, blank=True)
-    guardian_contact = models.CharField(_("guardian contact (phone or e-mail)"), max_length=200,
-                                        blank=True)
+    guardian_contact = models.CharField(
+        _("guardian contact (phone or e-mail)"), max_length=200, blank=True
+    )
     staff_reference = models.CharField(_("staff reference"), max_length=50, blank=True)
-    school_year = models.CharField(_("school year"), max_length=7,
-                                   help_text=_("e.g. 2026/27"))
+    school_year = models.CharField(_("school year"), max_length=7, help_text=_("e.g. 2026/27"))
     start_date = models.DateField(_("start"))
-    due_rule = models.CharField(_("end of loan"), max_length=20, choices=DueRule.choices,
-                                default=DueRule.LAST_SCHOOL_DAY)
+    due_rule = models.CharField(
+        _("end of loan"), max_length=20, choices=DueRule.choices, default=DueRule.LAST_SCHOOL_DAY
+    )
     due_date = models.DateField(_("due date"))
-    condition_at_handover = models.CharField(_("condition at handover"), max_length=20,
-                                             choices=Condition.choices[:3],
-                                             default=Condition.GOOD)
-    existing_damage = models.TextField(_("existing damage (annex)"), blank=True,
-                                       validators=[MaxLengthValidator(5000)])
-    status = models.CharField(_("status"), max_length=20, choices=LoanStatus.choices,
-                              default=LoanStatus.PREPARED, editable=False)
+    condition_at_handover = models.CharField(
+        _("condition at handover"),
+        max_length=20,
+        choices=Condition.choices[:3],
+        default=Condition.GOOD,
+    )
+    existing_damage = models.TextField(
+        _("existing damage (annex)"), blank=True, validators=[MaxLengthValidator(5000)]
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=LoanStatus.choices,
+        default=LoanStatus.PREPARED,
+        editable=False,
+    )
     signed_on = models.DateField(_("signed on"), null=True, blank=True, editable=False)
-    guardian_signed = models.BooleanField(_("signed by guardian"), default=False,
-                                          editable=False)
-    borrower_signed = models.BooleanField(_("signed by borrower"), default=False,
-                                          editable=False)
+    guardian_signed = models.BooleanField(_("signed by guardian"), default=False, editable=False)
+    borrower_signed = models.BooleanField(_("signed by borrower"), default=False, editable=False)
     handed_out_on = models.DateField(_("handed out on"), null=True, blank=True, editable=False)
-    handed_out_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+",
-                                      editable=False)
+    handed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     returned_on = models.DateField(_("returned on"), null=True, blank=True, editable=False)
     pupil_left_on = models.DateField(
-        _("pupil left school on"), null=True, blank=True, editable=False,
-        help_text=_("The retention period for the borrower's data runs from the later of the "
-                    "return and this date."))
+        _("pupil left school on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The retention period for the borrower's data runs from the later of the "
+            "return and this date."
+        ),
+    )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
     history = HistoricalRecords()
@@ -331,13 +432,17 @@ class Loan(BoardOwnedModel):
         verbose_name = _("Leihvertrag")
         verbose_name_plural = _("Leihverträge")
         constraints = [
-            models.CheckConstraint(condition=Q(due_date__gte=F("start_date")),
-                                   name="loan_due_after_start",
-                                   violation_error_message=_(
-                                       "The due date must not be before the start.")),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("start_date")),
+                name="loan_due_after_start",
+                violation_error_message=_("The due date must not be before the start."),
+            ),
         ]
-        indexes = [models.Index(fields=["school_board", "status", "due_date"],
-                                name="loan_board_status_due_idx")]
+        indexes = [
+            models.Index(
+                fields=["school_board", "status", "due_date"], name="loan_board_status_due_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return _("Leihvertrag %(n)s") % {"n": self.contract_number}
@@ -378,10 +483,12 @@ class Loan(BoardOwnedModel):
                 if self.borrower_is_minor:
                     if not self.guardian_name.strip():
                         errors["guardian_name"] = _(
-                            "A minor needs a guardian: enter the guardian's name.")
+                            "A minor needs a guardian: enter the guardian's name."
+                        )
                     if not self.guardian_contact.strip():
                         errors["guardian_contact"] = _(
-                            "A minor needs a guardian: enter a phone number or e-mail address.")
+                            "A minor needs a guardian: enter a phone number or e-mail address."
+                        )
             elif not self.staff_reference.strip():
                 errors["staff_reference"] = _("Enter the teacher's staff reference.")
         if self.start_date and self.due_date and self.due_date < self.start_date:
@@ -393,19 +500,26 @@ class Loan(BoardOwnedModel):
 class LoanItem(BoardOwnedModel):
     """One device on a loan contract (Leihgerät) with the accessories handed over."""
 
-    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="items",
-                             editable=False)
-    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="loan_items",
-                               editable=False)
-    accessories = models.ManyToManyField(Accessory, blank=True, related_name="loan_items",
-                                         verbose_name=_("accessories handed over"))
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="items", editable=False)
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, related_name="loan_items", editable=False
+    )
+    accessories = models.ManyToManyField(
+        Accessory, blank=True, related_name="loan_items", verbose_name=_("accessories handed over")
+    )
     is_open = models.BooleanField(default=True, editable=False)
     value = models.DecimalField(_("value"), null=True, blank=True, editable=False, **MONEY)
     returned_on = models.DateField(_("returned on"), null=True, blank=True, editable=False)
-    return_condition = models.CharField(_("condition at return"), max_length=20, blank=True,
-                                        choices=Condition.choices, editable=False)
-    missing_accessories = models.ManyToManyField(Accessory, blank=True, related_name="+",
-                                                 verbose_name=_("missing accessories"))
+    return_condition = models.CharField(
+        _("condition at return"),
+        max_length=20,
+        blank=True,
+        choices=Condition.choices,
+        editable=False,
+    )
+    missing_accessories = models.ManyToManyField(
+        Accessory, blank=True, related_name="+", verbose_name=_("missing accessories")
+    )
     damage_notes = models.TextField(_("damage notes"), blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=[])
 
@@ -417,10 +531,12 @@ class LoanItem(BoardOwnedModel):
         verbose_name = _("Leihgerät")
         verbose_name_plural = _("Leihgeräte")
         constraints = [
-            models.UniqueConstraint(fields=["device"], condition=Q(is_open=True),
-                                    name="one_open_loan_per_device",
-                                    violation_error_message=_(
-                                        "This device is already on an open loan.")),
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=Q(is_open=True),
+                name="one_open_loan_per_device",
+                violation_error_message=_("This device is already on an open loan."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -433,14 +549,20 @@ class LoanItem(BoardOwnedModel):
 class LoanReturn(BoardOwnedModel):
     """A return protocol (Rückgabeprotokoll): the devices of a loan checked back in."""
 
-    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="returns",
-                             editable=False)
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="returns", editable=False)
     returned_on = models.DateField(_("returned on"))
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name=_("received by"), editable=False)
-    accessories_complete = models.BooleanField(_("accessories complete"), default=True,
-                                               editable=False)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("received by"),
+        editable=False,
+    )
+    accessories_complete = models.BooleanField(
+        _("accessories complete"), default=True, editable=False
+    )
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
     history = HistoricalRecords()
 
@@ -462,25 +584,60 @@ class LoanReturn(BoardOwnedModel):
 class DefectReport(BoardOwnedModel):
     """A defect or loss report (Schadensmeldung): damage, defect, loss or theft of a device."""
 
-    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="defect_reports",
-                               verbose_name=_("Gerät"), editable=False)
-    loan = models.ForeignKey(Loan, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="defect_reports", editable=False)
-    loan_return = models.ForeignKey(LoanReturn, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="defect_reports", editable=False)
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.PROTECT,
+        related_name="defect_reports",
+        verbose_name=_("Gerät"),
+        editable=False,
+    )
+    loan = models.ForeignKey(
+        Loan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="defect_reports",
+        editable=False,
+    )
+    loan_return = models.ForeignKey(
+        LoanReturn,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="defect_reports",
+        editable=False,
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=DefectKind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=DefectStatus.choices,
-                              default=DefectStatus.OPEN, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DefectStatus.choices,
+        default=DefectStatus.OPEN,
+        editable=False,
+    )
     description = models.TextField(_("description"), validators=[MaxLengthValidator(5000)])
     reported_on = models.DateField(_("reported on"))
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name=_("reported by"), editable=False)
-    police_report_reference = models.CharField(_("police report reference"), max_length=100,
-                                               blank=True)
-    replacement_device = models.ForeignKey(Device, null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+",
-                                           verbose_name=_("replacement device"), editable=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reported by"),
+        editable=False,
+    )
+    police_report_reference = models.CharField(
+        _("police report reference"), max_length=100, blank=True
+    )
+    replacement_device = models.ForeignKey(
+        Device,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("replacement device"),
+        editable=False,
+    )
     resolution = models.TextField(_("resolution"), blank=True, editable=False)
     history = HistoricalRecords()
 
@@ -507,24 +664,50 @@ class DefectReport(BoardOwnedModel):
 
     def clean(self):
         if self.kind == DefectKind.THEFT and not self.police_report_reference.strip():
-            raise ValidationError({"police_report_reference": _(
-                "A theft needs the police report reference (Aktenzeichen der Anzeige).")})
+            raise ValidationError(
+                {
+                    "police_report_reference": _(
+                        "A theft needs the police report reference (Aktenzeichen der Anzeige)."
+                    )
+                }
+            )
 
 
 class Stocktake(BoardOwnedModel):
     """A stocktake (Inventur) of a school or one room: scans compared with the inventory."""
 
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT,
-                               related_name="stocktakes", verbose_name=_("Schule"))
-    room = models.ForeignKey("schools.Room", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="stocktakes", verbose_name=_("Raum"),
-                             help_text=_("Leave empty to count the whole school."))
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="stocktakes",
+        verbose_name=_("Schule"),
+    )
+    room = models.ForeignKey(
+        "schools.Room",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stocktakes",
+        verbose_name=_("Raum"),
+        help_text=_("Leave empty to count the whole school."),
+    )
     started_on = models.DateField(_("started on"))
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("started by"), editable=False)
-    status = models.CharField(_("status"), max_length=10, choices=StocktakeStatus.choices,
-                              default=StocktakeStatus.OPEN, editable=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+        editable=False,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=StocktakeStatus.choices,
+        default=StocktakeStatus.OPEN,
+        editable=False,
+    )
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
     result = models.JSONField(_("result"), default=dict, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
@@ -553,16 +736,35 @@ class Stocktake(BoardOwnedModel):
 class StocktakeEntry(BoardOwnedModel):
     """One scanned or typed code during a stocktake (Inventurerfassung)."""
 
-    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="entries",
-                                  editable=False)
+    stocktake = models.ForeignKey(
+        Stocktake, on_delete=models.CASCADE, related_name="entries", editable=False
+    )
     code = models.CharField(_("scanned code"), max_length=300)
-    device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="stocktake_entries", editable=False)
-    room = models.ForeignKey("schools.Room", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", verbose_name=_("found in room"))
+    device = models.ForeignKey(
+        Device,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stocktake_entries",
+        editable=False,
+    )
+    room = models.ForeignKey(
+        "schools.Room",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("found in room"),
+    )
     scanned_at = models.DateTimeField(auto_now_add=True)
-    scanned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager()
@@ -573,9 +775,11 @@ class StocktakeEntry(BoardOwnedModel):
         verbose_name = _("Inventurerfassung")
         verbose_name_plural = _("Inventurerfassungen")
         constraints = [
-            models.UniqueConstraint(fields=["stocktake", "device"],
-                                    condition=Q(device__isnull=False),
-                                    name="stocktake_device_once"),
+            models.UniqueConstraint(
+                fields=["stocktake", "device"],
+                condition=Q(device__isnull=False),
+                name="stocktake_device_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -589,8 +793,14 @@ class PrivacyLog(BoardOwnedModel):
     """A logged data-protection action (Auskunft Art. 15, Löschung Art. 17, Anonymisierung)."""
 
     action = models.CharField(_("action"), max_length=20, choices=PrivacyAction.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     performed_at = models.DateTimeField(_("when"), auto_now_add=True)
     #: never the person's name: a salted hash lets a later request be matched to this entry
     subject_hash = models.CharField(_("subject (pseudonym)"), max_length=64, blank=True)

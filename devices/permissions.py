@@ -13,10 +13,15 @@ from core.tenancy import Access
 from .choices import DeviceStatus
 
 #: transitions school staff may make on their own school's devices
-SCHOOL_STAFF_TRANSITIONS = frozenset({
-    DeviceStatus.IN_STOCK, DeviceStatus.IN_USE, DeviceStatus.IN_REPAIR, DeviceStatus.LOST,
-    DeviceStatus.STOLEN,
-})
+SCHOOL_STAFF_TRANSITIONS = frozenset(
+    {
+        DeviceStatus.IN_STOCK,
+        DeviceStatus.IN_USE,
+        DeviceStatus.IN_REPAIR,
+        DeviceStatus.LOST,
+        DeviceStatus.STOLEN,
+    }
+)
 
 
 def can_edit_device(access: Access, device) -> bool:

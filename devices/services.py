@@ -50,19 +50,57 @@ from .models import (
 )
 from .workflow import AVAILABLE_FOR_LOAN, DEFECT_TRANSITIONS, INITIAL_STATUSES, device_transition
 
-DEVICE_MODEL_FIELDS = ("manufacturer", "name", "category", "default_price_net",
-                       "default_price_gross")
-DEVICE_FIELDS = ("inventory_number", "serial_number", "model", "category", "school", "room",
-                 "pool", "purchase_date", "price_net", "price_gross", "supplier",
-                 "invoice_reference", "warranty_end", "earmarking_end", "mdm_id", "notes",
-                 "cost_line")
+DEVICE_MODEL_FIELDS = (
+    "manufacturer",
+    "name",
+    "category",
+    "default_price_net",
+    "default_price_gross",
+)
+DEVICE_FIELDS = (
+    "inventory_number",
+    "serial_number",
+    "model",
+    "category",
+    "school",
+    "room",
+    "pool",
+    "purchase_date",
+    "price_net",
+    "price_gross",
+    "supplier",
+    "invoice_reference",
+    "warranty_end",
+    "earmarking_end",
+    "mdm_id",
+    "notes",
+    "cost_line",
+)
 ACCESSORY_FIELDS = ("kind", "description", "serial_number")
-LOAN_FIELDS = ("borrower_kind", "borrower_name", "school_class", "borrower_is_minor",
-               "guardian_name", "guardian_contact", "staff_reference", "school_year",
-               "start_date", "due_rule", "due_date", "condition_at_handover", "existing_damage",
-               "notes")
-LOAN_UPDATE_FIELDS = ("guardian_name", "guardian_contact", "school_class", "due_rule",
-                      "due_date", "notes")
+LOAN_FIELDS = (
+    "borrower_kind",
+    "borrower_name",
+    "school_class",
+    "borrower_is_minor",
+    "guardian_name",
+    "guardian_contact",
+    "staff_reference",
+    "school_year",
+    "start_date",
+    "due_rule",
+    "due_date",
+    "condition_at_handover",
+    "existing_damage",
+    "notes",
+)
+LOAN_UPDATE_FIELDS = (
+    "guardian_name",
+    "guardian_contact",
+    "school_class",
+    "due_rule",
+    "due_date",
+    "notes",
+)
 MAX_BATCH = 2000
 #: at most this many devices are linked to a cost line in one bulk action
 MAX_COST_LINE_BATCH = 20_000
@@ -99,14 +137,14 @@ def last_school_day(school_year: str) -> dt.date:
         return LAST_SCHOOL_DAYS[school_year]
     match = re.match(r"^(\d{4})/\d{2}$", school_year or "")
     if not match:
-        raise ValidationError({"school_year": _("Enter the school year as YYYY/YY, e.g. "
-                                                "2026/27.")})
+        raise ValidationError({"school_year": _("Enter the school year as YYYY/YY, e.g. 2026/27.")})
     # unknown year: the Friday before mid-July as a conservative default
     end = dt.date(int(match.group(1)) + 1, 7, 15)
     return end - dt.timedelta(days=(end.weekday() - 4) % 7)
 
 
 # --- catalogue and devices -------------------------------------------------------------
+
 
 @transaction.atomic
 def device_model_create(*, actor, board, data: dict[str, Any]) -> DeviceModel:
@@ -132,11 +170,13 @@ def _fill_from_model(device: Device) -> None:
 
 
 @transaction.atomic
-def device_create(*, actor, board, data: dict[str, Any],
-                  status: str = DeviceStatus.IN_STOCK) -> Device:
+def device_create(
+    *, actor, board, data: dict[str, Any], status: str = DeviceStatus.IN_STOCK
+) -> Device:
     if status not in INITIAL_STATUSES:
-        raise ValidationError({"status": _("A new device starts as ordered, delivered, in stock "
-                                           "or in use.")})
+        raise ValidationError(
+            {"status": _("A new device starts as ordered, delivered, in stock or in use.")}
+        )
     device = Device(school_board=board, status=status)
     for key in DEVICE_FIELDS:
         if key in data:
@@ -145,8 +185,14 @@ def device_create(*, actor, board, data: dict[str, Any],
     if status == DeviceStatus.IN_USE and not device.room_id:
         raise ValidationError({"room": _("A device in use needs a room.")})
     _apply(device, {}, (), actor, reason=_("created"))
-    DeviceStatusChange.objects.create(school_board=board, device=device, from_status="",
-                                      to_status=status, actor=actor, reason=_("created"))
+    DeviceStatusChange.objects.create(
+        school_board=board,
+        device=device,
+        from_status="",
+        to_status=status,
+        actor=actor,
+        reason=_("created"),
+    )
     return device
 
 
@@ -154,8 +200,11 @@ def device_create(*, actor, board, data: dict[str, Any],
 def device_update(*, actor, device: Device, data: dict[str, Any]) -> Device:
     if device.status == DeviceStatus.IN_USE and "room" in data and data["room"] is None:
         raise ValidationError({"room": _("A device in use needs a room.")})
-    if "school" in data and data["school"] != device.school and device.status == \
-            DeviceStatus.ON_LOAN:
+    if (
+        "school" in data
+        and data["school"] != device.school
+        and device.status == DeviceStatus.ON_LOAN
+    ):
         raise ValidationError({"school": _("A device on loan cannot move to another school.")})
     _apply(device, data, DEVICE_FIELDS, actor)
     return device
@@ -188,38 +237,58 @@ def devices_assign_cost_line(*, actor, board, devices, cost_line=None, reason: s
     actor may edit); `cost_line=None` removes the link. Returns the number of devices changed.
     """
     if cost_line is not None and cost_line.school_board_id != board.pk:
-        raise ValidationError({"cost_line": _(
-            "The cost line belongs to another Schulträger's application.")})
-    ids = [d.pk for d in devices] if isinstance(devices, (list, tuple)) else list(
-        devices.values_list("pk", flat=True)[: MAX_COST_LINE_BATCH + 1])
+        raise ValidationError(
+            {"cost_line": _("The cost line belongs to another Schulträger's application.")}
+        )
+    ids = (
+        [d.pk for d in devices]
+        if isinstance(devices, (list, tuple))
+        else list(devices.values_list("pk", flat=True)[: MAX_COST_LINE_BATCH + 1])
+    )
     if not ids:
         raise ValidationError({"devices": _("No devices selected.")})
     if len(ids) > MAX_COST_LINE_BATCH:
-        raise ValidationError({"devices": _(
-            "At most %(n)s devices at once: narrow the filter.") % {"n": MAX_COST_LINE_BATCH}})
+        raise ValidationError(
+            {
+                "devices": _("At most %(n)s devices at once: narrow the filter.")
+                % {"n": MAX_COST_LINE_BATCH}
+            }
+        )
     locked = list(Device.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     foreign = [d.inventory_number for d in locked if d.school_board_id != board.pk]
     if foreign or len(locked) != len(set(ids)):
-        raise ValidationError({"devices": _(
-            "Some devices belong to another Schulträger: %(list)s") % {
-            "list": ", ".join(foreign[:10]) or "?"}})
+        raise ValidationError(
+            {
+                "devices": _("Some devices belong to another Schulträger: %(list)s")
+                % {"list": ", ".join(foreign[:10]) or "?"}
+            }
+        )
     new_id = cost_line.pk if cost_line is not None else None
     changed = [d for d in locked if d.cost_line_id != new_id]
-    why = reason or (_("funding: %(line)s") % {"line": cost_line_label(cost_line)}
-                     if cost_line is not None else _("funding link removed"))
+    why = reason or (
+        _("funding: %(line)s") % {"line": cost_line_label(cost_line)}
+        if cost_line is not None
+        else _("funding link removed")
+    )
     for device in changed:
         device.cost_line_id = new_id
         device.version = (device.version or 0) + 1
         device.updated_at = timezone.now()
         device._change_reason = why[:100]
     if changed:
-        bulk_update_with_history(changed, Device, ["cost_line", "version", "updated_at"],
-                                 batch_size=500, default_user=actor,
-                                 default_change_reason=why[:100])
+        bulk_update_with_history(
+            changed,
+            Device,
+            ["cost_line", "version", "updated_at"],
+            batch_size=500,
+            default_user=actor,
+            default_change_reason=why[:100],
+        )
     return len(changed)
 
 
 # --- deliveries -----------------------------------------------------------------------------
+
 
 def parse_serial_lines(text: str) -> list[tuple[str, str]]:
     """One device per line: "SERIAL" or "SERIAL;INVENTARNUMMER" (tab or comma also work)."""
@@ -265,8 +334,7 @@ def delivery_register(
     if room is not None and room.school_id != school.pk:
         errors.setdefault("room", []).append(_("The room belongs to another school."))
     if model is not None and model.school_board_id != board.pk:
-        errors.setdefault("model", []).append(_("The device model belongs to another "
-                                                "Schulträger."))
+        errors.setdefault("model", []).append(_("The device model belongs to another Schulträger."))
     category = category or (model.category if model else "")
     if not category:
         errors.setdefault("category", []).append(_("Choose a device model or a category."))
@@ -278,7 +346,8 @@ def delivery_register(
         errors.setdefault("serials", []).append(_("Enter at least one serial number."))
     if len(lines) > MAX_BATCH:
         errors.setdefault("serials", []).append(
-            _("At most %(n)s devices per delivery.") % {"n": MAX_BATCH})
+            _("At most %(n)s devices per delivery.") % {"n": MAX_BATCH}
+        )
     if errors:
         raise ValidationError(errors)
     if price_net is None and model is not None:
@@ -286,8 +355,9 @@ def delivery_register(
     if price_gross is None and model is not None:
         price_gross = model.default_price_gross
     if price_net is not None and price_gross is not None and price_gross < price_net:
-        raise ValidationError({"price_gross": _("The gross price cannot be lower than the net "
-                                                "price.")})
+        raise ValidationError(
+            {"price_gross": _("The gross price cannot be lower than the net price.")}
+        )
     number = first_number
     rows: list[tuple[str, str]] = []
     for serial, inventory in lines:
@@ -303,83 +373,149 @@ def delivery_register(
         for v in values:
             (dupes if v in seen else seen).add(v)
         if dupes:
-            problems.append(_("%(label)s twice in the list: %(values)s") % {
-                "label": label, "values": ", ".join(sorted(dupes)[:20])})
+            problems.append(
+                _("%(label)s twice in the list: %(values)s")
+                % {"label": label, "values": ", ".join(sorted(dupes)[:20])}
+            )
     too_long = [s for s in serials if len(s) > 100] + [i for i in inventories if len(i) > 50]
     if too_long:
         problems.append(_("Too long: %(values)s") % {"values": ", ".join(too_long[:5])})
     existing = Device.objects.filter(school_board=board)
-    taken_serials = set(existing.filter(serial_number__in=serials).values_list(
-        "serial_number", flat=True)) if serials else set()
-    taken_inv = set(existing.filter(inventory_number__in=inventories).values_list(
-        "inventory_number", flat=True))
+    taken_serials = (
+        set(existing.filter(serial_number__in=serials).values_list("serial_number", flat=True))
+        if serials
+        else set()
+    )
+    taken_inv = set(
+        existing.filter(inventory_number__in=inventories).values_list("inventory_number", flat=True)
+    )
     if taken_serials:
-        problems.append(_("These serial numbers are already registered: %(values)s") % {
-            "values": ", ".join(sorted(taken_serials)[:20])})
+        problems.append(
+            _("These serial numbers are already registered: %(values)s")
+            % {"values": ", ".join(sorted(taken_serials)[:20])}
+        )
     if taken_inv:
-        problems.append(_("Inventarnummern already used: %(values)s") % {
-            "values": ", ".join(sorted(taken_inv)[:20])})
+        problems.append(
+            _("Inventarnummern already used: %(values)s")
+            % {"values": ", ".join(sorted(taken_inv)[:20])}
+        )
     if problems:
         raise ValidationError({"serials": problems})
     delivery = Delivery(
-        school_board=board, school=school, model=model, delivered_on=delivered_on,
-        supplier=supplier, invoice_reference=invoice_reference, pool=pool,
-        received_by=received_by, handed_over_by=actor, notes=notes,
+        school_board=board,
+        school=school,
+        model=model,
+        delivered_on=delivered_on,
+        supplier=supplier,
+        invoice_reference=invoice_reference,
+        pool=pool,
+        received_by=received_by,
+        handed_over_by=actor,
+        notes=notes,
     )
     _apply(delivery, {}, (), actor)
     devices = [
-        Device(school_board=board, school=school, room=room, model=model, category=category,
-               status=status, inventory_number=inventory, serial_number=serial, pool=pool,
-               delivery=delivery, purchase_date=delivered_on, price_net=price_net,
-               price_gross=price_gross, supplier=supplier, invoice_reference=invoice_reference,
-               warranty_end=warranty_end, earmarking_end=earmarking_end)
+        Device(
+            school_board=board,
+            school=school,
+            room=room,
+            model=model,
+            category=category,
+            status=status,
+            inventory_number=inventory,
+            serial_number=serial,
+            pool=pool,
+            delivery=delivery,
+            purchase_date=delivered_on,
+            price_net=price_net,
+            price_gross=price_gross,
+            supplier=supplier,
+            invoice_reference=invoice_reference,
+            warranty_end=warranty_end,
+            earmarking_end=earmarking_end,
+        )
         for serial, inventory in rows
     ]
     reason = _("Lieferung %(n)s") % {"n": delivery.pk}
     try:
         with transaction.atomic():
-            devices = bulk_create_with_history(devices, Device, batch_size=500,
-                                               default_user=actor, default_change_reason=reason)
+            devices = bulk_create_with_history(
+                devices, Device, batch_size=500, default_user=actor, default_change_reason=reason
+            )
     except IntegrityError as exc:
-        raise ValidationError({"serials": [_("A serial or Inventarnummer was registered at the "
-                                             "same time; please try again.")]}) from exc
-    changes = [DeviceStatusChange(school_board=board, device=d, from_status="", to_status=status,
-                                  actor=actor, reason=reason) for d in devices]
+        raise ValidationError(
+            {
+                "serials": [
+                    _(
+                        "A serial or Inventarnummer was registered at the "
+                        "same time; please try again."
+                    )
+                ]
+            }
+        ) from exc
+    changes = [
+        DeviceStatusChange(
+            school_board=board,
+            device=d,
+            from_status="",
+            to_status=status,
+            actor=actor,
+            reason=reason,
+        )
+        for d in devices
+    ]
     bulk_create_with_history(changes, DeviceStatusChange, batch_size=500, default_user=actor)
     if accessory_kinds:
-        accessories = [Accessory(school_board=board, device=d, kind=kind)
-                       for d in devices for kind in accessory_kinds]
+        accessories = [
+            Accessory(school_board=board, device=d, kind=kind)
+            for d in devices
+            for kind in accessory_kinds
+        ]
         bulk_create_with_history(accessories, Accessory, batch_size=1000, default_user=actor)
     return delivery
 
 
 # --- loans ----------------------------------------------------------------------------------
 
+
 def _check_devices_for_loan(school, devices: list[Device], *, loan: Loan | None = None) -> None:
     if not devices:
         raise ValidationError({"devices": _("Choose at least one device.")})
     problems = []
-    open_items = set(LoanItem.objects.filter(device__in=devices, is_open=True).values_list(
-        "device_id", flat=True))
+    open_items = set(
+        LoanItem.objects.filter(device__in=devices, is_open=True).values_list(
+            "device_id", flat=True
+        )
+    )
     for device in devices:
         if device.school_board_id != school.school_board_id:
-            problems.append(_("%(inv)s belongs to another Schulträger.") % {
-                "inv": device.inventory_number})
+            problems.append(
+                _("%(inv)s belongs to another Schulträger.") % {"inv": device.inventory_number}
+            )
         elif device.school_id != school.pk:
-            problems.append(_("%(inv)s belongs to another school.") % {
-                "inv": device.inventory_number})
+            problems.append(
+                _("%(inv)s belongs to another school.") % {"inv": device.inventory_number}
+            )
         elif device.pk in open_items or device.status == DeviceStatus.ON_LOAN:
             problems.append(_("%(inv)s is already on loan.") % {"inv": device.inventory_number})
         elif device.status not in AVAILABLE_FOR_LOAN:
-            problems.append(_("%(inv)s cannot be lent: its status is “%(status)s”.") % {
-                "inv": device.inventory_number, "status": device.get_status_display()})
+            problems.append(
+                _("%(inv)s cannot be lent: its status is “%(status)s”.")
+                % {"inv": device.inventory_number, "status": device.get_status_display()}
+            )
     if problems:
         raise ValidationError({"devices": problems})
 
 
 @transaction.atomic
-def loan_create(*, actor, school, devices: list[Device], data: dict[str, Any],
-                accessories: list[Accessory] | tuple = ()) -> Loan:
+def loan_create(
+    *,
+    actor,
+    school,
+    devices: list[Device],
+    data: dict[str, Any],
+    accessories: list[Accessory] | tuple = (),
+) -> Loan:
     """Prepare a loan contract (Leihvertrag) for one borrower and one or more devices."""
     data = dict(data)
     if data.get("due_rule") == DueRule.LAST_SCHOOL_DAY:
@@ -395,20 +531,28 @@ def loan_create(*, actor, school, devices: list[Device], data: dict[str, Any],
     device_ids = {d.pk for d in devices}
     for accessory in accessories:
         if accessory.device_id not in device_ids:
-            raise ValidationError({"accessories": _(
-                "%(acc)s does not belong to one of the chosen devices.") % {"acc": accessory}})
+            raise ValidationError(
+                {
+                    "accessories": _("%(acc)s does not belong to one of the chosen devices.")
+                    % {"acc": accessory}
+                }
+            )
     _apply(loan, data, LOAN_FIELDS, actor, reason=_("prepared"))
     for device in sorted(devices, key=lambda d: d.inventory_number):
-        item = LoanItem(school_board_id=loan.school_board_id, loan=loan, device=device,
-                        value=round_money(device.price_gross) if device.price_gross is not None
-                        else None)
+        item = LoanItem(
+            school_board_id=loan.school_board_id,
+            loan=loan,
+            device=device,
+            value=round_money(device.price_gross) if device.price_gross is not None else None,
+        )
         item._history_user = actor
         try:
             with transaction.atomic():
                 item.save()
         except IntegrityError as exc:
-            raise ValidationError({"devices": [_("%(inv)s is already on loan.") % {
-                "inv": device.inventory_number}]}) from exc
+            raise ValidationError(
+                {"devices": [_("%(inv)s is already on loan.") % {"inv": device.inventory_number}]}
+            ) from exc
         item.accessories.set([a for a in accessories if a.device_id == device.pk])
     return loan
 
@@ -429,8 +573,14 @@ def _lock_loan(loan: Loan) -> Loan:
 
 
 @transaction.atomic
-def loan_sign(*, actor, loan: Loan, borrower_signed: bool, guardian_signed: bool,
-              signed_on: dt.date | None = None) -> Loan:
+def loan_sign(
+    *,
+    actor,
+    loan: Loan,
+    borrower_signed: bool,
+    guardian_signed: bool,
+    signed_on: dt.date | None = None,
+) -> Loan:
     """Record the signed contract; a minor's contract needs the guardian's signature."""
     locked = _lock_loan(loan)
     if locked.status != LoanStatus.PREPARED:
@@ -438,8 +588,9 @@ def loan_sign(*, actor, loan: Loan, borrower_signed: bool, guardian_signed: bool
     if not borrower_signed:
         raise ValidationError({"borrower_signed": _("The borrower must sign the contract.")})
     if locked.needs_guardian and not guardian_signed:
-        raise ValidationError({"guardian_signed": _(
-            "The borrower is a minor: the guardian must sign the contract.")})
+        raise ValidationError(
+            {"guardian_signed": _("The borrower is a minor: the guardian must sign the contract.")}
+        )
     locked.status = LoanStatus.SIGNED
     locked.borrower_signed = True
     locked.guardian_signed = bool(guardian_signed) and locked.needs_guardian
@@ -455,8 +606,15 @@ def loan_hand_out(*, actor, loan: Loan, on: dt.date | None = None) -> Loan:
         raise ValidationError(_("Hand out a device only after the contract has been signed."))
     on = on or timezone.localdate()
     for item in locked.items.filter(is_open=True).select_related("device"):
-        device_transition(actor=actor, device=item.device, to_status=DeviceStatus.ON_LOAN,
-                          reason=str(locked), via_loan=True, check_permission=False, on=on)
+        device_transition(
+            actor=actor,
+            device=item.device,
+            to_status=DeviceStatus.ON_LOAN,
+            reason=str(locked),
+            via_loan=True,
+            check_permission=False,
+            on=on,
+        )
     locked.status = LoanStatus.HANDED_OUT
     locked.handed_out_on = on
     locked.handed_out_by = actor
@@ -486,8 +644,9 @@ class ReturnItem:
 
 
 @transaction.atomic
-def loan_return(*, actor, loan: Loan, items: dict[int, ReturnItem], returned_on: dt.date,
-                notes: str = "") -> LoanReturn:
+def loan_return(
+    *, actor, loan: Loan, items: dict[int, ReturnItem], returned_on: dt.date, notes: str = ""
+) -> LoanReturn:
     """Check devices of a loan back in; missing or damaged items create defect reports."""
     locked = _lock_loan(loan)
     if locked.status != LoanStatus.HANDED_OUT:
@@ -498,22 +657,42 @@ def loan_return(*, actor, loan: Loan, items: dict[int, ReturnItem], returned_on:
         raise ValidationError({"returned_on": _("The return cannot be before the handover.")})
     if returned_on > timezone.localdate():
         raise ValidationError({"returned_on": _("The return date cannot be in the future.")})
-    open_items = {i.device_id: i for i in locked.items.filter(is_open=True).select_related(
-        "device").prefetch_related("accessories")}
+    open_items = {
+        i.device_id: i
+        for i in locked.items.filter(is_open=True)
+        .select_related("device")
+        .prefetch_related("accessories")
+    }
     unknown = [str(d) for d in items if d not in open_items]
     if unknown:
-        raise ValidationError({"items": _("These devices are not on this loan (or already "
-                                          "returned): %(ids)s") % {"ids": ", ".join(unknown)}})
+        raise ValidationError(
+            {
+                "items": _("These devices are not on this loan (or already returned): %(ids)s")
+                % {"ids": ", ".join(unknown)}
+            }
+        )
     for device_id, data in items.items():
         if data.condition not in Condition.values:
-            raise ValidationError({"items": _("Unknown condition “%(c)s”.") % {
-                "c": data.condition}})
-        if data.condition in (Condition.DAMAGED, Condition.DEFECTIVE) and not \
-                data.damage_notes.strip():
-            raise ValidationError({"items": _(
-                "Describe the damage of %(inv)s.") % {"inv": open_items[device_id].device}})
-    protocol = LoanReturn(school_board_id=locked.school_board_id, loan=locked,
-                          returned_on=returned_on, received_by=actor, notes=notes)
+            raise ValidationError(
+                {"items": _("Unknown condition “%(c)s”.") % {"c": data.condition}}
+            )
+        if (
+            data.condition in (Condition.DAMAGED, Condition.DEFECTIVE)
+            and not data.damage_notes.strip()
+        ):
+            raise ValidationError(
+                {
+                    "items": _("Describe the damage of %(inv)s.")
+                    % {"inv": open_items[device_id].device}
+                }
+            )
+    protocol = LoanReturn(
+        school_board_id=locked.school_board_id,
+        loan=locked,
+        returned_on=returned_on,
+        received_by=actor,
+        notes=notes,
+    )
     complete = True
     reports: list[tuple[Device, str, str]] = []
     for device_id, data in items.items():
@@ -522,16 +701,26 @@ def loan_return(*, actor, loan: Loan, items: dict[int, ReturnItem], returned_on:
         missing = [a for pk, a in handed.items() if pk not in data.returned_accessory_ids]
         if missing:
             complete = False
-            reports.append((item.device, DefectKind.MISSING_ACCESSORY,
-                            _("Missing at return: %(list)s") % {
-                                "list": ", ".join(str(a) for a in missing)}))
+            reports.append(
+                (
+                    item.device,
+                    DefectKind.MISSING_ACCESSORY,
+                    _("Missing at return: %(list)s") % {"list": ", ".join(str(a) for a in missing)},
+                )
+            )
         if data.condition == Condition.MISSING:
             complete = False
-            reports.append((item.device, DefectKind.LOSS,
-                            data.damage_notes or _("Device not returned.")))
+            reports.append(
+                (item.device, DefectKind.LOSS, data.damage_notes or _("Device not returned."))
+            )
         elif data.condition in (Condition.DAMAGED, Condition.DEFECTIVE):
-            reports.append((item.device, DefectKind.DAMAGE if data.condition ==
-                            Condition.DAMAGED else DefectKind.DEFECT, data.damage_notes))
+            reports.append(
+                (
+                    item.device,
+                    DefectKind.DAMAGE if data.condition == Condition.DAMAGED else DefectKind.DEFECT,
+                    data.damage_notes,
+                )
+            )
         item.is_open = False
         item.returned_on = returned_on
         item.return_condition = data.condition
@@ -539,18 +728,33 @@ def loan_return(*, actor, loan: Loan, items: dict[int, ReturnItem], returned_on:
         item._history_user = actor
         item.save()
         item.missing_accessories.set(missing)
-        target = {Condition.MISSING: DeviceStatus.LOST, Condition.DAMAGED: DeviceStatus.IN_REPAIR,
-                  Condition.DEFECTIVE: DeviceStatus.IN_REPAIR}.get(data.condition,
-                                                                   DeviceStatus.IN_STOCK)
-        device_transition(actor=actor, device=item.device, to_status=target,
-                          reason=_("Return of %(loan)s") % {"loan": locked.contract_number},
-                          via_loan=True, check_permission=False, on=returned_on)
+        target = {
+            Condition.MISSING: DeviceStatus.LOST,
+            Condition.DAMAGED: DeviceStatus.IN_REPAIR,
+            Condition.DEFECTIVE: DeviceStatus.IN_REPAIR,
+        }.get(data.condition, DeviceStatus.IN_STOCK)
+        device_transition(
+            actor=actor,
+            device=item.device,
+            to_status=target,
+            reason=_("Return of %(loan)s") % {"loan": locked.contract_number},
+            via_loan=True,
+            check_permission=False,
+            on=returned_on,
+        )
     protocol.accessories_complete = complete
     _apply(protocol, {}, (), actor)
     for device, kind, text in reports:
-        report = DefectReport(school_board_id=locked.school_board_id, device=device, loan=locked,
-                              loan_return=protocol, kind=kind, description=text,
-                              reported_on=returned_on, reported_by=actor)
+        report = DefectReport(
+            school_board_id=locked.school_board_id,
+            device=device,
+            loan=locked,
+            loan_return=protocol,
+            kind=kind,
+            description=text,
+            reported_on=returned_on,
+            reported_by=actor,
+        )
         _apply(report, {}, (), actor)
     if not locked.items.filter(is_open=True).exists():
         locked.status = LoanStatus.RETURNED
@@ -561,10 +765,13 @@ def loan_return(*, actor, loan: Loan, items: dict[int, ReturnItem], returned_on:
 
 # --- defect reports -------------------------------------------------------------------------
 
+
 def _open_item_for(device: Device) -> LoanItem | None:
-    return LoanItem.objects.filter(device=device, is_open=True,
-                                   loan__status=LoanStatus.HANDED_OUT).select_related(
-        "loan").first()
+    return (
+        LoanItem.objects.filter(device=device, is_open=True, loan__status=LoanStatus.HANDED_OUT)
+        .select_related("loan")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -572,10 +779,16 @@ def defect_report_create(*, actor, device: Device, data: dict[str, Any]) -> Defe
     """A defect, damage, loss or theft report; loss and theft change the device's status."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     if device.status in (DeviceStatus.RETIRED, DeviceStatus.ORDERED):
-        raise ValidationError(_("No reports for a device that is %(status)s.") % {
-            "status": device.get_status_display()})
-    report = DefectReport(school_board_id=device.school_board_id, device=device,
-                          reported_by=actor, status=DefectStatus.OPEN)
+        raise ValidationError(
+            _("No reports for a device that is %(status)s.")
+            % {"status": device.get_status_display()}
+        )
+    report = DefectReport(
+        school_board_id=device.school_board_id,
+        device=device,
+        reported_by=actor,
+        status=DefectStatus.OPEN,
+    )
     for key in ("kind", "description", "reported_on", "police_report_reference"):
         if key in data:
             setattr(report, key, data[key])
@@ -588,13 +801,20 @@ def defect_report_create(*, actor, device: Device, data: dict[str, Any]) -> Defe
         report.loan = item.loan
     _apply(report, {}, (), actor)
     target = {DefectKind.LOSS: DeviceStatus.LOST, DefectKind.THEFT: DeviceStatus.STOLEN}.get(
-        report.kind)
+        report.kind
+    )
     if target and device.status != target:
         if item is not None:
             _close_item(item, actor=actor, condition=Condition.MISSING, on=report.reported_on)
-        device_transition(actor=actor, device=device, to_status=target, reason=str(report),
-                          via_loan=item is not None, check_permission=False,
-                          on=report.reported_on)
+        device_transition(
+            actor=actor,
+            device=device,
+            to_status=target,
+            reason=str(report),
+            via_loan=item is not None,
+            check_permission=False,
+            on=report.reported_on,
+        )
     return report
 
 
@@ -612,31 +832,55 @@ def _close_item(item: LoanItem, *, actor, condition: str, on: dt.date) -> None:
 
 
 @transaction.atomic
-def defect_transition(*, actor, report: DefectReport, to_status: str, resolution: str = "",
-                      replacement_device: Device | None = None) -> DefectReport:
+def defect_transition(
+    *,
+    actor,
+    report: DefectReport,
+    to_status: str,
+    resolution: str = "",
+    replacement_device: Device | None = None,
+) -> DefectReport:
     """open → in repair → repaired / replaced / written off; the device follows."""
     locked = DefectReport.objects.select_for_update().get(pk=report.pk)
     if to_status not in DEFECT_TRANSITIONS.get(locked.status, set()):
-        raise ValidationError({"to_status": _(
-            "A report cannot go from “%(old)s” to “%(new)s”.") % {
-            "old": DefectStatus(locked.status).label,
-            "new": DefectStatus(to_status).label if to_status in DefectStatus.values
-            else to_status}})
+        raise ValidationError(
+            {
+                "to_status": _("A report cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "old": DefectStatus(locked.status).label,
+                    "new": DefectStatus(to_status).label
+                    if to_status in DefectStatus.values
+                    else to_status,
+                }
+            }
+        )
     device = Device.objects.get(pk=locked.device_id)
     today = timezone.localdate()
     if replacement_device is not None and to_status != DefectStatus.IN_REPAIR:
-        raise ValidationError({"replacement_device": _(
-            "A replacement device is given when the device goes to repair.")})
+        raise ValidationError(
+            {
+                "replacement_device": _(
+                    "A replacement device is given when the device goes to repair."
+                )
+            }
+        )
     if to_status == DefectStatus.IN_REPAIR:
         item = _open_item_for(device)
         if replacement_device is not None and item is None:
-            raise ValidationError({"replacement_device": _(
-                "The device is not on loan, so no replacement is needed.")})
+            raise ValidationError(
+                {"replacement_device": _("The device is not on loan, so no replacement is needed.")}
+            )
         if item is not None:
             loan = item.loan
             _close_item(item, actor=actor, condition=Condition.DEFECTIVE, on=today)
-            device_transition(actor=actor, device=device, to_status=DeviceStatus.IN_REPAIR,
-                              reason=str(locked), via_loan=True, check_permission=False)
+            device_transition(
+                actor=actor,
+                device=device,
+                to_status=DeviceStatus.IN_REPAIR,
+                reason=str(locked),
+                via_loan=True,
+                check_permission=False,
+            )
             if replacement_device is not None:
                 replacement = Device.objects.select_for_update().get(pk=replacement_device.pk)
                 _check_devices_for_loan(loan.school, [replacement])
@@ -644,33 +888,62 @@ def defect_transition(*, actor, report: DefectReport, to_status: str, resolution
                     loan.status = LoanStatus.HANDED_OUT
                     loan.returned_on = None
                     _apply(loan, {}, (), actor, reason=_("replacement device"))
-                new_item = LoanItem(school_board_id=loan.school_board_id, loan=loan,
-                                    device=replacement, value=replacement.price_gross)
+                new_item = LoanItem(
+                    school_board_id=loan.school_board_id,
+                    loan=loan,
+                    device=replacement,
+                    value=replacement.price_gross,
+                )
                 new_item._history_user = actor
                 new_item.save()
-                device_transition(actor=actor, device=replacement,
-                                  to_status=DeviceStatus.ON_LOAN, via_loan=True,
-                                  reason=_("Replacement for %(inv)s") % {"inv": device},
-                                  check_permission=False)
+                device_transition(
+                    actor=actor,
+                    device=replacement,
+                    to_status=DeviceStatus.ON_LOAN,
+                    via_loan=True,
+                    reason=_("Replacement for %(inv)s") % {"inv": device},
+                    check_permission=False,
+                )
                 locked.replacement_device = replacement
         elif device.status != DeviceStatus.IN_REPAIR:
-            device_transition(actor=actor, device=device, to_status=DeviceStatus.IN_REPAIR,
-                              reason=str(locked), check_permission=False)
+            device_transition(
+                actor=actor,
+                device=device,
+                to_status=DeviceStatus.IN_REPAIR,
+                reason=str(locked),
+                check_permission=False,
+            )
     elif to_status == DefectStatus.REPAIRED:
         if device.status in (DeviceStatus.IN_REPAIR, DeviceStatus.LOST, DeviceStatus.STOLEN):
-            device_transition(actor=actor, device=device, to_status=DeviceStatus.IN_STOCK,
-                              reason=str(locked), check_permission=False)
+            device_transition(
+                actor=actor,
+                device=device,
+                to_status=DeviceStatus.IN_STOCK,
+                reason=str(locked),
+                check_permission=False,
+            )
     elif to_status in (DefectStatus.REPLACED, DefectStatus.WRITTEN_OFF):
         if not resolution.strip():
             raise ValidationError({"resolution": _("Say how the case was settled.")})
         item = _open_item_for(device)
         if item is not None:
             _close_item(item, actor=actor, condition=Condition.DEFECTIVE, on=today)
-            device_transition(actor=actor, device=device, to_status=DeviceStatus.IN_REPAIR,
-                              reason=str(locked), via_loan=True, check_permission=False)
+            device_transition(
+                actor=actor,
+                device=device,
+                to_status=DeviceStatus.IN_REPAIR,
+                reason=str(locked),
+                via_loan=True,
+                check_permission=False,
+            )
         if device.status != DeviceStatus.RETIRED:
-            device_transition(actor=actor, device=device, to_status=DeviceStatus.RETIRED,
-                              reason=f"{locked}: {resolution}", check_permission=False)
+            device_transition(
+                actor=actor,
+                device=device,
+                to_status=DeviceStatus.RETIRED,
+                reason=f"{locked}: {resolution}",
+                check_permission=False,
+            )
     locked.status = to_status
     if resolution:
         locked.resolution = resolution
@@ -680,12 +953,19 @@ def defect_transition(*, actor, report: DefectReport, to_status: str, resolution
 
 # --- stocktakes ---------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def stocktake_start(*, actor, school, room=None, started_on: dt.date | None = None,
-                    notes: str = "") -> Stocktake:
-    stocktake = Stocktake(school_board_id=school.school_board_id, school=school, room=room,
-                          started_on=started_on or timezone.localdate(), started_by=actor,
-                          notes=notes)
+def stocktake_start(
+    *, actor, school, room=None, started_on: dt.date | None = None, notes: str = ""
+) -> Stocktake:
+    stocktake = Stocktake(
+        school_board_id=school.school_board_id,
+        school=school,
+        room=room,
+        started_on=started_on or timezone.localdate(),
+        started_by=actor,
+        notes=notes,
+    )
     _apply(stocktake, {}, (), actor)
     return stocktake
 
@@ -700,9 +980,11 @@ def find_device_by_code(board_id: int, code: str) -> Device | None:
     match = DEVICE_URL_RE.search(code)
     if match:
         return qs.filter(pk=int(match.group(1))).first()
-    return (qs.filter(inventory_number=code).first()
-            or qs.filter(serial_number=code).first()
-            or qs.filter(inventory_number__iexact=code).first())
+    return (
+        qs.filter(inventory_number=code).first()
+        or qs.filter(serial_number=code).first()
+        or qs.filter(inventory_number__iexact=code).first()
+    )
 
 
 @transaction.atomic
@@ -720,10 +1002,17 @@ def stocktake_scan(*, actor, stocktake: Stocktake, code: str, room=None) -> Stoc
     room = room or stocktake.room
     device = find_device_by_code(stocktake.school_board_id, code)
     if device is not None and stocktake.entries.filter(device=device).exists():
-        raise ValidationError({"code": _("%(inv)s has already been counted.") % {
-            "inv": device.inventory_number}})
-    entry = StocktakeEntry(school_board_id=stocktake.school_board_id, stocktake=stocktake,
-                           code=code, device=device, room=room, scanned_by=actor)
+        raise ValidationError(
+            {"code": _("%(inv)s has already been counted.") % {"inv": device.inventory_number}}
+        )
+    entry = StocktakeEntry(
+        school_board_id=stocktake.school_board_id,
+        stocktake=stocktake,
+        code=code,
+        device=device,
+        room=room,
+        scanned_by=actor,
+    )
     entry._history_user = actor
     entry.save()
     return entry
@@ -733,8 +1022,11 @@ def stocktake_scan(*, actor, stocktake: Stocktake, code: str, room=None) -> Stoc
 def stocktake_close(*, actor, stocktake: Stocktake) -> Stocktake:
     from .documents import stocktake_discrepancies
 
-    locked = Stocktake.objects.select_for_update(of=("self",)).select_related("school", "room").get(
-        pk=stocktake.pk)
+    locked = (
+        Stocktake.objects.select_for_update(of=("self",))
+        .select_related("school", "room")
+        .get(pk=stocktake.pk)
+    )
     if locked.status != StocktakeStatus.OPEN:
         raise ValidationError(_("This stocktake is already closed."))
     result = stocktake_discrepancies(locked)
@@ -747,6 +1039,7 @@ def stocktake_close(*, actor, stocktake: Stocktake) -> Stocktake:
 
 # --- data protection ----------------------------------------------------------------------------
 
+
 def subject_hash(board_id: int, name: str) -> str:
     normalised = " ".join((name or "").lower().split())
     salt = f"{settings.SECRET_KEY}:{board_id}"
@@ -758,7 +1051,8 @@ def loans_of_person(*, board, name: str):
     if len(name) < 3:
         raise ValidationError({"name": _("Enter the full name (at least 3 characters).")})
     return Loan.objects.filter(school_board=board, anonymised_at__isnull=True).filter(
-        Q(borrower_name__iexact=name) | Q(guardian_name__iexact=name))
+        Q(borrower_name__iexact=name) | Q(guardian_name__iexact=name)
+    )
 
 
 def _loan_export(loan: Loan) -> dict:
@@ -780,11 +1074,14 @@ def _loan_export(loan: Loan) -> dict:
         "handed_out_on": loan.handed_out_on.isoformat() if loan.handed_out_on else None,
         "returned_on": loan.returned_on.isoformat() if loan.returned_on else None,
         "devices": [
-            {"inventory_number": i.device.inventory_number, "serial_number":
-             i.device.serial_number, "model": i.device.description,
-             "accessories": [str(a) for a in i.accessories.all()],
-             "returned_on": i.returned_on.isoformat() if i.returned_on else None,
-             "condition_at_return": i.return_condition}
+            {
+                "inventory_number": i.device.inventory_number,
+                "serial_number": i.device.serial_number,
+                "model": i.device.description,
+                "accessories": [str(a) for a in i.accessories.all()],
+                "returned_on": i.returned_on.isoformat() if i.returned_on else None,
+                "condition_at_return": i.return_condition,
+            }
             for i in loan.items.all()
         ],
         "notes": loan.notes,
@@ -794,13 +1091,24 @@ def _loan_export(loan: Loan) -> dict:
 @transaction.atomic
 def privacy_export(*, actor, board, name: str) -> dict:
     """Art. 15 DSGVO: everything stored about one borrower or guardian; the export is logged."""
-    loans = list(loans_of_person(board=board, name=name).select_related("school")
-                 .prefetch_related("items__device__model", "items__accessories"))
-    PrivacyLog.objects.create(school_board=board, action=PrivacyAction.EXPORT, actor=actor,
-                              subject_hash=subject_hash(board.pk, name), loan_count=len(loans),
-                              detail=", ".join(loan.contract_number for loan in loans)[:500])
-    return {"controller": board.name, "generated_on": timezone.localdate().isoformat(),
-            "loans": [_loan_export(loan) for loan in loans]}
+    loans = list(
+        loans_of_person(board=board, name=name)
+        .select_related("school")
+        .prefetch_related("items__device__model", "items__accessories")
+    )
+    PrivacyLog.objects.create(
+        school_board=board,
+        action=PrivacyAction.EXPORT,
+        actor=actor,
+        subject_hash=subject_hash(board.pk, name),
+        loan_count=len(loans),
+        detail=", ".join(loan.contract_number for loan in loans)[:500],
+    )
+    return {
+        "controller": board.name,
+        "generated_on": timezone.localdate().isoformat(),
+        "loans": [_loan_export(loan) for loan in loans],
+    }
 
 
 def _anonymise(loans: list[Loan], *, actor, reason: str) -> int:
@@ -810,8 +1118,14 @@ def _anonymise(loans: list[Loan], *, actor, reason: str) -> int:
     ids = [loan.pk for loan in loans]
     if not ids:
         return 0
-    blank = {"borrower_name": ANONYMISED, "school_class": "", "guardian_name": "",
-             "guardian_contact": "", "staff_reference": "", "notes": ""}
+    blank = {
+        "borrower_name": ANONYMISED,
+        "school_class": "",
+        "guardian_name": "",
+        "guardian_contact": "",
+        "staff_reference": "",
+        "notes": "",
+    }
     for loan in loans:
         for key, value in blank.items():
             setattr(loan, key, value)
@@ -833,14 +1147,24 @@ def privacy_erase(*, actor, board, name: str) -> int:
     loans = list(loans_of_person(board=board, name=name))
     running = [loan for loan in loans if loan.status in OPEN_LOAN_STATUSES]
     if running:
-        raise ValidationError({"name": _(
-            "%(n)s contract(s) of this person are still running (%(list)s): return or cancel "
-            "them first.") % {"n": len(running), "list": ", ".join(
-                loan.contract_number for loan in running)}})
+        raise ValidationError(
+            {
+                "name": _(
+                    "%(n)s contract(s) of this person are still running (%(list)s): return or cancel "
+                    "them first."
+                )
+                % {"n": len(running), "list": ", ".join(loan.contract_number for loan in running)}
+            }
+        )
     count = _anonymise(loans, actor=actor, reason="Art. 17 DSGVO")
-    PrivacyLog.objects.create(school_board=board, action=PrivacyAction.ERASURE, actor=actor,
-                              subject_hash=subject_hash(board.pk, name), loan_count=count,
-                              detail=", ".join(loan.contract_number for loan in loans)[:500])
+    PrivacyLog.objects.create(
+        school_board=board,
+        action=PrivacyAction.ERASURE,
+        actor=actor,
+        subject_hash=subject_hash(board.pk, name),
+        loan_count=count,
+        detail=", ".join(loan.contract_number for loan in loans)[:500],
+    )
     return count
 
 
@@ -850,8 +1174,23 @@ def retention_cutoff(today: dt.date, months: int) -> dt.date:
     while month <= 0:
         month += 12
         year -= 1
-    day = min(today.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        today.day,
+        [
+            31,
+            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][month - 1],
+    )
     return dt.date(year, month, day)
 
 
@@ -890,8 +1229,23 @@ def retention_due_on(loan: Loan, *, today: dt.date, months: int | None = None) -
     while month > 12:
         month -= 12
         year += 1
-    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        start.day,
+        [
+            31,
+            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][month - 1],
+    )
     return dt.date(year, month, day)
 
 
@@ -908,9 +1262,12 @@ def loan_record_pupil_left(*, actor, loan: Loan, left_on: dt.date, note: str = "
     if left_on > timezone.localdate():
         raise ValidationError({"left_on": _("The leaving date cannot be in the future.")})
     if left_on < locked.start_date:
-        raise ValidationError({"left_on": _(
-            "The leaving date cannot be before the start of the loan (%(d)s).") % {
-            "d": locked.start_date.strftime("%d.%m.%Y")}})
+        raise ValidationError(
+            {
+                "left_on": _("The leaving date cannot be before the start of the loan (%(d)s).")
+                % {"d": locked.start_date.strftime("%d.%m.%Y")}
+            }
+        )
     locked.pupil_left_on = left_on
     reason = _("pupil left school on %(d)s") % {"d": left_on.strftime("%d.%m.%Y")}
     if note.strip():
@@ -924,8 +1281,9 @@ def loan_record_pupil_left(*, actor, loan: Loan, left_on: dt.date, note: str = "
 
 
 @transaction.atomic
-def anonymise_expired_loans(*, today: dt.date | None = None, months: int | None = None,
-                            actor=None) -> int:
+def anonymise_expired_loans(
+    *, today: dt.date | None = None, months: int | None = None, actor=None
+) -> int:
     """Retention: anonymise borrowers N months after the devices are back, the pupil has left
     (or the school year has ended) and no claim is open.
 
@@ -934,11 +1292,16 @@ def anonymise_expired_loans(*, today: dt.date | None = None, months: int | None 
     today = today or timezone.localdate()
     months = retention_months() if months is None else months
     cutoff = retention_cutoff(today, months)
-    candidates = Loan.objects.filter(
-        anonymised_at__isnull=True, status__in=(LoanStatus.RETURNED, LoanStatus.CANCELLED),
-        returned_on__lte=cutoff,
-    ).exclude(defect_reports__status__in=OPEN_DEFECT_STATUSES).exclude(
-        pupil_left_on__gt=cutoff).distinct()
+    candidates = (
+        Loan.objects.filter(
+            anonymised_at__isnull=True,
+            status__in=(LoanStatus.RETURNED, LoanStatus.CANCELLED),
+            returned_on__lte=cutoff,
+        )
+        .exclude(defect_reports__status__in=OPEN_DEFECT_STATUSES)
+        .exclude(pupil_left_on__gt=cutoff)
+        .distinct()
+    )
     by_board: dict[int, list[Loan]] = {}
     for loan in candidates:
         start = retention_start(loan, today=today)
@@ -948,9 +1311,12 @@ def anonymise_expired_loans(*, today: dt.date | None = None, months: int | None 
     total = 0
     for board_id, loans in by_board.items():
         count = _anonymise(loans, actor=actor, reason=_("retention period ended"))
-        PrivacyLog.objects.create(school_board_id=board_id, action=PrivacyAction.RETENTION,
-                                  actor=actor, loan_count=count,
-                                  detail=_("returned and left on or before %(d)s") % {
-                                      "d": cutoff.strftime("%d.%m.%Y")})
+        PrivacyLog.objects.create(
+            school_board_id=board_id,
+            action=PrivacyAction.RETENTION,
+            actor=actor,
+            loan_count=count,
+            detail=_("returned and left on or before %(d)s") % {"d": cutoff.strftime("%d.%m.%Y")},
+        )
         total += count
     return total

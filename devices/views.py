@@ -94,10 +94,12 @@ DEVICE_COLUMNS = [
     Column("pool", _("pool / class set")),
     Column("warranty_end", _("warranty end"), fmt="date"),
 ]
-DEVICE_SUBNAV = [(_("Deliveries"), "devices:delivery-list"),
-                 (_("Device models"), "devices:model-list"),
-                 (_("Schadensmeldungen"), "devices:defect-list"),
-                 (_("Stocktakes"), "devices:stocktake-list")]
+DEVICE_SUBNAV = [
+    (_("Deliveries"), "devices:delivery-list"),
+    (_("Device models"), "devices:model-list"),
+    (_("Schadensmeldungen"), "devices:defect-list"),
+    (_("Stocktakes"), "devices:stocktake-list"),
+]
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -116,6 +118,7 @@ class PersonalDataMixin:
 
 
 # --- devices ------------------------------------------------------------------------------------
+
 
 class DeviceListView(ScopedListView):
     model = Device
@@ -146,17 +149,22 @@ class DeviceDetailView(ScopedDetailView):
     template_name = "devices/device_detail.html"
     school_staff_may_edit = False
     fields_shown = [
-        Column("serial_number", _("serial number")), Column("model", _("device model")),
-        Column("category", _("category")), Column("status", _("status")),
-        Column("school.name", _("Schule")), Column("room.name", _("Raum")),
+        Column("serial_number", _("serial number")),
+        Column("model", _("device model")),
+        Column("category", _("category")),
+        Column("status", _("status")),
+        Column("school.name", _("Schule")),
+        Column("room.name", _("Raum")),
         Column("pool", _("pool / class set")),
         Column("purchase_date", _("purchase date"), fmt="date"),
         Column("price_net", _("price net"), fmt="money"),
         Column("price_gross", _("price gross"), fmt="money"),
-        Column("supplier", _("supplier")), Column("invoice_reference", _("invoice reference")),
+        Column("supplier", _("supplier")),
+        Column("invoice_reference", _("invoice reference")),
         Column("warranty_end", _("warranty end"), fmt="date"),
         Column("earmarking_end", _("Zweckbindung bis"), fmt="date"),
-        Column("mdm_id", _("MDM id")), Column("notes", _("notes")),
+        Column("mdm_id", _("MDM id")),
+        Column("notes", _("notes")),
     ]
 
     def get_title(self):
@@ -166,20 +174,22 @@ class DeviceDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         access = self.request.access
         device = self.object
-        targets = [t for t in allowed_targets(device)
-                   if permissions.can_transition(access, device, t)]
+        targets = [
+            t for t in allowed_targets(device) if permissions.can_transition(access, device, t)
+        ]
         if targets:
-            ctx["transition_form"] = TransitionForm(device=device, targets=targets,
-                                                    access=access)
+            ctx["transition_form"] = TransitionForm(device=device, targets=targets, access=access)
         ctx["accessories"] = list(device.accessories.all())
         ctx["status_changes"] = list(device.status_changes.select_related("actor")[:30])
         ctx["defects"] = list(device.defect_reports.all()[:20])
         open_item = device.loan_items.filter(is_open=True).select_related("loan").first()
         ctx["open_loan"] = open_item.loan if open_item else None
         ctx["may_see_loan"] = bool(open_item) and permissions.can_see_personal_data(
-            access, open_item.loan)
-        ctx["can_report"] = permissions.can_edit_school_record(access, device) and \
-            device.status not in (DeviceStatus.RETIRED, DeviceStatus.ORDERED)
+            access, open_item.loan
+        )
+        ctx["can_report"] = permissions.can_edit_school_record(
+            access, device
+        ) and device.status not in (DeviceStatus.RETIRED, DeviceStatus.ORDERED)
         ctx["funding_category"] = device.funding_category
         line = device.cost_line
         ctx["cost_line"] = line
@@ -200,9 +210,12 @@ class DeviceCreateView(ScopedCreateView):
         return kwargs
 
     def perform(self, form):
-        return services.device_create(actor=self.request.user, board=self.board,
-                                      data=form.cleaned_data,
-                                      status=form.cleaned_data["initial_status"])
+        return services.device_create(
+            actor=self.request.user,
+            board=self.board,
+            data=form.cleaned_data,
+            status=form.cleaned_data["initial_status"],
+        )
 
 
 class DeviceUpdateView(ScopedUpdateView):
@@ -216,8 +229,9 @@ class DeviceUpdateView(ScopedUpdateView):
         return kwargs
 
     def perform(self, form):
-        return services.device_update(actor=self.request.user, device=self.object,
-                                      data=form.cleaned_data)
+        return services.device_update(
+            actor=self.request.user, device=self.object, data=form.cleaned_data
+        )
 
 
 class DeviceTransitionView(ScopedActionView):
@@ -232,11 +246,19 @@ class DeviceTransitionView(ScopedActionView):
         targets = [t for t in allowed_targets(obj) if permissions.can_transition(access, obj, t)]
         form = TransitionForm(self.request.POST, device=obj, targets=targets, access=access)
         if not form.is_valid():
-            raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields
-                                   else " ".join(e) for f, e in form.errors.items()])
+            raise ValidationError(
+                [
+                    f"{form.fields[f].label}: {' '.join(e)}" if f in form.fields else " ".join(e)
+                    for f, e in form.errors.items()
+                ]
+            )
         device_transition(
-            actor=self.request.user, device=obj, to_status=form.cleaned_data["to_status"],
-            reason=form.cleaned_data["reason"], room=form.cleaned_data["room"])
+            actor=self.request.user,
+            device=obj,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+            room=form.cleaned_data["room"],
+        )
         return obj
 
 
@@ -257,37 +279,58 @@ def _labels(request, devices, *, filename: str, back_url: str, title: str):
         messages.error(request, gettext("No devices in this selection."))
         return HttpResponseRedirect(back_url)
     if count > MAX_LABELS:
-        messages.error(request, gettext("At most %(n)s labels at once: narrow the filter.") % {
-            "n": f"{MAX_LABELS:,}".replace(",", ".")})
+        messages.error(
+            request,
+            gettext("At most %(n)s labels at once: narrow the filter.")
+            % {"n": f"{MAX_LABELS:,}".replace(",", ".")},
+        )
         return HttpResponseRedirect(back_url)
     if request.method == "POST":
         ids = list(devices.order_by("inventory_number").values_list("pk", flat=True))
         boards = set(devices.values_list("school_board_id", flat=True).distinct()[:2])
         board = SchoolBoard.objects.get(pk=boards.pop()) if len(boards) == 1 else None
-        job = start_job(kind="devices.labels", owner=request.user, board=board,
-                        title=title, params={"device_ids": ids, "filename": filename})
+        job = start_job(
+            kind="devices.labels",
+            owner=request.user,
+            board=board,
+            title=title,
+            params={"device_ids": ids, "filename": filename},
+        )
         return HttpResponseRedirect(job_url(job))
     if count <= INLINE_LABELS:
         return pdf_response(documents.label_sheet_pdf(devices), filename)
-    return TemplateResponse(request, "devices/labels_confirm.html", {
-        "page_title": title, "count": count, "inline_limit": INLINE_LABELS,
-        "back_url": back_url, "action": request.get_full_path()})
+    return TemplateResponse(
+        request,
+        "devices/labels_confirm.html",
+        {
+            "page_title": title,
+            "count": count,
+            "inline_limit": INLINE_LABELS,
+            "back_url": back_url,
+            "action": request.get_full_path(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def device_labels(request):
     """A label sheet for the devices of the current filter (same filters as the list)."""
-    back = reverse("devices:device-list") + ("?" + request.GET.urlencode() if request.GET
-                                             else "")
-    return _labels(request, _label_selection(request), filename="etiketten.pdf",
-                   back_url=back, title=gettext("Label sheet"))
+    back = reverse("devices:device-list") + ("?" + request.GET.urlencode() if request.GET else "")
+    return _labels(
+        request,
+        _label_selection(request),
+        filename="etiketten.pdf",
+        back_url=back,
+        title=gettext("Label sheet"),
+    )
 
 
 def device_label(request, pk):
     device = get_visible_or_404(request, Device, pk=pk)
     devices = Device.objects.for_document().filter(pk=device.pk)
-    return pdf_response(documents.label_sheet_pdf(devices),
-                        f"etikett-{device.inventory_number}.pdf")
+    return pdf_response(
+        documents.label_sheet_pdf(devices), f"etikett-{device.inventory_number}.pdf"
+    )
 
 
 class DeviceCostLineView(PageMixin, FormView):
@@ -350,21 +393,29 @@ class DeviceCostLineView(PageMixin, FormView):
         try:
             with transaction.atomic():
                 count = services.devices_assign_cost_line(
-                    actor=self.request.user, board=self.board, devices=self.selection(),
-                    cost_line=line)
+                    actor=self.request.user,
+                    board=self.board,
+                    devices=self.selection(),
+                    cost_line=line,
+                )
         except ValidationError as exc:
             _form_errors(form, exc)
             return self.form_invalid(form)
         if line is None:
-            messages.success(self.request, gettext("Funding link removed from %(n)s devices.") % {
-                "n": count})
+            messages.success(
+                self.request, gettext("Funding link removed from %(n)s devices.") % {"n": count}
+            )
         else:
-            messages.success(self.request, gettext("%(n)s devices linked to %(line)s.") % {
-                "n": count, "line": services.cost_line_label(line)})
+            messages.success(
+                self.request,
+                gettext("%(n)s devices linked to %(line)s.")
+                % {"n": count, "line": services.cost_line_label(line)},
+            )
         return HttpResponseRedirect(self.back_url())
 
 
 # --- catalogue and accessories ---------------------------------------------------------------
+
 
 class DeviceModelListView(ScopedListView):
     model = DeviceModel
@@ -372,7 +423,8 @@ class DeviceModelListView(ScopedListView):
     title = _("Device models")
     create_url = "devices:model-create"
     columns = [
-        Column("manufacturer", _("manufacturer")), Column("name", _("model name"), link=True),
+        Column("manufacturer", _("manufacturer")),
+        Column("name", _("model name"), link=True),
         Column("category", _("category")),
         Column("default_price_gross", _("default price gross"), fmt="money", numeric=True),
         Column("device_count", _("devices"), fmt="number", numeric=True),
@@ -385,7 +437,8 @@ class DeviceModelDetailView(ScopedDetailView):
     template_name = "devices/model_detail.html"
     school_staff_may_edit = False
     fields_shown = [
-        Column("manufacturer", _("manufacturer")), Column("name", _("model name")),
+        Column("manufacturer", _("manufacturer")),
+        Column("name", _("model name")),
         Column("category", _("category")),
         Column("default_price_net", _("default price net"), fmt="money"),
         Column("default_price_gross", _("default price gross"), fmt="money"),
@@ -403,8 +456,9 @@ class DeviceModelCreateView(ScopedCreateView):
         return kwargs
 
     def perform(self, form):
-        return services.device_model_create(actor=self.request.user, board=self.board,
-                                            data=form.cleaned_data)
+        return services.device_model_create(
+            actor=self.request.user, board=self.board, data=form.cleaned_data
+        )
 
 
 class DeviceModelUpdateView(ScopedUpdateView):
@@ -413,8 +467,9 @@ class DeviceModelUpdateView(ScopedUpdateView):
     school_staff_may_edit = False
 
     def perform(self, form):
-        return services.device_model_update(actor=self.request.user, device_model=self.object,
-                                            data=form.cleaned_data)
+        return services.device_model_update(
+            actor=self.request.user, device_model=self.object, data=form.cleaned_data
+        )
 
 
 class AccessoryCreateView(ScopedChildCreateView):
@@ -425,8 +480,9 @@ class AccessoryCreateView(ScopedChildCreateView):
     title = _("New accessory")
 
     def perform(self, form):
-        return services.accessory_create(actor=self.request.user, device=self.parent,
-                                         data=form.cleaned_data)
+        return services.accessory_create(
+            actor=self.request.user, device=self.parent, data=form.cleaned_data
+        )
 
 
 class AccessoryUpdateView(ScopedUpdateView):
@@ -435,11 +491,13 @@ class AccessoryUpdateView(ScopedUpdateView):
     school_staff_may_edit = False
 
     def perform(self, form):
-        return services.accessory_update(actor=self.request.user, accessory=self.object,
-                                         data=form.cleaned_data)
+        return services.accessory_update(
+            actor=self.request.user, accessory=self.object, data=form.cleaned_data
+        )
 
 
 # --- deliveries -------------------------------------------------------------------------------
+
 
 class DeliveryListView(ScopedListView):
     model = Delivery
@@ -448,8 +506,10 @@ class DeliveryListView(ScopedListView):
     create_url = "devices:delivery-create"
     columns = [
         Column("delivered_on", _("delivered on"), fmt="date", link=True),
-        Column("school.name", _("Schule")), Column("model", _("device model")),
-        Column("pool", _("pool / class set")), Column("supplier", _("supplier")),
+        Column("school.name", _("Schule")),
+        Column("model", _("device model")),
+        Column("pool", _("pool / class set")),
+        Column("supplier", _("supplier")),
         Column("device_count", _("devices"), fmt="number", numeric=True),
     ]
     extra_actions = [(_("Devices"), "devices:device-list")]
@@ -474,22 +534,34 @@ class DeliveryCreateView(PageMixin, FormView):
         try:
             with transaction.atomic():
                 delivery = services.delivery_register(
-                    actor=self.request.user, board=self.board, school=data["school"],
+                    actor=self.request.user,
+                    board=self.board,
+                    school=data["school"],
                     lines=services.parse_serial_lines(data["serials"]),
-                    delivered_on=data["delivered_on"], model=data["model"],
-                    category=data["category"], room=data["room"], pool=data["pool"],
+                    delivered_on=data["delivered_on"],
+                    model=data["model"],
+                    category=data["category"],
+                    room=data["room"],
+                    pool=data["pool"],
                     inventory_prefix=data["inventory_prefix"],
-                    first_number=data["first_number"], supplier=data["supplier"],
-                    invoice_reference=data["invoice_reference"], price_net=data["price_net"],
-                    price_gross=data["price_gross"], warranty_end=data["warranty_end"],
-                    earmarking_end=data["earmarking_end"], received_by=data["received_by"],
-                    accessory_kinds=data["accessory_kinds"], status=data["status"])
+                    first_number=data["first_number"],
+                    supplier=data["supplier"],
+                    invoice_reference=data["invoice_reference"],
+                    price_net=data["price_net"],
+                    price_gross=data["price_gross"],
+                    warranty_end=data["warranty_end"],
+                    earmarking_end=data["earmarking_end"],
+                    received_by=data["received_by"],
+                    accessory_kinds=data["accessory_kinds"],
+                    status=data["status"],
+                )
                 recheck_tenancy(self.request.access, delivery)
         except ValidationError as exc:
             _form_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, gettext("%(n)s devices registered.") % {
-            "n": delivery.devices.count()})
+        messages.success(
+            self.request, gettext("%(n)s devices registered.") % {"n": delivery.devices.count()}
+        )
         return HttpResponseRedirect(delivery.get_absolute_url())
 
 
@@ -498,17 +570,20 @@ class DeliveryDetailView(ScopedDetailView):
     template_name = "devices/delivery_detail.html"
     school_staff_may_edit = False
     fields_shown = [
-        Column("school.name", _("Schule")), Column("delivered_on", _("delivered on"),
-                                                   fmt="date"),
-        Column("model", _("device model")), Column("pool", _("pool / class set")),
-        Column("supplier", _("supplier")), Column("invoice_reference", _("invoice reference")),
+        Column("school.name", _("Schule")),
+        Column("delivered_on", _("delivered on"), fmt="date"),
+        Column("model", _("device model")),
+        Column("pool", _("pool / class set")),
+        Column("supplier", _("supplier")),
+        Column("invoice_reference", _("invoice reference")),
         Column("received_by", _("received by (school)")),
     ]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["devices"] = self.object.devices.select_related("school", "room", "model")\
-            .order_by("inventory_number")
+        ctx["devices"] = self.object.devices.select_related("school", "room", "model").order_by(
+            "inventory_number"
+        )
         ctx["device_columns"] = DEVICE_COLUMNS
         return ctx
 
@@ -522,13 +597,17 @@ def delivery_protocol(request, pk):
 @require_http_methods(["GET", "POST"])
 def delivery_labels(request, pk):
     delivery = get_visible_or_404(request, Delivery, pk=pk)
-    return _labels(request, Device.objects.for_document().filter(delivery=delivery),
-                   filename=f"etiketten-lieferung-{pk}.pdf",
-                   back_url=delivery.get_absolute_url(),
-                   title=gettext("Labels of delivery %(n)s") % {"n": pk})
+    return _labels(
+        request,
+        Device.objects.for_document().filter(delivery=delivery),
+        filename=f"etiketten-lieferung-{pk}.pdf",
+        back_url=delivery.get_absolute_url(),
+        title=gettext("Labels of delivery %(n)s") % {"n": pk},
+    )
 
 
 # --- loans --------------------------------------------------------------------------------------
+
 
 class LoanListView(ScopedListView):
     model = Loan
@@ -538,11 +617,13 @@ class LoanListView(ScopedListView):
     create_url = "devices:loan-create"
     columns = [
         Column("contract_number", _("Leihvertrag"), link=True),
-        Column("borrower_name", _("borrower")), Column("school_class", _("class")),
-        Column("school.name", _("Schule")), Column("status", _("status")),
+        Column("borrower_name", _("borrower")),
+        Column("school_class", _("class")),
+        Column("school.name", _("Schule")),
+        Column("status", _("status")),
         Column("device_count", _("devices"), fmt="number", numeric=True),
-        Column("start_date", _("start"), fmt="date"), Column("due_date", _("due date"),
-                                                             fmt="date"),
+        Column("start_date", _("start"), fmt="date"),
+        Column("due_date", _("due date"), fmt="date"),
     ]
     extra_actions = [(_("Devices"), "devices:device-list")]
 
@@ -581,12 +662,20 @@ class LoanCreateView(PageMixin, FormView):
         form = ctx["form"]
         groups = [
             (_("Devices"), ["school", "device_codes", "hand_over_accessories"]),
-            (_("Borrower"), ["borrower_kind", "borrower_name", "school_class",
-                             "borrower_is_minor", "guardian_name", "guardian_contact",
-                             "staff_reference"]),
+            (
+                _("Borrower"),
+                [
+                    "borrower_kind",
+                    "borrower_name",
+                    "school_class",
+                    "borrower_is_minor",
+                    "guardian_name",
+                    "guardian_contact",
+                    "staff_reference",
+                ],
+            ),
             (_("Period"), ["school_year", "start_date", "due_rule", "due_date"]),
-            (_("Condition at handover"), ["condition_at_handover", "existing_damage",
-                                          "notes"]),
+            (_("Condition at handover"), ["condition_at_handover", "existing_damage", "notes"]),
         ]
         ctx["fieldsets"] = [(title, [form[n] for n in names]) for title, names in groups]
         return ctx
@@ -600,17 +689,22 @@ class LoanCreateView(PageMixin, FormView):
             accessories = list(Accessory.objects.filter(device__in=devices))
         try:
             with transaction.atomic():
-                loan = services.loan_create(actor=self.request.user, school=school,
-                                            devices=devices, data=data,
-                                            accessories=accessories)
+                loan = services.loan_create(
+                    actor=self.request.user,
+                    school=school,
+                    devices=devices,
+                    data=data,
+                    accessories=accessories,
+                )
                 recheck_tenancy(self.request.access, loan)
         except ValidationError as exc:
             _form_errors(form, exc)
             if hasattr(exc, "error_dict") and "devices" in exc.error_dict:
                 form.add_error("device_codes", exc.error_dict["devices"])
             return self.form_invalid(form)
-        messages.success(self.request,
-                         gettext("Leihvertrag prepared: print it and have it signed."))
+        messages.success(
+            self.request, gettext("Leihvertrag prepared: print it and have it signed.")
+        )
         return HttpResponseRedirect(loan.get_absolute_url())
 
 
@@ -618,12 +712,16 @@ class LoanDetailView(PersonalDataMixin, ScopedDetailView):
     model = Loan
     template_name = "devices/loan_detail.html"
     fields_shown = [
-        Column("status", _("status")), Column("school.name", _("Schule")),
-        Column("borrower_kind", _("borrower")), Column("borrower_name", _("name")),
-        Column("school_class", _("class")), Column("guardian_name", _("guardian")),
+        Column("status", _("status")),
+        Column("school.name", _("Schule")),
+        Column("borrower_kind", _("borrower")),
+        Column("borrower_name", _("name")),
+        Column("school_class", _("class")),
+        Column("guardian_name", _("guardian")),
         Column("guardian_contact", _("guardian contact (phone or e-mail)")),
         Column("staff_reference", _("staff reference")),
-        Column("school_year", _("school year")), Column("start_date", _("start"), fmt="date"),
+        Column("school_year", _("school year")),
+        Column("start_date", _("start"), fmt="date"),
         Column("due_date", _("due date"), fmt="date"),
         Column("condition_at_handover", _("condition at handover")),
         Column("existing_damage", _("existing damage (annex)")),
@@ -645,8 +743,9 @@ class LoanDetailView(PersonalDataMixin, ScopedDetailView):
         ctx["items"] = list(loan.items.all())
         ctx["returns"] = list(loan.returns.all())
         ctx["defects"] = list(loan.defect_reports.select_related("device"))
-        ctx["sign_form"] = LoanSignForm(initial={"signed_on": timezone.localdate(),
-                                                 "borrower_signed": True})
+        ctx["sign_form"] = LoanSignForm(
+            initial={"signed_on": timezone.localdate(), "borrower_signed": True}
+        )
         ctx["overdue"] = loan.is_overdue()
         ctx["history"] = []  # the change log repeats personal data: kept off the page
         return ctx
@@ -657,8 +756,9 @@ class LoanUpdateView(PersonalDataMixin, ScopedUpdateView):
     form_class = LoanUpdateForm
 
     def perform(self, form):
-        return services.loan_update(actor=self.request.user, loan=self.object,
-                                    data=form.cleaned_data)
+        return services.loan_update(
+            actor=self.request.user, loan=self.object, data=form.cleaned_data
+        )
 
 
 def loan_contract(request, pk):
@@ -702,9 +802,12 @@ class LoanPupilLeftView(LoanActionView):
         form = PupilLeftForm(self.request.POST)
         if not form.is_valid():
             raise ValidationError(gettext("Enter the date the pupil left the school."))
-        return services.loan_record_pupil_left(actor=self.request.user, loan=obj,
-                                               left_on=form.cleaned_data["left_on"],
-                                               note=form.cleaned_data["note"])
+        return services.loan_record_pupil_left(
+            actor=self.request.user,
+            loan=obj,
+            left_on=form.cleaned_data["left_on"],
+            note=form.cleaned_data["note"],
+        )
 
 
 class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView):
@@ -717,8 +820,9 @@ class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView
         if not self.can_edit(self.loan):
             raise PermissionDenied
         if self.loan.status != LoanStatus.HANDED_OUT:
-            messages.error(request, gettext("This loan has not been handed out, so nothing can be "
-                                       "returned."))
+            messages.error(
+                request, gettext("This loan has not been handed out, so nothing can be returned.")
+            )
             return HttpResponseRedirect(self.loan.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
@@ -727,8 +831,11 @@ class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["items"] = list(self.loan.items.filter(is_open=True).select_related(
-            "device").prefetch_related("accessories"))
+        kwargs["items"] = list(
+            self.loan.items.filter(is_open=True)
+            .select_related("device")
+            .prefetch_related("accessories")
+        )
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -740,9 +847,12 @@ class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView
         try:
             with transaction.atomic():
                 protocol = services.loan_return(
-                    actor=self.request.user, loan=self.loan, items=form.return_items(),
+                    actor=self.request.user,
+                    loan=self.loan,
+                    items=form.return_items(),
                     returned_on=form.cleaned_data["returned_on"],
-                    notes=form.cleaned_data["notes"])
+                    notes=form.cleaned_data["notes"],
+                )
         except ValidationError as exc:
             _form_errors(form, exc)
             return self.form_invalid(form)
@@ -753,10 +863,12 @@ class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView
 class ReturnDetailView(PersonalDataMixin, ScopedDetailView):
     model = LoanReturn
     template_name = "devices/return_detail.html"
-    fields_shown = [Column("returned_on", _("returned on"), fmt="date"),
-                    Column("received_by", _("received by")),
-                    Column("accessories_complete", _("accessories complete"), fmt="bool"),
-                    Column("notes", _("notes"))]
+    fields_shown = [
+        Column("returned_on", _("returned on"), fmt="date"),
+        Column("received_by", _("received by")),
+        Column("accessories_complete", _("accessories complete"), fmt="bool"),
+        Column("notes", _("notes")),
+    ]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -766,13 +878,18 @@ class ReturnDetailView(PersonalDataMixin, ScopedDetailView):
 
 
 def return_protocol(request, pk):
-    qs = permissions.personal_data_restrict(request.access, LoanReturn.objects.select_related(
-        "loan", "loan__school", "loan__school_board", "received_by"))
+    qs = permissions.personal_data_restrict(
+        request.access,
+        LoanReturn.objects.select_related(
+            "loan", "loan__school", "loan__school_board", "received_by"
+        ),
+    )
     obj = get_object_or_404(qs, pk=pk)
     return pdf_response(documents.return_protocol_pdf(obj), f"rueckgabeprotokoll-{pk}.pdf")
 
 
 # --- defect reports ---------------------------------------------------------------------------
+
 
 class DefectListView(ScopedListView):
     model = DefectReport
@@ -781,7 +898,8 @@ class DefectListView(ScopedListView):
     columns = [
         Column("reported_on", _("reported on"), fmt="date", link=True),
         Column("device.inventory_number", _("Inventarnummer")),
-        Column("device.school.name", _("Schule")), Column("kind", _("kind")),
+        Column("device.school.name", _("Schule")),
+        Column("kind", _("kind")),
         Column("status", _("status")),
         Column("police_report_reference", _("police report reference")),
     ]
@@ -798,16 +916,19 @@ class DefectCreateView(ScopedChildCreateView):
     title = _("New Schadensmeldung")
 
     def perform(self, form):
-        return services.defect_report_create(actor=self.request.user, device=self.parent,
-                                             data=form.cleaned_data)
+        return services.defect_report_create(
+            actor=self.request.user, device=self.parent, data=form.cleaned_data
+        )
 
 
 class DefectDetailView(ScopedDetailView):
     model = DefectReport
     template_name = "devices/defect_detail.html"
     fields_shown = [
-        Column("device.inventory_number", _("Inventarnummer")), Column("kind", _("kind")),
-        Column("status", _("status")), Column("description", _("description")),
+        Column("device.inventory_number", _("Inventarnummer")),
+        Column("kind", _("kind")),
+        Column("status", _("status")),
+        Column("description", _("description")),
         Column("reported_on", _("reported on"), fmt="date"),
         Column("police_report_reference", _("police report reference")),
         Column("replacement_device", _("replacement device")),
@@ -818,10 +939,12 @@ class DefectDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         targets = DEFECT_TRANSITIONS.get(self.object.status, set())
         if targets and ctx["can_edit"]:
-            ctx["transition_form"] = DefectTransitionForm(targets=[
-                s for s in DefectStatus.values if s in targets])
+            ctx["transition_form"] = DefectTransitionForm(
+                targets=[s for s in DefectStatus.values if s in targets]
+            )
         ctx["may_see_loan"] = bool(self.object.loan_id) and permissions.can_see_personal_data(
-            self.request.access, self.object.loan)
+            self.request.access, self.object.loan
+        )
         return ctx
 
 
@@ -837,16 +960,22 @@ class DefectTransitionView(ScopedActionView):
         replacement = None
         code = form.cleaned_data["replacement_code"].strip()
         if code:
-            replacement = self.request.access.restrict(Device.objects.filter(
-                school_board_id=obj.school_board_id, inventory_number=code)).first()
+            replacement = self.request.access.restrict(
+                Device.objects.filter(school_board_id=obj.school_board_id, inventory_number=code)
+            ).first()
             if replacement is None:
                 raise ValidationError(gettext("Unknown Inventarnummer: %(list)s") % {"list": code})
         return services.defect_transition(
-            actor=self.request.user, report=obj, to_status=form.cleaned_data["to_status"],
-            resolution=form.cleaned_data["resolution"], replacement_device=replacement)
+            actor=self.request.user,
+            report=obj,
+            to_status=form.cleaned_data["to_status"],
+            resolution=form.cleaned_data["resolution"],
+            replacement_device=replacement,
+        )
 
 
 # --- stocktakes -------------------------------------------------------------------------------
+
 
 class StocktakeListView(ScopedListView):
     model = Stocktake
@@ -855,7 +984,8 @@ class StocktakeListView(ScopedListView):
     create_url = "devices:stocktake-create"
     columns = [
         Column("started_on", _("started on"), fmt="date", link=True),
-        Column("school.name", _("Schule")), Column("room.name", _("Raum")),
+        Column("school.name", _("Schule")),
+        Column("room.name", _("Raum")),
         Column("status", _("status")),
         Column("entry_count", _("scanned"), fmt="number", numeric=True),
     ]
@@ -885,8 +1015,12 @@ class StocktakeCreateView(PageMixin, FormView):
         try:
             with transaction.atomic():
                 stocktake = services.stocktake_start(
-                    actor=self.request.user, school=data["school"], room=data["room"],
-                    started_on=data["started_on"], notes=data["notes"])
+                    actor=self.request.user,
+                    school=data["school"],
+                    room=data["room"],
+                    started_on=data["started_on"],
+                    notes=data["notes"],
+                )
                 recheck_tenancy(self.request.access, stocktake)
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -897,10 +1031,13 @@ class StocktakeCreateView(PageMixin, FormView):
 class StocktakeDetailView(ScopedDetailView):
     model = Stocktake
     template_name = "devices/stocktake_detail.html"
-    fields_shown = [Column("school.name", _("Schule")), Column("room.name", _("Raum")),
-                    Column("started_on", _("started on"), fmt="date"),
-                    Column("status", _("status")),
-                    Column("closed_on", _("closed on"), fmt="date")]
+    fields_shown = [
+        Column("school.name", _("Schule")),
+        Column("room.name", _("Raum")),
+        Column("started_on", _("started on"), fmt="date"),
+        Column("status", _("status")),
+        Column("closed_on", _("closed on"), fmt="date"),
+    ]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -919,12 +1056,17 @@ class StocktakeScanView(ScopedActionView):
         form = ScanForm(self.request.POST, stocktake=obj, access=self.request.access)
         if not form.is_valid():
             raise ValidationError(gettext("Scan or type an Inventarnummer."))
-        entry = services.stocktake_scan(actor=self.request.user, stocktake=obj,
-                                        code=form.cleaned_data["code"],
-                                        room=form.cleaned_data["room"])
+        entry = services.stocktake_scan(
+            actor=self.request.user,
+            stocktake=obj,
+            code=form.cleaned_data["code"],
+            room=form.cleaned_data["room"],
+        )
         if entry.device is None:
-            messages.warning(self.request, gettext(
-                "Unknown code “%(code)s”: recorded as unexpected.") % {"code": entry.code})
+            messages.warning(
+                self.request,
+                gettext("Unknown code “%(code)s”: recorded as unexpected.") % {"code": entry.code},
+            )
         return None
 
 
@@ -944,13 +1086,15 @@ def stocktake_report(request, pk):
 
 def stocktake_csv(request, pk):
     stocktake = get_visible_or_404(request, Stocktake, pk=pk)
-    response = HttpResponse(documents.stocktake_report_csv(stocktake),
-                            content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        documents.stocktake_report_csv(stocktake), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="inventur-{pk}.csv"'
     return response
 
 
 # --- data protection ------------------------------------------------------------------------
+
 
 class PrivacyView(PageMixin, FormView):
     """Art. 15 export and Art. 17 erasure of one borrower's data, for board admins."""
@@ -969,8 +1113,7 @@ class PrivacyView(PageMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["board"] = self.board
-        ctx["log"] = PrivacyLog.objects.filter(school_board=self.board).select_related(
-            "actor")[:50]
+        ctx["log"] = PrivacyLog.objects.filter(school_board=self.board).select_related("actor")[:50]
         return ctx
 
     def form_valid(self, form):
@@ -979,31 +1122,61 @@ class PrivacyView(PageMixin, FormView):
         try:
             with transaction.atomic():
                 if action == "erase":
-                    count = services.privacy_erase(actor=self.request.user, board=self.board,
-                                                   name=name)
-                    messages.success(self.request, gettext(
-                        "%(n)s contract(s) anonymised; the erasure has been logged.") % {
-                        "n": count})
+                    count = services.privacy_erase(
+                        actor=self.request.user, board=self.board, name=name
+                    )
+                    messages.success(
+                        self.request,
+                        gettext("%(n)s contract(s) anonymised; the erasure has been logged.")
+                        % {"n": count},
+                    )
                     return HttpResponseRedirect(reverse("devices:privacy"))
-                data = services.privacy_export(actor=self.request.user, board=self.board,
-                                               name=name)
+                data = services.privacy_export(actor=self.request.user, board=self.board, name=name)
         except ValidationError as exc:
             _form_errors(form, exc)
             return self.form_invalid(form)
         if action == "export_json":
-            response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
-                                    content_type="application/json; charset=utf-8")
+            response = HttpResponse(
+                json.dumps(data, ensure_ascii=False, indent=2),
+                content_type="application/json; charset=utf-8",
+            )
             response["Content-Disposition"] = 'attachment; filename="auskunft.json"'
         else:
-            rows = [[loan["contract"], loan["school"], loan["borrower_name"], loan["class"],
-                     loan["guardian_name"], loan["guardian_contact"], loan["school_year"],
-                     loan["start_date"], loan["due_date"], loan["status"],
-                     ", ".join(d["inventory_number"] for d in loan["devices"])]
-                    for loan in data["loans"]]
-            response = HttpResponse(write_csv(
-                ["Leihvertrag", "Schule", "Name", "Klasse", "Sorgeberechtigte Person",
-                 "Kontakt", "Schuljahr", "Beginn", "Ende", "Status", "Geräte"], rows),
-                content_type="text/csv; charset=utf-8")
+            rows = [
+                [
+                    loan["contract"],
+                    loan["school"],
+                    loan["borrower_name"],
+                    loan["class"],
+                    loan["guardian_name"],
+                    loan["guardian_contact"],
+                    loan["school_year"],
+                    loan["start_date"],
+                    loan["due_date"],
+                    loan["status"],
+                    ", ".join(d["inventory_number"] for d in loan["devices"]),
+                ]
+                for loan in data["loans"]
+            ]
+            response = HttpResponse(
+                write_csv(
+                    [
+                        "Leihvertrag",
+                        "Schule",
+                        "Name",
+                        "Klasse",
+                        "Sorgeberechtigte Person",
+                        "Kontakt",
+                        "Schuljahr",
+                        "Beginn",
+                        "Ende",
+                        "Status",
+                        "Geräte",
+                    ],
+                    rows,
+                ),
+                content_type="text/csv; charset=utf-8",
+            )
             response["Content-Disposition"] = 'attachment; filename="auskunft.csv"'
         response["Cache-Control"] = "private, no-store"
         return response

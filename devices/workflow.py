@@ -53,8 +53,9 @@ def allowed_targets(device: Device, *, include_loan: bool = False) -> list[str]:
 
 def needs_justification(device: Device, to_status: str, on: dt.date) -> bool:
     """Retiring before the earmarking end (Zweckbindung) needs a justification."""
-    return (to_status == S.RETIRED and device.earmarking_end is not None
-            and on < device.earmarking_end)
+    return (
+        to_status == S.RETIRED and device.earmarking_end is not None and on < device.earmarking_end
+    )
 
 
 @transaction.atomic
@@ -81,14 +82,25 @@ def device_transition(
     if to_status not in S.values:
         raise ValidationError({"to_status": _("Unknown status.")})
     if to_status not in TRANSITIONS.get(from_status, set()):
-        raise ValidationError({"to_status": _(
-            "A device cannot go from “%(old)s” to “%(new)s”.") % {
-            "old": S(from_status).label, "new": S(to_status).label}})
+        raise ValidationError(
+            {
+                "to_status": _("A device cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": S(from_status).label, "new": S(to_status).label}
+            }
+        )
     if not via_loan and (to_status in LOAN_MANAGED or from_status in LOAN_MANAGED):
-        raise ValidationError({"to_status": _(
-            "Devices go on loan and come back only through a Leihvertrag and its return.")})
-    if check_permission and actor is not None and not can_transition(
-            access_for(actor), locked, to_status):
+        raise ValidationError(
+            {
+                "to_status": _(
+                    "Devices go on loan and come back only through a Leihvertrag and its return."
+                )
+            }
+        )
+    if (
+        check_permission
+        and actor is not None
+        and not can_transition(access_for(actor), locked, to_status)
+    ):
         raise PermissionDenied
     flagged = False
     if to_status == S.IN_USE:
@@ -104,11 +116,18 @@ def device_transition(
         locked.room = room
     if needs_justification(locked, to_status, on):
         if len(reason) < MIN_JUSTIFICATION_LENGTH:
-            raise ValidationError({"reason": _(
-                "This device is earmarked until %(date)s. Retiring it earlier needs a "
-                "justification (at least %(n)s characters).") % {
-                "date": locked.earmarking_end.strftime("%d.%m.%Y"),
-                "n": MIN_JUSTIFICATION_LENGTH}})
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "This device is earmarked until %(date)s. Retiring it earlier needs a "
+                        "justification (at least %(n)s characters)."
+                    )
+                    % {
+                        "date": locked.earmarking_end.strftime("%d.%m.%Y"),
+                        "n": MIN_JUSTIFICATION_LENGTH,
+                    }
+                }
+            )
         flagged = True
         locked.retired_early = True
     locked.status = to_status
@@ -121,8 +140,13 @@ def device_transition(
     device.retired_early = locked.retired_early
     device.version = locked.version
     change = DeviceStatusChange(
-        school_board_id=locked.school_board_id, device=locked, from_status=from_status,
-        to_status=to_status, actor=actor, reason=reason, flagged=flagged,
+        school_board_id=locked.school_board_id,
+        device=locked,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+        flagged=flagged,
     )
     change._history_user = actor
     change.save()

@@ -32,7 +32,14 @@ class RuleSetAdmin(SimpleHistoryAdmin):
 
 @admin.register(CatalogueItem)
 class CatalogueItemAdmin(SimpleHistoryAdmin):
-    list_display = ["contract_reference", "item_number", "name", "category", "unit_price_net",
-                    "land", "is_active"]
+    list_display = [
+        "contract_reference",
+        "item_number",
+        "name",
+        "category",
+        "unit_price_net",
+        "land",
+        "is_active",
+    ]
     list_filter = ["category", "land", "is_active"]
     search_fields = ["name", "item_number"]

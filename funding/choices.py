@@ -22,7 +22,8 @@ class FundingCategory(models.TextChoices):
 
 #: categories that count as an investment an accompanying measure can be tied to
 INVESTMENT_CATEGORIES = frozenset(
-    c.value for c in FundingCategory
+    c.value
+    for c in FundingCategory
     if c not in (FundingCategory.ACCOMPANYING, FundingCategory.REGIONAL)
 )
 NETWORK_CATEGORIES = frozenset({FundingCategory.LAN.value, FundingCategory.WLAN.value})

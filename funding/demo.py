@@ -16,8 +16,10 @@ from . import services
 from .choices import AllocationFormula, OwnShareConvention
 from .models import Application, Budget, CatalogueItem, Programme, RuleSet
 
-DPS_LEGAL = ("Richtlinie über die Gewährung von Zuwendungen aus dem DigitalPakt Schule, RdErl. "
-             "des MB vom 17.9.2019 – 35-81347, MBl. LSA 2019 S. 333")
+DPS_LEGAL = (
+    "Richtlinie über die Gewährung von Zuwendungen aus dem DigitalPakt Schule, RdErl. "
+    "des MB vom 17.9.2019 – 35-81347, MBl. LSA 2019 S. 333"
+)
 ALL_BASE = ["lan", "wlan", "platform", "display", "work_device", "mobile", "accompanying"]
 
 CATALOGUE = [
@@ -43,101 +45,190 @@ CATALOGUE = [
 
 def _programmes(land, sh):
     def programme(code, name, land, **kw):
-        return Programme.objects.create(code=code, name=name, land=land,
-                                        legal_basis=kw.pop("legal", ""),
-                                        description=kw.pop("description", ""),
-                                        is_active=kw.pop("is_active", True))
+        return Programme.objects.create(
+            code=code,
+            name=name,
+            land=land,
+            legal_basis=kw.pop("legal", ""),
+            description=kw.pop("description", ""),
+            is_active=kw.pop("is_active", True),
+        )
 
-    dps = programme("dps-2019-st", "DigitalPakt Schule 2019–2024 (Basis), Sachsen-Anhalt", land,
-                    legal=DPS_LEGAL, is_active=False,
-                    description="5 Mrd. EUR Bund; Anteil Sachsen-Anhalt 137,5 Mio. EUR, davon "
-                                "rund 123 Mio. EUR als Budgets für 209 Schulträger.")
-    base = {"funding_rate": D("0.9"), "own_share_rate": D("0.1"),
-                "allocation_formula": AllocationFormula.PER_PUPIL, "per_pupil_amount": D("507.00"),
-                "counts_reference_date": dt.date(2019, 9, 15), "eligible_categories": ALL_BASE,
-                "application_opens": dt.date(2019, 10, 1), "eligible_from": dt.date(2019, 5, 17),
-                "eligible_until": dt.date(2024, 5, 16), "payout_until": dt.date(2025, 12, 31)}
-    v1 = RuleSet.objects.create(programme=dps, number=1, valid_from=dt.date(2019, 10, 1),
-                                application_deadline=dt.date(2021, 6, 30),
-                                change_note="Richtlinie vom 17.09.2019", **base)
-    services.ruleset_revise(actor=None, ruleset=v1, data={
-        "application_deadline": dt.date(2021, 12, 31), "valid_from": dt.date(2021, 5, 1),
-        "change_note": "Antragsfrist verlängert (30.06.2021 → 31.12.2021)"})
+    dps = programme(
+        "dps-2019-st",
+        "DigitalPakt Schule 2019–2024 (Basis), Sachsen-Anhalt",
+        land,
+        legal=DPS_LEGAL,
+        is_active=False,
+        description="5 Mrd. EUR Bund; Anteil Sachsen-Anhalt 137,5 Mio. EUR, davon "
+        "rund 123 Mio. EUR als Budgets für 209 Schulträger.",
+    )
+    base = {
+        "funding_rate": D("0.9"),
+        "own_share_rate": D("0.1"),
+        "allocation_formula": AllocationFormula.PER_PUPIL,
+        "per_pupil_amount": D("507.00"),
+        "counts_reference_date": dt.date(2019, 9, 15),
+        "eligible_categories": ALL_BASE,
+        "application_opens": dt.date(2019, 10, 1),
+        "eligible_from": dt.date(2019, 5, 17),
+        "eligible_until": dt.date(2024, 5, 16),
+        "payout_until": dt.date(2025, 12, 31),
+    }
+    v1 = RuleSet.objects.create(
+        programme=dps,
+        number=1,
+        valid_from=dt.date(2019, 10, 1),
+        application_deadline=dt.date(2021, 6, 30),
+        change_note="Richtlinie vom 17.09.2019",
+        **base,
+    )
+    services.ruleset_revise(
+        actor=None,
+        ruleset=v1,
+        data={
+            "application_deadline": dt.date(2021, 12, 31),
+            "valid_from": dt.date(2021, 5, 1),
+            "change_note": "Antragsfrist verlängert (30.06.2021 → 31.12.2021)",
+        },
+    )
     for code, name, cat, start in [
-        ("sofort-st", "Sofortausstattungsprogramm (Leihgeräte Schüler)", "loan_pupil",
-         dt.date(2020, 7, 4)),
+        (
+            "sofort-st",
+            "Sofortausstattungsprogramm (Leihgeräte Schüler)",
+            "loan_pupil",
+            dt.date(2020, 7, 4),
+        ),
         ("admin-st", "Zusatzvereinbarung IT-Administration", None, dt.date(2020, 11, 4)),
-        ("lehrer-st", "Zusatzvereinbarung Leihgeräte für Lehrkräfte", "loan_teacher",
-         dt.date(2021, 1, 28)),
+        (
+            "lehrer-st",
+            "Zusatzvereinbarung Leihgeräte für Lehrkräfte",
+            "loan_teacher",
+            dt.date(2021, 1, 28),
+        ),
     ]:
-        p = programme(code, name, land, is_active=False,
-                      description="500 Mio. EUR Bund; in Sachsen-Anhalt trägt das Land den "
-                                  "Eigenanteil.")
+        p = programme(
+            code,
+            name,
+            land,
+            is_active=False,
+            description="500 Mio. EUR Bund; in Sachsen-Anhalt trägt das Land den Eigenanteil.",
+        )
         RuleSet.objects.create(
-            programme=p, number=1, funding_rate=D("1"), own_share_rate=D("0"),
+            programme=p,
+            number=1,
+            funding_rate=D("1"),
+            own_share_rate=D("0"),
             allocation_formula=AllocationFormula.MANUAL,
-            eligible_categories=[cat] if cat else ["admin_staff", "admin_service",
-                                                   "admin_training"],
+            eligible_categories=[cat]
+            if cat
+            else ["admin_staff", "admin_service", "admin_training"],
             excluded_terms=[] if cat is None else ["Wartungsvertrag"],
-            require_network_for_mobile=False, application_opens=start,
-            application_deadline=dt.date(2021, 12, 31), eligible_from=start,
-            eligible_until=dt.date(2024, 5, 16), payout_until=dt.date(2025, 12, 31),
-            change_note="Zusatzvereinbarung")
-    dps2 = programme("dps2-st", "DigitalPakt Schule 2.0 (2026–2030), Sachsen-Anhalt", land,
-                     legal="Verwaltungsvereinbarung DigitalPakt 2.0 vom 18.12.2025; "
-                           "Landesrichtlinie (Entwurf)",
-                     description="5 Mrd. EUR, Bund und Länder je zur Hälfte; Sachsen-Anhalt bis "
-                                 "zu rund 57,6 Mio. EUR Bundesmittel für Investitionen.")
+            require_network_for_mobile=False,
+            application_opens=start,
+            application_deadline=dt.date(2021, 12, 31),
+            eligible_from=start,
+            eligible_until=dt.date(2024, 5, 16),
+            payout_until=dt.date(2025, 12, 31),
+            change_note="Zusatzvereinbarung",
+        )
+    dps2 = programme(
+        "dps2-st",
+        "DigitalPakt Schule 2.0 (2026–2030), Sachsen-Anhalt",
+        land,
+        legal="Verwaltungsvereinbarung DigitalPakt 2.0 vom 18.12.2025; Landesrichtlinie (Entwurf)",
+        description="5 Mrd. EUR, Bund und Länder je zur Hälfte; Sachsen-Anhalt bis "
+        "zu rund 57,6 Mio. EUR Bundesmittel für Investitionen.",
+    )
     RuleSet.objects.create(
-        programme=dps2, number=1, valid_from=dt.date(2026, 1, 1),
-        funding_rate=D("0.9"), own_share_rate=D("0.1"),
-        allocation_formula=AllocationFormula.PER_PUPIL, per_pupil_amount=D("280.00"),
-        counts_reference_date=dt.date(2026, 9, 15), eligible_categories=ALL_BASE,
-        application_opens=dt.date(2026, 1, 1), application_deadline=dt.date(2029, 12, 31),
-        eligible_from=dt.date(2025, 1, 1), eligible_until=dt.date(2030, 12, 31),
-        payout_until=dt.date(2031, 6, 30), change_note="Pauschale Zuweisung je Schüler [param]")
-    sh_p = programme("dps-2019-sh", "DigitalPakt Schule 2019–2024, Schleswig-Holstein", sh,
-                     is_active=False, description="Eigenanteil als Aufschlag von 15 % auf das "
-                                                  "Budget.")
+        programme=dps2,
+        number=1,
+        valid_from=dt.date(2026, 1, 1),
+        funding_rate=D("0.9"),
+        own_share_rate=D("0.1"),
+        allocation_formula=AllocationFormula.PER_PUPIL,
+        per_pupil_amount=D("280.00"),
+        counts_reference_date=dt.date(2026, 9, 15),
+        eligible_categories=ALL_BASE,
+        application_opens=dt.date(2026, 1, 1),
+        application_deadline=dt.date(2029, 12, 31),
+        eligible_from=dt.date(2025, 1, 1),
+        eligible_until=dt.date(2030, 12, 31),
+        payout_until=dt.date(2031, 6, 30),
+        change_note="Pauschale Zuweisung je Schüler [param]",
+    )
+    sh_p = programme(
+        "dps-2019-sh",
+        "DigitalPakt Schule 2019–2024, Schleswig-Holstein",
+        sh,
+        is_active=False,
+        description="Eigenanteil als Aufschlag von 15 % auf das Budget.",
+    )
     RuleSet.objects.create(
-        programme=sh_p, number=1, funding_rate=(D(1) / D("1.15")).quantize(D("0.0001")),
-        own_share_convention=OwnShareConvention.SURCHARGE_ON_FUNDING, own_share_rate=D("0.15"),
-        allocation_formula=AllocationFormula.BASE_PER_SCHOOL, base_per_school=D("30000"),
-        base_min_pupils=60, per_pupil_amount=D("0"), eligible_categories=ALL_BASE,
-        application_opens=dt.date(2019, 9, 1), application_deadline=dt.date(2021, 12, 31),
-        eligible_from=dt.date(2019, 5, 17), eligible_until=dt.date(2024, 5, 16))
+        programme=sh_p,
+        number=1,
+        funding_rate=(D(1) / D("1.15")).quantize(D("0.0001")),
+        own_share_convention=OwnShareConvention.SURCHARGE_ON_FUNDING,
+        own_share_rate=D("0.15"),
+        allocation_formula=AllocationFormula.BASE_PER_SCHOOL,
+        base_per_school=D("30000"),
+        base_min_pupils=60,
+        per_pupil_amount=D("0"),
+        eligible_categories=ALL_BASE,
+        application_opens=dt.date(2019, 9, 1),
+        application_deadline=dt.date(2021, 12, 31),
+        eligible_from=dt.date(2019, 5, 17),
+        eligible_until=dt.date(2024, 5, 16),
+    )
     return dps, dps2
 
 
 def _line(app, actor, school, item, qty, route="framework", **kw):
-    data = {"school": school, "catalogue_item": item, "quantity": D(qty),
-            "procurement_route": route, "planned_start": kw.pop("start", dt.date(2027, 2, 1)),
-            "planned_end": kw.pop("end", dt.date(2027, 7, 31)),
-            "justification": kw.pop("why", "Bedarf laut Medienbildungskonzept")}
+    data = {
+        "school": school,
+        "catalogue_item": item,
+        "quantity": D(qty),
+        "procurement_route": route,
+        "planned_start": kw.pop("start", dt.date(2027, 2, 1)),
+        "planned_end": kw.pop("end", dt.date(2027, 7, 31)),
+        "justification": kw.pop("why", "Bedarf laut Medienbildungskonzept"),
+    }
     data.update(kw)
     return services.costline_save(actor=actor, application=app, data=data)
 
 
 def _complete(app, actor):
-    services.application_update(actor=actor, application=app, data={
-        "operator": "Kommunales IT-Dienstleistungszentrum (KID Magdeburg) im Auftrag der KITU",
-        "support_scope": "Vor-Ort-Support an zwei Tagen je Woche, Hotline, Fernwartung",
-        "mdm": "Zentrales MDM, Einrichtung beim Rollout", "update_policy": "monatlich",
-        "response_times": "4 Stunden (kritisch), 2 Werktage (normal)",
-        "operation_financing": "Haushalt des Landkreises, Produkt 2110",
-        "decl_procurement": True, "decl_no_double_funding": True,
-        "decl_operation_secured": True, "place": "Halberstadt", "signatory": "Landrat"})
+    services.application_update(
+        actor=actor,
+        application=app,
+        data={
+            "operator": "Kommunales IT-Dienstleistungszentrum (KID Magdeburg) im Auftrag der KITU",
+            "support_scope": "Vor-Ort-Support an zwei Tagen je Woche, Hotline, Fernwartung",
+            "mdm": "Zentrales MDM, Einrichtung beim Rollout",
+            "update_policy": "monatlich",
+            "response_times": "4 Stunden (kritisch), 2 Werktage (normal)",
+            "operation_financing": "Haushalt des Landkreises, Produkt 2110",
+            "decl_procurement": True,
+            "decl_no_double_funding": True,
+            "decl_operation_secured": True,
+            "place": "Halberstadt",
+            "signatory": "Landrat",
+        },
+    )
     for entry in app.schools.all():
-        data = {k: getattr(entry, k) or v for k, v in {
-            "current_equipment": "Computerraum mit 24 PCs, Beamer in 12 Räumen, LAN im Haus A",
-            "planned_equipment": "Interaktive Displays, WLAN flächendeckend, Tablet-Klassensätze",
-            "pedagogical_reason": "Kollaboratives Arbeiten und Präsentieren im Fachunterricht",
-            "competence_areas": "2 Kommunizieren und Kooperieren; 3 Produzieren und "
-                                "Präsentieren – Deutsch, Mathematik, Klassen 5–10",
-            "training_plan": "Schulinterne Fortbildung Displays (alle), Tablet-Didaktik (12)",
-            "infrastructure_current": "LAN im Hauptgebäude, WLAN nur im Lehrerzimmer",
-            "infrastructure_planned": "WLAN in allen Unterrichtsräumen, neue PoE-Switches",
-        }.items()}
+        data = {
+            k: getattr(entry, k) or v
+            for k, v in {
+                "current_equipment": "Computerraum mit 24 PCs, Beamer in 12 Räumen, LAN im Haus A",
+                "planned_equipment": "Interaktive Displays, WLAN flächendeckend, Tablet-Klassensätze",
+                "pedagogical_reason": "Kollaboratives Arbeiten und Präsentieren im Fachunterricht",
+                "competence_areas": "2 Kommunizieren und Kooperieren; 3 Produzieren und "
+                "Präsentieren – Deutsch, Mathematik, Klassen 5–10",
+                "training_plan": "Schulinterne Fortbildung Displays (alle), Tablet-Didaktik (12)",
+                "infrastructure_current": "LAN im Hauptgebäude, WLAN nur im Lehrerzimmer",
+                "infrastructure_planned": "WLAN in allen Unterrichtsräumen, neue PoE-Switches",
+            }.items()
+        }
         services.tpek_update(actor=actor, app_school=entry, data=data)
 
 
@@ -151,26 +242,38 @@ def _deliver_and_inventory(application, board, actor, today) -> None:
     from .rules import line_amounts
 
     for line in application.lines.order_by("position"):
-        categories = [c for c, f in FUNDING_CATEGORY_BY_DEVICE_CATEGORY.items()
-                      if f == line.category]
+        categories = [
+            c for c, f in FUNDING_CATEGORY_BY_DEVICE_CATEGORY.items() if f == line.category
+        ]
         model = DeviceModel.objects.filter(school_board=board, category__in=categories).first()
         quantity = min(int(line.quantity), 40)
         if model is None or quantity < 1:
             continue
         prefix = f"{application.number}-{line.position}-"
         delivery = delivery_register(
-            actor=actor, board=board, school=line.school, model=model,
-            lines=[(f"SN{application.pk:03d}{line.position:02d}{i:04d}", "")
-                   for i in range(1, quantity + 1)],
-            delivered_on=today - dt.timedelta(days=50), inventory_prefix=prefix,
-            supplier="Bechtle GmbH", invoice_reference=f"RE-{today.year}-{100 + line.position}",
+            actor=actor,
+            board=board,
+            school=line.school,
+            model=model,
+            lines=[
+                (f"SN{application.pk:03d}{line.position:02d}{i:04d}", "")
+                for i in range(1, quantity + 1)
+            ],
+            delivered_on=today - dt.timedelta(days=50),
+            inventory_prefix=prefix,
+            supplier="Bechtle GmbH",
+            invoice_reference=f"RE-{today.year}-{100 + line.position}",
             price_net=line.unit_price_net,
             # one unit's gross price, by the same rule as the cost line's totals
             price_gross=line_amounts(1, line.unit_price_net, line.vat_rate).gross,
         )
-        devices_assign_cost_line(actor=actor, board=board,
-                                 devices=list(Device.objects.filter(delivery=delivery)),
-                                 cost_line=line, reason="Beschaffung aus dem Förderantrag")
+        devices_assign_cost_line(
+            actor=actor,
+            board=board,
+            devices=list(Device.objects.filter(delivery=delivery)),
+            cost_line=line,
+            reason="Beschaffung aus dem Förderantrag",
+        )
 
 
 def seed(*, stdout, rng) -> None:
@@ -182,17 +285,30 @@ def seed(*, stdout, rng) -> None:
     for number, name, cat, price in CATALOGUE:
         items[number] = CatalogueItem.objects.create(
             contract_reference="KITU-RV-2025-01" if number[0] in "AB" else "KITU-RV-2025-02",
-            item_number=number, name=name, category=cat, unit_price_net=D(price),
-            vat_rate=D("19"), valid_until=dt.date(2028, 12, 31))
+            item_number=number,
+            name=name,
+            category=cat,
+            unit_price_net=D(price),
+            vat_rate=D("19"),
+            valid_until=dt.date(2028, 12, 31),
+        )
     boards = {b.name: b for b in SchoolBoard.objects.all()}
-    figures_2019 = {"Landkreis Harz": "7200000", "Stadt Halle (Saale)": "13500000",
-                    "Stadt Wernigerode": "651000", "Verbandsgemeinde Obere Aller": "350000",
-                    "Freie Schulstiftung Mitteldeutschland": "1600000"}
+    figures_2019 = {
+        "Landkreis Harz": "7200000",
+        "Stadt Halle (Saale)": "13500000",
+        "Stadt Wernigerode": "651000",
+        "Verbandsgemeinde Obere Aller": "350000",
+        "Freie Schulstiftung Mitteldeutschland": "1600000",
+    }
     admin = User.objects.filter(is_superuser=True).first()
     for name, board in boards.items():
-        services.budget_set_manual(actor=admin, board=board, programme=dps,
-                                   amount=D(figures_2019.get(name, "100000")),
-                                   reason="Zuweisung 2019 laut Erlass")
+        services.budget_set_manual(
+            actor=admin,
+            board=board,
+            programme=dps,
+            amount=D(figures_2019.get(name, "100000")),
+            reason="Zuweisung 2019 laut Erlass",
+        )
         services.budget_compute(actor=admin, board=board, programme=dps2)
     User.objects.get(username="traeger")
     staff = User.objects.get(username="sachbearbeitung")
@@ -205,13 +321,26 @@ def seed(*, stdout, rng) -> None:
 
     def new_app(title, school_list, board=harz, actor=staff):
         return services.application_create(
-            actor=actor, board=board, programme=dps2, schools=school_list,
-            data={"title": title, "planned_start": dt.date(2027, 1, 15),
-                  "planned_end": dt.date(2027, 12, 31)})
+            actor=actor,
+            board=board,
+            programme=dps2,
+            schools=school_list,
+            data={
+                "title": title,
+                "planned_start": dt.date(2027, 1, 15),
+                "planned_end": dt.date(2027, 12, 31),
+            },
+        )
 
     def standard_lines(app, school, scale=1):
-        _line(app, staff, school, items["C-3001"], 18 * scale,
-              route="direct" if scale == 1 else "restricted")
+        _line(
+            app,
+            staff,
+            school,
+            items["C-3001"],
+            18 * scale,
+            route="direct" if scale == 1 else "restricted",
+        )
         _line(app, staff, school, items["C-3010"], 3, route="direct")
         _line(app, staff, school, items["B-2001"], 8 * scale, route="restricted")
         _line(app, staff, school, items["A-1001"], 28 * scale)
@@ -220,11 +349,31 @@ def seed(*, stdout, rng) -> None:
     # 1 draft with findings
     draft = new_app("WLAN und Präsentationstechnik Sekundarschulen", schools[1:3])
     standard_lines(draft, schools[1])
-    _line(draft, staff, schools[2], None, "15", route="direct", category="mobile",
-          description="Smartphone für Lehrkräfte", unit_price_net=D("420.00"), vat_rate=D("19"))
-    _line(draft, staff, schools[2], None, "1", route="direct", category="display",
-          description="Interaktive Displays Klassenräume", unit_price_net=D("12500.00"),
-          vat_rate=D("19"), why="")
+    _line(
+        draft,
+        staff,
+        schools[2],
+        None,
+        "15",
+        route="direct",
+        category="mobile",
+        description="Smartphone für Lehrkräfte",
+        unit_price_net=D("420.00"),
+        vat_rate=D("19"),
+    )
+    _line(
+        draft,
+        staff,
+        schools[2],
+        None,
+        "1",
+        route="direct",
+        category="display",
+        description="Interaktive Displays Klassenräume",
+        unit_price_net=D("12500.00"),
+        vat_rate=D("19"),
+        why="",
+    )
 
     # 2 submitted
     submitted = new_app("Digitale Klassenräume Gymnasium Am Brocken", [schools[0]])
@@ -237,43 +386,69 @@ def seed(*, stdout, rng) -> None:
     standard_lines(changes, schools[3])
     _complete(changes, staff)
     services.application_submit(actor=staff, access=acc_staff, application=changes)
-    services.comment_add(actor=pruefer, access=acc_p1, application=changes,
-                         cost_line=changes.lines.order_by("position")[2],
-                         text="Bitte die Zahl der Displays mit der Raumliste abgleichen.")
+    services.comment_add(
+        actor=pruefer,
+        access=acc_p1,
+        application=changes,
+        cost_line=changes.lines.order_by("position")[2],
+        text="Bitte die Zahl der Displays mit der Raumliste abgleichen.",
+    )
     services.application_request_changes(
-        actor=pruefer, access=acc_p1, application=changes,
+        actor=pruefer,
+        access=acc_p1,
+        application=changes,
         reason="Fortbildungsplanung konkretisieren; Displays begründen.",
-        deadline=today + dt.timedelta(days=21))
+        deadline=today + dt.timedelta(days=21),
+    )
 
     # 4 forwarded: content check by pruefer, decision open for pruefer2 (four eyes)
     forwarded = new_app("Medienausstattung Gesamtschule", [schools[5]])
     standard_lines(forwarded, schools[5])
     _complete(forwarded, staff)
     services.application_submit(actor=staff, access=acc_staff, application=forwarded)
-    services.application_forward(actor=pruefer, access=acc_p1, application=forwarded,
-                                 reason="Vollständig, inhaltlich schlüssig.")
+    services.application_forward(
+        actor=pruefer,
+        access=acc_p1,
+        application=forwarded,
+        reason="Vollständig, inhaltlich schlüssig.",
+    )
 
     # 5 approved with decision, invoices, payout paid, proof of use submitted
-    approved = new_app("Grundausstattung Berufsbildende Schule Halberstadt",
-                       [s for s in schools if s.is_vocational][:1] or [schools[4]])
+    approved = new_app(
+        "Grundausstattung Berufsbildende Schule Halberstadt",
+        [s for s in schools if s.is_vocational][:1] or [schools[4]],
+    )
     school5 = approved.schools.first().school
     standard_lines(approved, school5, scale=2)
     _line(approved, staff, school5, items["E-5001"], 2, route="direct")
     _complete(approved, staff)
     services.application_submit(actor=staff, access=acc_staff, application=approved)
     services.application_forward(actor=pruefer, access=acc_p1, application=approved)
-    services.decision_make(actor=pruefer2, access=acc_p2, application=approved, kind="full",
-                           date=today - dt.timedelta(days=60),
-                           conditions="ANBest-Gk; Zweckbindung 5 Jahre; Verwendungsnachweis "
-                                      "3 Monate nach Abschluss.")
+    services.decision_make(
+        actor=pruefer2,
+        access=acc_p2,
+        application=approved,
+        kind="full",
+        date=today - dt.timedelta(days=60),
+        conditions="ANBest-Gk; Zweckbindung 5 Jahre; Verwendungsnachweis 3 Monate nach Abschluss.",
+    )
     approved = Application.objects.get(pk=approved.pk)
     invoices = []
     for i, line in enumerate(approved.lines.order_by("position")):
-        invoices.append(services.invoice_create(actor=staff, application=approved, data={
-            "cost_line": line, "number": f"RE-{today.year}-{100 + i}",
-            "date": today - dt.timedelta(days=45 - min(i, 14)),
-            "supplier": rng.choice(["Bechtle GmbH", "Cancom AG", "Netzwerk Harz GmbH"]),
-            "amount": line.amounts.gross, "paid_on": today - dt.timedelta(days=30 - min(i, 14))}))
+        invoices.append(
+            services.invoice_create(
+                actor=staff,
+                application=approved,
+                data={
+                    "cost_line": line,
+                    "number": f"RE-{today.year}-{100 + i}",
+                    "date": today - dt.timedelta(days=45 - min(i, 14)),
+                    "supplier": rng.choice(["Bechtle GmbH", "Cancom AG", "Netzwerk Harz GmbH"]),
+                    "amount": line.amounts.gross,
+                    "paid_on": today - dt.timedelta(days=30 - min(i, 14)),
+                },
+            )
+        )
     payout = services.payout_create(actor=staff, application=approved, invoices=invoices[:3])
     services.payout_transition(actor=staff, access=acc_staff, payout=payout, to="submitted")
     services.payout_transition(actor=pruefer2, access=acc_p2, payout=payout, to="paid")
@@ -281,15 +456,23 @@ def seed(*, stdout, rng) -> None:
     services.payout_transition(actor=staff, access=acc_staff, payout=payout2, to="submitted")
     _deliver_and_inventory(approved, harz, staff, today)
     proof = services.proof_start(actor=staff, access=acc_staff, application=approved)
-    services.proof_update(actor=staff, proof=proof, summary=(
-        "Alle Maßnahmen wurden wie geplant umgesetzt; die Displays sind seit dem Schuljahr "
-        "2027/28 im Einsatz, das WLAN deckt alle Unterrichtsräume ab."))
+    services.proof_update(
+        actor=staff,
+        proof=proof,
+        summary=(
+            "Alle Maßnahmen wurden wie geplant umgesetzt; die Displays sind seit dem Schuljahr "
+            "2027/28 im Einsatz, das WLAN deckt alle Unterrichtsräume ab."
+        ),
+    )
     services.proof_submit(actor=staff, access=acc_staff, proof=proof)
     services.change_request_create(
-        actor=staff, access=acc_staff, application=approved,
+        actor=staff,
+        access=acc_staff,
+        application=approved,
         reason="Zwei zusätzliche 3D-Drucker für die Metalltechnik",
         requested_amount=services.latest_decisions([approved.pk])[approved.pk].approved_amount
-        + D("4500.00"))
+        + D("4500.00"),
+    )
 
     # 6 Stadt Halle: approved and closed after proof of use
     halle = boards["Stadt Halle (Saale)"]
@@ -297,35 +480,71 @@ def seed(*, stdout, rng) -> None:
     acc_h = access_for(hanna)
     hschool = School.objects.filter(school_board=halle).order_by("name").first()
     closed = services.application_create(
-        actor=hanna, board=halle, programme=dps2, schools=[hschool],
-        data={"title": "Displays Grundschule", "planned_start": dt.date(2026, 3, 1),
-              "planned_end": dt.date(2026, 9, 30)})
+        actor=hanna,
+        board=halle,
+        programme=dps2,
+        schools=[hschool],
+        data={
+            "title": "Displays Grundschule",
+            "planned_start": dt.date(2026, 3, 1),
+            "planned_end": dt.date(2026, 9, 30),
+        },
+    )
     for item, qty, route in (("B-2001", 6, "restricted"), ("C-3001", 10, "direct")):
-        services.costline_save(actor=hanna, application=closed, data={
-            "school": hschool, "catalogue_item": items[item], "quantity": D(qty),
-            "procurement_route": route, "planned_start": dt.date(2026, 3, 1),
-            "planned_end": dt.date(2026, 8, 31), "justification": "Bedarf laut Konzept"})
+        services.costline_save(
+            actor=hanna,
+            application=closed,
+            data={
+                "school": hschool,
+                "catalogue_item": items[item],
+                "quantity": D(qty),
+                "procurement_route": route,
+                "planned_start": dt.date(2026, 3, 1),
+                "planned_end": dt.date(2026, 8, 31),
+                "justification": "Bedarf laut Konzept",
+            },
+        )
     _complete(closed, hanna)
     services.application_submit(actor=hanna, access=acc_h, application=closed)
     services.application_forward(actor=pruefer, access=acc_p1, application=closed)
-    services.decision_make(actor=pruefer2, access=acc_p2, application=closed, kind="partial",
-                           date=dt.date(2026, 4, 15),
-                           line_amounts={ln.pk: ln.amounts.gross - (D("500") if ln.position == 1
-                                                                    else 0)
-                                         for ln in closed.lines.all()},
-                           reason="Wandhalterungen nicht förderfähig (500 EUR)")
+    services.decision_make(
+        actor=pruefer2,
+        access=acc_p2,
+        application=closed,
+        kind="partial",
+        date=dt.date(2026, 4, 15),
+        line_amounts={
+            ln.pk: ln.amounts.gross - (D("500") if ln.position == 1 else 0)
+            for ln in closed.lines.all()
+        },
+        reason="Wandhalterungen nicht förderfähig (500 EUR)",
+    )
     closed = Application.objects.get(pk=closed.pk)
-    inv = [services.invoice_create(actor=hanna, application=closed, data={
-        "cost_line": ln, "number": f"H-{ln.position}", "date": dt.date(2026, 6, 1),
-        "supplier": "Cancom AG", "amount": ln.approved_amount, "paid_on": dt.date(2026, 6, 20)})
-        for ln in closed.lines.all()]
+    inv = [
+        services.invoice_create(
+            actor=hanna,
+            application=closed,
+            data={
+                "cost_line": ln,
+                "number": f"H-{ln.position}",
+                "date": dt.date(2026, 6, 1),
+                "supplier": "Cancom AG",
+                "amount": ln.approved_amount,
+                "paid_on": dt.date(2026, 6, 20),
+            },
+        )
+        for ln in closed.lines.all()
+    ]
     p = services.payout_create(actor=hanna, application=closed, invoices=inv)
     services.payout_transition(actor=hanna, access=acc_h, payout=p, to="submitted")
     services.payout_transition(actor=pruefer2, access=acc_p2, payout=p, to="paid")
     proof_h = services.proof_start(actor=hanna, access=acc_h, application=closed)
     services.proof_submit(actor=hanna, access=acc_h, proof=proof_h)
-    services.proof_check(actor=pruefer2, access=acc_p2, proof=proof_h, outcome="closed",
-                         note="Ohne Beanstandung.")
-    stdout.write(f"  {Programme.objects.count()} programmes, {Budget.objects.count()} budgets, "
-                 f"{CatalogueItem.objects.count()} Warenkorb items, "
-                 f"{Application.objects.count()} applications")
+    services.proof_check(
+        actor=pruefer2, access=acc_p2, proof=proof_h, outcome="closed", note="Ohne Beanstandung."
+    )
+    stdout.write(
+        f"  {Programme.objects.count()} programmes, {Budget.objects.count()} budgets, "
+        f"{CatalogueItem.objects.count()} Warenkorb items, "
+        f"{Application.objects.count()} applications"
+    )

@@ -33,8 +33,9 @@ def _str(value) -> str:
     return "" if value is None else str(value)
 
 
-def application_package_context(application, *, result: rules.CheckResult | None = None,
-                                progress=None) -> dict:
+def application_package_context(
+    application, *, result: rules.CheckResult | None = None, progress=None
+) -> dict:
     """Everything the package shows, as plain data. `application` comes `.for_document()`."""
     result = result or application_check(application)
     totals = result.totals
@@ -51,88 +52,136 @@ def application_package_context(application, *, result: rules.CheckResult | None
     line_rows = []
     for line in lines:
         a = totals.line_amounts[line.ref]
-        line_rows.append({
-            "ref": line.ref, "school": school_names[line.school_id],
-            "category": CATEGORY_LABELS.get(line.category, line.category),
-            "description": line.description, "quantity": line.quantity,
-            "unit_price_net": line.unit_price_net,
-            "unit_price_gross": round_money(line.unit_price_net * (100 + line.vat_rate) / 100),
-            "vat_rate": line.vat_rate, "net": a.net, "gross": a.gross,
-            "route": line.get_procurement_route_display(),
-            "catalogue": str(line.catalogue_item) if line.catalogue_item_id else "",
-            "start": line.planned_start, "end": line.planned_end,
-            "findings": findings_by_ref.get(line.ref, []),
-        })
+        line_rows.append(
+            {
+                "ref": line.ref,
+                "school": school_names[line.school_id],
+                "category": CATEGORY_LABELS.get(line.category, line.category),
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price_net": line.unit_price_net,
+                "unit_price_gross": round_money(line.unit_price_net * (100 + line.vat_rate) / 100),
+                "vat_rate": line.vat_rate,
+                "net": a.net,
+                "gross": a.gross,
+                "route": line.get_procurement_route_display(),
+                "catalogue": str(line.catalogue_item) if line.catalogue_item_id else "",
+                "start": line.planned_start,
+                "end": line.planned_end,
+                "findings": findings_by_ref.get(line.ref, []),
+            }
+        )
     if progress:
         progress.advance(len(lines) // 2 or 1, "Kosten- und Zeitplan")
     school_ids = sorted(school_names, key=lambda s: school_names[s])
-    per_school = [{"name": school_names[s], "eligible": totals.per_school.get(s, ZERO),
-                   "categories": [{"label": CATEGORY_LABELS[c], "amount": amt}
-                                  for (sid, c), amt in sorted(totals.per_school_category.items())
-                                  if sid == s],
-                   "mobile": totals.mobile.per_school.get(s, ZERO)}
-                  for s in school_ids]
+    per_school = [
+        {
+            "name": school_names[s],
+            "eligible": totals.per_school.get(s, ZERO),
+            "categories": [
+                {"label": CATEGORY_LABELS[c], "amount": amt}
+                for (sid, c), amt in sorted(totals.per_school_category.items())
+                if sid == s
+            ],
+            "mobile": totals.mobile.per_school.get(s, ZERO),
+        }
+        for s in school_ids
+    ]
     rows_by_school: dict[int, list] = {}
     for line, row in zip(lines, line_rows, strict=True):
         rows_by_school.setdefault(line.school_id, []).append(row)
     # the cost plan per school: small tables lay out much faster than one 400-row table
-    lines_by_school = [{"name": school_names[s], "eligible": totals.per_school.get(s, ZERO),
-                        "lines": rows_by_school[s]}
-                       for s in school_ids if s in rows_by_school]
-    per_category = [{"label": CATEGORY_LABELS.get(c, c), "amount": amt}
-                    for c, amt in sorted(totals.per_category.items())]
-    schools = [{
-        "name": e.school.name, "number": e.school.school_number,
-        "type": e.school.get_school_type_display(),
-        "site": e.site.name if e.site_id else "",
-        "vocational": e.school.is_vocational,
-        "current_equipment": e.current_equipment, "planned_equipment": e.planned_equipment,
-        "pedagogical_reason": e.pedagogical_reason, "competence_areas": e.competence_areas,
-        "training_plan": e.training_plan, "infrastructure_current": e.infrastructure_current,
-        "infrastructure_planned": e.infrastructure_planned,
-        "tpek_status": e.get_tpek_status_display(),
-        "eligible": totals.per_school.get(e.school_id, ZERO),
-    } for e in entries]
+    lines_by_school = [
+        {
+            "name": school_names[s],
+            "eligible": totals.per_school.get(s, ZERO),
+            "lines": rows_by_school[s],
+        }
+        for s in school_ids
+        if s in rows_by_school
+    ]
+    per_category = [
+        {"label": CATEGORY_LABELS.get(c, c), "amount": amt}
+        for c, amt in sorted(totals.per_category.items())
+    ]
+    schools = [
+        {
+            "name": e.school.name,
+            "number": e.school.school_number,
+            "type": e.school.get_school_type_display(),
+            "site": e.site.name if e.site_id else "",
+            "vocational": e.school.is_vocational,
+            "current_equipment": e.current_equipment,
+            "planned_equipment": e.planned_equipment,
+            "pedagogical_reason": e.pedagogical_reason,
+            "competence_areas": e.competence_areas,
+            "training_plan": e.training_plan,
+            "infrastructure_current": e.infrastructure_current,
+            "infrastructure_planned": e.infrastructure_planned,
+            "tpek_status": e.get_tpek_status_display(),
+            "eligible": totals.per_school.get(e.school_id, ZERO),
+        }
+        for e in entries
+    ]
     data = {
-        "number": application.number, "title": application.title,
+        "number": application.number,
+        "title": application.title,
         "status": application.get_status_display(),
         "version": application.version,
         "programme": application.programme.name,
         "legal_basis": application.programme.legal_basis,
         "ruleset": application.ruleset.number,
         "funding_rate_percent": round_money(application.ruleset.funding_rate * 100),
-        "applicant": {"name": board.name, "street": board.street,
-                      "city": f"{board.postal_code} {board.city}".strip(),
-                      "email": board.email, "phone": board.phone},
-        "planned_start": application.planned_start, "planned_end": application.planned_end,
-        "declarations": {"procurement": application.decl_procurement,
-                         "no_double_funding": application.decl_no_double_funding,
-                         "operation_secured": application.decl_operation_secured},
-        "place": application.place, "signatory": application.signatory,
-        "operation": {"operator": application.operator, "scope": application.support_scope,
-                      "mdm": application.mdm, "updates": application.update_policy,
-                      "response_times": application.response_times,
-                      "financing": application.operation_financing},
+        "applicant": {
+            "name": board.name,
+            "street": board.street,
+            "city": f"{board.postal_code} {board.city}".strip(),
+            "email": board.email,
+            "phone": board.phone,
+        },
+        "planned_start": application.planned_start,
+        "planned_end": application.planned_end,
+        "declarations": {
+            "procurement": application.decl_procurement,
+            "no_double_funding": application.decl_no_double_funding,
+            "operation_secured": application.decl_operation_secured,
+        },
+        "place": application.place,
+        "signatory": application.signatory,
+        "operation": {
+            "operator": application.operator,
+            "scope": application.support_scope,
+            "mdm": application.mdm,
+            "updates": application.update_policy,
+            "response_times": application.response_times,
+            "financing": application.operation_financing,
+        },
         "schools": schools,
         "lines": line_rows,
         "lines_by_school": lines_by_school,
         "per_school": per_school,
         "per_category": per_category,
-        "totals": {"net": totals.net, "vat": totals.vat, "eligible": totals.eligible,
-                   "funding": totals.funding, "own_share": totals.own_share,
-                   "budget_available": totals.budget_available,
-                   "mobile_total": totals.mobile.mobile_total,
-                   "mobile_cap": totals.mobile.cap_total,
-                   "mobile_share": totals.mobile.share_percent,
-                   "general_total": totals.mobile.general_total,
-                   "board_mobile_total": totals.board_mobile.mobile_total
-                   if totals.board_mobile else None,
-                   "board_mobile_cap": totals.board_mobile.cap_total
-                   if totals.board_mobile else None},
+        "totals": {
+            "net": totals.net,
+            "vat": totals.vat,
+            "eligible": totals.eligible,
+            "funding": totals.funding,
+            "own_share": totals.own_share,
+            "budget_available": totals.budget_available,
+            "mobile_total": totals.mobile.mobile_total,
+            "mobile_cap": totals.mobile.cap_total,
+            "mobile_share": totals.mobile.share_percent,
+            "general_total": totals.mobile.general_total,
+            "board_mobile_total": totals.board_mobile.mobile_total if totals.board_mobile else None,
+            "board_mobile_cap": totals.board_mobile.cap_total if totals.board_mobile else None,
+        },
         "findings": [f.as_dict() for f in result.findings],
         "checklist": [{"label": label, "done": done} for label, done in result.checklist],
-        "data_as_of": max([application.updated_at] + [ln.updated_at for ln in lines]
-                          + [e.updated_at for e in entries]),
+        "data_as_of": max(
+            [application.updated_at]
+            + [ln.updated_at for ln in lines]
+            + [e.updated_at for e in entries]
+        ),
     }
     data["fingerprint"] = data_fingerprint(data)
     return data
@@ -148,12 +197,20 @@ def application_package_pdf(application, *, archive: bool = False, progress=None
     kwargs = {}
     if archive:
         payload = json.dumps(ctx, default=_str, ensure_ascii=False, indent=1).encode()
-        attachments = [PdfAttachment(filename=f"foerderantrag-{ctx['number']}.json",
-                                     content=payload,
-                                     description="Antragsdaten (maschinenlesbar, JSON)")]
+        attachments = [
+            PdfAttachment(
+                filename=f"foerderantrag-{ctx['number']}.json",
+                content=payload,
+                description="Antragsdaten (maschinenlesbar, JSON)",
+            )
+        ]
         kwargs = {"variant": PDF_VARIANT_ARCHIVE, "attachments": attachments}
-    pdf = render_pdf("funding/pdf/package.html", {"app": ctx, "archive": archive},
-                     title=_package_title(ctx), **kwargs)
+    pdf = render_pdf(
+        "funding/pdf/package.html",
+        {"app": ctx, "archive": archive},
+        title=_package_title(ctx),
+        **kwargs,
+    )
     if progress:
         progress.advance(len(ctx["lines"]) // 2 or 1, "PDF gesetzt")
     return pdf
@@ -163,19 +220,33 @@ def application_package_pdf(application, *, archive: bool = False, progress=None
 def decision_context(decision) -> dict:
     app = decision.application
     data = {
-        "number": decision.number, "kind": decision.get_kind_display(), "date": decision.date,
-        "application": app.number, "title": app.title, "board": app.school_board.name,
-        "programme": app.programme.name, "approved_amount": decision.approved_amount,
+        "number": decision.number,
+        "kind": decision.get_kind_display(),
+        "date": decision.date,
+        "application": app.number,
+        "title": app.title,
+        "board": app.school_board.name,
+        "programme": app.programme.name,
+        "approved_amount": decision.approved_amount,
         "eligible_amount": decision.eligible_amount,
-        "rate_percent": round_money(decision.rate * 100), "period_start": decision.period_start,
-        "period_end": decision.period_end, "conditions": decision.conditions,
+        "rate_percent": round_money(decision.rate * 100),
+        "period_start": decision.period_start,
+        "period_end": decision.period_end,
+        "conditions": decision.conditions,
         "reason": decision.reason,
         "decided_by": decision.decided_by.get_full_name() or decision.decided_by.username,
         "supersedes": decision.supersedes.number if decision.supersedes_id else "",
         "version": decision.version,
-        "lines": [{"ref": ln.ref, "school": ln.school.name, "description": ln.description,
-                   "gross": ln.amounts.gross, "approved": ln.approved_amount}
-                  for ln in app.lines.select_related("school").order_by("position")],
+        "lines": [
+            {
+                "ref": ln.ref,
+                "school": ln.school.name,
+                "description": ln.description,
+                "gross": ln.amounts.gross,
+                "approved": ln.approved_amount,
+            }
+            for ln in app.lines.select_related("school").order_by("position")
+        ],
     }
     data["fingerprint"] = data_fingerprint(data)
     return data
@@ -183,8 +254,9 @@ def decision_context(decision) -> dict:
 
 def decision_pdf(decision) -> bytes:
     ctx = decision_context(decision)
-    return render_pdf("funding/pdf/decision.html", {"d": ctx},
-                      title=f"Zuwendungsbescheid {ctx['number']}")
+    return render_pdf(
+        "funding/pdf/decision.html", {"d": ctx}, title=f"Zuwendungsbescheid {ctx['number']}"
+    )
 
 
 # ------------------------------------------------------------------ payouts
@@ -193,18 +265,31 @@ def payout_context(payout) -> dict:
     invoices = list(payout.invoices.all())
     decision = latest_decisions([app.pk]).get(app.pk)
     data = {
-        "number": payout.number, "status": payout.get_status_display(),
-        "application": app.number, "title": app.title, "board": payout.school_board.name,
+        "number": payout.number,
+        "status": payout.get_status_display(),
+        "application": app.number,
+        "title": app.title,
+        "board": payout.school_board.name,
         "programme": app.programme.name,
         "decision": decision.number if decision else "",
         "approved": decision.approved_amount if decision else None,
         "rate_percent": round_money((decision.rate if decision else 0) * 100),
-        "invoices": [{"number": i.number, "date": i.date, "supplier": i.supplier,
-                      "amount": i.amount, "paid_on": i.paid_on,
-                      "line": f"{i.cost_line.position} {i.cost_line.description}",
-                      "school": i.cost_line.school.name} for i in invoices],
-        "invoiced": payout.invoiced_amount, "requested": payout.requested_amount,
-        "version": payout.version, "data_as_of": payout.updated_at,
+        "invoices": [
+            {
+                "number": i.number,
+                "date": i.date,
+                "supplier": i.supplier,
+                "amount": i.amount,
+                "paid_on": i.paid_on,
+                "line": f"{i.cost_line.position} {i.cost_line.description}",
+                "school": i.cost_line.school.name,
+            }
+            for i in invoices
+        ],
+        "invoiced": payout.invoiced_amount,
+        "requested": payout.requested_amount,
+        "version": payout.version,
+        "data_as_of": payout.updated_at,
     }
     data["fingerprint"] = data_fingerprint(data)
     return data
@@ -212,8 +297,11 @@ def payout_context(payout) -> dict:
 
 def payout_pdf(payout) -> bytes:
     ctx = payout_context(payout)
-    return render_pdf("funding/pdf/payout.html", {"p": ctx},
-                      title=f"Auszahlungsantrag {ctx['number']} zu {ctx['application']}")
+    return render_pdf(
+        "funding/pdf/payout.html",
+        {"p": ctx},
+        title=f"Auszahlungsantrag {ctx['number']} zu {ctx['application']}",
+    )
 
 
 # ------------------------------------------------------------------ proof of use
@@ -226,30 +314,52 @@ def proof_data(application, *, submission_date=None) -> dict:
     params = application.ruleset.params()
     rows, per_cat = [], {}
     for line in lines:
-        planned = line.approved_amount if line.approved_amount is not None else \
-            line.amounts.gross
+        planned = line.approved_amount if line.approved_amount is not None else line.amounts.gross
         spent = round_money(actual.get(line.pk, ZERO))
-        rows.append({"ref": line.ref, "school": line.school.name, "school_id": line.school_id,
-                     "category": line.category,
-                     "category_label": CATEGORY_LABELS.get(line.category, line.category),
-                     "description": line.description, "planned": planned, "actual": spent,
-                     "difference": spent - planned})
-        cat = per_cat.setdefault(line.category, {"label": CATEGORY_LABELS.get(line.category),
-                                                 "planned": ZERO, "actual": ZERO})
+        rows.append(
+            {
+                "ref": line.ref,
+                "school": line.school.name,
+                "school_id": line.school_id,
+                "category": line.category,
+                "category_label": CATEGORY_LABELS.get(line.category, line.category),
+                "description": line.description,
+                "planned": planned,
+                "actual": spent,
+                "difference": spent - planned,
+            }
+        )
+        cat = per_cat.setdefault(
+            line.category,
+            {"label": CATEGORY_LABELS.get(line.category), "planned": ZERO, "actual": ZERO},
+        )
         cat["planned"] += planned
         cat["actual"] += spent
     findings = rules.check_plan_tolerance(
-        [rules.ActualLine(r["ref"], r["planned"], r["actual"]) for r in rows], params)
-    schools = {ln.school_id: rules.SchoolData(id=ln.school_id, name=ln.school.name,
-                                              is_vocational=ln.school.is_vocational)
-               for ln in lines}
-    line_data = [rules.LineData(ref=ln.ref, school_id=ln.school_id, category=ln.category,
-                                description=ln.description, quantity=ln.quantity,
-                                unit_price_net=ln.unit_price_net, vat_rate=ln.vat_rate)
-                 for ln in lines]
+        [rules.ActualLine(r["ref"], r["planned"], r["actual"]) for r in rows], params
+    )
+    schools = {
+        ln.school_id: rules.SchoolData(
+            id=ln.school_id, name=ln.school.name, is_vocational=ln.school.is_vocational
+        )
+        for ln in lines
+    }
+    line_data = [
+        rules.LineData(
+            ref=ln.ref,
+            school_id=ln.school_id,
+            category=ln.category,
+            description=ln.description,
+            quantity=ln.quantity,
+            unit_price_net=ln.unit_price_net,
+            vat_rate=ln.vat_rate,
+        )
+        for ln in lines
+    ]
     actual_amounts = {r["ref"]: r["actual"] for r in rows}
-    findings += rules.check_mobile_cap(line_data, schools, params, actual_amounts,
-                                       code="FR-MOBIL-IST")
+    findings += rules.check_mobile_cap(
+        line_data, schools, params, actual_amounts, code="FR-MOBIL-IST"
+    )
     cap = rules.mobile_cap(line_data, schools, params, actual_amounts)
     # the cap binds at the end of the programme: actual spending of all the board's
     # applications in the programme together (an error at proof of use)
@@ -262,41 +372,67 @@ def proof_data(application, *, submission_date=None) -> dict:
         board_cap = rules.mobile_cap(all_lines, all_schools, params, all_amounts)
         if cap.ok:
             findings += rules.check_board_mobile_cap(
-                all_lines, all_schools, params, all_amounts,
-                own_refs=[r["ref"] for r in rows], final=True)
+                all_lines,
+                all_schools,
+                params,
+                all_amounts,
+                own_refs=[r["ref"] for r in rows],
+                final=True,
+            )
     devices = devices_for_application(application)
     inventory = []
     for d in devices:
         model = getattr(d, "model", None)
-        inventory.append({
-            "inventory_number": d.inventory_number or "", "serial_number": d.serial_number or "",
-            "model": _model_label(model),
-            "category": d.get_category_display() if hasattr(d, "get_category_display")
-            else getattr(d, "category", ""),
-            "school": d.school.name if getattr(d, "school_id", None) else "",
-            "price_net": d.price_net, "price_gross": getattr(d, "price_gross", None),
-            "purchase_date": d.purchase_date, "line": d.cost_line.ref,
-        })
+        inventory.append(
+            {
+                "inventory_number": d.inventory_number or "",
+                "serial_number": d.serial_number or "",
+                "model": _model_label(model),
+                "category": d.get_category_display()
+                if hasattr(d, "get_category_display")
+                else getattr(d, "category", ""),
+                "school": d.school.name if getattr(d, "school_id", None) else "",
+                "price_net": d.price_net,
+                "price_gross": getattr(d, "price_gross", None),
+                "purchase_date": d.purchase_date,
+                "line": d.cost_line.ref,
+            }
+        )
     findings += rules.check_inventory(
-        [rules.InventoryItem(ref=i["inventory_number"] or i["serial_number"] or "?",
-                             price_net=i["price_net"], inventory_number=i["inventory_number"])
-         for i in inventory], params)
+        [
+            rules.InventoryItem(
+                ref=i["inventory_number"] or i["serial_number"] or "?",
+                price_net=i["price_net"],
+                inventory_number=i["inventory_number"],
+            )
+            for i in inventory
+        ],
+        params,
+    )
     decision = latest_decisions([application.pk]).get(application.pk)
-    project_end = (decision.period_end if decision and decision.period_end
-                   else application.planned_end)
+    project_end = (
+        decision.period_end if decision and decision.period_end else application.planned_end
+    )
     if submission_date is None:
         proof = getattr(application, "proof", None)
         submitted = getattr(proof, "submitted_at", None)
-        submission_date = (timezone.localtime(submitted).date() if submitted
-                           else timezone.localdate())
+        submission_date = (
+            timezone.localtime(submitted).date() if submitted else timezone.localdate()
+        )
     findings += rules.check_proof_deadline(submission_date, project_end, params)
-    return {"rows": rows, "per_category": list(per_cat.values()), "findings": findings,
-            "deadline": rules.proof_deadline(project_end, params),
-            "mobile": cap, "board_mobile": board_cap, "inventory": inventory,
-            "planned_total": round_money(sum((r["planned"] for r in rows), ZERO)),
-            "actual_total": round_money(sum((r["actual"] for r in rows), ZERO)),
-            "inventory_threshold": params.inventory_threshold,
-            "tolerance": params.plan_tolerance_percent}
+    return {
+        "rows": rows,
+        "per_category": list(per_cat.values()),
+        "findings": findings,
+        "deadline": rules.proof_deadline(project_end, params),
+        "mobile": cap,
+        "board_mobile": board_cap,
+        "inventory": inventory,
+        "planned_total": round_money(sum((r["planned"] for r in rows), ZERO)),
+        "actual_total": round_money(sum((r["actual"] for r in rows), ZERO)),
+        "inventory_threshold": params.inventory_threshold,
+        "tolerance": params.plan_tolerance_percent,
+    }
 
 
 def _model_label(model) -> str:
@@ -315,30 +451,59 @@ def proof_findings(application) -> list[rules.Finding]:
 def proof_context(proof) -> dict:
     app = proof.application
     data = proof_data(app)
-    receipts = [{"number": i.number, "date": i.date, "supplier": i.supplier, "amount": i.amount,
-                 "paid_on": i.paid_on, "line": i.cost_line.ref}
-                for i in app.invoices.select_related("cost_line").order_by("date", "number")]
+    receipts = [
+        {
+            "number": i.number,
+            "date": i.date,
+            "supplier": i.supplier,
+            "amount": i.amount,
+            "paid_on": i.paid_on,
+            "line": i.cost_line.ref,
+        }
+        for i in app.invoices.select_related("cost_line").order_by("date", "number")
+    ]
     decision = latest_decisions([app.pk]).get(app.pk)
     ctx = {
-        "application": app.number, "title": app.title, "board": proof.school_board.name,
-        "programme": app.programme.name, "status": proof.get_status_display(),
+        "application": app.number,
+        "title": app.title,
+        "board": proof.school_board.name,
+        "programme": app.programme.name,
+        "status": proof.get_status_display(),
         "decision": decision.number if decision else "",
         "approved": decision.approved_amount if decision else None,
-        "summary": proof.summary, "version": proof.version,
-        "reports": [{"school": e.school.name, "measures": e.report_measures,
-                     "deviations": e.report_deviations, "use": e.report_use,
-                     "training": e.report_training, "operation": e.report_operation}
-                    for e in app.schools.select_related("school").order_by("school__name")],
+        "summary": proof.summary,
+        "version": proof.version,
+        "reports": [
+            {
+                "school": e.school.name,
+                "measures": e.report_measures,
+                "deviations": e.report_deviations,
+                "use": e.report_use,
+                "training": e.report_training,
+                "operation": e.report_operation,
+            }
+            for e in app.schools.select_related("school").order_by("school__name")
+        ],
         "receipts": receipts,
-        "rows": data["rows"], "per_category": data["per_category"],
-        "planned_total": data["planned_total"], "actual_total": data["actual_total"],
-        "mobile": {"total": data["mobile"].mobile_total, "cap": data["mobile"].cap_total,
-                   "ok": data["mobile"].ok},
-        "board_mobile": None if data["board_mobile"] is None else {
-            "total": data["board_mobile"].mobile_total, "cap": data["board_mobile"].cap_total,
-            "ok": data["board_mobile"].ok},
+        "rows": data["rows"],
+        "per_category": data["per_category"],
+        "planned_total": data["planned_total"],
+        "actual_total": data["actual_total"],
+        "mobile": {
+            "total": data["mobile"].mobile_total,
+            "cap": data["mobile"].cap_total,
+            "ok": data["mobile"].ok,
+        },
+        "board_mobile": None
+        if data["board_mobile"] is None
+        else {
+            "total": data["board_mobile"].mobile_total,
+            "cap": data["board_mobile"].cap_total,
+            "ok": data["board_mobile"].ok,
+        },
         "deadline": data["deadline"],
-        "inventory": data["inventory"], "inventory_threshold": data["inventory_threshold"],
+        "inventory": data["inventory"],
+        "inventory_threshold": data["inventory_threshold"],
         "findings": [f.as_dict() for f in data["findings"]],
         "data_as_of": proof.updated_at,
     }
@@ -348,13 +513,20 @@ def proof_context(proof) -> dict:
 
 def proof_pdf(proof) -> bytes:
     ctx = proof_context(proof)
-    return render_pdf("funding/pdf/proof.html", {"v": ctx},
-                      title=f"Verwendungsnachweis {ctx['application']}")
+    return render_pdf(
+        "funding/pdf/proof.html", {"v": ctx}, title=f"Verwendungsnachweis {ctx['application']}"
+    )
 
 
 def generated_at():
     return timezone.localtime()
 
 
-__all__ = ["application_package_context", "application_package_pdf", "decision_pdf",
-           "payout_pdf", "proof_pdf", "Decimal"]
+__all__ = [
+    "application_package_context",
+    "application_package_pdf",
+    "decision_pdf",
+    "payout_pdf",
+    "proof_pdf",
+    "Decimal",
+]

@@ -44,8 +44,7 @@ class ApplicationFilter(SearchMixin, filters.FilterSet):
 
 
 class ReviewFilter(ApplicationFilter):
-    q = filters.CharFilter(label=_("Search (number, title, Schulträger)"),
-                           method="filter_search")
+    q = filters.CharFilter(label=_("Search (number, title, Schulträger)"), method="filter_search")
     search_fields = ("number", "title", "school_board__name")
 
 

@@ -40,8 +40,16 @@ def default_categories():
 
 
 def default_excluded():
-    return ["Wartungsvertrag", "Supportvertrag", "Office-Lizenz", "Microsoft 365", "Stromkosten",
-            "Verwaltungs-PC", "Hausanschluss", "Personal"]
+    return [
+        "Wartungsvertrag",
+        "Supportvertrag",
+        "Office-Lizenz",
+        "Microsoft 365",
+        "Stromkosten",
+        "Verwaltungs-PC",
+        "Hausanschluss",
+        "Personal",
+    ]
 
 
 def default_smartphone_terms():
@@ -53,8 +61,14 @@ class Programme(BaseModel):
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    land = models.ForeignKey("schools.Land", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="programmes", verbose_name=_("Land"))
+    land = models.ForeignKey(
+        "schools.Land",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("Land"),
+    )
     legal_basis = models.TextField(_("legal basis"), blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("open for applications"), default=True)
@@ -80,65 +94,98 @@ class Programme(BaseModel):
 class RuleSet(BaseModel):
     """One version of a programme's rules (Richtlinienfassung); an edit is a new version."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="rulesets",
-                                  verbose_name=_("Förderprogramm"))
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="rulesets",
+        verbose_name=_("Förderprogramm"),
+    )
     number = models.PositiveIntegerField(_("rule-set version"), default=1)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     change_note = models.CharField(_("change note"), max_length=300, blank=True)
-    funding_rate = models.DecimalField(_("funding rate"), **RATE, default=Decimal("0.9000"),
-                                       validators=[MinValueValidator(0), MaxValueValidator(1)],
-                                       help_text=_("Share of eligible costs, e.g. 0.9000"))
-    own_share_convention = models.CharField(_("own-share convention"), max_length=30,
-                                            choices=OwnShareConvention.choices,
-                                            default=OwnShareConvention.PERCENT_OF_TOTAL)
-    own_share_rate = models.DecimalField(_("own-share rate"), **RATE, default=Decimal("0.1000"),
-                                         validators=[MinValueValidator(0)])
-    allocation_formula = models.CharField(_("allocation formula"), max_length=30,
-                                          choices=AllocationFormula.choices,
-                                          default=AllocationFormula.PER_PUPIL)
-    per_pupil_amount = models.DecimalField(_("amount per pupil"), **MONEY, default=Decimal("0"),
-                                           validators=NOT_NEGATIVE)
-    base_per_school = models.DecimalField(_("base amount per school"), **MONEY,
-                                          default=Decimal("0"), validators=NOT_NEGATIVE)
-    base_min_pupils = models.PositiveIntegerField(_("minimum pupils for the base amount"),
-                                                  default=0)
-    amount_by_school_type = models.JSONField(_("amount by school type"), default=dict,
-                                             blank=True)
-    counts_reference_date = models.DateField(_("reference date of pupil counts"), null=True,
-                                             blank=True)
+    funding_rate = models.DecimalField(
+        _("funding rate"),
+        **RATE,
+        default=Decimal("0.9000"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Share of eligible costs, e.g. 0.9000"),
+    )
+    own_share_convention = models.CharField(
+        _("own-share convention"),
+        max_length=30,
+        choices=OwnShareConvention.choices,
+        default=OwnShareConvention.PERCENT_OF_TOTAL,
+    )
+    own_share_rate = models.DecimalField(
+        _("own-share rate"), **RATE, default=Decimal("0.1000"), validators=[MinValueValidator(0)]
+    )
+    allocation_formula = models.CharField(
+        _("allocation formula"),
+        max_length=30,
+        choices=AllocationFormula.choices,
+        default=AllocationFormula.PER_PUPIL,
+    )
+    per_pupil_amount = models.DecimalField(
+        _("amount per pupil"), **MONEY, default=Decimal("0"), validators=NOT_NEGATIVE
+    )
+    base_per_school = models.DecimalField(
+        _("base amount per school"), **MONEY, default=Decimal("0"), validators=NOT_NEGATIVE
+    )
+    base_min_pupils = models.PositiveIntegerField(
+        _("minimum pupils for the base amount"), default=0
+    )
+    amount_by_school_type = models.JSONField(_("amount by school type"), default=dict, blank=True)
+    counts_reference_date = models.DateField(
+        _("reference date of pupil counts"), null=True, blank=True
+    )
     eligible_categories = models.JSONField(_("eligible categories"), default=default_categories)
     excluded_terms = models.JSONField(_("excluded items"), default=default_excluded, blank=True)
-    smartphone_terms = models.JSONField(_("smartphone terms"), default=default_smartphone_terms,
-                                        blank=True)
-    mobile_cap_percent = models.DecimalField(_("mobile cap (percent)"), max_digits=5,
-                                             decimal_places=2, default=Decimal("20"))
-    mobile_cap_per_school = models.DecimalField(_("mobile cap per school"), **MONEY,
-                                                default=Decimal("25000"))
-    require_network_for_mobile = models.BooleanField(_("network before mobile devices"),
-                                                     default=True)
+    smartphone_terms = models.JSONField(
+        _("smartphone terms"), default=default_smartphone_terms, blank=True
+    )
+    mobile_cap_percent = models.DecimalField(
+        _("mobile cap (percent)"), max_digits=5, decimal_places=2, default=Decimal("20")
+    )
+    mobile_cap_per_school = models.DecimalField(
+        _("mobile cap per school"), **MONEY, default=Decimal("25000")
+    )
+    require_network_for_mobile = models.BooleanField(
+        _("network before mobile devices"), default=True
+    )
     application_opens = models.DateField(_("application window opens"), null=True, blank=True)
     application_deadline = models.DateField(_("application deadline"), null=True, blank=True)
     deadline_history = models.JSONField(_("deadline extensions"), default=list, blank=True)
     eligible_from = models.DateField(_("eligible costs from"), null=True, blank=True)
     eligible_until = models.DateField(_("eligible costs until"), null=True, blank=True)
     payout_until = models.DateField(_("payout window ends"), null=True, blank=True)
-    direct_purchase_limit = models.DecimalField(_("direct purchase up to (net)"), **MONEY,
-                                                default=Decimal("10000"))
-    tender_law_threshold = models.DecimalField(_("state tender law from (net)"), **MONEY,
-                                               default=Decimal("40000"))
-    restricted_tender_limit = models.DecimalField(_("restricted tender below (net)"), **MONEY,
-                                                  default=Decimal("221000"))
-    inventory_threshold = models.DecimalField(_("inventory threshold (net)"), **MONEY,
-                                              default=Decimal("800"))
+    direct_purchase_limit = models.DecimalField(
+        _("direct purchase up to (net)"), **MONEY, default=Decimal("10000")
+    )
+    tender_law_threshold = models.DecimalField(
+        _("state tender law from (net)"), **MONEY, default=Decimal("40000")
+    )
+    restricted_tender_limit = models.DecimalField(
+        _("restricted tender below (net)"), **MONEY, default=Decimal("221000")
+    )
+    inventory_threshold = models.DecimalField(
+        _("inventory threshold (net)"), **MONEY, default=Decimal("800")
+    )
     earmarking_years = models.PositiveIntegerField(_("earmarking years"), default=5)
-    plan_tolerance_percent = models.DecimalField(_("plan tolerance (percent)"), max_digits=5,
-                                                 decimal_places=2, default=Decimal("20"))
+    plan_tolerance_percent = models.DecimalField(
+        _("plan tolerance (percent)"), max_digits=5, decimal_places=2, default=Decimal("20")
+    )
     proof_of_use_months = models.PositiveIntegerField(
-        _("proof of use due (months after project end)"), default=3)
+        _("proof of use due (months after project end)"), default=3
+    )
     proof_late_severity = models.CharField(
-        _("late proof of use"), max_length=10, default="warning",
-        choices=[("warning", _("warning (the reviewer decides)")),
-                 ("error", _("error (submission refused)"))])
+        _("late proof of use"),
+        max_length=10,
+        default="warning",
+        choices=[
+            ("warning", _("warning (the reviewer decides)")),
+            ("error", _("error (submission refused)")),
+        ],
+    )
     history = HistoricalRecords()
 
     objects = models.Manager.from_queryset(qs.RuleSetQuerySet)()
@@ -148,10 +195,13 @@ class RuleSet(BaseModel):
         verbose_name = _("Regelwerk")
         verbose_name_plural = _("Regelwerke")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "number"],
-                                    name="ruleset_number_unique_per_programme"),
-            models.CheckConstraint(condition=Q(funding_rate__gte=0, funding_rate__lte=1),
-                                   name="ruleset_funding_rate_range"),
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="ruleset_number_unique_per_programme"
+            ),
+            models.CheckConstraint(
+                condition=Q(funding_rate__gte=0, funding_rate__lte=1),
+                name="ruleset_funding_rate_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,24 +213,38 @@ class RuleSet(BaseModel):
     def clean(self):
         bad = [c for c in (self.eligible_categories or []) if c not in FundingCategory.values]
         if bad:
-            raise ValidationError({"eligible_categories": _("Unknown categories: %s")
-                                   % ", ".join(bad)})
-        if (self.own_share_convention == OwnShareConvention.PERCENT_OF_TOTAL
-                and self.funding_rate is not None and self.own_share_rate is not None
-                and self.funding_rate + self.own_share_rate != 1):
-            raise ValidationError({"own_share_rate": _(
-                "With the percent-of-total convention funding rate and own-share rate add up "
-                "to 1.")})
-        if (self.application_opens and self.application_deadline
-                and self.application_opens > self.application_deadline):
-            raise ValidationError({"application_deadline": _("The deadline is before the "
-                                                             "opening.")})
+            raise ValidationError(
+                {"eligible_categories": _("Unknown categories: %s") % ", ".join(bad)}
+            )
+        if (
+            self.own_share_convention == OwnShareConvention.PERCENT_OF_TOTAL
+            and self.funding_rate is not None
+            and self.own_share_rate is not None
+            and self.funding_rate + self.own_share_rate != 1
+        ):
+            raise ValidationError(
+                {
+                    "own_share_rate": _(
+                        "With the percent-of-total convention funding rate and own-share rate add up "
+                        "to 1."
+                    )
+                }
+            )
+        if (
+            self.application_opens
+            and self.application_deadline
+            and self.application_opens > self.application_deadline
+        ):
+            raise ValidationError(
+                {"application_deadline": _("The deadline is before the opening.")}
+            )
 
     def params(self):
         from .rules import RuleParams
 
         return RuleParams(
-            funding_rate=self.funding_rate, own_share_convention=self.own_share_convention,
+            funding_rate=self.funding_rate,
+            own_share_convention=self.own_share_convention,
             own_share_rate=self.own_share_rate,
             eligible_categories=frozenset(self.eligible_categories or []),
             excluded_terms=tuple(self.excluded_terms or ()),
@@ -190,7 +254,8 @@ class RuleSet(BaseModel):
             require_network_for_mobile=self.require_network_for_mobile,
             application_opens=self.application_opens,
             application_deadline=self.application_deadline,
-            eligible_from=self.eligible_from, eligible_until=self.eligible_until,
+            eligible_from=self.eligible_from,
+            eligible_until=self.eligible_until,
             direct_purchase_limit=self.direct_purchase_limit,
             tender_law_threshold=self.tender_law_threshold,
             restricted_tender_limit=self.restricted_tender_limit,
@@ -205,17 +270,27 @@ class RuleSet(BaseModel):
 class CatalogueItem(BaseModel):
     """An item of a centrally tendered framework contract (Warenkorb), global or per Land."""
 
-    land = models.ForeignKey("schools.Land", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+", verbose_name=_("Land"),
-                             help_text=_("Empty: valid in every Land."))
+    land = models.ForeignKey(
+        "schools.Land",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Land"),
+        help_text=_("Empty: valid in every Land."),
+    )
     contract_reference = models.CharField(_("framework contract"), max_length=100)
     item_number = models.CharField(_("item number"), max_length=50)
     name = models.CharField(_("item"), max_length=300)
     category = models.CharField(_("category"), max_length=30, choices=FundingCategory.choices)
     unit_price_net = models.DecimalField(_("unit price net"), **MONEY, validators=NOT_NEGATIVE)
-    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2,
-                                   default=Decimal("19"),
-                                   validators=[MinValueValidator(0), MaxValueValidator(100)])
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("19"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -227,10 +302,12 @@ class CatalogueItem(BaseModel):
         verbose_name = _("Warenkorb-Artikel")
         verbose_name_plural = _("Warenkorb")
         constraints = [
-            models.UniqueConstraint(fields=["contract_reference", "item_number"],
-                                    name="catalogue_item_unique"),
-            models.CheckConstraint(condition=Q(unit_price_net__gte=0),
-                                   name="catalogue_price_not_negative"),
+            models.UniqueConstraint(
+                fields=["contract_reference", "item_number"], name="catalogue_item_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price_net__gte=0), name="catalogue_price_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -243,18 +320,29 @@ class CatalogueItem(BaseModel):
 class Budget(BoardOwnedModel):
     """A board's budget (Förderrahmen) in one programme."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="budgets",
-                                  verbose_name=_("Förderprogramm"))
-    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("Regelwerk"), null=True, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="budgets",
+        verbose_name=_("Förderprogramm"),
+    )
+    ruleset = models.ForeignKey(
+        RuleSet,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Regelwerk"),
+        null=True,
+        blank=True,
+    )
     amount = models.DecimalField(_("budget"), **MONEY, validators=NOT_NEGATIVE)
     is_manual = models.BooleanField(_("set by hand"), default=False)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     pupils = models.PositiveIntegerField(_("pupils at the reference date"), default=0)
     computed_on = models.DateField(_("reference date"), null=True, blank=True)
     #: the pupil counts the computation used, per school (snapshot at the reference date)
-    pupil_counts = models.JSONField(_("pupil counts used"), default=list, blank=True,
-                                    editable=False)
+    pupil_counts = models.JSONField(
+        _("pupil counts used"), default=list, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.BudgetQuerySet))
@@ -264,8 +352,9 @@ class Budget(BoardOwnedModel):
         verbose_name = _("Budget")
         verbose_name_plural = _("Budgets")
         constraints = [
-            models.UniqueConstraint(fields=["school_board", "programme"],
-                                    name="budget_one_per_board_programme"),
+            models.UniqueConstraint(
+                fields=["school_board", "programme"], name="budget_one_per_board_programme"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_not_negative"),
         ]
 
@@ -283,10 +372,12 @@ class Budget(BoardOwnedModel):
 class BudgetShare(BoardOwnedModel):
     """The board's planned share of a budget for one school (Aufteilung auf Schulen)."""
 
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="shares",
-                               editable=False)
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("Schule"))
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, related_name="shares", editable=False
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+    )
     amount = models.DecimalField(_("planned share"), **MONEY, validators=NOT_NEGATIVE)
     history = HistoricalRecords()
 
@@ -313,12 +404,26 @@ class Application(BoardOwnedModel):
 
     number = models.CharField(_("application number"), max_length=30, editable=False)
     title = models.CharField(_("title"), max_length=200)
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT,
-                                  related_name="applications", verbose_name=_("Förderprogramm"))
-    ruleset = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="applications",
-                                editable=False, verbose_name=_("Regelwerk"))
-    status = models.CharField(_("status"), max_length=30, choices=ApplicationStatus.choices,
-                              default=ApplicationStatus.DRAFT, editable=False)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("Förderprogramm"),
+    )
+    ruleset = models.ForeignKey(
+        RuleSet,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        editable=False,
+        verbose_name=_("Regelwerk"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        editable=False,
+    )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     # Anlage "Sicherstellung von Betrieb, Wartung und Support"
@@ -335,25 +440,35 @@ class Application(BoardOwnedModel):
     place = models.CharField(_("place"), max_length=100, blank=True)
     signatory = models.CharField(_("signatory"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
-    changes_deadline = models.DateField(_("deadline for changes"), null=True, blank=True,
-                                        editable=False)
+    changes_deadline = models.DateField(
+        _("deadline for changes"), null=True, blank=True, editable=False
+    )
     content_checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", editable=False, verbose_name=_("content check by"))
-    content_checked_at = models.DateTimeField(_("content checked"), null=True, blank=True,
-                                              editable=False)
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("content check by"),
+    )
+    content_checked_at = models.DateTimeField(
+        _("content checked"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager(
-        _manager_class=models.Manager.from_queryset(qs.ApplicationQuerySet))
+        _manager_class=models.Manager.from_queryset(qs.ApplicationQuerySet)
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("Förderantrag")
         verbose_name_plural = _("Förderanträge")
         constraints = [
-            models.UniqueConstraint(fields=["school_board", "number"],
-                                    name="application_number_unique_per_board"),
+            models.UniqueConstraint(
+                fields=["school_board", "number"], name="application_number_unique_per_board"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -374,15 +489,28 @@ class Application(BoardOwnedModel):
 class ApplicationSchool(BoardOwnedModel):
     """A school in an application with its annexes: TPEK, infrastructure, and its report."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="schools", editable=False)
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("Schule"))
-    site = models.ForeignKey("schools.Site", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+", verbose_name=_("Schulstandort"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="schools", editable=False
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+    )
+    site = models.ForeignKey(
+        "schools.Site",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Schulstandort"),
+    )
     # Anlage TPEK (by the school)
-    tpek_status = models.CharField(_("TPEK status"), max_length=20, choices=TpekStatus.choices,
-                                   default=TpekStatus.NOT_REQUESTED, editable=False)
+    tpek_status = models.CharField(
+        _("TPEK status"),
+        max_length=20,
+        choices=TpekStatus.choices,
+        default=TpekStatus.NOT_REQUESTED,
+        editable=False,
+    )
     tpek_deadline = models.DateField(_("TPEK due"), null=True, blank=True, editable=False)
     current_equipment = models.TextField(_("current equipment (Bestandsaufnahme)"), blank=True)
     planned_equipment = models.TextField(_("planned equipment"), blank=True)
@@ -401,7 +529,8 @@ class ApplicationSchool(BoardOwnedModel):
     history = HistoricalRecords()
 
     objects = BoardScopedManager(
-        _manager_class=models.Manager.from_queryset(qs.ApplicationSchoolQuerySet))
+        _manager_class=models.Manager.from_queryset(qs.ApplicationSchoolQuerySet)
+    )
     school_path = "school"
 
     class Meta:
@@ -409,8 +538,9 @@ class ApplicationSchool(BoardOwnedModel):
         verbose_name = _("Schule im Antrag")
         verbose_name_plural = _("Schulen im Antrag")
         constraints = [
-            models.UniqueConstraint(fields=["application", "school"],
-                                    name="application_school_unique"),
+            models.UniqueConstraint(
+                fields=["application", "school"], name="application_school_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -421,40 +551,71 @@ class ApplicationSchool(BoardOwnedModel):
 
     @property
     def tpek_complete(self) -> bool:
-        return all(getattr(self, f).strip() for f in (
-            "planned_equipment", "pedagogical_reason", "competence_areas"))
+        return all(
+            getattr(self, f).strip()
+            for f in ("planned_equipment", "pedagogical_reason", "competence_areas")
+        )
 
 
 class CostLine(BoardOwnedModel):
     """A line of the cost and time plan (Position des Kosten- und Zeitplans)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="lines", editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="lines", editable=False
+    )
     position = models.PositiveIntegerField(_("position"), default=0, editable=False)
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("Schule"))
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+    )
     category = models.CharField(_("category"), max_length=30, choices=FundingCategory.choices)
     description = models.CharField(_("description"), max_length=300)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2,
-                                   validators=[MinValueValidator(Decimal("0.01"))])
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
     unit_price_net = models.DecimalField(_("unit price net"), **MONEY, validators=NOT_NEGATIVE)
-    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2,
-                                   default=Decimal("19"),
-                                   validators=[MinValueValidator(0), MaxValueValidator(100)])
-    procurement_route = models.CharField(_("procurement route"), max_length=20,
-                                         choices=ProcurementRoute.choices,
-                                         default=ProcurementRoute.DIRECT)
-    catalogue_item = models.ForeignKey(CatalogueItem, null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+",
-                                       verbose_name=_("Warenkorb-Artikel"))
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("19"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    procurement_route = models.CharField(
+        _("procurement route"),
+        max_length=20,
+        choices=ProcurementRoute.choices,
+        default=ProcurementRoute.DIRECT,
+    )
+    catalogue_item = models.ForeignKey(
+        CatalogueItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Warenkorb-Artikel"),
+    )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    need = models.ForeignKey("mediaplans.EquipmentNeed", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="cost_lines",
-                             verbose_name=_("need from the media concept"))
+    need = models.ForeignKey(
+        "mediaplans.EquipmentNeed",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cost_lines",
+        verbose_name=_("need from the media concept"),
+    )
     justification = models.TextField(_("justification"), blank=True)
-    approved_amount = models.DecimalField(_("approved amount"), **MONEY, null=True, blank=True,
-                                          editable=False, validators=NOT_NEGATIVE)
+    approved_amount = models.DecimalField(
+        _("approved amount"),
+        **MONEY,
+        null=True,
+        blank=True,
+        editable=False,
+        validators=NOT_NEGATIVE,
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.CostLineQuerySet))
@@ -466,16 +627,19 @@ class CostLine(BoardOwnedModel):
         verbose_name_plural = _("Kosten- und Zeitplan")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="costline_quantity_positive"),
-            models.CheckConstraint(condition=Q(unit_price_net__gte=0),
-                                   name="costline_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(unit_price_net__gte=0), name="costline_price_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Pos. {self.position}: {self.description}"
 
     def get_absolute_url(self) -> str:
-        return reverse("funding:application-detail", args=[self.application_id]) + \
-            f"#pos-{self.position}"
+        return (
+            reverse("funding:application-detail", args=[self.application_id])
+            + f"#pos-{self.position}"
+        )
 
     @property
     def ref(self) -> str:
@@ -490,19 +654,25 @@ class CostLine(BoardOwnedModel):
     def clean(self):
         if self.planned_start and self.planned_end and self.planned_start > self.planned_end:
             raise ValidationError({"planned_end": _("The end is before the start.")})
-        if (self.procurement_route == ProcurementRoute.FRAMEWORK
-                and not self.catalogue_item_id):
-            raise ValidationError({"catalogue_item": _(
-                "An order from a framework contract needs its Warenkorb item.")})
+        if self.procurement_route == ProcurementRoute.FRAMEWORK and not self.catalogue_item_id:
+            raise ValidationError(
+                {
+                    "catalogue_item": _(
+                        "An order from a framework contract needs its Warenkorb item."
+                    )
+                }
+            )
 
 
 class ApplicationEvent(BoardOwnedModel):
     """A recorded step of an application (who, when, what, why), with a snapshot on submit."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="events", editable=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", editable=False
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
@@ -517,10 +687,16 @@ class ApplicationEvent(BoardOwnedModel):
         verbose_name_plural = _("Verfahrensschritte")
 
     ACTION_LABELS = {
-        "create": "angelegt", "submit": "eingereicht", "request_changes": "nachgefordert",
-        "forward": "inhaltlich geprüft und weitergeleitet", "approve": "bewilligt",
-        "reject": "abgelehnt", "close": "abgeschlossen", "change_request": "Änderungsantrag",
-        "change_approved": "Änderungsbescheid", "change_rejected": "Änderung abgelehnt",
+        "create": "angelegt",
+        "submit": "eingereicht",
+        "request_changes": "nachgefordert",
+        "forward": "inhaltlich geprüft und weitergeleitet",
+        "approve": "bewilligt",
+        "reject": "abgelehnt",
+        "close": "abgeschlossen",
+        "change_request": "Änderungsantrag",
+        "change_approved": "Änderungsbescheid",
+        "change_rejected": "Änderung abgelehnt",
         "proof_submitted": "Verwendungsnachweis eingereicht",
     }
 
@@ -544,12 +720,20 @@ class ApplicationEvent(BoardOwnedModel):
 class ReviewComment(BoardOwnedModel):
     """A reviewer's or board's comment on an application or one of its lines (Anmerkung)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="comments", editable=False)
-    cost_line = models.ForeignKey(CostLine, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="comments", verbose_name=_("position"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+", editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="comments", editable=False
+    )
+    cost_line = models.ForeignKey(
+        CostLine,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        verbose_name=_("position"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     text = models.TextField(_("comment"))
     resolved = models.BooleanField(_("resolved"), default=False)
     history = HistoricalRecords()
@@ -571,24 +755,27 @@ class ReviewComment(BoardOwnedModel):
 class Decision(BoardOwnedModel):
     """A funding decision (Zuwendungsbescheid), or an amended one (Änderungsbescheid)."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT,
-                                    related_name="decisions", editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="decisions", editable=False
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
     number = models.CharField(_("decision number"), max_length=50)
     date = models.DateField(_("decision date"))
-    approved_amount = models.DecimalField(_("approved funding"), **MONEY,
-                                          validators=NOT_NEGATIVE)
-    eligible_amount = models.DecimalField(_("approved eligible costs"), **MONEY,
-                                          validators=NOT_NEGATIVE)
+    approved_amount = models.DecimalField(_("approved funding"), **MONEY, validators=NOT_NEGATIVE)
+    eligible_amount = models.DecimalField(
+        _("approved eligible costs"), **MONEY, validators=NOT_NEGATIVE
+    )
     rate = models.DecimalField(_("funding rate"), **RATE)
     period_start = models.DateField(_("approval period from"), null=True, blank=True)
     period_end = models.DateField(_("approval period until"), null=True, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", editable=False)
-    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.DecisionQuerySet))
@@ -599,8 +786,9 @@ class Decision(BoardOwnedModel):
         verbose_name_plural = _("Zuwendungsbescheide")
         constraints = [
             models.UniqueConstraint(fields=["number"], name="decision_number_unique"),
-            models.CheckConstraint(condition=Q(approved_amount__gte=0),
-                                   name="decision_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(approved_amount__gte=0), name="decision_amount_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -613,15 +801,23 @@ class Decision(BoardOwnedModel):
 class ChangeRequest(BoardOwnedModel):
     """A change request after approval (Änderungsantrag)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="change_requests", editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="change_requests", editable=False
+    )
     reason = models.TextField(_("what changes and why"))
-    requested_amount = models.DecimalField(_("requested funding after the change"), **MONEY,
-                                           validators=NOT_NEGATIVE)
-    status = models.CharField(_("status"), max_length=20, choices=ChangeRequestStatus.choices,
-                              default=ChangeRequestStatus.OPEN, editable=False)
-    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", editable=False)
+    requested_amount = models.DecimalField(
+        _("requested funding after the change"), **MONEY, validators=NOT_NEGATIVE
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.OPEN,
+        editable=False,
+    )
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager()
@@ -641,15 +837,23 @@ class ChangeRequest(BoardOwnedModel):
 class PayoutRequest(BoardOwnedModel):
     """A payout request (Auszahlungsantrag / Mittelabruf) with its invoices."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT,
-                                    related_name="payouts", editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="payouts", editable=False
+    )
     number = models.PositiveIntegerField(_("number"), editable=False)
-    status = models.CharField(_("status"), max_length=20, choices=PayoutStatus.choices,
-                              default=PayoutStatus.DRAFT, editable=False)
-    invoiced_amount = models.DecimalField(_("invoiced eligible amount"), **MONEY,
-                                          default=Decimal("0"), editable=False)
-    requested_amount = models.DecimalField(_("requested amount"), **MONEY, default=Decimal("0"),
-                                           editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PayoutStatus.choices,
+        default=PayoutStatus.DRAFT,
+        editable=False,
+    )
+    invoiced_amount = models.DecimalField(
+        _("invoiced eligible amount"), **MONEY, default=Decimal("0"), editable=False
+    )
+    requested_amount = models.DecimalField(
+        _("requested amount"), **MONEY, default=Decimal("0"), editable=False
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
@@ -674,17 +878,26 @@ class PayoutRequest(BoardOwnedModel):
 class Invoice(BoardOwnedModel):
     """An invoice (Rechnung) assigned to a cost line; the basis of payouts and the proof."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT,
-                                    related_name="invoices", editable=False)
-    cost_line = models.ForeignKey(CostLine, on_delete=models.PROTECT, related_name="invoices",
-                                  verbose_name=_("position"))
-    payout = models.ForeignKey(PayoutRequest, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="invoices", editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="invoices", editable=False
+    )
+    cost_line = models.ForeignKey(
+        CostLine, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("position")
+    )
+    payout = models.ForeignKey(
+        PayoutRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invoices",
+        editable=False,
+    )
     number = models.CharField(_("invoice number"), max_length=100)
     date = models.DateField(_("invoice date"))
     supplier = models.CharField(_("supplier"), max_length=200)
-    amount = models.DecimalField(_("amount (gross)"), **MONEY,
-                                 validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(
+        _("amount (gross)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     paid_on = models.DateField(_("payment date"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -696,8 +909,9 @@ class Invoice(BoardOwnedModel):
         verbose_name = _("Rechnung")
         verbose_name_plural = _("Rechnungen")
         constraints = [
-            models.UniqueConstraint(fields=["application", "supplier", "number"],
-                                    name="invoice_unique_per_supplier"),
+            models.UniqueConstraint(
+                fields=["application", "supplier", "number"], name="invoice_unique_per_supplier"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
         ]
 
@@ -711,17 +925,30 @@ class Invoice(BoardOwnedModel):
 class ProofOfUse(BoardOwnedModel):
     """The proof of use (Verwendungsnachweis): report, financial statement, inventory list."""
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT,
-                                       related_name="proof", editable=False)
-    status = models.CharField(_("status"), max_length=20, choices=ProofStatus.choices,
-                              default=ProofStatus.DRAFT, editable=False)
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="proof", editable=False
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProofStatus.choices,
+        default=ProofStatus.DRAFT,
+        editable=False,
+    )
     summary = models.TextField(_("summary"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
-    repayment_amount = models.DecimalField(_("repayment"), **MONEY, null=True, blank=True,
-                                           editable=False)
+    repayment_amount = models.DecimalField(
+        _("repayment"), **MONEY, null=True, blank=True, editable=False
+    )
     check_note = models.TextField(_("result of the check"), blank=True, editable=False)
     history = HistoricalRecords()
 

@@ -44,19 +44,25 @@ def can_submit(access: Access, application) -> bool:
 def can_review(access: Access, application) -> bool:
     """Request changes: the content check (LISA/LINDIUS) while the application is with the Land."""
     return is_content_checker_for(access, application) and application.status in (
-        ApplicationStatus.SUBMITTED, ApplicationStatus.FORWARDED)
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.FORWARDED,
+    )
 
 
 def can_forward(access: Access, application) -> bool:
-    return is_content_checker_for(access, application) and \
-        application.status == ApplicationStatus.SUBMITTED
+    return (
+        is_content_checker_for(access, application)
+        and application.status == ApplicationStatus.SUBMITTED
+    )
 
 
 def can_decide(access: Access, application, user) -> bool:
     """Landesverwaltungsamt only; four eyes: not the person who did the content check."""
-    return (is_approver_for(access, application)
-            and application.status == ApplicationStatus.FORWARDED
-            and application.content_checked_by_id != user.pk)
+    return (
+        is_approver_for(access, application)
+        and application.status == ApplicationStatus.FORWARDED
+        and application.content_checked_by_id != user.pk
+    )
 
 
 def can_decide_change_request(access: Access, change_request) -> bool:
@@ -75,13 +81,14 @@ def can_check_proof(access: Access, proof) -> bool:
 
 def can_edit_tpek(access: Access, app_school) -> bool:
     """The school fills in its TPEK; the board may edit it while the application is open."""
-    return access.can_edit(app_school, school_staff_may_edit=True) and \
-        app_school.application.is_editable
+    return (
+        access.can_edit(app_school, school_staff_may_edit=True)
+        and app_school.application.is_editable
+    )
 
 
 def can_manage_after_approval(access: Access, application) -> bool:
-    return is_board_editor(access, application) and \
-        application.status == ApplicationStatus.APPROVED
+    return is_board_editor(access, application) and application.status == ApplicationStatus.APPROVED
 
 
 def can_edit_payout(access: Access, payout) -> bool:

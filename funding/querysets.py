@@ -22,8 +22,9 @@ class CatalogueQuerySet(models.QuerySet):
         return self.select_related("land")
 
     def for_land(self, land_id):
-        return self.filter(is_active=True).filter(models.Q(land__isnull=True)
-                                                  | models.Q(land_id=land_id))
+        return self.filter(is_active=True).filter(
+            models.Q(land__isnull=True) | models.Q(land_id=land_id)
+        )
 
 
 class BudgetQuerySet(models.QuerySet):
@@ -39,18 +40,27 @@ class ApplicationQuerySet(models.QuerySet):
         return self.select_related("programme", "school_board", "ruleset")
 
     def for_detail(self):
-        return self.select_related("programme", "school_board__land", "ruleset",
-                                   "content_checked_by")
+        return self.select_related(
+            "programme", "school_board__land", "ruleset", "content_checked_by"
+        )
 
     def for_check(self):
         """Everything the rule check needs (lines, schools, rooms' network flags)."""
         from .models import ApplicationSchool, CostLine
 
         return self.select_related("programme", "school_board__land", "ruleset").prefetch_related(
-            Prefetch("lines", queryset=CostLine.objects.select_related(
-                "school", "catalogue_item").order_by("position")),
-            Prefetch("schools", queryset=ApplicationSchool.objects.select_related(
-                "school", "site").order_by("school__name")),
+            Prefetch(
+                "lines",
+                queryset=CostLine.objects.select_related("school", "catalogue_item").order_by(
+                    "position"
+                ),
+            ),
+            Prefetch(
+                "schools",
+                queryset=ApplicationSchool.objects.select_related("school", "site").order_by(
+                    "school__name"
+                ),
+            ),
         )
 
     def for_document(self):
@@ -78,8 +88,9 @@ class DecisionQuerySet(models.QuerySet):
         return self.select_related("application", "decided_by", "school_board")
 
     def for_detail(self):
-        return self.select_related("application__programme", "application__school_board",
-                                   "decided_by", "supersedes")
+        return self.select_related(
+            "application__programme", "application__school_board", "decided_by", "supersedes"
+        )
 
 
 class PayoutQuerySet(models.QuerySet):
@@ -88,7 +99,8 @@ class PayoutQuerySet(models.QuerySet):
 
     def for_detail(self):
         return self.select_related("application__programme", "school_board").prefetch_related(
-            "invoices__cost_line__school")
+            "invoices__cost_line__school"
+        )
 
 
 class InvoiceQuerySet(models.QuerySet):
@@ -104,5 +116,6 @@ class ProofQuerySet(models.QuerySet):
         return self.select_related("application", "school_board")
 
     def for_detail(self):
-        return self.select_related("application__programme", "application__ruleset",
-                                   "school_board", "checked_by")
+        return self.select_related(
+            "application__programme", "application__ruleset", "school_board", "checked_by"
+        )

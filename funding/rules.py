@@ -125,8 +125,13 @@ class Finding:
         return self.severity == ERROR
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "severity": self.severity, "message": self.message,
-                "lines": list(self.line_refs), "school": self.school_id}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "lines": list(self.line_refs),
+            "school": self.school_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -256,27 +261,60 @@ def check_line_values(lines: Iterable[LineData]) -> list[Finding]:
     findings = []
     for line in lines:
         if line.quantity is None or line.quantity <= 0:
-            findings.append(Finding("FR-MENGE", ERROR, f"Position {line.ref}: Die Menge muss "
-                                    "größer als 0 sein.", (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-MENGE",
+                    ERROR,
+                    f"Position {line.ref}: Die Menge muss größer als 0 sein.",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
         if line.unit_price_net is None or line.unit_price_net < 0:
-            findings.append(Finding("FR-PREIS", ERROR, f"Position {line.ref}: Der Einzelpreis "
-                                    "darf nicht negativ sein.", (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-PREIS",
+                    ERROR,
+                    f"Position {line.ref}: Der Einzelpreis darf nicht negativ sein.",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
         elif line.unit_price_net.as_tuple().exponent < -2:
-            findings.append(Finding("FR-CENT", ERROR, f"Position {line.ref}: Beträge haben "
-                                    "höchstens zwei Nachkommastellen.", (line.ref,),
-                                    line.school_id))
+            findings.append(
+                Finding(
+                    "FR-CENT",
+                    ERROR,
+                    f"Position {line.ref}: Beträge haben höchstens zwei Nachkommastellen.",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
         if line.vat_rate is not None and not (0 <= line.vat_rate <= 100):
-            findings.append(Finding("FR-UST", ERROR, f"Position {line.ref}: Der "
-                                    "Umsatzsteuersatz muss zwischen 0 und 100 % liegen.",
-                                    (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-UST",
+                    ERROR,
+                    f"Position {line.ref}: Der Umsatzsteuersatz muss zwischen 0 und 100 % liegen.",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
     return findings
 
 
 def check_categories(lines: Iterable[LineData], params: RuleParams) -> list[Finding]:
     return [
-        Finding("FR-KATEGORIE", ERROR, f"Position {line.ref}: Die Kategorie „{line.category}“ "
-                "ist in diesem Programm nicht förderfähig.", (line.ref,), line.school_id)
-        for line in lines if line.category not in params.eligible_categories
+        Finding(
+            "FR-KATEGORIE",
+            ERROR,
+            f"Position {line.ref}: Die Kategorie „{line.category}“ "
+            "ist in diesem Programm nicht förderfähig.",
+            (line.ref,),
+            line.school_id,
+        )
+        for line in lines
+        if line.category not in params.eligible_categories
     ]
 
 
@@ -287,15 +325,29 @@ def check_excluded_items(lines: Iterable[LineData], params: RuleParams) -> list[
         text = f"{line.description} {line.justification}".lower()
         phone = next((t for t in params.smartphone_terms if t.lower() in text), None)
         if phone:
-            findings.append(Finding("FR-SMARTPHONE", ERROR, f"Position {line.ref}: Smartphones "
-                                    "sind nicht förderfähig (VV § 3).", (line.ref,),
-                                    line.school_id))
+            findings.append(
+                Finding(
+                    "FR-SMARTPHONE",
+                    ERROR,
+                    f"Position {line.ref}: Smartphones sind nicht förderfähig (VV § 3).",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
             continue
         term = next((t for t in params.excluded_terms if t.lower() in text), None)
         if term:
-            findings.append(Finding("FR-AUSGESCHLOSSEN", ERROR, f"Position {line.ref}: „{term}“ "
-                                    "ist von der Förderung ausgeschlossen (Betrieb, Wartung, "
-                                    "laufende Kosten, Verwaltung).", (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-AUSGESCHLOSSEN",
+                    ERROR,
+                    f"Position {line.ref}: „{term}“ "
+                    "ist von der Förderung ausgeschlossen (Betrieb, Wartung, "
+                    "laufende Kosten, Verwaltung).",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
     return findings
 
 
@@ -307,19 +359,36 @@ def check_accompanying(lines: Iterable[LineData]) -> list[Finding]:
         return []
     invest_schools = {ln.school_id for ln in lines if ln.category in INVESTMENT_CATEGORIES}
     if not invest_schools:
-        return [Finding("FR-BEGLEIT", ERROR, "Begleitmaßnahmen sind nur zusammen mit einer "
-                        "Investition desselben Antrags förderfähig.",
-                        tuple(ln.ref for ln in accompanying))]
+        return [
+            Finding(
+                "FR-BEGLEIT",
+                ERROR,
+                "Begleitmaßnahmen sind nur zusammen mit einer "
+                "Investition desselben Antrags förderfähig.",
+                tuple(ln.ref for ln in accompanying),
+            )
+        ]
     return [
-        Finding("FR-BEGLEIT-SCHULE", WARNING, f"Position {ln.ref}: Für diese Schule enthält der "
-                "Antrag keine Investition; die Begleitmaßnahme muss einer Investition "
-                "zugeordnet werden können.", (ln.ref,), ln.school_id)
-        for ln in accompanying if ln.school_id not in invest_schools
+        Finding(
+            "FR-BEGLEIT-SCHULE",
+            WARNING,
+            f"Position {ln.ref}: Für diese Schule enthält der "
+            "Antrag keine Investition; die Begleitmaßnahme muss einer Investition "
+            "zugeordnet werden können.",
+            (ln.ref,),
+            ln.school_id,
+        )
+        for ln in accompanying
+        if ln.school_id not in invest_schools
     ]
 
 
-def mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData], params: RuleParams,
-               amounts: dict[str, Decimal] | None = None) -> MobileCap:
+def mobile_cap(
+    lines: Iterable[LineData],
+    schools: dict[int, SchoolData],
+    params: RuleParams,
+    amounts: dict[str, Decimal] | None = None,
+) -> MobileCap:
     """The cap on mobile devices at general-education schools (vocational schools exempt).
 
     Valid if Σ mobile ≤ percent × general-education total, or every school's mobile
@@ -344,9 +413,14 @@ def mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData], params
     return cap
 
 
-def check_mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData],
-                     params: RuleParams, amounts: dict[str, Decimal] | None = None,
-                     *, code: str = "FR-MOBIL") -> list[Finding]:
+def check_mobile_cap(
+    lines: Iterable[LineData],
+    schools: dict[int, SchoolData],
+    params: RuleParams,
+    amounts: dict[str, Decimal] | None = None,
+    *,
+    code: str = "FR-MOBIL",
+) -> list[Finding]:
     lines = list(lines)
     cap = mobile_cap(lines, schools, params, amounts)
     if cap.ok:
@@ -354,18 +428,27 @@ def check_mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData],
     over = [sid for sid, v in cap.per_school.items() if v > cap.per_school_limit]
     refs = tuple(ln.ref for ln in lines if ln.category == "mobile" and ln.school_id in over)
     names = ", ".join(schools[s].name for s in over)
-    return [Finding(
-        code, ERROR,
-        f"Mobile Endgeräte an allgemeinbildenden Schulen: {_money(cap.mobile_total)} übersteigen "
-        f"{_pct(params.mobile_cap_percent)} % der Investitionen ({_money(cap.cap_total)}), und an "
-        f"{names} liegen sie über {_money(cap.per_school_limit)} je Schule.",
-        refs,
-    )]
+    return [
+        Finding(
+            code,
+            ERROR,
+            f"Mobile Endgeräte an allgemeinbildenden Schulen: {_money(cap.mobile_total)} übersteigen "
+            f"{_pct(params.mobile_cap_percent)} % der Investitionen ({_money(cap.cap_total)}), und an "
+            f"{names} liegen sie über {_money(cap.per_school_limit)} je Schule.",
+            refs,
+        )
+    ]
 
 
-def check_board_mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolData],
-                           params: RuleParams, amounts: dict[str, Decimal] | None = None, *,
-                           own_refs: Iterable[str] = (), final: bool = False) -> list[Finding]:
+def check_board_mobile_cap(
+    lines: Iterable[LineData],
+    schools: dict[int, SchoolData],
+    params: RuleParams,
+    amounts: dict[str, Decimal] | None = None,
+    *,
+    own_refs: Iterable[str] = (),
+    final: bool = False,
+) -> list[Finding]:
     """The mobile cap over all the board's applications in one programme (DOMAIN §4).
 
     The cap binds "at the end of the programme": while planning, exceeding it over the
@@ -382,18 +465,27 @@ def check_board_mobile_cap(lines: Iterable[LineData], schools: dict[int, SchoolD
     refs = tuple(ln.ref for ln in lines if ln.category == "mobile" and ln.ref in own)
     names = ", ".join(schools[s].name for s in over if s in schools)
     what = "Ausgaben" if final else "Planung"
-    text = (f"Alle Anträge des Schulträgers in diesem Programm zusammen ({what}): mobile "
-            f"Endgeräte an allgemeinbildenden Schulen {_money(cap.mobile_total)} übersteigen "
-            f"{_pct(params.mobile_cap_percent)} % der Investitionen ({_money(cap.cap_total)}), "
-            f"und an {names} liegen sie über {_money(cap.per_school_limit)} je Schule.")
+    text = (
+        f"Alle Anträge des Schulträgers in diesem Programm zusammen ({what}): mobile "
+        f"Endgeräte an allgemeinbildenden Schulen {_money(cap.mobile_total)} übersteigen "
+        f"{_pct(params.mobile_cap_percent)} % der Investitionen ({_money(cap.cap_total)}), "
+        f"und an {names} liegen sie über {_money(cap.per_school_limit)} je Schule."
+    )
     if not final:
         text += " Am Ende des Programms muss die Grenze eingehalten sein."
-    return [Finding("FR-MOBIL-TRAEGER-IST" if final else "FR-MOBIL-TRAEGER",
-                    ERROR if final else WARNING, text, refs)]
+    return [
+        Finding(
+            "FR-MOBIL-TRAEGER-IST" if final else "FR-MOBIL-TRAEGER",
+            ERROR if final else WARNING,
+            text,
+            refs,
+        )
+    ]
 
 
-def check_network_precondition(lines: Iterable[LineData], schools: dict[int, SchoolData],
-                               params: RuleParams) -> list[Finding]:
+def check_network_precondition(
+    lines: Iterable[LineData], schools: dict[int, SchoolData], params: RuleParams
+) -> list[Finding]:
     """Mobile devices only where LAN/WLAN exists or the same application builds it."""
     if not params.require_network_for_mobile:
         return []
@@ -405,10 +497,16 @@ def check_network_precondition(lines: Iterable[LineData], schools: dict[int, Sch
             continue
         school = schools.get(line.school_id)
         if school is not None and not school.has_network:
-            findings.append(Finding(
-                "FR-NETZ", ERROR, f"Position {line.ref}: {school.name} hat weder LAN noch WLAN, "
-                "und der Antrag baut es nicht auf – mobile Endgeräte setzen Vernetzung voraus.",
-                (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-NETZ",
+                    ERROR,
+                    f"Position {line.ref}: {school.name} hat weder LAN noch WLAN, "
+                    "und der Antrag baut es nicht auf – mobile Endgeräte setzen Vernetzung voraus.",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
     return findings
 
 
@@ -416,110 +514,199 @@ def check_deadline(submission_date: dt.date | None, params: RuleParams) -> list[
     if submission_date is None:
         return []
     if params.application_opens and submission_date < params.application_opens:
-        return [Finding("FR-FRIST", ERROR, "Anträge können erst ab dem "
-                        f"{_date(params.application_opens)} gestellt werden.")]
+        return [
+            Finding(
+                "FR-FRIST",
+                ERROR,
+                f"Anträge können erst ab dem {_date(params.application_opens)} gestellt werden.",
+            )
+        ]
     if params.application_deadline and submission_date > params.application_deadline:
-        return [Finding("FR-FRIST", ERROR, "Die Antragsfrist ist am "
-                        f"{_date(params.application_deadline)} abgelaufen.")]
+        return [
+            Finding(
+                "FR-FRIST",
+                ERROR,
+                f"Die Antragsfrist ist am {_date(params.application_deadline)} abgelaufen.",
+            )
+        ]
     return []
 
 
-def check_periods(lines: Iterable[LineData], params: RuleParams, planned_start=None,
-                  planned_end=None) -> list[Finding]:
+def check_periods(
+    lines: Iterable[LineData], params: RuleParams, planned_start=None, planned_end=None
+) -> list[Finding]:
     """Planned dates inside the eligible-cost period, start not after end."""
     findings = []
     items = [("Antrag", None, planned_start, planned_end, None)]
-    items += [(f"Position {ln.ref}", ln.ref, ln.planned_start, ln.planned_end, ln.school_id)
-              for ln in lines]
+    items += [
+        (f"Position {ln.ref}", ln.ref, ln.planned_start, ln.planned_end, ln.school_id)
+        for ln in lines
+    ]
     for label, ref, start, end, school_id in items:
         refs = (ref,) if ref else ()
         if start and end and start > end:
-            findings.append(Finding("FR-ZEITRAUM", ERROR, f"{label}: Der Beginn liegt nach dem "
-                                    "Ende.", refs, school_id))
+            findings.append(
+                Finding(
+                    "FR-ZEITRAUM",
+                    ERROR,
+                    f"{label}: Der Beginn liegt nach dem Ende.",
+                    refs,
+                    school_id,
+                )
+            )
         if start and params.eligible_from and start < params.eligible_from:
-            findings.append(Finding("FR-ZEITRAUM", ERROR, f"{label}: Maßnahmen vor dem "
-                                    f"{_date(params.eligible_from)} sind nicht förderfähig.",
-                                    refs, school_id))
+            findings.append(
+                Finding(
+                    "FR-ZEITRAUM",
+                    ERROR,
+                    f"{label}: Maßnahmen vor dem "
+                    f"{_date(params.eligible_from)} sind nicht förderfähig.",
+                    refs,
+                    school_id,
+                )
+            )
         if end and params.eligible_until and end > params.eligible_until:
-            findings.append(Finding("FR-ZEITRAUM", ERROR, f"{label}: Der Förderzeitraum endet am "
-                                    f"{_date(params.eligible_until)}.", refs, school_id))
+            findings.append(
+                Finding(
+                    "FR-ZEITRAUM",
+                    ERROR,
+                    f"{label}: Der Förderzeitraum endet am {_date(params.eligible_until)}.",
+                    refs,
+                    school_id,
+                )
+            )
     return findings
 
 
-def check_procurement(lines: Iterable[LineData], params: RuleParams,
-                      amounts: dict[str, LineAmounts]) -> list[Finding]:
+def check_procurement(
+    lines: Iterable[LineData], params: RuleParams, amounts: dict[str, LineAmounts]
+) -> list[Finding]:
     """The procurement route must fit the line's net value (thresholds are [param]s)."""
     findings = []
     for line in lines:
         net = amounts[line.ref].net
         route = line.procurement_route
         if route == "direct" and net > params.direct_purchase_limit:
-            findings.append(Finding(
-                "FR-VERGABE", ERROR, f"Position {line.ref}: Direktaufträge sind nur bis "
-                f"{_money(params.direct_purchase_limit)} netto zulässig ({_money(net)}).",
-                (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-VERGABE",
+                    ERROR,
+                    f"Position {line.ref}: Direktaufträge sind nur bis "
+                    f"{_money(params.direct_purchase_limit)} netto zulässig ({_money(net)}).",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
         elif route in ("restricted", "negotiated") and net >= params.restricted_tender_limit:
-            findings.append(Finding(
-                "FR-VERGABE", ERROR, f"Position {line.ref}: Ab "
-                f"{_money(params.restricted_tender_limit)} netto ist eine öffentliche bzw. "
-                "europaweite Ausschreibung nötig.", (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-VERGABE",
+                    ERROR,
+                    f"Position {line.ref}: Ab "
+                    f"{_money(params.restricted_tender_limit)} netto ist eine öffentliche bzw. "
+                    "europaweite Ausschreibung nötig.",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
         elif route in ("restricted", "negotiated") and net >= params.tender_law_threshold:
-            findings.append(Finding(
-                "FR-VERGABE-LAND", WARNING, f"Position {line.ref}: Ab "
-                f"{_money(params.tender_law_threshold)} netto gelten die Regeln des "
-                "Landesvergabegesetzes.", (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-VERGABE-LAND",
+                    WARNING,
+                    f"Position {line.ref}: Ab "
+                    f"{_money(params.tender_law_threshold)} netto gelten die Regeln des "
+                    "Landesvergabegesetzes.",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
         elif route == "framework" and not line.has_catalogue_item:
-            findings.append(Finding(
-                "FR-VERGABE-RV", ERROR, f"Position {line.ref}: Ein Abruf aus dem Rahmenvertrag "
-                "braucht einen Artikel aus dem Warenkorb.", (line.ref,), line.school_id))
+            findings.append(
+                Finding(
+                    "FR-VERGABE-RV",
+                    ERROR,
+                    f"Position {line.ref}: Ein Abruf aus dem Rahmenvertrag "
+                    "braucht einen Artikel aus dem Warenkorb.",
+                    (line.ref,),
+                    line.school_id,
+                )
+            )
     return findings
 
 
 def check_schools(lines: Iterable[LineData], board_school_ids: frozenset[int]) -> list[Finding]:
     return [
-        Finding("FR-SCHULE", ERROR, f"Position {ln.ref}: Die Schule gehört nicht zu diesem "
-                "Schulträger.", (ln.ref,), ln.school_id)
-        for ln in lines if board_school_ids and ln.school_id not in board_school_ids
+        Finding(
+            "FR-SCHULE",
+            ERROR,
+            f"Position {ln.ref}: Die Schule gehört nicht zu diesem Schulträger.",
+            (ln.ref,),
+            ln.school_id,
+        )
+        for ln in lines
+        if board_school_ids and ln.school_id not in board_school_ids
     ]
 
 
 def check_justification(lines: Iterable[LineData]) -> list[Finding]:
     """Technology follows pedagogy: a line without a need is a reviewer's first question."""
     return [
-        Finding("FR-BEDARF", WARNING, f"Position {ln.ref}: Kein Bedarf aus dem "
-                "Medienbildungskonzept und keine Begründung angegeben.", (ln.ref,), ln.school_id)
-        for ln in lines if not ln.has_need and not ln.justification.strip()
+        Finding(
+            "FR-BEDARF",
+            WARNING,
+            f"Position {ln.ref}: Kein Bedarf aus dem "
+            "Medienbildungskonzept und keine Begründung angegeben.",
+            (ln.ref,),
+            ln.school_id,
+        )
+        for ln in lines
+        if not ln.has_need and not ln.justification.strip()
     ]
 
 
 def check_budget(funding: Decimal, available: Decimal | None) -> list[Finding]:
     if available is None:
-        return [Finding("FR-BUDGET-FEHLT", WARNING, "Für dieses Programm ist kein Budget des "
-                        "Schulträgers hinterlegt.")]
+        return [
+            Finding(
+                "FR-BUDGET-FEHLT",
+                WARNING,
+                "Für dieses Programm ist kein Budget des Schulträgers hinterlegt.",
+            )
+        ]
     if funding > available:
-        return [Finding("FR-BUDGET", ERROR, f"Die beantragte Förderung {_money(funding)} "
-                        f"übersteigt das verfügbare Budget von {_money(available)} um "
-                        f"{_money(funding - available)}.")]
+        return [
+            Finding(
+                "FR-BUDGET",
+                ERROR,
+                f"Die beantragte Förderung {_money(funding)} "
+                f"übersteigt das verfügbare Budget von {_money(available)} um "
+                f"{_money(funding - available)}.",
+            )
+        ]
     return []
 
 
 def checklist(data: ApplicationData) -> list[tuple[str, bool]]:
     """The completeness checklist (VV § 6 and the Land's package)."""
-    schools = [data.schools[s] for s in sorted({ln.school_id for ln in data.lines})
-               if s in data.schools]
+    schools = [
+        data.schools[s] for s in sorted({ln.school_id for ln in data.lines}) if s in data.schools
+    ]
     return [
         ("Kosten- und Zeitplan mit mindestens einer Position", bool(data.lines)),
-        ("Geplanter Beginn und Ende angegeben",
-         bool(data.planned_start and data.planned_end)),
+        ("Geplanter Beginn und Ende angegeben", bool(data.planned_start and data.planned_end)),
         ("Bestandsaufnahme je Schule", bool(schools) and all(s.stocktake for s in schools)),
-        ("Technisch-pädagogisches Einsatzkonzept (TPEK) je Schule",
-         bool(schools) and all(s.tpek for s in schools)),
+        (
+            "Technisch-pädagogisches Einsatzkonzept (TPEK) je Schule",
+            bool(schools) and all(s.tpek for s in schools),
+        ),
         ("Fortbildungsplanung je Schule", bool(schools) and all(s.training_plan for s in schools)),
-        ("Anlage Digitale Infrastruktur je Schule",
-         bool(schools) and all(s.infrastructure for s in schools)),
+        (
+            "Anlage Digitale Infrastruktur je Schule",
+            bool(schools) and all(s.infrastructure for s in schools),
+        ),
         ("Anlage Betrieb, Wartung und Support", data.operation_annex),
-        ("Erklärungen (Vergaberecht, keine Doppelförderung, Betrieb gesichert)",
-         data.declarations),
+        ("Erklärungen (Vergaberecht, keine Doppelförderung, Betrieb gesichert)", data.declarations),
     ]
 
 
@@ -530,8 +717,9 @@ def compute_totals(data: ApplicationData) -> Totals:
     per_category: dict[str, Decimal] = defaultdict(lambda: ZERO)
     per_sc: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     for line in data.lines:
-        amounts = line_amounts(line.quantity or ZERO, line.unit_price_net or ZERO,
-                               line.vat_rate or ZERO)
+        amounts = line_amounts(
+            line.quantity or ZERO, line.unit_price_net or ZERO, line.vat_rate or ZERO
+        )
         totals.line_amounts[line.ref] = amounts
         totals.net += amounts.net
         totals.vat += amounts.vat
@@ -548,8 +736,9 @@ def compute_totals(data: ApplicationData) -> Totals:
     totals.budget_available = data.budget_available
     if data.budget_available is not None:
         totals.budget_left = data.budget_available - totals.funding
-    totals.mobile = mobile_cap(data.lines, data.schools, data.params,
-                               {r: a.gross for r, a in totals.line_amounts.items()})
+    totals.mobile = mobile_cap(
+        data.lines, data.schools, data.params, {r: a.gross for r, a in totals.line_amounts.items()}
+    )
     return totals
 
 
@@ -565,16 +754,18 @@ def check_application(data: ApplicationData) -> CheckResult:
     findings += check_excluded_items(lines, p)
     findings += check_accompanying(lines)
     findings += check_network_precondition(lines, data.schools, p)
-    findings += check_mobile_cap(lines, data.schools, p,
-                                 {r: a.gross for r, a in totals.line_amounts.items()})
+    findings += check_mobile_cap(
+        lines, data.schools, p, {r: a.gross for r, a in totals.line_amounts.items()}
+    )
     if data.board_lines:
         own_amounts = {r: a.gross for r, a in totals.line_amounts.items()}
         all_lines = tuple(lines) + tuple(data.board_lines)
         amounts = {**data.board_amounts, **own_amounts}
         totals.board_mobile = mobile_cap(all_lines, data.schools, p, amounts)
         if totals.mobile.ok:  # the application's own breach is already an error
-            findings += check_board_mobile_cap(all_lines, data.schools, p, amounts,
-                                               own_refs=own_amounts)
+            findings += check_board_mobile_cap(
+                all_lines, data.schools, p, amounts, own_refs=own_amounts
+            )
     findings += check_procurement(lines, p, totals.line_amounts)
     findings += check_periods(lines, p, data.planned_start, data.planned_end)
     findings += check_deadline(data.submission_date, p)
@@ -583,8 +774,9 @@ def check_application(data: ApplicationData) -> CheckResult:
     items = checklist(data)
     missing = [label for label, done in items if not done]
     if missing:
-        findings.append(Finding("FR-VOLLSTAENDIG", ERROR, "Es fehlen noch: " + "; ".join(missing)
-                                + "."))
+        findings.append(
+            Finding("FR-VOLLSTAENDIG", ERROR, "Es fehlen noch: " + "; ".join(missing) + ".")
+        )
     return CheckResult(findings=findings, totals=totals, checklist=items)
 
 
@@ -593,7 +785,7 @@ def check_application(data: ApplicationData) -> CheckResult:
 class ActualLine:
     ref: str
     planned: Decimal  # approved (or planned) gross of the line
-    actual: Decimal   # invoiced gross
+    actual: Decimal  # invoiced gross
 
 
 def check_plan_tolerance(lines: Iterable[ActualLine], params: RuleParams) -> list[Finding]:
@@ -604,21 +796,38 @@ def check_plan_tolerance(lines: Iterable[ActualLine], params: RuleParams) -> lis
     for line in lines:
         limit = round_money(line.planned * factor)
         if line.actual > limit:
-            findings.append(Finding(
-                "FR-TOLERANZ", ERROR, f"Position {line.ref}: Die Ausgaben {_money(line.actual)} "
-                f"überschreiten den Plan {_money(line.planned)} um mehr als "
-                f"{_pct(params.plan_tolerance_percent)} %.", (line.ref,)))
+            findings.append(
+                Finding(
+                    "FR-TOLERANZ",
+                    ERROR,
+                    f"Position {line.ref}: Die Ausgaben {_money(line.actual)} "
+                    f"überschreiten den Plan {_money(line.planned)} um mehr als "
+                    f"{_pct(params.plan_tolerance_percent)} %.",
+                    (line.ref,),
+                )
+            )
         elif line.actual > line.planned:
-            findings.append(Finding(
-                "FR-TOLERANZ-AUSGLEICH", WARNING, f"Position {line.ref}: Mehrausgaben von "
-                f"{_money(line.actual - line.planned)} innerhalb der Toleranz – sie müssen durch "
-                "Minderausgaben ausgeglichen werden.", (line.ref,)))
+            findings.append(
+                Finding(
+                    "FR-TOLERANZ-AUSGLEICH",
+                    WARNING,
+                    f"Position {line.ref}: Mehrausgaben von "
+                    f"{_money(line.actual - line.planned)} innerhalb der Toleranz – sie müssen durch "
+                    "Minderausgaben ausgeglichen werden.",
+                    (line.ref,),
+                )
+            )
     planned = sum((ln.planned for ln in lines), ZERO)
     actual = sum((ln.actual for ln in lines), ZERO)
     if actual > planned:
-        findings.append(Finding(
-            "FR-GESAMT", ERROR, f"Die Gesamtausgaben {_money(actual)} überschreiten den "
-            f"verbindlichen Gesamtbetrag {_money(planned)}."))
+        findings.append(
+            Finding(
+                "FR-GESAMT",
+                ERROR,
+                f"Die Gesamtausgaben {_money(actual)} überschreiten den "
+                f"verbindlichen Gesamtbetrag {_money(planned)}.",
+            )
+        )
     return findings
 
 
@@ -632,10 +841,16 @@ class InventoryItem:
 def check_inventory(items: Iterable[InventoryItem], params: RuleParams) -> list[Finding]:
     """Items above the inventory threshold (800 EUR net) must carry an inventory number."""
     return [
-        Finding("FR-INVENTAR", ERROR, f"Gerät {item.ref}: Über {_money(params.inventory_threshold)}"
-                " netto besteht Inventarisierungspflicht – die Inventarnummer fehlt.", (item.ref,))
+        Finding(
+            "FR-INVENTAR",
+            ERROR,
+            f"Gerät {item.ref}: Über {_money(params.inventory_threshold)}"
+            " netto besteht Inventarisierungspflicht – die Inventarnummer fehlt.",
+            (item.ref,),
+        )
         for item in items
-        if item.price_net is not None and item.price_net > params.inventory_threshold
+        if item.price_net is not None
+        and item.price_net > params.inventory_threshold
         and not (item.inventory_number or "").strip()
     ]
 
@@ -650,8 +865,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def check_invoice_dates(invoice_date: dt.date, paid_on: dt.date | None, params: RuleParams, *,
-                        today: dt.date) -> list[Finding]:
+def check_invoice_dates(
+    invoice_date: dt.date, paid_on: dt.date | None, params: RuleParams, *, today: dt.date
+) -> list[Finding]:
     """An invoice counts only inside the eligible-cost period and the payout window.
 
     Findings carry the form field in `line_refs` ("date" / "paid_on") so services can put
@@ -659,38 +875,82 @@ def check_invoice_dates(invoice_date: dt.date, paid_on: dt.date | None, params: 
     """
     findings = []
     if params.eligible_from and invoice_date < params.eligible_from:
-        findings.append(Finding("FR-RECHNUNG-ZEITRAUM", ERROR, f"Das Rechnungsdatum "
-                                f"{_date(invoice_date)} liegt vor dem Beginn des förderfähigen "
-                                f"Zeitraums am {_date(params.eligible_from)}.", ("date",)))
+        findings.append(
+            Finding(
+                "FR-RECHNUNG-ZEITRAUM",
+                ERROR,
+                f"Das Rechnungsdatum "
+                f"{_date(invoice_date)} liegt vor dem Beginn des förderfähigen "
+                f"Zeitraums am {_date(params.eligible_from)}.",
+                ("date",),
+            )
+        )
     if params.eligible_until and invoice_date > params.eligible_until:
-        findings.append(Finding("FR-RECHNUNG-ZEITRAUM", ERROR, f"Das Rechnungsdatum "
-                                f"{_date(invoice_date)} liegt nach dem Ende des förderfähigen "
-                                f"Zeitraums am {_date(params.eligible_until)}.", ("date",)))
+        findings.append(
+            Finding(
+                "FR-RECHNUNG-ZEITRAUM",
+                ERROR,
+                f"Das Rechnungsdatum "
+                f"{_date(invoice_date)} liegt nach dem Ende des förderfähigen "
+                f"Zeitraums am {_date(params.eligible_until)}.",
+                ("date",),
+            )
+        )
     if invoice_date > today:
-        findings.append(Finding("FR-RECHNUNG-ZUKUNFT", ERROR, f"Das Rechnungsdatum "
-                                f"{_date(invoice_date)} liegt in der Zukunft.", ("date",)))
+        findings.append(
+            Finding(
+                "FR-RECHNUNG-ZUKUNFT",
+                ERROR,
+                f"Das Rechnungsdatum {_date(invoice_date)} liegt in der Zukunft.",
+                ("date",),
+            )
+        )
     if paid_on is not None:
         if paid_on < invoice_date:
-            findings.append(Finding("FR-ZAHLUNG-DATUM", ERROR, f"Das Zahlungsdatum "
-                                    f"{_date(paid_on)} liegt vor dem Rechnungsdatum.",
-                                    ("paid_on",)))
+            findings.append(
+                Finding(
+                    "FR-ZAHLUNG-DATUM",
+                    ERROR,
+                    f"Das Zahlungsdatum {_date(paid_on)} liegt vor dem Rechnungsdatum.",
+                    ("paid_on",),
+                )
+            )
         if params.payout_until and paid_on > params.payout_until:
-            findings.append(Finding("FR-AUSZAHLUNG-FRIST", ERROR, f"Die Zahlung vom "
-                                    f"{_date(paid_on)} liegt nach dem Ende des "
-                                    f"Auszahlungszeitraums am {_date(params.payout_until)}; "
-                                    "sie kann nicht mehr abgerufen werden.", ("paid_on",)))
+            findings.append(
+                Finding(
+                    "FR-AUSZAHLUNG-FRIST",
+                    ERROR,
+                    f"Die Zahlung vom "
+                    f"{_date(paid_on)} liegt nach dem Ende des "
+                    f"Auszahlungszeitraums am {_date(params.payout_until)}; "
+                    "sie kann nicht mehr abgerufen werden.",
+                    ("paid_on",),
+                )
+            )
         if paid_on > today:
-            findings.append(Finding("FR-ZAHLUNG-ZUKUNFT", ERROR, f"Das Zahlungsdatum "
-                                    f"{_date(paid_on)} liegt in der Zukunft.", ("paid_on",)))
+            findings.append(
+                Finding(
+                    "FR-ZAHLUNG-ZUKUNFT",
+                    ERROR,
+                    f"Das Zahlungsdatum {_date(paid_on)} liegt in der Zukunft.",
+                    ("paid_on",),
+                )
+            )
     return findings
 
 
 def check_payout_window(request_date: dt.date, params: RuleParams) -> list[Finding]:
     """Payout requests only until the end of the programme's payout window."""
     if params.payout_until and request_date > params.payout_until:
-        return [Finding("FR-AUSZAHLUNG-FRIST", ERROR, "Der Auszahlungszeitraum des Programms "
-                        f"endete am {_date(params.payout_until)}; Mittel können nicht mehr "
-                        "abgerufen werden.")]
+        return [
+            Finding(
+                "FR-AUSZAHLUNG-FRIST",
+                ERROR,
+                "Der Auszahlungszeitraum des Programms "
+                f"endete am {_date(params.payout_until)}; Mittel können nicht mehr "
+                "abgerufen werden.",
+            )
+        ]
     return []
 
 
@@ -701,14 +961,21 @@ def proof_deadline(project_end: dt.date | None, params: RuleParams) -> dt.date |
     return add_months(project_end, params.proof_of_use_months)
 
 
-def check_proof_deadline(submission_date: dt.date, project_end: dt.date | None,
-                         params: RuleParams) -> list[Finding]:
+def check_proof_deadline(
+    submission_date: dt.date, project_end: dt.date | None, params: RuleParams
+) -> list[Finding]:
     """A late proof of use: a warning or an error, as the rule set says."""
     deadline = proof_deadline(project_end, params)
     if deadline is None or submission_date <= deadline:
         return []
     severity = ERROR if params.proof_late_severity == ERROR else WARNING
-    return [Finding("FR-VN-FRIST", severity, "Der Verwendungsnachweis war bis zum "
-                    f"{_date(deadline)} fällig ({params.proof_of_use_months} Monate nach dem "
-                    f"Projektende am {_date(project_end)}); eingereicht am "
-                    f"{_date(submission_date)}.")]
+    return [
+        Finding(
+            "FR-VN-FRIST",
+            severity,
+            "Der Verwendungsnachweis war bis zum "
+            f"{_date(deadline)} fällig ({params.proof_of_use_months} Monate nach dem "
+            f"Projektende am {_date(project_end)}); eingereicht am "
+            f"{_date(submission_date)}.",
+        )
+    ]

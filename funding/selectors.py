@@ -20,8 +20,11 @@ from core.money import ZERO, round_money
 from . import rules
 from .choices import ApplicationStatus, PayoutStatus
 
-PENDING_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.CHANGES_REQUESTED,
-                    ApplicationStatus.FORWARDED)
+PENDING_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.CHANGES_REQUESTED,
+    ApplicationStatus.FORWARDED,
+)
 BOUND_STATUSES = (ApplicationStatus.APPROVED, ApplicationStatus.CLOSED)
 
 
@@ -31,11 +34,11 @@ class BudgetStatus:
     """Every budget figure shown anywhere: amount, planned, pending, bound, paid, remaining."""
 
     amount: Decimal
-    planned: Decimal   # drafts
-    pending: Decimal   # submitted, not yet decided
-    bound: Decimal     # approved by decisions
-    paid: Decimal      # payouts paid
-    shares: Decimal    # split across schools by the board
+    planned: Decimal  # drafts
+    pending: Decimal  # submitted, not yet decided
+    bound: Decimal  # approved by decisions
+    paid: Decimal  # payouts paid
+    shares: Decimal  # split across schools by the board
 
     @property
     def remaining(self) -> Decimal:
@@ -56,7 +59,8 @@ def latest_decisions(application_ids) -> dict[int, object]:
 
     result = {}
     for decision in Decision.objects.filter(application_id__in=list(application_ids)).order_by(
-            "date", "id"):
+        "date", "id"
+    ):
         result[decision.application_id] = decision
     return result
 
@@ -70,8 +74,8 @@ def requested_funding_by_application(applications) -> dict[int, Decimal]:
         return {}
     gross: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for app_id, q, price, vat in CostLine.objects.filter(
-            application_id__in=list(apps_by_id)).values_list(
-            "application_id", "quantity", "unit_price_net", "vat_rate"):
+        application_id__in=list(apps_by_id)
+    ).values_list("application_id", "quantity", "unit_price_net", "vat_rate"):
         gross[app_id] += rules.line_amounts(q, price, vat).gross
     rulesets = RuleSet.objects.in_bulk({a.ruleset_id for a in apps_by_id.values()})
     return {
@@ -84,56 +88,83 @@ def budget_status(budget, *, exclude_application_id: int | None = None) -> Budge
     """The one function behind every budget figure (pages, API, rule check, decisions)."""
     from .models import Application, BudgetShare, PayoutRequest
 
-    applications = [a for a in Application.objects.filter(
-        school_board_id=budget.school_board_id, programme_id=budget.programme_id).only(
-        "id", "status", "ruleset_id") if a.pk != exclude_application_id]
-    decisions = latest_decisions(a.pk for a in applications
-                                 if a.status in BOUND_STATUSES)
+    applications = [
+        a
+        for a in Application.objects.filter(
+            school_board_id=budget.school_board_id, programme_id=budget.programme_id
+        ).only("id", "status", "ruleset_id")
+        if a.pk != exclude_application_id
+    ]
+    decisions = latest_decisions(a.pk for a in applications if a.status in BOUND_STATUSES)
     bound = sum((d.approved_amount for d in decisions.values()), ZERO)
-    open_apps = [a for a in applications if a.status in PENDING_STATUSES
-                 or a.status == ApplicationStatus.DRAFT]
+    open_apps = [
+        a
+        for a in applications
+        if a.status in PENDING_STATUSES or a.status == ApplicationStatus.DRAFT
+    ]
     requested = requested_funding_by_application(open_apps)
     pending = sum((requested[a.pk] for a in open_apps if a.status in PENDING_STATUSES), ZERO)
-    planned = sum((requested[a.pk] for a in open_apps if a.status == ApplicationStatus.DRAFT),
-                  ZERO)
-    paid = PayoutRequest.objects.filter(
-        school_board_id=budget.school_board_id, application__programme_id=budget.programme_id,
-        status=PayoutStatus.PAID).aggregate(s=Sum("requested_amount"))["s"] or ZERO
+    planned = sum((requested[a.pk] for a in open_apps if a.status == ApplicationStatus.DRAFT), ZERO)
+    paid = (
+        PayoutRequest.objects.filter(
+            school_board_id=budget.school_board_id,
+            application__programme_id=budget.programme_id,
+            status=PayoutStatus.PAID,
+        ).aggregate(s=Sum("requested_amount"))["s"]
+        or ZERO
+    )
     shares = BudgetShare.objects.filter(budget=budget).aggregate(s=Sum("amount"))["s"] or ZERO
-    return BudgetStatus(amount=budget.amount, planned=round_money(planned),
-                        pending=round_money(pending), bound=round_money(bound),
-                        paid=round_money(paid), shares=round_money(shares))
+    return BudgetStatus(
+        amount=budget.amount,
+        planned=round_money(planned),
+        pending=round_money(pending),
+        bound=round_money(bound),
+        paid=round_money(paid),
+        shares=round_money(shares),
+    )
 
 
 def budget_for(application):
     from .models import Budget
 
-    return Budget.objects.filter(school_board_id=application.school_board_id,
-                                 programme_id=application.programme_id).first()
+    return Budget.objects.filter(
+        school_board_id=application.school_board_id, programme_id=application.programme_id
+    ).first()
 
 
 # ------------------------------------------------------------ rule data
 def network_school_ids(school_ids) -> set[int]:
     from schools.models import Room
 
-    return set(Room.objects.filter(school_id__in=list(school_ids)).filter(
-        Q(has_lan=True) | Q(has_wlan=True)).values_list("school_id", flat=True).distinct())
+    return set(
+        Room.objects.filter(school_id__in=list(school_ids))
+        .filter(Q(has_lan=True) | Q(has_wlan=True))
+        .values_list("school_id", flat=True)
+        .distinct()
+    )
 
 
 def line_data(line) -> rules.LineData:
     return rules.LineData(
-        ref=line.ref, school_id=line.school_id, category=line.category,
-        description=line.description, quantity=line.quantity,
-        unit_price_net=line.unit_price_net, vat_rate=line.vat_rate,
+        ref=line.ref,
+        school_id=line.school_id,
+        category=line.category,
+        description=line.description,
+        quantity=line.quantity,
+        unit_price_net=line.unit_price_net,
+        vat_rate=line.vat_rate,
         procurement_route=line.procurement_route,
         has_catalogue_item=line.catalogue_item_id is not None,
-        planned_start=line.planned_start, planned_end=line.planned_end,
-        has_need=line.need_id is not None, justification=line.justification or "",
+        planned_start=line.planned_start,
+        planned_end=line.planned_end,
+        has_need=line.need_id is not None,
+        justification=line.justification or "",
     )
 
 
-def application_data(application, *, submission_date: dt.date | None = None,
-                     lines: list | None = None) -> rules.ApplicationData:
+def application_data(
+    application, *, submission_date: dt.date | None = None, lines: list | None = None
+) -> rules.ApplicationData:
     """Plain rule data for an application fetched with `.for_check()` (constant queries).
 
     `lines` replaces the saved lines (the live check of a line being typed).
@@ -143,23 +174,30 @@ def application_data(application, *, submission_date: dt.date | None = None,
     line_objs = list(application.lines.all()) if lines is None else lines
     app_schools = {s.school_id: s for s in application.schools.all()}
     board_lines, board_amounts = board_programme_lines(application)
-    school_ids = ({ln.school_id for ln in line_objs} | set(app_schools)
-                  | {ln.school_id for ln in board_lines})
+    school_ids = (
+        {ln.school_id for ln in line_objs} | set(app_schools) | {ln.school_id for ln in board_lines}
+    )
     schools = {s.pk: s for s in School.objects.filter(pk__in=school_ids)}
     with_network = network_school_ids(school_ids)
-    board_school_ids = frozenset(School.objects.filter(
-        school_board_id=application.school_board_id).values_list("id", flat=True))
+    board_school_ids = frozenset(
+        School.objects.filter(school_board_id=application.school_board_id).values_list(
+            "id", flat=True
+        )
+    )
     school_data = {}
     for sid, school in schools.items():
         a = app_schools.get(sid)
         school_data[sid] = rules.SchoolData(
-            id=sid, name=school.name, is_vocational=school.is_vocational,
+            id=sid,
+            name=school.name,
+            is_vocational=school.is_vocational,
             has_network=sid in with_network,
             stocktake=bool(a and a.current_equipment.strip()),
             tpek=bool(a and a.tpek_complete),
             training_plan=bool(a and a.training_plan.strip()),
-            infrastructure=bool(a and a.infrastructure_current.strip()
-                                and a.infrastructure_planned.strip()),
+            infrastructure=bool(
+                a and a.infrastructure_current.strip() and a.infrastructure_planned.strip()
+            ),
         )
     budget = budget_for(application)
     available = None
@@ -169,9 +207,11 @@ def application_data(application, *, submission_date: dt.date | None = None,
         available = status.free
         amount = budget.amount
     if submission_date is None:
-        submission_date = (timezone.localtime(application.submitted_at).date()
-                           if application.submitted_at and not application.is_editable
-                           else timezone.localdate())
+        submission_date = (
+            timezone.localtime(application.submitted_at).date()
+            if application.submitted_at and not application.is_editable
+            else timezone.localdate()
+        )
     return rules.ApplicationData(
         params=application.ruleset.params(),
         lines=tuple(line_data(ln) for ln in line_objs),
@@ -182,7 +222,8 @@ def application_data(application, *, submission_date: dt.date | None = None,
         submission_date=submission_date,
         planned_start=application.planned_start,
         planned_end=application.planned_end,
-        declarations=application.decl_procurement and application.decl_no_double_funding
+        declarations=application.decl_procurement
+        and application.decl_no_double_funding
         and application.decl_operation_secured,
         operation_annex=bool(application.operator.strip() and application.support_scope.strip()),
         board_lines=board_lines,
@@ -195,19 +236,39 @@ def board_programme_lines(application) -> tuple[tuple[rules.LineData, ...], dict
     (one query), with their approved gross where a decision set one per line."""
     from .models import CostLine
 
-    rows = CostLine.objects.filter(
-        school_board_id=application.school_board_id,
-        application__programme_id=application.programme_id,
-        application__status__in=PENDING_STATUSES + BOUND_STATUSES,
-    ).exclude(application_id=application.pk).values_list(
-        "application__number", "application__status", "position", "school_id", "category",
-        "quantity", "unit_price_net", "vat_rate", "approved_amount")
+    rows = (
+        CostLine.objects.filter(
+            school_board_id=application.school_board_id,
+            application__programme_id=application.programme_id,
+            application__status__in=PENDING_STATUSES + BOUND_STATUSES,
+        )
+        .exclude(application_id=application.pk)
+        .values_list(
+            "application__number",
+            "application__status",
+            "position",
+            "school_id",
+            "category",
+            "quantity",
+            "unit_price_net",
+            "vat_rate",
+            "approved_amount",
+        )
+    )
     lines, amounts = [], {}
     for number, status, position, school_id, category, qty, price, vat, approved in rows:
         ref = f"{number}/{position}"
-        lines.append(rules.LineData(ref=ref, school_id=school_id, category=category,
-                                    description="", quantity=qty, unit_price_net=price,
-                                    vat_rate=vat))
+        lines.append(
+            rules.LineData(
+                ref=ref,
+                school_id=school_id,
+                category=category,
+                description="",
+                quantity=qty,
+                unit_price_net=price,
+                vat_rate=vat,
+            )
+        )
         if status in BOUND_STATUSES and approved is not None:
             amounts[ref] = approved
     return tuple(lines), amounts
@@ -230,9 +291,12 @@ def line_snapshot(application) -> dict:
     return {
         "lines": {
             line.ref: {
-                "school": line.school.name, "category": line.get_category_display(),
-                "description": line.description, "quantity": str(line.quantity),
-                "unit_price_net": str(line.unit_price_net), "vat_rate": str(line.vat_rate),
+                "school": line.school.name,
+                "category": line.get_category_display(),
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit_price_net": str(line.unit_price_net),
+                "vat_rate": str(line.vat_rate),
                 "gross": str(line.amounts.gross),
             }
             for line in application.lines.all()
@@ -240,18 +304,26 @@ def line_snapshot(application) -> dict:
     }
 
 
-DIFF_LABELS = {"school": "Schule", "category": "Kategorie", "description": "Beschreibung",
-               "quantity": "Menge", "unit_price_net": "Einzelpreis netto",
-               "vat_rate": "USt.-Satz", "gross": "Gesamt brutto"}
+DIFF_LABELS = {
+    "school": "Schule",
+    "category": "Kategorie",
+    "description": "Beschreibung",
+    "quantity": "Menge",
+    "unit_price_net": "Einzelpreis netto",
+    "vat_rate": "USt.-Satz",
+    "gross": "Gesamt brutto",
+}
 
 
 def application_diff(application) -> dict | None:
     """Changes of the lines against the previous submission (None: nothing to compare)."""
     from .models import ApplicationEvent
 
-    snaps = list(ApplicationEvent.objects.filter(
-        application=application, action="submit").order_by("-created_at", "-id").values_list(
-        "snapshot", flat=True)[:2])
+    snaps = list(
+        ApplicationEvent.objects.filter(application=application, action="submit")
+        .order_by("-created_at", "-id")
+        .values_list("snapshot", flat=True)[:2]
+    )
     if application.is_editable:
         if not snaps:
             return None
@@ -263,8 +335,11 @@ def application_diff(application) -> dict | None:
     old, new = before.get("lines", {}), after.get("lines", {})
     changed = {}
     for ref in set(old) & set(new):
-        fields = {k: (old[ref].get(k), new[ref].get(k)) for k in DIFF_LABELS
-                  if old[ref].get(k) != new[ref].get(k)}
+        fields = {
+            k: (old[ref].get(k), new[ref].get(k))
+            for k in DIFF_LABELS
+            if old[ref].get(k) != new[ref].get(k)
+        }
         if fields:
             changed[ref] = {DIFF_LABELS[k]: v for k, v in fields.items()}
     return {
@@ -290,16 +365,23 @@ def devices_for_application(application) -> list:
     related = ["cost_line", "school"]
     if any(f.name == "model" and f.is_relation for f in Device._meta.get_fields()):
         related.append("model")
-    return list(Device.objects.filter(cost_line__application=application)
-                .select_related(*related).order_by("inventory_number"))
+    return list(
+        Device.objects.filter(cost_line__application=application)
+        .select_related(*related)
+        .order_by("inventory_number")
+    )
 
 
 def actual_by_line(application) -> dict[int, Decimal]:
     """Invoiced gross per cost line id (one query)."""
     from .models import Invoice
 
-    return {row["cost_line_id"]: row["s"] for row in Invoice.objects.filter(
-        application=application).values("cost_line_id").annotate(s=Sum("amount"))}
+    return {
+        row["cost_line_id"]: row["s"]
+        for row in Invoice.objects.filter(application=application)
+        .values("cost_line_id")
+        .annotate(s=Sum("amount"))
+    }
 
 
 def board_actual_lines(application) -> tuple[tuple[rules.LineData, ...], dict, dict]:
@@ -312,21 +394,39 @@ def board_actual_lines(application) -> tuple[tuple[rules.LineData, ...], dict, d
 
     from .models import Invoice
 
-    rows = list(Invoice.objects.filter(
-        school_board_id=application.school_board_id,
-        application__programme_id=application.programme_id,
-        application__status__in=BOUND_STATUSES,
-    ).exclude(application_id=application.pk).values(
-        "application__number", "cost_line__position", "cost_line__school_id",
-        "cost_line__category").annotate(s=Sum("amount")).order_by())
+    rows = list(
+        Invoice.objects.filter(
+            school_board_id=application.school_board_id,
+            application__programme_id=application.programme_id,
+            application__status__in=BOUND_STATUSES,
+        )
+        .exclude(application_id=application.pk)
+        .values(
+            "application__number",
+            "cost_line__position",
+            "cost_line__school_id",
+            "cost_line__category",
+        )
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
     lines, amounts = [], {}
     for row in rows:
         ref = f"{row['application__number']}/{row['cost_line__position']}"
-        lines.append(rules.LineData(ref=ref, school_id=row["cost_line__school_id"],
-                                    category=row["cost_line__category"], description="",
-                                    quantity=Decimal("1"), unit_price_net=row["s"],
-                                    vat_rate=ZERO))
+        lines.append(
+            rules.LineData(
+                ref=ref,
+                school_id=row["cost_line__school_id"],
+                category=row["cost_line__category"],
+                description="",
+                quantity=Decimal("1"),
+                unit_price_net=row["s"],
+                vat_rate=ZERO,
+            )
+        )
         amounts[ref] = round_money(row["s"])
-    schools = {s.pk: rules.SchoolData(id=s.pk, name=s.name, is_vocational=s.is_vocational)
-               for s in School.objects.filter(pk__in={ln.school_id for ln in lines})}
+    schools = {
+        s.pk: rules.SchoolData(id=s.pk, name=s.name, is_vocational=s.is_vocational)
+        for s in School.objects.filter(pk__in={ln.school_id for ln in lines})
+    }
     return tuple(lines), amounts, schools

@@ -58,7 +58,8 @@ class EditConflict(ValidationError):
             "Dieser Datensatz wurde inzwischen von jemand anderem geändert "
             f"(Version {current.version}). "
             "Ihre Änderungen wurden nicht gespeichert.",
-            code="conflict")
+            code="conflict",
+        )
         self.current = current
 
 
@@ -83,15 +84,21 @@ def _check_version(locked, expected_version: int | None) -> None:
 
 
 def _event(application, actor, action: str, reason: str = "") -> None:
-    ApplicationEvent.objects.create(application=application,
-                                    school_board_id=application.school_board_id, actor=actor,
-                                    action=action, from_status=application.status,
-                                    to_status=application.status, reason=reason)
+    ApplicationEvent.objects.create(
+        application=application,
+        school_board_id=application.school_board_id,
+        actor=actor,
+        action=action,
+        from_status=application.status,
+        to_status=application.status,
+        reason=reason,
+    )
 
 
 # ------------------------------------------------------------------ rule sets
 RULESET_FIELDS = tuple(
-    f.name for f in RuleSet._meta.concrete_fields
+    f.name
+    for f in RuleSet._meta.concrete_fields
     if f.name not in ("id", "programme", "number", "created_at", "updated_at", "version")
 )
 
@@ -99,16 +106,26 @@ RULESET_FIELDS = tuple(
 @transaction.atomic
 def ruleset_revise(*, actor, ruleset: RuleSet, data: dict[str, Any]) -> RuleSet:
     """A rule change is a new version; applications keep the version they were made under."""
-    latest = RuleSet.objects.select_for_update().filter(
-        programme=ruleset.programme).order_by("-number").first()
+    latest = (
+        RuleSet.objects.select_for_update()
+        .filter(programme=ruleset.programme)
+        .order_by("-number")
+        .first()
+    )
     new = RuleSet(programme=ruleset.programme, number=latest.number + 1)
     _apply(new, model_to_dict(ruleset, fields=RULESET_FIELDS), RULESET_FIELDS)
     _apply(new, data, RULESET_FIELDS)
-    if "application_deadline" in data and data["application_deadline"] != \
-            ruleset.application_deadline:
-        new.deadline_history = list(ruleset.deadline_history or []) + [{
-            "from": str(ruleset.application_deadline), "to": str(data["application_deadline"]),
-            "note": data.get("change_note", "")}]
+    if (
+        "application_deadline" in data
+        and data["application_deadline"] != ruleset.application_deadline
+    ):
+        new.deadline_history = list(ruleset.deadline_history or []) + [
+            {
+                "from": str(ruleset.application_deadline),
+                "to": str(data["application_deadline"]),
+                "note": data.get("change_note", ""),
+            }
+        ]
     _save(new, actor, data.get("change_note", "new version"))
     return new
 
@@ -139,8 +156,9 @@ def pupil_counts_at(schools, reference_date: dt.date | None) -> list[dict[str, A
     if reference_date is not None:
         later = [s.pk for s in schools if s.counts_date and s.counts_date > reference_date]
         if later:
-            for rec in School.history.filter(id__in=later, counts_date__lte=reference_date) \
-                    .order_by("id", "-counts_date", "-history_date"):
+            for rec in School.history.filter(
+                id__in=later, counts_date__lte=reference_date
+            ).order_by("id", "-counts_date", "-history_date"):
                 older.setdefault(rec.id, rec)
     rows = []
     for school in sorted(schools, key=lambda s: s.name):
@@ -151,26 +169,35 @@ def pupil_counts_at(schools, reference_date: dt.date | None) -> list[dict[str, A
                 pupils, counted = rec.pupils, rec.counts_date
             else:
                 at_ref = False
-        rows.append({"school": school.pk, "name": school.name, "school_type":
-                     school.school_type, "pupils": pupils,
-                     "counts_date": counted.isoformat() if counted else None,
-                     "at_reference_date": at_ref})
+        rows.append(
+            {
+                "school": school.pk,
+                "name": school.name,
+                "school_type": school.school_type,
+                "pupils": pupils,
+                "counts_date": counted.isoformat() if counted else None,
+                "at_reference_date": at_ref,
+            }
+        )
     return rows
 
 
 def budget_formula_amount(ruleset: RuleSet, schools) -> tuple[Decimal, int]:
     """A board's budget from the rule set's formula and its schools' pupil counts."""
     rows = budget_formula_rows(ruleset, schools)
-    return (round_money(sum((Decimal(r["amount"]) for r in rows), ZERO)),
-            sum(r["pupils"] for r in rows))
+    return (
+        round_money(sum((Decimal(r["amount"]) for r in rows), ZERO)),
+        sum(r["pupils"] for r in rows),
+    )
 
 
 def budget_formula_rows(ruleset: RuleSet, schools) -> list[dict[str, Any]]:
     """Per school: the pupil count at the rule set's reference date and its amount."""
     rows = pupil_counts_at(schools, ruleset.counts_reference_date)
     for row in rows:
-        row["amount"] = str(round_money(_school_formula_amount(
-            ruleset, row["school_type"], row["pupils"])))
+        row["amount"] = str(
+            round_money(_school_formula_amount(ruleset, row["school_type"], row["pupils"]))
+        )
     return rows
 
 
@@ -182,14 +209,20 @@ def budget_compute(*, actor, board, programme: Programme) -> Budget:
 
     ruleset = programme.current_ruleset()
     if ruleset is None or ruleset.allocation_formula == AllocationFormula.MANUAL:
-        raise ValidationError(_("Dieses Programm hat keine Berechnungsformel; bitte das Budget "
-                              "von Hand mit Begründung festlegen."))
+        raise ValidationError(
+            _(
+                "Dieses Programm hat keine Berechnungsformel; bitte das Budget "
+                "von Hand mit Begründung festlegen."
+            )
+        )
     rows = budget_formula_rows(ruleset, School.objects.filter(school_board=board))
     if not rows:
-        raise ValidationError(_("Der Schulträger hat keine Schulen; das Budget kann nicht "
-                              "berechnet werden."))
-    budget = Budget.objects.filter(school_board=board, programme=programme).first() or \
-        Budget(school_board=board, programme=programme)
+        raise ValidationError(
+            _("Der Schulträger hat keine Schulen; das Budget kann nicht berechnet werden.")
+        )
+    budget = Budget.objects.filter(school_board=board, programme=programme).first() or Budget(
+        school_board=board, programme=programme
+    )
     budget.ruleset = ruleset
     budget.amount = round_money(sum((Decimal(r["amount"]) for r in rows), ZERO))
     budget.pupils = sum(r["pupils"] for r in rows)
@@ -202,10 +235,12 @@ def budget_compute(*, actor, board, programme: Programme) -> Budget:
 
 
 @transaction.atomic
-def budget_set_manual(*, actor, board, programme: Programme, amount: Decimal,
-                      reason: str) -> Budget:
-    budget = Budget.objects.filter(school_board=board, programme=programme).first() or \
-        Budget(school_board=board, programme=programme)
+def budget_set_manual(
+    *, actor, board, programme: Programme, amount: Decimal, reason: str
+) -> Budget:
+    budget = Budget.objects.filter(school_board=board, programme=programme).first() or Budget(
+        school_board=board, programme=programme
+    )
     budget.amount, budget.is_manual, budget.reason = amount, True, reason
     budget.pupil_counts = []  # not computed: no counts were used
     budget.ruleset = programme.current_ruleset()
@@ -218,9 +253,14 @@ def _check_not_below_bound(budget: Budget) -> None:
     if budget.pk:
         status = budget_status(budget)
         if budget.amount < status.bound:
-            raise ValidationError({"amount": _(
-                "Das Budget darf nicht unter den bereits bewilligten Betrag von %(bound)s fallen."
-            ) % {"bound": format_money(status.bound)}})
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Das Budget darf nicht unter den bereits bewilligten Betrag von %(bound)s fallen."
+                    )
+                    % {"bound": format_money(status.bound)}
+                }
+            )
 
 
 @transaction.atomic
@@ -230,14 +270,23 @@ def budget_share_set(*, actor, budget: Budget, school, amount: Decimal) -> Budge
         raise ValidationError({"school": _("Die Schule gehört nicht zu diesem Schulträger.")})
     Budget.objects.select_for_update().get(pk=budget.pk)
     share = BudgetShare.objects.filter(budget=budget, school=school).first() or BudgetShare(
-        budget=budget, school=school, school_board_id=budget.school_board_id)
-    others = sum((s.amount for s in BudgetShare.objects.filter(budget=budget).exclude(
-        pk=share.pk)), ZERO)
+        budget=budget, school=school, school_board_id=budget.school_board_id
+    )
+    others = sum(
+        (s.amount for s in BudgetShare.objects.filter(budget=budget).exclude(pk=share.pk)), ZERO
+    )
     if others + Decimal(amount) > budget.amount:
-        raise ValidationError({"amount": _(
-            "Die Anteile der Schulen (%(shares)s) übersteigen das Budget (%(budget)s)."
-        ) % {"shares": format_money(others + Decimal(amount)),
-             "budget": format_money(budget.amount)}})
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Die Anteile der Schulen (%(shares)s) übersteigen das Budget (%(budget)s)."
+                )
+                % {
+                    "shares": format_money(others + Decimal(amount)),
+                    "budget": format_money(budget.amount),
+                }
+            }
+        )
     share.amount = amount
     _save(share, actor)
     return share
@@ -245,18 +294,52 @@ def budget_share_set(*, actor, budget: Budget, school, amount: Decimal) -> Budge
 
 # -------------------------------------------------------------- applications
 APPLICATION_FIELDS = (
-    "title", "planned_start", "planned_end", "operator", "support_scope", "mdm",
-    "update_policy", "response_times", "operation_financing", "decl_procurement",
-    "decl_no_double_funding", "decl_operation_secured", "place", "signatory",
+    "title",
+    "planned_start",
+    "planned_end",
+    "operator",
+    "support_scope",
+    "mdm",
+    "update_policy",
+    "response_times",
+    "operation_financing",
+    "decl_procurement",
+    "decl_no_double_funding",
+    "decl_operation_secured",
+    "place",
+    "signatory",
 )
-TPEK_FIELDS = ("current_equipment", "planned_equipment", "pedagogical_reason",
-               "competence_areas", "training_plan", "infrastructure_current",
-               "infrastructure_planned", "site")
-REPORT_FIELDS = ("report_measures", "report_deviations", "report_use", "report_training",
-                 "report_operation")
-LINE_FIELDS = ("school", "category", "description", "quantity", "unit_price_net", "vat_rate",
-               "procurement_route", "catalogue_item", "planned_start", "planned_end", "need",
-               "justification")
+TPEK_FIELDS = (
+    "current_equipment",
+    "planned_equipment",
+    "pedagogical_reason",
+    "competence_areas",
+    "training_plan",
+    "infrastructure_current",
+    "infrastructure_planned",
+    "site",
+)
+REPORT_FIELDS = (
+    "report_measures",
+    "report_deviations",
+    "report_use",
+    "report_training",
+    "report_operation",
+)
+LINE_FIELDS = (
+    "school",
+    "category",
+    "description",
+    "quantity",
+    "unit_price_net",
+    "vat_rate",
+    "procurement_route",
+    "catalogue_item",
+    "planned_start",
+    "planned_end",
+    "need",
+    "justification",
+)
 
 
 def _next_number(board, year: int) -> str:
@@ -266,18 +349,24 @@ def _next_number(board, year: int) -> str:
 
 
 @transaction.atomic
-def application_create(*, actor, board, programme: Programme, data: dict[str, Any],
-                       schools=()) -> Application:
+def application_create(
+    *, actor, board, programme: Programme, data: dict[str, Any], schools=()
+) -> Application:
     ruleset = programme.current_ruleset()
     if ruleset is None:
         raise ValidationError({"programme": _("Für dieses Programm gibt es noch kein Regelwerk.")})
     if not programme.is_active:
         raise ValidationError({"programme": _("Dieses Programm nimmt keine Anträge mehr an.")})
     if programme.land_id and programme.land_id != board.land_id:
-        raise ValidationError({"programme": _("Das Programm gilt nicht im Land dieses "
-                               "Schulträgers.")})
-    app = Application(school_board=board, programme=programme, ruleset=ruleset,
-                      number=_next_number(board, timezone.localdate().year))
+        raise ValidationError(
+            {"programme": _("Das Programm gilt nicht im Land dieses Schulträgers.")}
+        )
+    app = Application(
+        school_board=board,
+        programme=programme,
+        ruleset=ruleset,
+        number=_next_number(board, timezone.localdate().year),
+    )
     _apply(app, data, APPLICATION_FIELDS)
     _save(app, actor, "created")
     for school in schools:
@@ -287,8 +376,9 @@ def application_create(*, actor, board, programme: Programme, data: dict[str, An
 
 
 @transaction.atomic
-def application_update(*, actor, application: Application, data: dict[str, Any],
-                       expected_version: int | None = None) -> Application:
+def application_update(
+    *, actor, application: Application, data: dict[str, Any], expected_version: int | None = None
+) -> Application:
     app = workflow.lock(application)
     _check_version(app, expected_version)
     if not app.is_editable:
@@ -317,27 +407,38 @@ def tpek_prefill(school) -> dict[str, str]:
     return {
         "current_equipment": draft.get("current_state_text") or "",
         "planned_equipment": "\n".join(f"{n['quantity']} × {n['description']}" for n in needs),
-        "pedagogical_reason": "\n".join(f"{n['description']}: {n['justification']}"
-                                        for n in needs) or draft.get("goals_text") or "",
+        "pedagogical_reason": "\n".join(f"{n['description']}: {n['justification']}" for n in needs)
+        or draft.get("goals_text")
+        or "",
         "competence_areas": "\n".join(
             f"{area['area_number']} {area['area_name']}: "
             + "; ".join(f"{g['title']} ({g['subject']}, {g['years']})" for g in area["goals"])
-            for area in draft.get("goals_by_area") or [] if area.get("goals")) if goals else "",
-        "training_plan": "\n".join(f"{t['topic']} ({t['target_group']}, {t['teachers']} "
-                                   "Lehrkräfte)" for t in training),
+            for area in draft.get("goals_by_area") or []
+            if area.get("goals")
+        )
+        if goals
+        else "",
+        "training_plan": "\n".join(
+            f"{t['topic']} ({t['target_group']}, {t['teachers']} Lehrkräfte)" for t in training
+        ),
     }
 
 
 @transaction.atomic
-def application_add_school(*, actor, application: Application, school,
-                           site=None) -> ApplicationSchool:
+def application_add_school(
+    *, actor, application: Application, school, site=None
+) -> ApplicationSchool:
     if school.school_board_id != application.school_board_id:
         raise ValidationError({"school": _("Die Schule gehört nicht zu diesem Schulträger.")})
     existing = ApplicationSchool.objects.filter(application=application, school=school).first()
     if existing:
         return existing
-    entry = ApplicationSchool(application=application, school=school, site=site,
-                              school_board_id=application.school_board_id)
+    entry = ApplicationSchool(
+        application=application,
+        school=school,
+        site=site,
+        school_board_id=application.school_board_id,
+    )
     _apply(entry, tpek_prefill(school), TPEK_FIELDS)
     _save(entry, actor, "added")
     return entry
@@ -346,8 +447,12 @@ def application_add_school(*, actor, application: Application, school,
 def _editable_application(application: Application) -> Application:
     app = workflow.lock(application)
     if not app.is_editable:
-        raise ValidationError(_("Der Kosten- und Zeitplan eines eingereichten Antrags kann nicht "
-                              "mehr geändert werden."))
+        raise ValidationError(
+            _(
+                "Der Kosten- und Zeitplan eines eingereichten Antrags kann nicht "
+                "mehr geändert werden."
+            )
+        )
     return app
 
 
@@ -367,9 +472,14 @@ def _validate_line_refs(app: Application, line: CostLine) -> None:
 
 
 @transaction.atomic
-def costline_save(*, actor, application: Application, data: dict[str, Any],
-                  line: CostLine | None = None,
-                  expected_version: int | None = None) -> CostLine:
+def costline_save(
+    *,
+    actor,
+    application: Application,
+    data: dict[str, Any],
+    line: CostLine | None = None,
+    expected_version: int | None = None,
+) -> CostLine:
     """Create or change a line of the cost and time plan."""
     app = _editable_application(application)
     if line is None:
@@ -417,13 +527,19 @@ def tpek_request(*, actor, app_school: ApplicationSchool, deadline: dt.date) -> 
 
 
 @transaction.atomic
-def tpek_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any],
-                expected_version: int | None = None) -> ApplicationSchool:
+def tpek_update(
+    *,
+    actor,
+    app_school: ApplicationSchool,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+) -> ApplicationSchool:
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
     _check_version(entry, expected_version)
     if not entry.application.is_editable:
-        raise ValidationError(_("Der Antrag ist eingereicht; die Anlage kann nicht mehr geändert "
-                              "werden."))
+        raise ValidationError(
+            _("Der Antrag ist eingereicht; die Anlage kann nicht mehr geändert werden.")
+        )
     site = data.get("site")
     if site is not None and site.school_id != entry.school_id:
         raise ValidationError({"site": _("Der Standort gehört zu einer anderen Schule.")})
@@ -436,8 +552,12 @@ def tpek_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any],
 def tpek_submit(*, actor, app_school: ApplicationSchool) -> ApplicationSchool:
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
     if not entry.tpek_complete:
-        raise ValidationError(_("Bitte geplante Ausstattung, pädagogische Begründung und "
-                              "Kompetenzbereiche ausfüllen."))
+        raise ValidationError(
+            _(
+                "Bitte geplante Ausstattung, pädagogische Begründung und "
+                "Kompetenzbereiche ausfüllen."
+            )
+        )
     entry.tpek_status = TpekStatus.SUBMITTED
     _save(entry, actor, "TPEK submitted")
     return entry
@@ -456,32 +576,51 @@ def report_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any])
 
 # --------------------------------------------------------------------- review
 def application_submit(*, actor, access: Access, application: Application) -> Application:
-    return workflow.transition(actor=actor, access=access, application=application,
-                               to=ApplicationStatus.SUBMITTED)
+    return workflow.transition(
+        actor=actor, access=access, application=application, to=ApplicationStatus.SUBMITTED
+    )
 
 
-def application_request_changes(*, actor, access: Access, application: Application,
-                                 reason: str, deadline: dt.date | None) -> Application:
-    return workflow.transition(actor=actor, access=access, application=application,
-                               to=ApplicationStatus.CHANGES_REQUESTED, reason=reason,
-                               deadline=deadline)
+def application_request_changes(
+    *, actor, access: Access, application: Application, reason: str, deadline: dt.date | None
+) -> Application:
+    return workflow.transition(
+        actor=actor,
+        access=access,
+        application=application,
+        to=ApplicationStatus.CHANGES_REQUESTED,
+        reason=reason,
+        deadline=deadline,
+    )
 
 
-def application_forward(*, actor, access: Access, application: Application,
-                        reason: str = "") -> Application:
-    return workflow.transition(actor=actor, access=access, application=application,
-                               to=ApplicationStatus.FORWARDED, reason=reason)
+def application_forward(
+    *, actor, access: Access, application: Application, reason: str = ""
+) -> Application:
+    return workflow.transition(
+        actor=actor,
+        access=access,
+        application=application,
+        to=ApplicationStatus.FORWARDED,
+        reason=reason,
+    )
 
 
 @transaction.atomic
-def comment_add(*, actor, access: Access, application: Application, text: str,
-                cost_line: CostLine | None = None) -> ReviewComment:
+def comment_add(
+    *, actor, access: Access, application: Application, text: str, cost_line: CostLine | None = None
+) -> ReviewComment:
     if not permissions.can_comment(access, application):
         raise PermissionDenied
     if cost_line is not None and cost_line.application_id != application.pk:
         raise ValidationError({"cost_line": _("Die Position gehört zu einem anderen Antrag.")})
-    comment = ReviewComment(application=application, cost_line=cost_line, author=actor,
-                            text=text, school_board_id=application.school_board_id)
+    comment = ReviewComment(
+        application=application,
+        cost_line=cost_line,
+        author=actor,
+        text=text,
+        school_board_id=application.school_board_id,
+    )
     _save(comment, actor)
     return comment
 
@@ -492,10 +631,20 @@ def _decision_number(application: Application, kind: str) -> str:
 
 
 @transaction.atomic
-def decision_make(*, actor, access: Access, application: Application, kind: str,
-                  date: dt.date, line_amounts: dict[int, Decimal] | None = None,
-                  period_start: dt.date | None = None, period_end: dt.date | None = None,
-                  conditions: str = "", reason: str = "", number: str = "") -> Decision:
+def decision_make(
+    *,
+    actor,
+    access: Access,
+    application: Application,
+    kind: str,
+    date: dt.date,
+    line_amounts: dict[int, Decimal] | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    conditions: str = "",
+    reason: str = "",
+    number: str = "",
+) -> Decision:
     """Approve fully or partly (eligible amount per line), or reject — four eyes."""
     from .selectors import check_for
 
@@ -504,11 +653,19 @@ def decision_make(*, actor, access: Access, application: Application, kind: str,
         raise PermissionDenied
     if app.status != ApplicationStatus.FORWARDED:
         raise ValidationError(
-            _("Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann beschieden werden "
-              "(Status: %(status)s).") % {"status": app.get_status_display()})
+            _(
+                "Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann beschieden werden "
+                "(Status: %(status)s)."
+            )
+            % {"status": app.get_status_display()}
+        )
     if app.content_checked_by_id == actor.pk:
-        raise ValidationError(_("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
-                              "darf nicht bewilligen."))
+        raise ValidationError(
+            _(
+                "Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
+                "darf nicht bewilligen."
+            )
+        )
     if kind not in (DecisionKind.FULL, DecisionKind.PARTIAL, DecisionKind.REJECTION):
         raise ValidationError({"kind": _("Unbekannte Art des Bescheids.")})
     if period_start and period_end and period_start > period_end:
@@ -529,12 +686,20 @@ def decision_make(*, actor, access: Access, application: Application, kind: str,
             value = Decimal(str(raw))
             if value.as_tuple().exponent < -2:
                 raise ValidationError(
-                    {"amounts": _("Pos. %(pos)s: höchstens zwei Nachkommastellen.")
-                     % {"pos": line.position}})
+                    {
+                        "amounts": _("Pos. %(pos)s: höchstens zwei Nachkommastellen.")
+                        % {"pos": line.position}
+                    }
+                )
             if value < 0 or value > gross:
-                raise ValidationError({"amounts": _(
-                    "Pos. %(pos)s: Der bewilligte Betrag muss zwischen 0 und %(max)s liegen."
-                ) % {"pos": line.position, "max": format_money(gross)}})
+                raise ValidationError(
+                    {
+                        "amounts": _(
+                            "Pos. %(pos)s: Der bewilligte Betrag muss zwischen 0 und %(max)s liegen."
+                        )
+                        % {"pos": line.position, "max": format_money(gross)}
+                    }
+                )
             approved[line.pk] = value
     params = app.ruleset.params()
     eligible = round_money(sum(approved.values(), ZERO))
@@ -548,31 +713,48 @@ def decision_make(*, actor, access: Access, application: Application, kind: str,
         free = budget_status(budget, exclude_application_id=app.pk).remaining
         if funding > free:
             raise ValidationError(
-                _("Die Bewilligung von %(amount)s übersteigt das verbleibende Budget des "
-                  "Schulträgers (%(free)s).")
-                % {"amount": format_money(funding), "free": format_money(free)})
+                _(
+                    "Die Bewilligung von %(amount)s übersteigt das verbleibende Budget des "
+                    "Schulträgers (%(free)s)."
+                )
+                % {"amount": format_money(funding), "free": format_money(free)}
+            )
     decision = Decision(
-        application=app, school_board_id=app.school_board_id, kind=kind,
-        number=number or _decision_number(app, kind), date=date,
+        application=app,
+        school_board_id=app.school_board_id,
+        kind=kind,
+        number=number or _decision_number(app, kind),
+        date=date,
         approved_amount=ZERO if kind == DecisionKind.REJECTION else funding,
         eligible_amount=ZERO if kind == DecisionKind.REJECTION else eligible,
-        rate=params.funding_rate, period_start=period_start or app.planned_start,
-        period_end=period_end or app.planned_end, conditions=conditions, reason=reason,
-        decided_by=actor)
+        rate=params.funding_rate,
+        period_start=period_start or app.planned_start,
+        period_end=period_end or app.planned_end,
+        conditions=conditions,
+        reason=reason,
+        decided_by=actor,
+    )
     _save(decision, actor, kind)
     for line in lines:
         CostLine.objects.filter(pk=line.pk).update(approved_amount=approved[line.pk])
-    workflow.transition(actor=actor, access=access, application=app,
-                        to=ApplicationStatus.REJECTED if kind == DecisionKind.REJECTION
-                        else ApplicationStatus.APPROVED, reason=reason or decision.number,
-                        _by_decision=True)
+    workflow.transition(
+        actor=actor,
+        access=access,
+        application=app,
+        to=ApplicationStatus.REJECTED
+        if kind == DecisionKind.REJECTION
+        else ApplicationStatus.APPROVED,
+        reason=reason or decision.number,
+        _by_decision=True,
+    )
     application.status = app.status
     return decision
 
 
 @transaction.atomic
-def change_request_create(*, actor, access: Access, application: Application, reason: str,
-                          requested_amount: Decimal) -> ChangeRequest:
+def change_request_create(
+    *, actor, access: Access, application: Application, reason: str, requested_amount: Decimal
+) -> ChangeRequest:
     app = workflow.lock(application)
     if not permissions.is_board_editor(access, app):
         raise PermissionDenied
@@ -580,17 +762,28 @@ def change_request_create(*, actor, access: Access, application: Application, re
         raise ValidationError(_("Ein Änderungsantrag ist nur nach der Bewilligung möglich."))
     if ChangeRequest.objects.filter(application=app, status=ChangeRequestStatus.OPEN).exists():
         raise ValidationError(_("Es gibt bereits einen offenen Änderungsantrag."))
-    cr = ChangeRequest(application=app, school_board_id=app.school_board_id, reason=reason,
-                       requested_amount=requested_amount)
+    cr = ChangeRequest(
+        application=app,
+        school_board_id=app.school_board_id,
+        reason=reason,
+        requested_amount=requested_amount,
+    )
     _save(cr, actor)
     _event(app, actor, "change_request", reason)
     return cr
 
 
 @transaction.atomic
-def change_request_decide(*, actor, access: Access, change_request: ChangeRequest,
-                          approve: bool, date: dt.date, reason: str = "",
-                          conditions: str = "") -> ChangeRequest:
+def change_request_decide(
+    *,
+    actor,
+    access: Access,
+    change_request: ChangeRequest,
+    approve: bool,
+    date: dt.date,
+    reason: str = "",
+    conditions: str = "",
+) -> ChangeRequest:
     """Decide a change request; approval issues an amended decision (Änderungsbescheid)."""
     cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     app = workflow.lock(cr.application)
@@ -599,24 +792,37 @@ def change_request_decide(*, actor, access: Access, change_request: ChangeReques
     if cr.status != ChangeRequestStatus.OPEN:
         raise ValidationError(_("Dieser Änderungsantrag ist bereits entschieden."))
     if app.content_checked_by_id == actor.pk:
-        raise ValidationError(_("Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
-                              "darf nicht entscheiden."))
+        raise ValidationError(
+            _(
+                "Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
+                "darf nicht entscheiden."
+            )
+        )
     if approve:
         current = latest_decisions([app.pk]).get(app.pk)
         free = budget_status(budget_for(app), exclude_application_id=app.pk).remaining
         if cr.requested_amount > free:
             raise ValidationError(
                 _("Der geänderte Betrag übersteigt das verbleibende Budget (%(free)s).")
-                % {"free": format_money(free)})
+                % {"free": format_money(free)}
+            )
         rate = current.rate
         decision = Decision(
-            application=app, school_board_id=app.school_board_id, kind=DecisionKind.AMENDMENT,
-            number=_decision_number(app, DecisionKind.AMENDMENT), date=date,
+            application=app,
+            school_board_id=app.school_board_id,
+            kind=DecisionKind.AMENDMENT,
+            number=_decision_number(app, DecisionKind.AMENDMENT),
+            date=date,
             approved_amount=cr.requested_amount,
             eligible_amount=round_money(cr.requested_amount / rate) if rate else ZERO,
-            rate=rate, period_start=current.period_start, period_end=current.period_end,
-            conditions=conditions or current.conditions, reason=reason or cr.reason,
-            decided_by=actor, supersedes=current)
+            rate=rate,
+            period_start=current.period_start,
+            period_end=current.period_end,
+            conditions=conditions or current.conditions,
+            reason=reason or cr.reason,
+            decided_by=actor,
+            supersedes=current,
+        )
         _save(decision, actor, "amendment")
         cr.decision = decision
     cr.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
@@ -638,9 +844,9 @@ def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> 
         raise ValidationError({"cost_line": _("Die Position gehört nicht zu diesem Antrag.")})
     if data.get("date") is None:
         raise ValidationError({"date": _("Bitte das Rechnungsdatum angeben.")})
-    findings = rules.check_invoice_dates(data["date"], data.get("paid_on"),
-                                         application.ruleset.params(),
-                                         today=timezone.localdate())
+    findings = rules.check_invoice_dates(
+        data["date"], data.get("paid_on"), application.ruleset.params(), today=timezone.localdate()
+    )
     if findings:
         errors: dict[str, list[str]] = {}
         for f in findings:
@@ -668,42 +874,67 @@ def payout_create(*, actor, application: Application, invoices) -> PayoutRequest
     window = rules.check_payout_window(timezone.localdate(), app.ruleset.params())
     if window:
         raise ValidationError(window[0].message)
-    invoices = list(Invoice.objects.select_for_update().filter(
-        pk__in=[i.pk for i in invoices], application=app))
+    invoices = list(
+        Invoice.objects.select_for_update().filter(pk__in=[i.pk for i in invoices], application=app)
+    )
     if not invoices:
         raise ValidationError({"invoices": _("Bitte mindestens eine Rechnung auswählen.")})
     if any(i.payout_id for i in invoices):
-        raise ValidationError({"invoices": _("Eine Rechnung ist bereits einem Mittelabruf "
-                               "zugeordnet.")})
+        raise ValidationError(
+            {"invoices": _("Eine Rechnung ist bereits einem Mittelabruf zugeordnet.")}
+        )
     invoiced, requested = payout_totals(app, invoices)
     decision = latest_decisions([app.pk]).get(app.pk)
-    already = sum((p.requested_amount for p in PayoutRequest.objects.filter(
-        application=app).exclude(status=PayoutStatus.REJECTED)), ZERO)
+    already = sum(
+        (
+            p.requested_amount
+            for p in PayoutRequest.objects.filter(application=app).exclude(
+                status=PayoutStatus.REJECTED
+            )
+        ),
+        ZERO,
+    )
     if decision and already + requested > decision.approved_amount:
         raise ValidationError(
-            _("Der Mittelabruf (%(requested)s) übersteigt zusammen mit den bisherigen Abrufen "
-              "(%(already)s) die bewilligte Förderung (%(approved)s).")
-            % {"requested": format_money(requested), "already": format_money(already),
-               "approved": format_money(decision.approved_amount)})
-    number = (PayoutRequest.objects.filter(application=app).aggregate(m=Max("number"))["m"]
-              or 0) + 1
-    payout = PayoutRequest(application=app, school_board_id=app.school_board_id, number=number,
-                           invoiced_amount=invoiced, requested_amount=requested)
+            _(
+                "Der Mittelabruf (%(requested)s) übersteigt zusammen mit den bisherigen Abrufen "
+                "(%(already)s) die bewilligte Förderung (%(approved)s)."
+            )
+            % {
+                "requested": format_money(requested),
+                "already": format_money(already),
+                "approved": format_money(decision.approved_amount),
+            }
+        )
+    number = (
+        PayoutRequest.objects.filter(application=app).aggregate(m=Max("number"))["m"] or 0
+    ) + 1
+    payout = PayoutRequest(
+        application=app,
+        school_board_id=app.school_board_id,
+        number=number,
+        invoiced_amount=invoiced,
+        requested_amount=requested,
+    )
     _save(payout, actor, "created")
     Invoice.objects.filter(pk__in=[i.pk for i in invoices]).update(payout=payout)
     return payout
 
 
 @transaction.atomic
-def payout_transition(*, actor, access: Access, payout: PayoutRequest, to: str,
-                      paid_on: dt.date | None = None) -> PayoutRequest:
+def payout_transition(
+    *, actor, access: Access, payout: PayoutRequest, to: str, paid_on: dt.date | None = None
+) -> PayoutRequest:
     p = PayoutRequest.objects.select_for_update().get(pk=payout.pk)
-    allowed = {PayoutStatus.DRAFT: {PayoutStatus.SUBMITTED},
-               PayoutStatus.SUBMITTED: {PayoutStatus.PAID, PayoutStatus.REJECTED}}
+    allowed = {
+        PayoutStatus.DRAFT: {PayoutStatus.SUBMITTED},
+        PayoutStatus.SUBMITTED: {PayoutStatus.PAID, PayoutStatus.REJECTED},
+    }
     if to not in allowed.get(p.status, set()):
         raise ValidationError(
             _("Dieser Schritt ist im Status „%(status)s“ nicht möglich.")
-            % {"status": p.get_status_display()})
+            % {"status": p.get_status_display()}
+        )
     if to == PayoutStatus.SUBMITTED:
         if not permissions.is_board_editor(access, p):
             raise PermissionDenied
@@ -736,16 +967,20 @@ def proof_start(*, actor, access: Access, application: Application) -> ProofOfUs
     for entry in ApplicationSchool.objects.filter(application=app).select_related("school"):
         if not entry.report_measures:
             entry.report_measures = "\n".join(
-                f"{line.quantity.normalize():f} × {line.description}" for line in
-                CostLine.objects.filter(application=app, school=entry.school).order_by("position"))
+                f"{line.quantity.normalize():f} × {line.description}"
+                for line in CostLine.objects.filter(application=app, school=entry.school).order_by(
+                    "position"
+                )
+            )
             entry.report_training = entry.report_training or entry.training_plan
             _save(entry, actor, "report prefilled")
     return proof
 
 
 @transaction.atomic
-def proof_update(*, actor, proof: ProofOfUse, summary: str,
-                 expected_version: int | None = None) -> ProofOfUse:
+def proof_update(
+    *, actor, proof: ProofOfUse, summary: str, expected_version: int | None = None
+) -> ProofOfUse:
     p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
     _check_version(p, expected_version)
     if p.status != ProofStatus.DRAFT:
@@ -766,8 +1001,9 @@ def proof_submit(*, actor, access: Access, proof: ProofOfUse) -> ProofOfUse:
         raise ValidationError(_("Der Verwendungsnachweis ist bereits eingereicht."))
     errors = [f for f in proof_findings(p.application) if f.is_error]
     if errors:
-        raise ValidationError(["Der Verwendungsnachweis kann nicht eingereicht werden:"]
-                              + [f.message for f in errors])
+        raise ValidationError(
+            ["Der Verwendungsnachweis kann nicht eingereicht werden:"] + [f.message for f in errors]
+        )
     p.status, p.submitted_at = ProofStatus.SUBMITTED, timezone.now()
     _save(p, actor, "submitted")
     _event(p.application, actor, "proof_submitted")
@@ -775,8 +1011,15 @@ def proof_submit(*, actor, access: Access, proof: ProofOfUse) -> ProofOfUse:
 
 
 @transaction.atomic
-def proof_check(*, actor, access: Access, proof: ProofOfUse, outcome: str,
-                repayment_amount: Decimal | None = None, note: str = "") -> ProofOfUse:
+def proof_check(
+    *,
+    actor,
+    access: Access,
+    proof: ProofOfUse,
+    outcome: str,
+    repayment_amount: Decimal | None = None,
+    note: str = "",
+) -> ProofOfUse:
     """The reviewer checks the proof: closed, or a repayment is claimed."""
     p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
     if not permissions.is_approver_for(access, p):
@@ -795,14 +1038,25 @@ def proof_check(*, actor, access: Access, proof: ProofOfUse, outcome: str,
     _save(p, actor, outcome)
     app = p.application
     if app.status == ApplicationStatus.APPROVED:
-        workflow.transition(actor=actor, access=access, application=app,
-                            to=ApplicationStatus.CLOSED, reason=note or outcome)
+        workflow.transition(
+            actor=actor,
+            access=access,
+            application=app,
+            to=ApplicationStatus.CLOSED,
+            reason=note or outcome,
+        )
     return p
 
 
 # --------------------------------------------------------------- catalogue import
-CATALOGUE_COLUMNS = ("contract_reference", "item_number", "name", "category", "unit_price_net",
-                     "vat_rate")
+CATALOGUE_COLUMNS = (
+    "contract_reference",
+    "item_number",
+    "name",
+    "category",
+    "unit_price_net",
+    "vat_rate",
+)
 
 
 @transaction.atomic
@@ -822,10 +1076,11 @@ def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[i
             vat = parse_money(data["vat_rate"]) if data["vat_rate"] else Decimal("19")
             if price.as_tuple().exponent < -2:
                 raise ValidationError(_("Preis mit mehr als zwei Nachkommastellen"))
-            item = CatalogueItem.objects.filter(contract_reference=data["contract_reference"],
-                                                item_number=data["item_number"]).first() or \
-                CatalogueItem(contract_reference=data["contract_reference"],
-                              item_number=data["item_number"])
+            item = CatalogueItem.objects.filter(
+                contract_reference=data["contract_reference"], item_number=data["item_number"]
+            ).first() or CatalogueItem(
+                contract_reference=data["contract_reference"], item_number=data["item_number"]
+            )
             item.name, item.category = data["name"], data["category"]
             item.unit_price_net, item.vat_rate, item.land = price, vat, land
             item.full_clean(validate_unique=False)

@@ -24,8 +24,14 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 #: who performs a transition: the board or a reviewer of the Land
 BY_BOARD = {S.SUBMITTED}
-ACTIONS = {S.SUBMITTED: "submit", S.CHANGES_REQUESTED: "request_changes", S.FORWARDED: "forward",
-           S.APPROVED: "approve", S.REJECTED: "reject", S.CLOSED: "close"}
+ACTIONS = {
+    S.SUBMITTED: "submit",
+    S.CHANGES_REQUESTED: "request_changes",
+    S.FORWARDED: "forward",
+    S.APPROVED: "approve",
+    S.REJECTED: "reject",
+    S.CLOSED: "close",
+}
 #: transitions that only a decision (decision_make) may perform
 BY_DECISION = {S.APPROVED, S.REJECTED}
 
@@ -38,8 +44,16 @@ def lock(application):
 
 
 @transaction.atomic
-def transition(*, actor, access: Access, application, to: str, reason: str = "",
-               deadline: dt.date | None = None, _by_decision: bool = False):
+def transition(
+    *,
+    actor,
+    access: Access,
+    application,
+    to: str,
+    reason: str = "",
+    deadline: dt.date | None = None,
+    _by_decision: bool = False,
+):
     """Change the status: lock, check the table and the permission, save, record."""
     from .models import ApplicationEvent
     from .selectors import check_for, line_snapshot
@@ -49,7 +63,8 @@ def transition(*, actor, access: Access, application, to: str, reason: str = "",
     if to not in allowed:
         raise ValidationError(
             _("Dieser Schritt ist im Status „%(status)s“ nicht möglich (bereits erledigt?).")
-            % {"status": app.get_status_display()})
+            % {"status": app.get_status_display()}
+        )
     if to in BY_DECISION and not _by_decision:
         raise ValidationError(_("Bewilligung und Ablehnung erfolgen über einen Bescheid."))
     if to in BY_BOARD:
@@ -67,13 +82,16 @@ def transition(*, actor, access: Access, application, to: str, reason: str = "",
         if result.errors:
             raise ValidationError(
                 [_("Der Antrag kann nicht eingereicht werden, solange Fehler bestehen:")]
-                + [f.message for f in result.errors])
+                + [f.message for f in result.errors]
+            )
         from .models import Application
 
         snapshot = line_snapshot(Application.objects.for_check().get(pk=app.pk))
-        snapshot["totals"] = {"eligible": str(result.totals.eligible),
-                              "funding": str(result.totals.funding),
-                              "own_share": str(result.totals.own_share)}
+        snapshot["totals"] = {
+            "eligible": str(result.totals.eligible),
+            "funding": str(result.totals.funding),
+            "own_share": str(result.totals.own_share),
+        }
         app.submitted_at = timezone.now()
         app.changes_deadline = None
     if to == S.CHANGES_REQUESTED:
@@ -92,9 +110,15 @@ def transition(*, actor, access: Access, application, to: str, reason: str = "",
     bump_version(app)
     app.save()
     ApplicationEvent.objects.create(
-        application=app, school_board_id=app.school_board_id, actor=actor,
-        action=ACTIONS[to], from_status=previous, to_status=to, reason=reason,
-        snapshot=snapshot)
+        application=app,
+        school_board_id=app.school_board_id,
+        actor=actor,
+        action=ACTIONS[to],
+        from_status=previous,
+        to_status=to,
+        reason=reason,
+        snapshot=snapshot,
+    )
     application.status = app.status
     application.version = app.version
     return app

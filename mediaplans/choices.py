@@ -65,40 +65,103 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("goals", 1, _("Zielstellung der Schule"), _(
-        "Leitbild und Ziele der Schule für die Bildung in der digitalen Welt: Was sollen "
-        "Schülerinnen und Schüler am Ende ihrer Schulzeit können? Welche Schwerpunkte setzt "
-        "die Schule in den nächsten Jahren?")),
-    Section("competences", 2, _("Medienkompetenzentwicklung"), _(
-        "Wie die Schule die sechs Kompetenzbereiche der KMK-Strategie „Bildung in der digitalen "
-        "Welt“ über die Jahrgänge und Fächer hinweg abdeckt. Die Kompetenzziele werden als "
-        "Einträge erfasst; die Matrix zeigt Abdeckung und Lücken."), data="goals"),
-    Section("current_state", 3, _("Ist-Zustand"), _(
-        "Vorhandene Ausstattung (aus dem Inventar übernommen), Netz und WLAN, Nutzung im "
-        "Unterricht, vorhandene Kompetenzen im Kollegium. Ergänzen Sie die Zahlen um eine "
-        "Einschätzung.")),
-    Section("organisation", 4, _("Organisationsentwicklung"), _(
-        "Verantwortlichkeiten (Medienbeauftragte, Steuergruppe), Kommunikationswege, "
-        "Regelungen zur Nutzung von Geräten und Plattformen, Datenschutz.")),
-    Section("teaching", 5, _("Unterrichtsentwicklung"), _(
-        "Welche Fächer und Jahrgänge welche digitalen Medien und Werkzeuge nutzen, "
-        "Unterrichtsbeispiele, schulinterne Curricula.")),
-    Section("training", 6, _("Fortbildungskonzept"), _(
-        "Fortbildungsbedarf des Kollegiums und die geplanten Fortbildungen; die einzelnen "
-        "Maßnahmen werden als Einträge der Fortbildungsplanung erfasst."), data="training"),
-    Section("participation", 7, _("Beteiligungsstrukturen"), _(
-        "Wie Kollegium, Schülerinnen und Schüler sowie Eltern an der Erarbeitung und "
-        "Fortschreibung beteiligt werden (Konferenzen, Schülervertretung, Elternrat).")),
-    Section("equipment", 8, _("Benötigte Ausstattung"), _(
-        "Welche Ausstattung für die Ziele gebraucht wird – pädagogisch begründet "
-        "(„Technik folgt Pädagogik“). Die einzelnen Bedarfe werden als Einträge mit Kategorie, "
-        "Menge, Schätzpreis und den Zielen, denen sie dienen, erfasst."), data="needs"),
-    Section("operation", 9, _("Betriebs- und Servicekonzept"), _(
-        "Wer betreibt und wartet die Technik (Schulträger, IT-Dienstleister), "
-        "Geräteverwaltung (MDM), Support-Wege und Reaktionszeiten.")),
-    Section("summary", 10, _("Zusammenfassung und Maßnahmenplan"), _(
-        "Die wichtigsten Ziele und Maßnahmen mit Zeitplan und Verantwortlichen; Termin der "
-        "nächsten Fortschreibung.")),
+    Section(
+        "goals",
+        1,
+        _("Zielstellung der Schule"),
+        _(
+            "Leitbild und Ziele der Schule für die Bildung in der digitalen Welt: Was sollen "
+            "Schülerinnen und Schüler am Ende ihrer Schulzeit können? Welche Schwerpunkte setzt "
+            "die Schule in den nächsten Jahren?"
+        ),
+    ),
+    Section(
+        "competences",
+        2,
+        _("Medienkompetenzentwicklung"),
+        _(
+            "Wie die Schule die sechs Kompetenzbereiche der KMK-Strategie „Bildung in der digitalen "
+            "Welt“ über die Jahrgänge und Fächer hinweg abdeckt. Die Kompetenzziele werden als "
+            "Einträge erfasst; die Matrix zeigt Abdeckung und Lücken."
+        ),
+        data="goals",
+    ),
+    Section(
+        "current_state",
+        3,
+        _("Ist-Zustand"),
+        _(
+            "Vorhandene Ausstattung (aus dem Inventar übernommen), Netz und WLAN, Nutzung im "
+            "Unterricht, vorhandene Kompetenzen im Kollegium. Ergänzen Sie die Zahlen um eine "
+            "Einschätzung."
+        ),
+    ),
+    Section(
+        "organisation",
+        4,
+        _("Organisationsentwicklung"),
+        _(
+            "Verantwortlichkeiten (Medienbeauftragte, Steuergruppe), Kommunikationswege, "
+            "Regelungen zur Nutzung von Geräten und Plattformen, Datenschutz."
+        ),
+    ),
+    Section(
+        "teaching",
+        5,
+        _("Unterrichtsentwicklung"),
+        _(
+            "Welche Fächer und Jahrgänge welche digitalen Medien und Werkzeuge nutzen, "
+            "Unterrichtsbeispiele, schulinterne Curricula."
+        ),
+    ),
+    Section(
+        "training",
+        6,
+        _("Fortbildungskonzept"),
+        _(
+            "Fortbildungsbedarf des Kollegiums und die geplanten Fortbildungen; die einzelnen "
+            "Maßnahmen werden als Einträge der Fortbildungsplanung erfasst."
+        ),
+        data="training",
+    ),
+    Section(
+        "participation",
+        7,
+        _("Beteiligungsstrukturen"),
+        _(
+            "Wie Kollegium, Schülerinnen und Schüler sowie Eltern an der Erarbeitung und "
+            "Fortschreibung beteiligt werden (Konferenzen, Schülervertretung, Elternrat)."
+        ),
+    ),
+    Section(
+        "equipment",
+        8,
+        _("Benötigte Ausstattung"),
+        _(
+            "Welche Ausstattung für die Ziele gebraucht wird – pädagogisch begründet "
+            "(„Technik folgt Pädagogik“). Die einzelnen Bedarfe werden als Einträge mit Kategorie, "
+            "Menge, Schätzpreis und den Zielen, denen sie dienen, erfasst."
+        ),
+        data="needs",
+    ),
+    Section(
+        "operation",
+        9,
+        _("Betriebs- und Servicekonzept"),
+        _(
+            "Wer betreibt und wartet die Technik (Schulträger, IT-Dienstleister), "
+            "Geräteverwaltung (MDM), Support-Wege und Reaktionszeiten."
+        ),
+    ),
+    Section(
+        "summary",
+        10,
+        _("Zusammenfassung und Maßnahmenplan"),
+        _(
+            "Die wichtigsten Ziele und Maßnahmen mit Zeitplan und Verantwortlichen; Termin der "
+            "nächsten Fortschreibung."
+        ),
+    ),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 SECTION_KEYS = tuple(s.key for s in SECTIONS)
@@ -108,20 +171,38 @@ YEAR_GROUPS = tuple(range(1, 14))
 
 #: the six KMK competence areas (number, German name, short description)
 KMK_AREAS = [
-    (1, "Suchen, Verarbeiten und Aufbewahren",
-     "Suchen und Filtern, Auswerten und Bewerten, Speichern und Abrufen von Informationen."),
-    (2, "Kommunizieren und Kooperieren",
-     "Interagieren, Teilen, Zusammenarbeiten, Umgangsregeln kennen (Netiquette), an der "
-     "Gesellschaft aktiv teilhaben."),
-    (3, "Produzieren und Präsentieren",
-     "Entwickeln und Produzieren, Weiterverarbeiten und Integrieren, rechtliche Vorgaben "
-     "beachten."),
-    (4, "Schützen und sicher Agieren",
-     "Sicher in digitalen Umgebungen agieren, persönliche Daten und Privatsphäre schützen, "
-     "Gesundheit schützen, Natur und Umwelt schützen."),
-    (5, "Problemlösen und Handeln",
-     "Technische Probleme lösen, Werkzeuge bedarfsgerecht einsetzen, eigene Defizite "
-     "ermitteln, digitale Werkzeuge zum Lernen nutzen, algorithmische Strukturen erkennen."),
-    (6, "Analysieren und Reflektieren",
-     "Medien analysieren und bewerten, Medien in der digitalen Welt verstehen und reflektieren."),
+    (
+        1,
+        "Suchen, Verarbeiten und Aufbewahren",
+        "Suchen und Filtern, Auswerten und Bewerten, Speichern und Abrufen von Informationen.",
+    ),
+    (
+        2,
+        "Kommunizieren und Kooperieren",
+        "Interagieren, Teilen, Zusammenarbeiten, Umgangsregeln kennen (Netiquette), an der "
+        "Gesellschaft aktiv teilhaben.",
+    ),
+    (
+        3,
+        "Produzieren und Präsentieren",
+        "Entwickeln und Produzieren, Weiterverarbeiten und Integrieren, rechtliche Vorgaben "
+        "beachten.",
+    ),
+    (
+        4,
+        "Schützen und sicher Agieren",
+        "Sicher in digitalen Umgebungen agieren, persönliche Daten und Privatsphäre schützen, "
+        "Gesundheit schützen, Natur und Umwelt schützen.",
+    ),
+    (
+        5,
+        "Problemlösen und Handeln",
+        "Technische Probleme lösen, Werkzeuge bedarfsgerecht einsetzen, eigene Defizite "
+        "ermitteln, digitale Werkzeuge zum Lernen nutzen, algorithmische Strukturen erkennen.",
+    ),
+    (
+        6,
+        "Analysieren und Reflektieren",
+        "Medien analysieren und bewerten, Medien in der digitalen Welt verstehen und reflektieren.",
+    ),
 ]

@@ -25,40 +25,84 @@ def concept_context(version: ConceptVersion) -> dict:
     matrix = selectors.competence_matrix(version, goals, areas)
     state = selectors.current_state_for_version(version)
     data = {
-        "school": {"name": school.name, "school_number": school.school_number,
-                   "school_type": school.get_school_type_display(), "city": school.city,
-                   "head_teacher": school.head_teacher, "pupils": school.pupils},
+        "school": {
+            "name": school.name,
+            "school_number": school.school_number,
+            "school_type": school.get_school_type_display(),
+            "city": school.city,
+            "head_teacher": school.head_teacher,
+            "pupils": school.pupils,
+        },
         "board": version.school_board.name,
         "land": school.land.name,
-        "version": {"number": version.number, "status": version.get_status_display(),
-                    "status_code": version.status, "form": version.get_form_display(),
-                    "is_short": version.is_short, "adopted_on": version.adopted_on,
-                    "adopted_by_body": version.get_adopted_by_body_display(),
-                    "adoption_note": version.adoption_note,
-                    "superseded_on": version.superseded_on},
+        "version": {
+            "number": version.number,
+            "status": version.get_status_display(),
+            "status_code": version.status,
+            "form": version.get_form_display(),
+            "is_short": version.is_short,
+            "adopted_on": version.adopted_on,
+            "adopted_by_body": version.get_adopted_by_body_display(),
+            "adoption_note": version.adoption_note,
+            "superseded_on": version.superseded_on,
+        },
         "progress": selectors.progress(version, counts),
         "development_goals": [g for g in selectors.development_goal_states(version) if g],
-        "sections": [{"key": s.key, "number": s.number, "title": s.title, "text": s.text,
-                      "state": s.state}
-                     for s in selectors.section_states(version, counts)],
-        "matrix": {"years": matrix["years"], "coverage_percent": matrix["coverage_percent"],
-                   "rows": [{"number": r["number"], "name": r["name"],
-                             "cells": [c["count"] for c in r["cells"]]} for r in matrix["rows"]],
-                   "areas_without_goal": matrix["areas_without_goal"]},
-        "goals": [{"area": f"{g.area.number} {g.area.name}", "title": g.title,
-                   "subject": g.subject, "years": g.year_label, "measure": g.measure}
-                  for g in goals],
-        "training": [{"topic": t.topic, "target_group": t.get_target_group_display(),
-                      "teachers": t.teachers, "period_start": t.period_start,
-                      "period_end": t.period_end, "provider": t.provider,
-                      "status": t.get_status_display()} for t in training],
+        "sections": [
+            {"key": s.key, "number": s.number, "title": s.title, "text": s.text, "state": s.state}
+            for s in selectors.section_states(version, counts)
+        ],
+        "matrix": {
+            "years": matrix["years"],
+            "coverage_percent": matrix["coverage_percent"],
+            "rows": [
+                {
+                    "number": r["number"],
+                    "name": r["name"],
+                    "cells": [c["count"] for c in r["cells"]],
+                }
+                for r in matrix["rows"]
+            ],
+            "areas_without_goal": matrix["areas_without_goal"],
+        },
+        "goals": [
+            {
+                "area": f"{g.area.number} {g.area.name}",
+                "title": g.title,
+                "subject": g.subject,
+                "years": g.year_label,
+                "measure": g.measure,
+            }
+            for g in goals
+        ],
+        "training": [
+            {
+                "topic": t.topic,
+                "target_group": t.get_target_group_display(),
+                "teachers": t.teachers,
+                "period_start": t.period_start,
+                "period_end": t.period_end,
+                "provider": t.provider,
+                "status": t.get_status_display(),
+            }
+            for t in training
+        ],
         "training_teachers": sum(t.teachers for t in training),
-        "needs": [{"category": n.get_category_display(), "description": n.description,
-                   "quantity": n.quantity, "unit_price": n.unit_price_estimate,
-                   "total": n.total_estimate, "priority": n.get_priority_display(),
-                   "justification": n.justification,
-                   "rooms": ", ".join(r.name for r in n.rooms.all()), "years": n.year_label,
-                   "goals": [g.title for g in n.goals.all()]} for n in needs],
+        "needs": [
+            {
+                "category": n.get_category_display(),
+                "description": n.description,
+                "quantity": n.quantity,
+                "unit_price": n.unit_price_estimate,
+                "total": n.total_estimate,
+                "priority": n.get_priority_display(),
+                "justification": n.justification,
+                "rooms": ", ".join(r.name for r in n.rooms.all()),
+                "years": n.year_label,
+                "goals": [g.title for g in n.goals.all()],
+            }
+            for n in needs
+        ],
         "needs_total": selectors.needs_total(needs),
         "state": state,
         "data_as_of": timezone.localtime(),

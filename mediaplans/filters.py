@@ -21,8 +21,9 @@ class ConceptFilter(filters.FilterSet):
     def filter_q(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(Q(school__name__icontains=value)
-                               | Q(school__school_number__icontains=value))
+        return queryset.filter(
+            Q(school__name__icontains=value) | Q(school__school_number__icontains=value)
+        )
 
 
 class VersionFilter(filters.FilterSet):
@@ -57,10 +58,12 @@ class NeedFilter(filters.FilterSet):
     version = filters.NumberFilter(field_name="version")
     school = filters.NumberFilter(field_name="school")
     category = filters.ChoiceFilter(choices=FundingCategory.choices)
-    adopted = filters.BooleanFilter(method="filter_adopted",
-                                    label=_("only needs of adopted versions"))
-    without_goal = filters.BooleanFilter(method="filter_without_goal",
-                                         label=_("only needs without a goal"))
+    adopted = filters.BooleanFilter(
+        method="filter_adopted", label=_("only needs of adopted versions")
+    )
+    without_goal = filters.BooleanFilter(
+        method="filter_without_goal", label=_("only needs without a goal")
+    )
 
     class Meta:
         model = EquipmentNeed
@@ -75,5 +78,8 @@ class NeedFilter(filters.FilterSet):
     def filter_without_goal(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(goals__isnull=True) if value else queryset.filter(
-            goals__isnull=False).distinct()
+        return (
+            queryset.filter(goals__isnull=True)
+            if value
+            else queryset.filter(goals__isnull=False).distinct()
+        )

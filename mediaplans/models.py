@@ -64,9 +64,13 @@ class CompetenceArea(BaseModel):
 class MediaConcept(BoardOwnedModel):
     """A school's media-education concept (Medienbildungskonzept); its content lives in versions."""
 
-    school = models.OneToOneField("schools.School", on_delete=models.PROTECT,
-                                  related_name="media_concept", verbose_name=_("Schule"),
-                                  editable=False)
+    school = models.OneToOneField(
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="media_concept",
+        verbose_name=_("Schule"),
+        editable=False,
+    )
     title = models.CharField(_("title"), max_length=200, default="Medienbildungskonzept")
     history = HistoricalRecords()
 
@@ -90,13 +94,18 @@ class MediaConcept(BoardOwnedModel):
 
     @property
     def adopted_version(self) -> ConceptVersion | None:
-        return next((v for v in self._sorted_versions() if v.status == ConceptStatus.ADOPTED),
-                    None)
+        return next((v for v in self._sorted_versions() if v.status == ConceptStatus.ADOPTED), None)
 
     @property
     def open_version(self) -> ConceptVersion | None:
-        return next((v for v in self._sorted_versions()
-                     if v.status in (ConceptStatus.DRAFT, ConceptStatus.CONSULTATION)), None)
+        return next(
+            (
+                v
+                for v in self._sorted_versions()
+                if v.status in (ConceptStatus.DRAFT, ConceptStatus.CONSULTATION)
+            ),
+            None,
+        )
 
     @property
     def latest_version(self) -> ConceptVersion | None:
@@ -106,28 +115,47 @@ class MediaConcept(BoardOwnedModel):
 class ConceptVersion(BoardOwnedModel):
     """One version (Fassung) of a concept: draft → in consultation → adopted → superseded."""
 
-    concept = models.ForeignKey(MediaConcept, on_delete=models.CASCADE, related_name="versions",
-                                verbose_name=_("Medienbildungskonzept"), editable=False)
+    concept = models.ForeignKey(
+        MediaConcept,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("Medienbildungskonzept"),
+        editable=False,
+    )
     number = models.PositiveIntegerField(_("version number"), editable=False)
-    form = models.CharField(_("form"), max_length=10, choices=ConceptForm.choices,
-                            default=ConceptForm.FULL)
-    status = models.CharField(_("status"), max_length=20, choices=ConceptStatus.choices,
-                              default=ConceptStatus.DRAFT, editable=False)
+    form = models.CharField(
+        _("form"), max_length=10, choices=ConceptForm.choices, default=ConceptForm.FULL
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ConceptStatus.choices,
+        default=ConceptStatus.DRAFT,
+        editable=False,
+    )
     #: section key -> plain text (paragraphs and "- " lists); see choices.SECTIONS
     sections = models.JSONField(_("sections"), default=dict, blank=True)
     #: the short form's three development goals (Entwicklungsziele)
     development_goals = models.JSONField(_("Entwicklungsziele"), default=list, blank=True)
     #: live inventory figures frozen at adoption (Ist-Zustand with its date stamp)
-    current_state_snapshot = models.JSONField(_("Ist-Zustand (Stand)"), default=dict,
-                                              blank=True, editable=False)
+    current_state_snapshot = models.JSONField(
+        _("Ist-Zustand (Stand)"), default=dict, blank=True, editable=False
+    )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True, editable=False)
-    adopted_by_body = models.CharField(_("adopting body"), max_length=30, blank=True,
-                                       choices=AdoptionBody.choices, editable=False)
-    adoption_note = models.CharField(_("adoption note"), max_length=300, blank=True,
-                                     editable=False)
+    adopted_by_body = models.CharField(
+        _("adopting body"), max_length=30, blank=True, choices=AdoptionBody.choices, editable=False
+    )
+    adoption_note = models.CharField(_("adoption note"), max_length=300, blank=True, editable=False)
     superseded_on = models.DateField(_("superseded on"), null=True, blank=True, editable=False)
-    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", editable=False, verbose_name=_("based on"))
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("based on"),
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(VersionQuerySet))
@@ -140,7 +168,8 @@ class ConceptVersion(BoardOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["concept", "number"], name="mbk_version_number_unique"),
             models.UniqueConstraint(
-                fields=["concept"], condition=Q(status=ConceptStatus.ADOPTED),
+                fields=["concept"],
+                condition=Q(status=ConceptStatus.ADOPTED),
                 name="mbk_one_adopted_version",
                 violation_error_message=_("A concept has at most one adopted version."),
             ),
@@ -158,8 +187,10 @@ class ConceptVersion(BoardOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return _("%(school)s, version %(n)s") % {"school": self.concept.school.name,
-                                                  "n": self.number}
+        return _("%(school)s, version %(n)s") % {
+            "school": self.concept.school.name,
+            "n": self.number,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("mediaplans:version-detail", args=[self.pk])
@@ -185,10 +216,10 @@ class ConceptVersion(BoardOwnedModel):
             unknown = set(self.sections) - set(SECTION_KEYS)
             if unknown:
                 errors["sections"] = _("Unknown section: %s") % ", ".join(sorted(unknown))
-            elif any(not isinstance(v, str) or len(v) > TEXT_LIMIT
-                     for v in self.sections.values()):
+            elif any(not isinstance(v, str) or len(v) > TEXT_LIMIT for v in self.sections.values()):
                 errors["sections"] = _("Each section is plain text of at most %s characters.") % (
-                    TEXT_LIMIT)
+                    TEXT_LIMIT
+                )
         goals = self.development_goals
         if not isinstance(goals, list) or any(not isinstance(g, str) for g in goals):
             errors["development_goals"] = _("Development goals are a list of texts.")
@@ -201,12 +232,14 @@ class ConceptVersion(BoardOwnedModel):
 class ConceptTransition(BoardOwnedModel):
     """A recorded status change of a version (Statuswechsel): who, when, why."""
 
-    version = models.ForeignKey(ConceptVersion, on_delete=models.CASCADE,
-                                related_name="transitions", editable=False)
+    version = models.ForeignKey(
+        ConceptVersion, on_delete=models.CASCADE, related_name="transitions", editable=False
+    )
     from_status = models.CharField(max_length=20, choices=ConceptStatus.choices)
     to_status = models.CharField(max_length=20, choices=ConceptStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     history = HistoricalRecords()
 
@@ -228,10 +261,16 @@ class ConceptTransition(BoardOwnedModel):
 class ConceptComment(BoardOwnedModel):
     """A comment (Anmerkung) on a version, e.g. from the school board's staff."""
 
-    version = models.ForeignKey(ConceptVersion, on_delete=models.CASCADE,
-                                related_name="comments", editable=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+", editable=False)
+    version = models.ForeignKey(
+        ConceptVersion, on_delete=models.CASCADE, related_name="comments", editable=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     section = models.CharField(_("section"), max_length=30, blank=True)
     text = models.TextField(_("comment"), validators=[MaxLengthValidator(4000)])
     history = HistoricalRecords()
@@ -262,10 +301,15 @@ class ConceptComment(BoardOwnedModel):
 class CompetenceGoal(BoardOwnedModel):
     """A competence goal (Kompetenzziel) of a version, mapped to one KMK area."""
 
-    version = models.ForeignKey(ConceptVersion, on_delete=models.CASCADE, related_name="goals",
-                                editable=False)
-    area = models.ForeignKey(CompetenceArea, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("Kompetenzbereich"))
+    version = models.ForeignKey(
+        ConceptVersion, on_delete=models.CASCADE, related_name="goals", editable=False
+    )
+    area = models.ForeignKey(
+        CompetenceArea,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Kompetenzbereich"),
+    )
     title = models.CharField(_("goal"), max_length=300)
     subject = models.CharField(_("subject"), max_length=100, blank=True)
     year_from = models.PositiveSmallIntegerField(_("from year group"), validators=year_validators)
@@ -281,8 +325,9 @@ class CompetenceGoal(BoardOwnedModel):
         verbose_name = _("Kompetenzziel")
         verbose_name_plural = _("Kompetenzziele")
         constraints = [
-            models.CheckConstraint(condition=Q(year_from__lte=models.F("year_to")),
-                                   name="mbk_goal_years_ordered"),
+            models.CheckConstraint(
+                condition=Q(year_from__lte=models.F("year_to")), name="mbk_goal_years_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -307,20 +352,25 @@ class CompetenceGoal(BoardOwnedModel):
 class TrainingEntry(BoardOwnedModel):
     """A planned teacher training (Fortbildung) of a version's training plan."""
 
-    version = models.ForeignKey(ConceptVersion, on_delete=models.CASCADE,
-                                related_name="training_entries", editable=False)
+    version = models.ForeignKey(
+        ConceptVersion, on_delete=models.CASCADE, related_name="training_entries", editable=False
+    )
     topic = models.CharField(_("topic"), max_length=300)
-    target_group = models.CharField(_("target group"), max_length=20,
-                                    choices=TargetGroup.choices, default=TargetGroup.ALL_STAFF)
-    teachers = models.PositiveIntegerField(_("number of teachers"),
-                                           validators=[MinValueValidator(1)])
+    target_group = models.CharField(
+        _("target group"), max_length=20, choices=TargetGroup.choices, default=TargetGroup.ALL_STAFF
+    )
+    teachers = models.PositiveIntegerField(
+        _("number of teachers"), validators=[MinValueValidator(1)]
+    )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))
     provider = models.CharField(_("provider"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=TrainingStatus.choices,
-                              default=TrainingStatus.PLANNED)
-    areas = models.ManyToManyField(CompetenceArea, blank=True, related_name="+",
-                                   verbose_name=_("Kompetenzbereiche"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=TrainingStatus.choices, default=TrainingStatus.PLANNED
+    )
+    areas = models.ManyToManyField(
+        CompetenceArea, blank=True, related_name="+", verbose_name=_("Kompetenzbereiche")
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(TrainingQuerySet))
@@ -331,8 +381,10 @@ class TrainingEntry(BoardOwnedModel):
         verbose_name = _("Fortbildung")
         verbose_name_plural = _("Fortbildungsplanung")
         constraints = [
-            models.CheckConstraint(condition=Q(period_start__lte=models.F("period_end")),
-                                   name="mbk_training_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")),
+                name="mbk_training_period_ordered",
+            ),
             models.CheckConstraint(condition=Q(teachers__gte=1), name="mbk_training_teachers"),
         ]
 
@@ -350,28 +402,44 @@ class TrainingEntry(BoardOwnedModel):
 class EquipmentNeed(BoardOwnedModel):
     """A required piece of equipment (Bedarf, „Benötigte Ausstattung“), pedagogically justified."""
 
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT,
-                               related_name="equipment_needs", editable=False,
-                               verbose_name=_("Schule"))
-    version = models.ForeignKey(ConceptVersion, on_delete=models.CASCADE, related_name="needs",
-                                editable=False, verbose_name=_("Konzeptfassung"))
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        related_name="equipment_needs",
+        editable=False,
+        verbose_name=_("Schule"),
+    )
+    version = models.ForeignKey(
+        ConceptVersion,
+        on_delete=models.CASCADE,
+        related_name="needs",
+        editable=False,
+        verbose_name=_("Konzeptfassung"),
+    )
     category = models.CharField(_("category"), max_length=20, choices=FundingCategory.choices)
     description = models.CharField(_("item"), max_length=300)
     quantity = models.PositiveIntegerField(_("quantity"))
-    unit_price_estimate = models.DecimalField(_("estimated unit price (gross)"), max_digits=12,
-                                              decimal_places=2)
-    justification = models.TextField(_("pedagogical justification"),
-                                     validators=[MaxLengthValidator(4000)])
-    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices,
-                                                default=Priority.MEDIUM)
-    rooms = models.ManyToManyField("schools.Room", blank=True, related_name="+",
-                                   verbose_name=_("rooms"))
-    year_from = models.PositiveSmallIntegerField(_("from year group"), null=True, blank=True,
-                                                 validators=year_validators)
-    year_to = models.PositiveSmallIntegerField(_("to year group"), null=True, blank=True,
-                                               validators=year_validators)
-    goals = models.ManyToManyField(CompetenceGoal, blank=True, related_name="needs",
-                                   verbose_name=_("goals served"))
+    unit_price_estimate = models.DecimalField(
+        _("estimated unit price (gross)"), max_digits=12, decimal_places=2
+    )
+    justification = models.TextField(
+        _("pedagogical justification"), validators=[MaxLengthValidator(4000)]
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.MEDIUM
+    )
+    rooms = models.ManyToManyField(
+        "schools.Room", blank=True, related_name="+", verbose_name=_("rooms")
+    )
+    year_from = models.PositiveSmallIntegerField(
+        _("from year group"), null=True, blank=True, validators=year_validators
+    )
+    year_to = models.PositiveSmallIntegerField(
+        _("to year group"), null=True, blank=True, validators=year_validators
+    )
+    goals = models.ManyToManyField(
+        CompetenceGoal, blank=True, related_name="needs", verbose_name=_("goals served")
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(NeedQuerySet))
@@ -382,11 +450,16 @@ class EquipmentNeed(BoardOwnedModel):
         verbose_name = _("Ausstattungsbedarf")
         verbose_name_plural = _("Benötigte Ausstattung")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="mbk_need_quantity_positive",
-                                   violation_error_message=_("The quantity must be at least 1.")),
-            models.CheckConstraint(condition=Q(unit_price_estimate__gte=0),
-                                   name="mbk_need_price_not_negative",
-                                   violation_error_message=_("The price must not be negative.")),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1),
+                name="mbk_need_quantity_positive",
+                violation_error_message=_("The quantity must be at least 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price_estimate__gte=0),
+                name="mbk_need_price_not_negative",
+                violation_error_message=_("The price must not be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -414,13 +487,13 @@ class EquipmentNeed(BoardOwnedModel):
         if self.unit_price_estimate is not None and self.unit_price_estimate < 0:
             errors["unit_price_estimate"] = _("The price must not be negative.")
         if self.justification is not None and not self.justification.strip():
-            errors["justification"] = _("Say why the school needs this (technology follows "
-                                        "pedagogy).")
-        if (self.year_to and not self.year_from):
+            errors["justification"] = _(
+                "Say why the school needs this (technology follows pedagogy)."
+            )
+        if self.year_to and not self.year_from:
             errors["year_from"] = _("Give the first year group as well.")
         _check_years(errors, self.year_from, self.year_to)
         if self.category in ("regional",):
             errors["category"] = _("Regional/state-wide measures are not a school's need.")
         if errors:
             raise ValidationError(errors)
-

@@ -53,10 +53,11 @@ def reviewed_school_ids(access: Access) -> QuerySet:
     if not access.review_board_ids:
         return apps.get_model("schools", "School").objects.none().values("pk")
     ApplicationSchool = apps.get_model("funding", "ApplicationSchool")
-    return (ApplicationSchool.objects
-            .filter(school_board__in=access.review_board_ids)
-            .exclude(application__status=DRAFT_APPLICATION)
-            .values("school_id"))
+    return (
+        ApplicationSchool.objects.filter(school_board__in=access.review_board_ids)
+        .exclude(application__status=DRAFT_APPLICATION)
+        .values("school_id")
+    )
 
 
 def restrict_schools(access: Access, qs: QuerySet) -> QuerySet:
@@ -127,7 +128,8 @@ def can_comment(access: Access, version) -> bool:
 
 def can_create_concept(access: Access) -> bool:
     return bool(access.school_ids) or any(
-        roles & set(WRITE_ROLES) for roles in access.board_roles.values())
+        roles & set(WRITE_ROLES) for roles in access.board_roles.values()
+    )
 
 
 def writable_schools(access: Access, schools: QuerySet) -> QuerySet:

@@ -6,10 +6,15 @@ from django.db.models import Count, Prefetch, Q
 
 class ConceptQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("school", "school_board").prefetch_related(
-            models.Prefetch("versions",
-                           queryset=_version_model().objects.with_counts().order_by("-number"))
-        ).order_by("school__name")
+        return (
+            self.select_related("school", "school_board")
+            .prefetch_related(
+                models.Prefetch(
+                    "versions", queryset=_version_model().objects.with_counts().order_by("-number")
+                )
+            )
+            .order_by("school__name")
+        )
 
     def for_detail(self):
         return self.select_related("school", "school_board", "school__land")
@@ -18,22 +23,27 @@ class ConceptQuerySet(models.QuerySet):
 class VersionQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("concept", "concept__school", "school_board").order_by(
-            "concept__school__name", "-number", "pk")
+            "concept__school__name", "-number", "pk"
+        )
 
     def for_detail(self):
-        return self.select_related("concept", "concept__school", "concept__school__land",
-                                   "school_board", "based_on")
+        return self.select_related(
+            "concept", "concept__school", "concept__school__land", "school_board", "based_on"
+        )
 
     def for_document(self):
         from .models import CompetenceGoal, EquipmentNeed, TrainingEntry
 
         return self.for_detail().prefetch_related(
             Prefetch("goals", queryset=CompetenceGoal.objects.select_related("area")),
-            Prefetch("training_entries",
-                     queryset=TrainingEntry.objects.prefetch_related("areas")),
-            Prefetch("needs", queryset=EquipmentNeed.objects.prefetch_related(
-                "rooms", Prefetch("goals", queryset=CompetenceGoal.objects.select_related(
-                    "area")))),
+            Prefetch("training_entries", queryset=TrainingEntry.objects.prefetch_related("areas")),
+            Prefetch(
+                "needs",
+                queryset=EquipmentNeed.objects.prefetch_related(
+                    "rooms",
+                    Prefetch("goals", queryset=CompetenceGoal.objects.select_related("area")),
+                ),
+            ),
         )
 
     def with_counts(self):
@@ -46,9 +56,9 @@ class VersionQuerySet(models.QuerySet):
 
 class GoalQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("area", "version", "version__concept__school",
-                                   "school_board").order_by("version", "area__number",
-                                                            "year_from", "pk")
+        return self.select_related(
+            "area", "version", "version__concept__school", "school_board"
+        ).order_by("version", "area__number", "year_from", "pk")
 
     def for_detail(self):
         return self.select_related("area", "version", "version__concept__school")
@@ -56,9 +66,11 @@ class GoalQuerySet(models.QuerySet):
 
 class TrainingQuerySet(models.QuerySet):
     def for_list(self):
-        return self.select_related("version", "version__concept__school",
-                                   "school_board").prefetch_related("areas").order_by(
-            "version", "period_start", "pk")
+        return (
+            self.select_related("version", "version__concept__school", "school_board")
+            .prefetch_related("areas")
+            .order_by("version", "period_start", "pk")
+        )
 
     def for_detail(self):
         return self.select_related("version", "version__concept__school")
@@ -68,11 +80,14 @@ class NeedQuerySet(models.QuerySet):
     def for_list(self):
         from .models import CompetenceGoal
 
-        return self.select_related("school", "version", "version__concept",
-                                   "school_board").prefetch_related(
-            "rooms", Prefetch("goals", queryset=CompetenceGoal.objects.select_related("area"))
-        ).annotate(goal_count=Count("goals", distinct=True)).order_by("version", "priority",
-                                                                  "category", "pk")
+        return (
+            self.select_related("school", "version", "version__concept", "school_board")
+            .prefetch_related(
+                "rooms", Prefetch("goals", queryset=CompetenceGoal.objects.select_related("area"))
+            )
+            .annotate(goal_count=Count("goals", distinct=True))
+            .order_by("version", "priority", "category", "pk")
+        )
 
     def for_detail(self):
         return self.select_related("school", "version", "version__concept__school")

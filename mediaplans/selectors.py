@@ -32,11 +32,18 @@ PRESENT_STATUSES = ("delivered", "in_stock", "in_use", "on_loan", "in_repair")
 #: device categories pupils work on (for pupils per device)
 PUPIL_DEVICE_CATEGORIES = ("tablet", "notebook", "desktop")
 DEVICE_CATEGORY_LABELS = {
-    "tablet": "Tablet", "notebook": "Notebook", "desktop": "Desktop-PC",
-    "interactive_board": "Interaktive Tafel", "display": "Anzeigegerät / Display",
-    "projector": "Beamer", "document_camera": "Dokumentenkamera",
-    "access_point": "WLAN-Access-Point", "switch": "Switch", "server": "Server",
-    "printer": "Drucker", "other": "Sonstiges",
+    "tablet": "Tablet",
+    "notebook": "Notebook",
+    "desktop": "Desktop-PC",
+    "interactive_board": "Interaktive Tafel",
+    "display": "Anzeigegerät / Display",
+    "projector": "Beamer",
+    "document_camera": "Dokumentenkamera",
+    "access_point": "WLAN-Access-Point",
+    "switch": "Switch",
+    "server": "Server",
+    "printer": "Drucker",
+    "other": "Sonstiges",
 }
 
 #: year groups a school type teaches, for the competence matrix's columns
@@ -90,8 +97,9 @@ def device_model():
 def _ratio(numerator: int, denominator: int) -> Decimal | None:
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.1"),
-                                                                 rounding=ROUND_HALF_UP)
+    return (Decimal(numerator) / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
 
 
 def current_state(school, *, now: dt.datetime | None = None) -> dict:
@@ -103,12 +111,17 @@ def current_state(school, *, now: dt.datetime | None = None) -> dict:
 
     now = now or timezone.now()
     room_kind_labels = dict(RoomKind.choices)
-    rooms = list(Room.objects.filter(school=school).values("kind").annotate(
-        n=Count("id"),
-        wlan=Count("id", filter=Q(has_wlan=True)),
-        display=Count("id", filter=Q(has_display=True)),
-        lan=Count("id", filter=Q(has_lan=True)),
-    ).order_by("kind"))
+    rooms = list(
+        Room.objects.filter(school=school)
+        .values("kind")
+        .annotate(
+            n=Count("id"),
+            wlan=Count("id", filter=Q(has_wlan=True)),
+            display=Count("id", filter=Q(has_display=True)),
+            lan=Count("id", filter=Q(has_lan=True)),
+        )
+        .order_by("kind")
+    )
     by_kind = {r["kind"]: r for r in rooms}
     data: dict = {
         "as_of": now.isoformat(),
@@ -128,29 +141,41 @@ def current_state(school, *, now: dt.datetime | None = None) -> dict:
     Device = device_model()
     if Device is not None:
         data["inventory_available"] = True
-        labels = {**DEVICE_CATEGORY_LABELS,
-                  **{k: str(v) for k, v in Device._meta.get_field("category").choices or []}}
+        labels = {
+            **DEVICE_CATEGORY_LABELS,
+            **{k: str(v) for k, v in Device._meta.get_field("category").choices or []},
+        }
         present = Device.objects.filter(school=school, status__in=PRESENT_STATUSES)
         cat_rows = present.values("category").annotate(n=Count("id")).order_by("category")
         data["devices_by_category"] = [
-            {"code": r["category"], "label": labels.get(r["category"], r["category"]),
-             "count": r["n"]}
+            {
+                "code": r["category"],
+                "label": labels.get(r["category"], r["category"]),
+                "count": r["n"],
+            }
             for r in cat_rows
         ]
         data["devices_total"] = sum(r["n"] for r in cat_rows)
-        data["pupil_devices"] = sum(r["n"] for r in cat_rows
-                                    if r["category"] in PUPIL_DEVICE_CATEGORIES)
+        data["pupil_devices"] = sum(
+            r["n"] for r in cat_rows if r["category"] in PUPIL_DEVICE_CATEGORIES
+        )
         for r in present.values("room__kind").annotate(n=Count("id")):
             device_rows[r["room__kind"] or ""] = r["n"]
         ratio = _ratio(school.pupils, data["pupil_devices"])
         data["pupils_per_device"] = str(ratio) if ratio is not None else None
     for kind in sorted(set(by_kind) | {k for k in device_rows if k}):
         r = by_kind.get(kind, {"n": 0, "wlan": 0, "display": 0, "lan": 0})
-        data["rooms_by_kind"].append({
-            "kind": kind, "label": str(room_kind_labels.get(kind, kind)), "rooms": r["n"],
-            "with_wlan": r["wlan"], "with_display": r["display"], "with_lan": r["lan"],
-            "devices": device_rows.get(kind, 0),
-        })
+        data["rooms_by_kind"].append(
+            {
+                "kind": kind,
+                "label": str(room_kind_labels.get(kind, kind)),
+                "rooms": r["n"],
+                "with_wlan": r["wlan"],
+                "with_display": r["display"],
+                "with_lan": r["lan"],
+                "devices": device_rows.get(kind, 0),
+            }
+        )
     data["devices_without_room"] = device_rows.get("", 0)
     return data
 
@@ -182,18 +207,30 @@ class SectionState:
 def row_counts(version: ConceptVersion) -> dict[str, int]:
     """Rows behind the data sections; uses annotations (with_counts) when present."""
     if hasattr(version, "goal_count"):
-        return {"goals": version.goal_count, "training": version.training_count,
-                "needs": version.need_count}
-    if getattr(version, "_prefetched_objects_cache", None) and "goals" in \
-            version._prefetched_objects_cache:
-        return {"goals": len(version.goals.all()), "training": len(version.training_entries.all()),
-                "needs": len(version.needs.all())}
-    return {"goals": version.goals.count(), "training": version.training_entries.count(),
-            "needs": version.needs.count()}
+        return {
+            "goals": version.goal_count,
+            "training": version.training_count,
+            "needs": version.need_count,
+        }
+    if (
+        getattr(version, "_prefetched_objects_cache", None)
+        and "goals" in version._prefetched_objects_cache
+    ):
+        return {
+            "goals": len(version.goals.all()),
+            "training": len(version.training_entries.all()),
+            "needs": len(version.needs.all()),
+        }
+    return {
+        "goals": version.goals.count(),
+        "training": version.training_entries.count(),
+        "needs": version.needs.count(),
+    }
 
 
-def section_states(version: ConceptVersion, counts: dict[str, int] | None = None
-                   ) -> list[SectionState]:
+def section_states(
+    version: ConceptVersion, counts: dict[str, int] | None = None
+) -> list[SectionState]:
     counts = counts if counts is not None else row_counts(version)
     minimum = section_min_chars()
     states = []
@@ -207,8 +244,9 @@ def section_states(version: ConceptVersion, counts: dict[str, int] | None = None
             state = COMPLETE
         else:
             state = STARTED
-        states.append(SectionState(s.key, s.number, str(s.title), str(s.guidance), text,
-                                   rows, state, chars))
+        states.append(
+            SectionState(s.key, s.number, str(s.title), str(s.guidance), text, rows, state, chars)
+        )
     return states
 
 
@@ -240,14 +278,17 @@ def adoption_problems(version: ConceptVersion) -> list[str]:
     if version.is_short:
         missing = [i + 1 for i, g in enumerate(development_goal_states(version)) if not g]
         if missing:
-            problems.append(_("The short form needs three development goals; missing: %s.")
-                            % ", ".join(str(n) for n in missing))
+            problems.append(
+                _("The short form needs three development goals; missing: %s.")
+                % ", ".join(str(n) for n in missing)
+            )
         return problems
     required = set(required_sections())
     for state in section_states(version):
         if state.key in required and state.state == EMPTY:
-            problems.append(_("Section %(n)s „%(title)s“ is empty.") % {
-                "n": state.number, "title": state.title})
+            problems.append(
+                _("Section %(n)s „%(title)s“ is empty.") % {"n": state.number, "title": state.title}
+            )
     return problems
 
 
@@ -273,14 +314,23 @@ def competence_matrix(version: ConceptVersion, goals=None, areas=None) -> dict:
     for area in areas:
         cells = []
         for year in years_sorted:
-            matching = [g for g in goals
-                        if g.area_id == area.pk and g.year_from <= year <= g.year_to]
-            cells.append({"year": year, "count": len(matching),
-                          "titles": [g.title for g in matching]})
+            matching = [
+                g for g in goals if g.area_id == area.pk and g.year_from <= year <= g.year_to
+            ]
+            cells.append(
+                {"year": year, "count": len(matching), "titles": [g.title for g in matching]}
+            )
             covered += 1 if matching else 0
-        rows.append({"area": area, "number": area.number, "name": area.name, "cells": cells,
-                     "goal_count": sum(1 for g in goals if g.area_id == area.pk),
-                     "gaps": [c["year"] for c in cells if not c["count"]]})
+        rows.append(
+            {
+                "area": area,
+                "number": area.number,
+                "name": area.name,
+                "cells": cells,
+                "goal_count": sum(1 for g in goals if g.area_id == area.pk),
+                "gaps": [c["year"] for c in cells if not c["count"]],
+            }
+        )
     total = len(areas) * len(years_sorted)
     return {
         "years": years_sorted,
@@ -297,8 +347,11 @@ def competence_matrix(version: ConceptVersion, goals=None, areas=None) -> dict:
 
 def adopted_version_for_school(school) -> ConceptVersion | None:
     """The school's currently adopted version (None: no adopted concept)."""
-    return (ConceptVersion.objects.for_document()
-            .filter(concept__school=school, status=ConceptStatus.ADOPTED).first())
+    return (
+        ConceptVersion.objects.for_document()
+        .filter(concept__school=school, status=ConceptStatus.ADOPTED)
+        .first()
+    )
 
 
 def needs_total(needs) -> Decimal:
@@ -316,37 +369,75 @@ def tpek_draft(version: ConceptVersion) -> dict:
     training = list(version.training_entries.all())
     state = current_state_for_version(version)
     return {
-        "school": {"id": school.pk, "name": school.name, "school_number": school.school_number,
-                   "school_type": school.get_school_type_display(), "pupils": school.pupils},
-        "version": {"id": version.pk, "number": version.number, "status": version.status,
-                    "form": version.form, "adopted_on": version.adopted_on,
-                    "adopted_by_body": version.get_adopted_by_body_display()},
+        "school": {
+            "id": school.pk,
+            "name": school.name,
+            "school_number": school.school_number,
+            "school_type": school.get_school_type_display(),
+            "pupils": school.pupils,
+        },
+        "version": {
+            "id": version.pk,
+            "number": version.number,
+            "status": version.status,
+            "form": version.form,
+            "adopted_on": version.adopted_on,
+            "adopted_by_body": version.get_adopted_by_body_display(),
+        },
         "goals_text": version.section_text("goals"),
         "development_goals": [g for g in development_goal_states(version) if g],
         "goals_by_area": [
-            {"area_number": a.number, "area_name": a.name,
-             "goals": [{"id": g.pk, "title": g.title, "subject": g.subject,
-                        "years": g.year_label, "measure": g.measure}
-                       for g in goals if g.area_id == a.pk]}
+            {
+                "area_number": a.number,
+                "area_name": a.name,
+                "goals": [
+                    {
+                        "id": g.pk,
+                        "title": g.title,
+                        "subject": g.subject,
+                        "years": g.year_label,
+                        "measure": g.measure,
+                    }
+                    for g in goals
+                    if g.area_id == a.pk
+                ],
+            }
             for a in areas
         ],
         "needs": [
-            {"id": n.pk, "category": n.category, "category_label": n.get_category_display(),
-             "description": n.description, "quantity": n.quantity,
-             "unit_price_estimate": n.unit_price_estimate, "total_estimate": n.total_estimate,
-             "justification": n.justification, "priority": n.priority,
-             "priority_label": n.get_priority_display(),
-             "rooms": [r.name for r in n.rooms.all()], "years": n.year_label,
-             "goals": [{"id": g.pk, "title": g.title, "area_number": g.area.number}
-                       for g in n.goals.all()],
-             "has_goal": bool(n.goals.all())}
+            {
+                "id": n.pk,
+                "category": n.category,
+                "category_label": n.get_category_display(),
+                "description": n.description,
+                "quantity": n.quantity,
+                "unit_price_estimate": n.unit_price_estimate,
+                "total_estimate": n.total_estimate,
+                "justification": n.justification,
+                "priority": n.priority,
+                "priority_label": n.get_priority_display(),
+                "rooms": [r.name for r in n.rooms.all()],
+                "years": n.year_label,
+                "goals": [
+                    {"id": g.pk, "title": g.title, "area_number": g.area.number}
+                    for g in n.goals.all()
+                ],
+                "has_goal": bool(n.goals.all()),
+            }
             for n in needs
         ],
         "needs_total": needs_total(needs),
         "training": [
-            {"id": t.pk, "topic": t.topic, "target_group": t.get_target_group_display(),
-             "teachers": t.teachers, "period_start": t.period_start, "period_end": t.period_end,
-             "provider": t.provider, "status": t.get_status_display()}
+            {
+                "id": t.pk,
+                "topic": t.topic,
+                "target_group": t.get_target_group_display(),
+                "teachers": t.teachers,
+                "period_start": t.period_start,
+                "period_end": t.period_end,
+                "provider": t.provider,
+                "status": t.get_status_display(),
+            }
             for t in training
         ],
         "current_state": state,
@@ -379,9 +470,13 @@ def board_overview(access, *, today: dt.date | None = None, schools=None) -> lis
     review_months = review_after_years() * 12
     # reviewers: only schools of funding applications that have left the draft stage
     qs = restrict_schools(access, schools if schools is not None else School.objects.all())
-    qs = qs.select_related("school_board", "media_concept").prefetch_related(
-        Prefetch("media_concept__versions", queryset=ConceptVersion.objects.with_counts())
-    ).order_by("school_board__name", "name")
+    qs = (
+        qs.select_related("school_board", "media_concept")
+        .prefetch_related(
+            Prefetch("media_concept__versions", queryset=ConceptVersion.objects.with_counts())
+        )
+        .order_by("school_board__name", "name")
+    )
     rows = []
     for school in qs:
         full = school.school_board_id in access.board_roles or school.pk in access.school_ids
@@ -402,19 +497,29 @@ def board_overview(access, *, today: dt.date | None = None, schools=None) -> lis
             state = "not_adopted"  # reviewers do not see drafts, only that none is adopted
         else:
             state = "missing"
-        rows.append({
-            "school": school, "board": school.school_board, "concept": concept,
-            "adopted": adopted, "age_months": age, "open": open_v,
-            "open_progress": progress(open_v, row_counts(open_v)) if open_v else None,
-            "state": state,
-        })
+        rows.append(
+            {
+                "school": school,
+                "board": school.school_board,
+                "concept": concept,
+                "adopted": adopted,
+                "age_months": age,
+                "open": open_v,
+                "open_progress": progress(open_v, row_counts(open_v)) if open_v else None,
+                "state": state,
+            }
+        )
     return rows
 
 
 OVERVIEW_STATE_LABELS = {
-    "adopted": "beschlossen", "outdated": "beschlossen, Fortschreibung fällig",
-    "draft": "Entwurf", "consultation": "in Beratung", "superseded": "nur abgelöste Fassung",
-    "not_adopted": "nicht beschlossen", "missing": "fehlt",
+    "adopted": "beschlossen",
+    "outdated": "beschlossen, Fortschreibung fällig",
+    "draft": "Entwurf",
+    "consultation": "in Beratung",
+    "superseded": "nur abgelöste Fassung",
+    "not_adopted": "nicht beschlossen",
+    "missing": "fehlt",
 }
 
 
@@ -433,26 +538,43 @@ def compare_versions(old: ConceptVersion, new: ConceptVersion) -> dict:
             for line in difflib.ndiff(a.splitlines(), b.splitlines()):
                 op = line[:1]
                 if op in ("+", "-", " "):
-                    lines.append({"op": {"+": "added", "-": "removed", " ": "same"}[op],
-                                  "text": line[2:]})
-        sections.append({"key": s.key, "number": s.number, "title": str(s.title),
-                         "changed": a != b, "lines": lines})
+                    lines.append(
+                        {"op": {"+": "added", "-": "removed", " ": "same"}[op], "text": line[2:]}
+                    )
+        sections.append(
+            {
+                "key": s.key,
+                "number": s.number,
+                "title": str(s.title),
+                "changed": a != b,
+                "lines": lines,
+            }
+        )
 
     def diff_rows(label_fn, a_rows, b_rows):
         a_set, b_set = {label_fn(r) for r in a_rows}, {label_fn(r) for r in b_rows}
         return {"added": sorted(b_set - a_set), "removed": sorted(a_set - b_set)}
 
     goal_label = lambda g: f"{g.area.number} · {g.title} ({g.year_label})"  # noqa: E731
-    need_label = lambda n: (f"{n.quantity} × {n.description} "  # noqa: E731
-                            f"({n.unit_price_estimate} €)")
+    need_label = lambda n: (
+        f"{n.quantity} × {n.description} "  # noqa: E731
+        f"({n.unit_price_estimate} €)"
+    )
     return {
-        "old": old, "new": new, "sections": sections,
+        "old": old,
+        "new": new,
+        "sections": sections,
         "changed_count": sum(1 for s in sections if s["changed"]),
-        "goals": diff_rows(goal_label, old.goals.select_related("area"),
-                           new.goals.select_related("area")),
-        "training": diff_rows(lambda t: f"{t.topic} ({t.teachers})", old.training_entries.all(),
-                              new.training_entries.all()),
+        "goals": diff_rows(
+            goal_label, old.goals.select_related("area"), new.goals.select_related("area")
+        ),
+        "training": diff_rows(
+            lambda t: f"{t.topic} ({t.teachers})",
+            old.training_entries.all(),
+            new.training_entries.all(),
+        ),
         "needs": diff_rows(need_label, old.needs.all(), new.needs.all()),
-        "development_goals": diff_rows(str, development_goal_states(old),
-                                       development_goal_states(new)),
+        "development_goals": diff_rows(
+            str, development_goal_states(old), development_goal_states(new)
+        ),
     }

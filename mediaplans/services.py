@@ -30,13 +30,29 @@ from .models import (
 )
 
 GOAL_FIELDS = ("area", "title", "subject", "year_from", "year_to", "measure")
-TRAINING_FIELDS = ("topic", "target_group", "teachers", "period_start", "period_end",
-                   "provider", "status")
-NEED_FIELDS = ("category", "description", "quantity", "unit_price_estimate", "justification",
-               "priority", "year_from", "year_to")
+TRAINING_FIELDS = (
+    "topic",
+    "target_group",
+    "teachers",
+    "period_start",
+    "period_end",
+    "provider",
+    "status",
+)
+NEED_FIELDS = (
+    "category",
+    "description",
+    "quantity",
+    "unit_price_estimate",
+    "justification",
+    "priority",
+    "year_from",
+    "year_to",
+)
 TEXT_HINT = gettext_lazy(
-    "Plain text. Separate paragraphs with an empty line; start a line with \"- \" for a "
-    "bullet list or \"1. \" for a numbered list.")
+    'Plain text. Separate paragraphs with an empty line; start a line with "- " for a '
+    'bullet list or "1. " for a numbered list.'
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -49,8 +65,9 @@ def clean_text(text: str | None) -> str:
 def ensure_competence_areas() -> None:
     """The six KMK areas (seeded by migration; re-created after a flush, e.g. demo reset)."""
     for number, name, description in KMK_AREAS:
-        CompetenceArea.objects.get_or_create(number=number,
-                                             defaults={"name": name, "description": description})
+        CompetenceArea.objects.get_or_create(
+            number=number, defaults={"name": name, "description": description}
+        )
 
 
 def _save(obj, actor, reason: str = "") -> None:
@@ -67,9 +84,10 @@ def _save(obj, actor, reason: str = "") -> None:
 
 def _ensure_open(version: ConceptVersion) -> None:
     if version.is_frozen:
-        raise ValidationError(_(
-            "Version %(n)s (%(status)s) is frozen. Start a new version to change it.") % {
-            "n": version.number, "status": version.get_status_display()})
+        raise ValidationError(
+            _("Version %(n)s (%(status)s) is frozen. Start a new version to change it.")
+            % {"n": version.number, "status": version.get_status_display()}
+        )
 
 
 def _locked(version: ConceptVersion) -> ConceptVersion:
@@ -80,27 +98,33 @@ def _locked(version: ConceptVersion) -> ConceptVersion:
 
 def _check_edit_version(obj, expected: int | None) -> None:
     if expected is not None and obj.version != expected:
-        raise ValidationError(_(
-            "Someone else changed this in the meantime. Reload the page and apply your change "
-            "again."))
+        raise ValidationError(
+            _(
+                "Someone else changed this in the meantime. Reload the page and apply your change "
+                "again."
+            )
+        )
 
 
 # --- concepts and versions ----------------------------------------------------------
 
 
 @transaction.atomic
-def concept_create(*, actor, school, form: str = ConceptForm.FULL,
-                   development_goals: list[str] | None = None) -> MediaConcept:
+def concept_create(
+    *, actor, school, form: str = ConceptForm.FULL, development_goals: list[str] | None = None
+) -> MediaConcept:
     """Start a school's concept with version 1 as a draft (full or short form)."""
     if MediaConcept.objects.filter(school=school).exists():
-        raise ValidationError({"school": _("%s already has a media-education concept.")
-                               % school.name})
+        raise ValidationError(
+            {"school": _("%s already has a media-education concept.") % school.name}
+        )
     if form not in ConceptForm.values:
         raise ValidationError({"form": _("Choose the full concept or the short form.")})
     concept = MediaConcept(school=school, school_board_id=school.school_board_id)
     _save(concept, actor)
-    version = ConceptVersion(concept=concept, school_board_id=school.school_board_id, number=1,
-                             form=form)
+    version = ConceptVersion(
+        concept=concept, school_board_id=school.school_board_id, number=1, form=form
+    )
     if form == ConceptForm.SHORT:
         version.development_goals = [clean_text(g) for g in (development_goals or [])][:3]
     _save(version, actor, "version 1 started")
@@ -108,8 +132,9 @@ def concept_create(*, actor, school, form: str = ConceptForm.FULL,
 
 
 @transaction.atomic
-def version_update_section(*, actor, version: ConceptVersion, key: str, text: str,
-                           expected_version: int | None = None) -> ConceptVersion:
+def version_update_section(
+    *, actor, version: ConceptVersion, key: str, text: str, expected_version: int | None = None
+) -> ConceptVersion:
     if key not in SECTION_KEYS:
         raise ValidationError({"key": _("Unknown section.")})
     locked = _locked(version)
@@ -122,16 +147,18 @@ def version_update_section(*, actor, version: ConceptVersion, key: str, text: st
 
 
 @transaction.atomic
-def version_update_development_goals(*, actor, version: ConceptVersion, goals: list[str],
-                                     expected_version: int | None = None) -> ConceptVersion:
+def version_update_development_goals(
+    *, actor, version: ConceptVersion, goals: list[str], expected_version: int | None = None
+) -> ConceptVersion:
     locked = _locked(version)
     _check_edit_version(locked, expected_version)
     cleaned = [clean_text(g) for g in goals]
     while cleaned and not cleaned[-1]:
         cleaned.pop()
     if len(cleaned) > 3:
-        raise ValidationError({"development_goals": _(
-            "The short form has at most three development goals.")})
+        raise ValidationError(
+            {"development_goals": _("The short form has at most three development goals.")}
+        )
     locked.development_goals = cleaned
     _save(locked, actor, "development goals")
     return locked
@@ -142,28 +169,49 @@ def _copy_rows(source: ConceptVersion, target: ConceptVersion) -> None:
     goal_map: dict[int, CompetenceGoal] = {}
     for goal in source.goals.all():
         old_pk = goal.pk
-        copy = CompetenceGoal(version=target, school_board_id=board_id, area_id=goal.area_id,
-                              title=goal.title, subject=goal.subject, year_from=goal.year_from,
-                              year_to=goal.year_to, measure=goal.measure)
+        copy = CompetenceGoal(
+            version=target,
+            school_board_id=board_id,
+            area_id=goal.area_id,
+            title=goal.title,
+            subject=goal.subject,
+            year_from=goal.year_from,
+            year_to=goal.year_to,
+            measure=goal.measure,
+        )
         copy.save()
         goal_map[old_pk] = copy
     for entry in source.training_entries.prefetch_related("areas"):
         areas = list(entry.areas.all())
-        copy = TrainingEntry(version=target, school_board_id=board_id, topic=entry.topic,
-                             target_group=entry.target_group, teachers=entry.teachers,
-                             period_start=entry.period_start, period_end=entry.period_end,
-                             provider=entry.provider, status=entry.status)
+        copy = TrainingEntry(
+            version=target,
+            school_board_id=board_id,
+            topic=entry.topic,
+            target_group=entry.target_group,
+            teachers=entry.teachers,
+            period_start=entry.period_start,
+            period_end=entry.period_end,
+            provider=entry.provider,
+            status=entry.status,
+        )
         copy.save()
         copy.areas.set(areas)
     for need in source.needs.prefetch_related("rooms", "goals"):
         rooms = list(need.rooms.all())
         goals = [goal_map[g.pk] for g in need.goals.all() if g.pk in goal_map]
-        copy = EquipmentNeed(version=target, school_board_id=board_id, school_id=need.school_id,
-                             category=need.category, description=need.description,
-                             quantity=need.quantity,
-                             unit_price_estimate=need.unit_price_estimate,
-                             justification=need.justification, priority=need.priority,
-                             year_from=need.year_from, year_to=need.year_to)
+        copy = EquipmentNeed(
+            version=target,
+            school_board_id=board_id,
+            school_id=need.school_id,
+            category=need.category,
+            description=need.description,
+            quantity=need.quantity,
+            unit_price_estimate=need.unit_price_estimate,
+            justification=need.justification,
+            priority=need.priority,
+            year_from=need.year_from,
+            year_to=need.year_to,
+        )
         copy.save()
         copy.rooms.set(rooms)
         copy.goals.set(goals)
@@ -174,17 +222,23 @@ def version_new(*, actor, concept: MediaConcept, form: str | None = None) -> Con
     """A new version as a copy of the latest one (sections, goals, training, needs)."""
     concept = MediaConcept.objects.select_for_update().get(pk=concept.pk)
     versions = ConceptVersion.objects.filter(concept=concept)
-    open_version = versions.filter(status__in=[ConceptStatus.DRAFT,
-                                               ConceptStatus.CONSULTATION]).first()
+    open_version = versions.filter(
+        status__in=[ConceptStatus.DRAFT, ConceptStatus.CONSULTATION]
+    ).first()
     if open_version is not None:
-        raise ValidationError(_(
-            "Version %(n)s is still in progress (%(status)s). Finish or adopt it before "
-            "starting a new one.") % {"n": open_version.number,
-                                      "status": open_version.get_status_display()})
+        raise ValidationError(
+            _(
+                "Version %(n)s is still in progress (%(status)s). Finish or adopt it before "
+                "starting a new one."
+            )
+            % {"n": open_version.number, "status": open_version.get_status_display()}
+        )
     source = versions.order_by("-number").first()
     number = (versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = ConceptVersion(
-        concept=concept, school_board_id=concept.school_board_id, number=number,
+        concept=concept,
+        school_board_id=concept.school_board_id,
+        number=number,
         form=form or (source.form if source else ConceptForm.FULL),
         sections=dict(source.sections) if source else {},
         development_goals=list(source.development_goals) if source else [],
@@ -192,8 +246,11 @@ def version_new(*, actor, concept: MediaConcept, form: str | None = None) -> Con
     )
     if version.form == ConceptForm.FULL and source is not None and source.is_short:
         _grow_sections(version)
-    _save(version, actor, f"version {number} started as a copy of version "
-                          f"{source.number if source else '-'}")
+    _save(
+        version,
+        actor,
+        f"version {number} started as a copy of version {source.number if source else '-'}",
+    )
     if source is not None:
         _copy_rows(source, version)
     return version
@@ -204,8 +261,7 @@ def _grow_sections(version: ConceptVersion) -> None:
     goals = [g for g in (version.development_goals or []) if g]
     sections = dict(version.sections or {})
     if goals and not sections.get("goals"):
-        sections["goals"] = "Entwicklungsziele der Schule:\n" + "\n".join(
-            f"- {g}" for g in goals)
+        sections["goals"] = "Entwicklungsziele der Schule:\n" + "\n".join(f"- {g}" for g in goals)
     version.sections = sections
 
 
@@ -224,10 +280,14 @@ def version_grow_to_full(*, actor, version: ConceptVersion) -> ConceptVersion:
 
 
 @transaction.atomic
-def comment_add(*, actor, version: ConceptVersion, text: str, section: str = ""
-                ) -> ConceptComment:
-    comment = ConceptComment(version=version, school_board_id=version.school_board_id,
-                             author=actor, text=clean_text(text), section=section or "")
+def comment_add(*, actor, version: ConceptVersion, text: str, section: str = "") -> ConceptComment:
+    comment = ConceptComment(
+        version=version,
+        school_board_id=version.school_board_id,
+        author=actor,
+        text=clean_text(text),
+        section=section or "",
+    )
     _save(comment, actor)
     return comment
 
@@ -320,8 +380,11 @@ def _check_need_relations(need: EquipmentNeed, data: dict[str, Any]) -> None:
 @transaction.atomic
 def need_create(*, actor, version: ConceptVersion, data: dict[str, Any]) -> EquipmentNeed:
     _locked(version)
-    need = EquipmentNeed(version=version, school_board_id=version.school_board_id,
-                         school_id=version.concept.school_id)
+    need = EquipmentNeed(
+        version=version,
+        school_board_id=version.school_board_id,
+        school_id=version.concept.school_id,
+    )
     _apply(need, data, NEED_FIELDS)
     _check_need_relations(need, data)
     _save(need, actor)

@@ -99,10 +99,16 @@ class ConceptListView(ScopedListView):
         for concept in ctx["object_list"]:
             full = permissions.reads_drafts(access, concept)
             open_v = concept.open_version if full else None
-            rows.append({"concept": concept, "adopted": concept.adopted_version,
-                         "open": open_v,
-                         "progress": selectors.progress(open_v, selectors.row_counts(open_v))
-                         if open_v else None})
+            rows.append(
+                {
+                    "concept": concept,
+                    "adopted": concept.adopted_version,
+                    "open": open_v,
+                    "progress": selectors.progress(open_v, selectors.row_counts(open_v))
+                    if open_v
+                    else None,
+                }
+            )
         ctx["rows"] = rows
         return ctx
 
@@ -134,8 +140,11 @@ class ConceptCreateView(PageMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         data = form.cleaned_data
         return services.concept_create(
-            actor=self.request.user, school=data["school"], form=data["form"],
-            development_goals=[data["goal_1"], data["goal_2"], data["goal_3"]])
+            actor=self.request.user,
+            school=data["school"],
+            form=data["form"],
+            development_goals=[data["goal_1"], data["goal_2"], data["goal_3"]],
+        )
 
     def get_success_url(self):
         return self.object.versions.get().get_absolute_url()
@@ -159,9 +168,14 @@ class ConceptDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        versions = list(permissions.restrict(
-            self.request.access,
-            ConceptVersion.objects.filter(concept=self.object).with_counts().order_by("-number")))
+        versions = list(
+            permissions.restrict(
+                self.request.access,
+                ConceptVersion.objects.filter(concept=self.object)
+                .with_counts()
+                .order_by("-number"),
+            )
+        )
         for v in versions:
             v.progress_percent = selectors.progress(v, selectors.row_counts(v))
         ctx["versions"] = versions
@@ -195,16 +209,19 @@ class CompareView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         concept = visible_or_404(self.request, MediaConcept, pk=self.kwargs["pk"])
         self.concept = concept
-        versions = list(permissions.restrict(
-            self.request.access, ConceptVersion.objects.filter(concept=concept)
-        ).order_by("-number"))
+        versions = list(
+            permissions.restrict(
+                self.request.access, ConceptVersion.objects.filter(concept=concept)
+            ).order_by("-number")
+        )
         ctx = super().get_context_data(**kwargs)
         ctx.update({"concept": concept, "versions": versions})
         by_pk = {str(v.pk): v for v in versions}
         old = by_pk.get(self.request.GET.get("alt", ""))
         new = by_pk.get(self.request.GET.get("neu", ""))
         if (self.request.GET.get("alt") and old is None) or (
-                self.request.GET.get("neu") and new is None):
+            self.request.GET.get("neu") and new is None
+        ):
             raise Http404
         if old is None and new is None and len(versions) >= 2:
             new, old = versions[0], versions[1]
@@ -225,12 +242,15 @@ class VersionDetailView(VersionScopedMixin, ScopedDetailView):
     template_name = "mediaplans/version_detail.html"
 
     def get_title(self):
-        return _("%(school)s – version %(n)s") % {"school": self.object.concept.school.name,
-                                                   "n": self.object.number}
+        return _("%(school)s – version %(n)s") % {
+            "school": self.object.concept.school.name,
+            "n": self.object.number,
+        }
 
     def get_breadcrumbs(self):
-        return concept_breadcrumbs(self.object.concept, (_("Fassung %s") % self.object.number,
-                                                         None))
+        return concept_breadcrumbs(
+            self.object.concept, (_("Fassung %s") % self.object.number, None)
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -240,30 +260,32 @@ class VersionDetailView(VersionScopedMixin, ScopedDetailView):
         needs = list(v.needs.all())
         training = list(v.training_entries.all())
         counts = {"goals": len(goals), "training": len(training), "needs": len(needs)}
-        ctx.update({
-            "version": v,
-            "concept": v.concept,
-            "school": v.concept.school,
-            "can_edit": permissions.can_edit_version(access, v),
-            "can_write": permissions.can_write(access, v),
-            "can_comment": permissions.can_comment(access, v),
-            "sections": selectors.section_states(v, counts),
-            "progress": selectors.progress(v, counts),
-            "development_goals": selectors.development_goal_states(v),
-            "problems": selectors.adoption_problems(v) if not v.is_frozen else [],
-            "state": selectors.current_state_for_version(v),
-            "goals": goals,
-            "matrix": selectors.competence_matrix(v, goals),
-            "training": training,
-            "needs": needs,
-            "needs_total": selectors.needs_total(needs),
-            "needs_without_goal": sum(1 for n in needs if not n.goals.all()),
-            "targets": sorted(workflow.allowed_targets(v)),
-            "comments": list(v.comments.select_related("author")),
-            "transitions": list(v.transitions.select_related("actor")),
-            "comment_form": CommentForm(),
-            "history": history_entries(v, limit=10),
-        })
+        ctx.update(
+            {
+                "version": v,
+                "concept": v.concept,
+                "school": v.concept.school,
+                "can_edit": permissions.can_edit_version(access, v),
+                "can_write": permissions.can_write(access, v),
+                "can_comment": permissions.can_comment(access, v),
+                "sections": selectors.section_states(v, counts),
+                "progress": selectors.progress(v, counts),
+                "development_goals": selectors.development_goal_states(v),
+                "problems": selectors.adoption_problems(v) if not v.is_frozen else [],
+                "state": selectors.current_state_for_version(v),
+                "goals": goals,
+                "matrix": selectors.competence_matrix(v, goals),
+                "training": training,
+                "needs": needs,
+                "needs_total": selectors.needs_total(needs),
+                "needs_without_goal": sum(1 for n in needs if not n.goals.all()),
+                "targets": sorted(workflow.allowed_targets(v)),
+                "comments": list(v.comments.select_related("author")),
+                "transitions": list(v.transitions.select_related("actor")),
+                "comment_form": CommentForm(),
+                "history": history_entries(v, limit=10),
+            }
+        )
         return ctx
 
 
@@ -277,17 +299,20 @@ class VersionEditMixin:
         if not permissions.can_write(request.access, self.version):
             raise PermissionDenied
         if self.version.is_frozen:
-            messages.error(request, gettext(
-                "Version %(n)s (%(status)s) is frozen. Start a new version to change it.")
-                % {"n": self.version.number, "status": self.version.get_status_display()})
+            messages.error(
+                request,
+                gettext("Version %(n)s (%(status)s) is frozen. Start a new version to change it.")
+                % {"n": self.version.number, "status": self.version.get_status_display()},
+            )
             return HttpResponseRedirect(self.version.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs(self):
-        return concept_breadcrumbs(self.version.concept,
-                                   (_("Fassung %s") % self.version.number,
-                                    self.version.get_absolute_url()),
-                                   (self.get_title(), None))
+        return concept_breadcrumbs(
+            self.version.concept,
+            (_("Fassung %s") % self.version.number, self.version.get_absolute_url()),
+            (self.get_title(), None),
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -311,8 +336,10 @@ class SectionEditView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
         return f"{self.section.number}. {self.section.title}"
 
     def get_initial(self):
-        return {"text": self.version.section_text(self.section.key),
-                "edit_version": self.version.version}
+        return {
+            "text": self.version.section_text(self.section.key),
+            "edit_version": self.version.version,
+        }
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -328,9 +355,12 @@ class SectionEditView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         return services.version_update_section(
-            actor=self.request.user, version=self.version, key=self.section.key,
+            actor=self.request.user,
+            version=self.version,
+            key=self.section.key,
             text=form.cleaned_data["text"],
-            expected_version=form.cleaned_data.get("edit_version"))
+            expected_version=form.cleaned_data.get("edit_version"),
+        )
 
     def get_success_url(self):
         return self.version.get_absolute_url() + f"#section-{self.section.key}"
@@ -344,14 +374,21 @@ class DevelopmentGoalsView(VersionEditMixin, PageMixin, ServiceFormMixin, FormVi
 
     def get_initial(self):
         goals = selectors.development_goal_states(self.version)
-        return {"goal_1": goals[0], "goal_2": goals[1], "goal_3": goals[2],
-                "edit_version": self.version.version}
+        return {
+            "goal_1": goals[0],
+            "goal_2": goals[1],
+            "goal_3": goals[2],
+            "edit_version": self.version.version,
+        }
 
     def perform(self, form):
         d = form.cleaned_data
         return services.version_update_development_goals(
-            actor=self.request.user, version=self.version,
-            goals=[d["goal_1"], d["goal_2"], d["goal_3"]], expected_version=d.get("edit_version"))
+            actor=self.request.user,
+            version=self.version,
+            goals=[d["goal_1"], d["goal_2"], d["goal_3"]],
+            expected_version=d.get("edit_version"),
+        )
 
 
 class AdoptView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
@@ -371,9 +408,14 @@ class AdoptView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         d = form.cleaned_data
         return workflow.version_transition(
-            actor=self.request.user, access=self.request.access, version=self.version,
-            to_status=ConceptStatus.ADOPTED, note=d["note"], adopted_on=d["adopted_on"],
-            adopted_by_body=d["adopted_by_body"])
+            actor=self.request.user,
+            access=self.request.access,
+            version=self.version,
+            to_status=ConceptStatus.ADOPTED,
+            note=d["note"],
+            adopted_on=d["adopted_on"],
+            adopted_by_body=d["adopted_by_body"],
+        )
 
 
 class TransitionView(View):
@@ -389,14 +431,19 @@ class TransitionView(View):
         try:
             with transaction.atomic():
                 version = workflow.version_transition(
-                    actor=request.user, access=request.access, version=version,
-                    to_status=target, note=request.POST.get("note", "")[:500])
+                    actor=request.user,
+                    access=request.access,
+                    version=version,
+                    to_status=target,
+                    note=request.POST.get("note", "")[:500],
+                )
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
         else:
-            messages.success(request, gettext("Status changed to „%s“.")
-                             % version.get_status_display())
+            messages.success(
+                request, gettext("Status changed to „%s“.") % version.get_status_display()
+            )
         return HttpResponseRedirect(version.get_absolute_url())
 
 
@@ -428,8 +475,9 @@ class CommentView(View):
         if not form.is_valid():
             messages.error(request, gettext("Please write a comment."))
         else:
-            services.comment_add(actor=request.user, version=version,
-                                 text=form.cleaned_data["text"])
+            services.comment_add(
+                actor=request.user, version=version, text=form.cleaned_data["text"]
+            )
             messages.success(request, gettext("Comment added."))
         return HttpResponseRedirect(version.get_absolute_url() + "#comments")
 
@@ -437,8 +485,9 @@ class CommentView(View):
 def version_pdf(request, pk):
     version = visible_or_404(request, ConceptVersion, shape="for_document", pk=pk)
     school = version.concept.school
-    return pdf_response(concept_pdf(version),
-                        f"medienbildungskonzept-{school.school_number}-v{version.number}.pdf")
+    return pdf_response(
+        concept_pdf(version), f"medienbildungskonzept-{school.school_number}-v{version.number}.pdf"
+    )
 
 
 # --- rows of a version ----------------------------------------------------------------
@@ -449,8 +498,9 @@ class RowCreateView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
     service = None
 
     def perform(self, form):
-        return type(self).service(actor=self.request.user, version=self.version,
-                                  data=form.cleaned_data)
+        return type(self).service(
+            actor=self.request.user, version=self.version, data=form.cleaned_data
+        )
 
     def get_success_url(self):
         return self.version.get_absolute_url() + self.anchor
@@ -464,15 +514,18 @@ class RowUpdateView(VersionScopedMixin, ScopedUpdateView):
     def dispatch(self, request, *args, **kwargs):
         obj = visible_or_404(request, self.model, pk=kwargs["pk"])
         if permissions.can_write(request.access, obj) and obj.version.is_frozen:
-            messages.error(request, gettext("This version is adopted and frozen. Start a new "
-                                       "version to change it."))
+            messages.error(
+                request,
+                gettext("This version is adopted and frozen. Start a new version to change it."),
+            )
             return HttpResponseRedirect(obj.version.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs(self):
         v = self.object.version
-        return concept_breadcrumbs(v.concept, (_("Fassung %s") % v.number,
-                                               v.get_absolute_url()), (self.get_title(), None))
+        return concept_breadcrumbs(
+            v.concept, (_("Fassung %s") % v.number, v.get_absolute_url()), (self.get_title(), None)
+        )
 
     def get_success_url(self):
         return self.object.version.get_absolute_url() + self.anchor
@@ -512,8 +565,9 @@ class GoalUpdateView(RowUpdateView):
     anchor = "#section-competences"
 
     def perform(self, form):
-        return services.goal_update(actor=self.request.user, goal=self.object,
-                                    data=form.cleaned_data)
+        return services.goal_update(
+            actor=self.request.user, goal=self.object, data=form.cleaned_data
+        )
 
 
 class GoalDeleteView(RowDeleteView):
@@ -535,8 +589,9 @@ class TrainingUpdateView(RowUpdateView):
     anchor = "#section-training"
 
     def perform(self, form):
-        return services.training_update(actor=self.request.user, entry=self.object,
-                                        data=form.cleaned_data)
+        return services.training_update(
+            actor=self.request.user, entry=self.object, data=form.cleaned_data
+        )
 
 
 class TrainingDeleteView(RowDeleteView):
@@ -568,8 +623,9 @@ class NeedUpdateView(RowUpdateView):
         return kwargs
 
     def perform(self, form):
-        return services.need_update(actor=self.request.user, need=self.object,
-                                    data=form.cleaned_data)
+        return services.need_update(
+            actor=self.request.user, need=self.object, data=form.cleaned_data
+        )
 
 
 class NeedDeleteView(RowDeleteView):
@@ -606,8 +662,11 @@ class BoardOverviewView(PageMixin, TemplateView):
         counts: dict[str, int] = {}
         for row in rows:
             counts[row["state"]] = counts.get(row["state"], 0) + 1
-        ctx["summary"] = [(selectors.OVERVIEW_STATE_LABELS[k], counts.get(k, 0))
-                          for k in selectors.OVERVIEW_STATE_LABELS if counts.get(k)]
+        ctx["summary"] = [
+            (selectors.OVERVIEW_STATE_LABELS[k], counts.get(k, 0))
+            for k in selectors.OVERVIEW_STATE_LABELS
+            if counts.get(k)
+        ]
         ctx["labels"] = selectors.OVERVIEW_STATE_LABELS
         ctx["review_years"] = selectors.review_after_years()
         return ctx
@@ -615,33 +674,56 @@ class BoardOverviewView(PageMixin, TemplateView):
     def csv_response(self, rows):
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(["Schulträger", "Schulnummer", "Schule", "Stand", "Beschlossene Fassung",
-                         "Beschlossen am", "Gremium", "Alter (Monate)", "Fassung in Arbeit",
-                         "Status in Arbeit", "Fortschritt %"])
+        writer.writerow(
+            [
+                "Schulträger",
+                "Schulnummer",
+                "Schule",
+                "Stand",
+                "Beschlossene Fassung",
+                "Beschlossen am",
+                "Gremium",
+                "Alter (Monate)",
+                "Fassung in Arbeit",
+                "Status in Arbeit",
+                "Fortschritt %",
+            ]
+        )
         for r in rows:
             adopted, open_v = r["adopted"], r["open"]
-            writer.writerow([_csv_safe(x) for x in [
-                r["board"].name, r["school"].school_number, r["school"].name,
-                selectors.OVERVIEW_STATE_LABELS[r["state"]],
-                adopted.number if adopted else "",
-                adopted.adopted_on.strftime("%d.%m.%Y") if adopted else "",
-                adopted.get_adopted_by_body_display() if adopted else "",
-                r["age_months"] if r["age_months"] is not None else "",
-                open_v.number if open_v else "", open_v.get_status_display() if open_v else "",
-                r["open_progress"] if open_v else "",
-            ]])
-        response = HttpResponse("\ufeff" + buffer.getvalue(),
-                                content_type="text/csv; charset=utf-8")
+            writer.writerow(
+                [
+                    _csv_safe(x)
+                    for x in [
+                        r["board"].name,
+                        r["school"].school_number,
+                        r["school"].name,
+                        selectors.OVERVIEW_STATE_LABELS[r["state"]],
+                        adopted.number if adopted else "",
+                        adopted.adopted_on.strftime("%d.%m.%Y") if adopted else "",
+                        adopted.get_adopted_by_body_display() if adopted else "",
+                        r["age_months"] if r["age_months"] is not None else "",
+                        open_v.number if open_v else "",
+                        open_v.get_status_display() if open_v else "",
+                        r["open_progress"] if open_v else "",
+                    ]
+                ]
+            )
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
         stamp = timezone.localdate().strftime("%Y-%m-%d")
         response["Content-Disposition"] = (
-            f'attachment; filename="medienbildungskonzepte-uebersicht-{stamp}.csv"')
+            f'attachment; filename="medienbildungskonzepte-uebersicht-{stamp}.csv"'
+        )
         return response
 
 
 def concept_for_school(request, school_pk):
     """/medienbildung/schule/<id>/: the school's concept, or the start page for one."""
     school = get_object_or_404(
-        permissions.restrict_schools(request.access, School.objects.all()), pk=school_pk)
+        permissions.restrict_schools(request.access, School.objects.all()), pk=school_pk
+    )
     concept = MediaConcept.objects.filter(school=school).first()
     if concept is not None:
         return HttpResponseRedirect(concept.get_absolute_url())

@@ -32,15 +32,27 @@ def allowed_targets(version: ConceptVersion) -> set[str]:
 
 
 def _log(version, from_status, to_status, actor, note=""):
-    ConceptTransition.objects.create(version=version, school_board_id=version.school_board_id,
-                                     from_status=from_status, to_status=to_status, actor=actor,
-                                     note=note[:500])
+    ConceptTransition.objects.create(
+        version=version,
+        school_board_id=version.school_board_id,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=note[:500],
+    )
 
 
 @transaction.atomic
-def version_transition(*, actor, access: Access, version: ConceptVersion, to_status: str,
-                       note: str = "", adopted_on: dt.date | None = None,
-                       adopted_by_body: str = "") -> ConceptVersion:
+def version_transition(
+    *,
+    actor,
+    access: Access,
+    version: ConceptVersion,
+    to_status: str,
+    note: str = "",
+    adopted_on: dt.date | None = None,
+    adopted_by_body: str = "",
+) -> ConceptVersion:
     """Move a version along the table; adoption freezes it and supersedes its predecessor."""
     from .selectors import adoption_problems, current_state
 
@@ -48,8 +60,10 @@ def version_transition(*, actor, access: Access, version: ConceptVersion, to_sta
     if not permissions.can_write(access, locked):
         raise PermissionDenied
     if to_status not in USER_TRANSITIONS.get(locked.status, set()):
-        raise ValidationError(_("A version cannot go from „%(from)s“ to „%(to)s“.") % {
-            "from": locked.get_status_display(), "to": dict(S.choices).get(to_status, to_status)})
+        raise ValidationError(
+            _("A version cannot go from „%(from)s“ to „%(to)s“.")
+            % {"from": locked.get_status_display(), "to": dict(S.choices).get(to_status, to_status)}
+        )
     from_status = locked.status
     if to_status == S.ADOPTED:
         errors = {}
@@ -66,22 +80,35 @@ def version_transition(*, actor, access: Access, version: ConceptVersion, to_sta
             raise ValidationError(errors)
         if problems:
             raise ValidationError(problems)
-        previous = (ConceptVersion.objects.select_for_update()
-                    .filter(concept_id=locked.concept_id, status=S.ADOPTED).first())
+        previous = (
+            ConceptVersion.objects.select_for_update()
+            .filter(concept_id=locked.concept_id, status=S.ADOPTED)
+            .first()
+        )
         if previous is not None:
             if previous.adopted_on and adopted_on < previous.adopted_on:
-                raise ValidationError({"adopted_on": _(
-                    "The resolution date cannot be before the adoption of version %(n)s "
-                    "(%(date)s).") % {"n": previous.number,
-                                      "date": previous.adopted_on.strftime("%d.%m.%Y")}})
+                raise ValidationError(
+                    {
+                        "adopted_on": _(
+                            "The resolution date cannot be before the adoption of version %(n)s "
+                            "(%(date)s)."
+                        )
+                        % {"n": previous.number, "date": previous.adopted_on.strftime("%d.%m.%Y")}
+                    }
+                )
             previous.status = S.SUPERSEDED
             previous.superseded_on = adopted_on
             previous._history_user = actor
             previous._change_reason = f"superseded by version {locked.number}"
             bump_version(previous)
             previous.save()
-            _log(previous, S.ADOPTED, S.SUPERSEDED, actor,
-                 _("superseded by version %s") % locked.number)
+            _log(
+                previous,
+                S.ADOPTED,
+                S.SUPERSEDED,
+                actor,
+                _("superseded by version %s") % locked.number,
+            )
         locked.adopted_on = adopted_on
         locked.adopted_by_body = adopted_by_body
         locked.adoption_note = note[:300]

@@ -83,9 +83,7 @@ def world(db) -> World:
         "board_staff": user_with_role(Role.BOARD_STAFF, board, "alpha_staff"),
         "school_staff": user_with_role(Role.SCHOOL_STAFF, school, "alpha_school"),
         "consultant": user_with_role(Role.CONSULTANT, board, "alpha_consultant"),
-        "reviewer": user_with_role(
-            Role.REVIEWER, land, "land_reviewer", authority="content_check"
-        ),
+        "reviewer": user_with_role(Role.REVIEWER, land, "land_reviewer", authority="content_check"),
         "other_board_admin": user_with_role(Role.BOARD_ADMIN, other_board, "beta_admin"),
         "no_membership": UserFactory(username="nobody"),
         "anonymous": None,

@@ -23,9 +23,18 @@ from ..models import (
 class DeviceModelSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeviceModel
-        fields = ["id", "school_board", "manufacturer", "name", "category",
-                  "default_price_net", "default_price_gross", "version", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "manufacturer",
+            "name",
+            "category",
+            "default_price_net",
+            "default_price_gross",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["school_board", "version", "created_at", "updated_at"]
         validators: list = []
 
@@ -33,29 +42,62 @@ class DeviceModelSerializer(serializers.ModelSerializer):
 class DeviceSerializer(serializers.ModelSerializer):
     school = ScopedRelatedField(queryset=School.objects.none())
     room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
-    model = ScopedRelatedField(queryset=DeviceModel.objects.none(), required=False,
-                               allow_null=True)
+    model = ScopedRelatedField(queryset=DeviceModel.objects.none(), required=False, allow_null=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
     room_name = serializers.CharField(source="room.name", read_only=True, default=None)
     model_name = serializers.SerializerMethodField()
     funding_category = serializers.CharField(read_only=True)
     category = serializers.CharField(required=False, allow_blank=True)
-    cost_line = ScopedRelatedField(queryset=CostLine.objects.none(), required=False,
-                                   allow_null=True,
-                                   help_text="Id of the funding cost line (Position des Kosten- "
-                                             "und Zeitplans) of the same Schulträger.")
+    cost_line = ScopedRelatedField(
+        queryset=CostLine.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="Id of the funding cost line (Position des Kosten- "
+        "und Zeitplans) of the same Schulträger.",
+    )
     cost_line_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Device
-        fields = ["id", "school_board", "inventory_number", "serial_number", "model",
-                  "model_name", "category", "funding_category", "status", "school",
-                  "school_name", "room", "room_name", "pool", "purchase_date", "price_net",
-                  "price_gross", "supplier", "invoice_reference", "warranty_end",
-                  "earmarking_end", "mdm_id", "cost_line", "cost_line_label", "notes",
-                  "retired_early", "version", "created_at", "updated_at"]
-        read_only_fields = ["school_board", "status", "retired_early", "version",
-                            "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "inventory_number",
+            "serial_number",
+            "model",
+            "model_name",
+            "category",
+            "funding_category",
+            "status",
+            "school",
+            "school_name",
+            "room",
+            "room_name",
+            "pool",
+            "purchase_date",
+            "price_net",
+            "price_gross",
+            "supplier",
+            "invoice_reference",
+            "warranty_end",
+            "earmarking_end",
+            "mdm_id",
+            "cost_line",
+            "cost_line_label",
+            "notes",
+            "retired_early",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "school_board",
+            "status",
+            "retired_early",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         validators: list = []
 
     def get_model_name(self, obj) -> str | None:
@@ -70,16 +112,21 @@ class DeviceSerializer(serializers.ModelSerializer):
 class AssignCostLineSerializer(serializers.Serializer):
     """Bulk: link devices (by id, or every device of a delivery) to one cost line."""
 
-    cost_line = ScopedRelatedField(queryset=CostLine.objects.none(), allow_null=True,
-                                   help_text="Cost line id; null removes the funding link.")
-    devices = serializers.ListField(child=serializers.IntegerField(min_value=1),
-                                    required=False, max_length=20_000)
+    cost_line = ScopedRelatedField(
+        queryset=CostLine.objects.none(),
+        allow_null=True,
+        help_text="Cost line id; null removes the funding link.",
+    )
+    devices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=20_000
+    )
     delivery = ScopedRelatedField(queryset=Delivery.objects.none(), required=False)
 
     def validate(self, attrs):
         if bool(attrs.get("devices")) == bool(attrs.get("delivery")):
             raise serializers.ValidationError(
-                {"devices": "Give either a list of device ids or a delivery id."})
+                {"devices": "Give either a list of device ids or a delivery id."}
+            )
         return attrs
 
 
@@ -110,8 +157,17 @@ class AccessorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Accessory
-        fields = ["id", "school_board", "device", "kind", "description", "serial_number",
-                  "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "device",
+            "kind",
+            "description",
+            "serial_number",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["school_board", "version", "created_at", "updated_at"]
 
 
@@ -121,41 +177,92 @@ class LoanItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LoanItem
-        fields = ["id", "device", "inventory_number", "serial_number", "accessories", "is_open",
-                  "value", "returned_on", "return_condition", "damage_notes"]
+        fields = [
+            "id",
+            "device",
+            "inventory_number",
+            "serial_number",
+            "accessories",
+            "is_open",
+            "value",
+            "returned_on",
+            "return_condition",
+            "damage_notes",
+        ]
 
 
 class LoanSerializer(serializers.ModelSerializer):
     school = ScopedRelatedField(queryset=School.objects.none())
     devices = ScopedRelatedField(queryset=Device.objects.none(), many=True, write_only=True)
-    accessories = ScopedRelatedField(queryset=Accessory.objects.none(), many=True,
-                                     write_only=True, required=False)
+    accessories = ScopedRelatedField(
+        queryset=Accessory.objects.none(), many=True, write_only=True, required=False
+    )
     items = LoanItemSerializer(many=True, read_only=True)
     contract_number = serializers.CharField(read_only=True)
     due_date = serializers.DateField(required=False)
 
     class Meta:
         model = Loan
-        fields = ["id", "school_board", "contract_number", "school", "borrower_kind",
-                  "borrower_name", "school_class", "borrower_is_minor", "guardian_name",
-                  "guardian_contact", "staff_reference", "school_year", "start_date",
-                  "due_rule", "due_date", "condition_at_handover", "existing_damage", "status",
-                  "signed_on", "guardian_signed", "borrower_signed", "handed_out_on",
-                  "returned_on", "pupil_left_on", "notes", "devices", "accessories", "items",
-                  "version",
-                  "created_at", "updated_at"]
-        read_only_fields = ["school_board", "status", "signed_on", "guardian_signed",
-                            "borrower_signed", "handed_out_on", "returned_on", "pupil_left_on",
-                            "version",
-                            "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "contract_number",
+            "school",
+            "borrower_kind",
+            "borrower_name",
+            "school_class",
+            "borrower_is_minor",
+            "guardian_name",
+            "guardian_contact",
+            "staff_reference",
+            "school_year",
+            "start_date",
+            "due_rule",
+            "due_date",
+            "condition_at_handover",
+            "existing_damage",
+            "status",
+            "signed_on",
+            "guardian_signed",
+            "borrower_signed",
+            "handed_out_on",
+            "returned_on",
+            "pupil_left_on",
+            "notes",
+            "devices",
+            "accessories",
+            "items",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "school_board",
+            "status",
+            "signed_on",
+            "guardian_signed",
+            "borrower_signed",
+            "handed_out_on",
+            "returned_on",
+            "pupil_left_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         validators: list = []
 
 
 class LoanUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Loan
-        fields = ["guardian_name", "guardian_contact", "school_class", "due_rule", "due_date",
-                  "notes"]
+        fields = [
+            "guardian_name",
+            "guardian_contact",
+            "school_class",
+            "due_rule",
+            "due_date",
+            "notes",
+        ]
 
 
 class SignSerializer(serializers.Serializer):
@@ -167,8 +274,9 @@ class SignSerializer(serializers.Serializer):
 class ReturnItemSerializer(serializers.Serializer):
     device = serializers.IntegerField()
     condition = serializers.ChoiceField(choices=Condition.choices, default=Condition.GOOD)
-    returned_accessories = serializers.ListField(child=serializers.IntegerField(),
-                                                 required=False, default=list)
+    returned_accessories = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
     damage_notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -178,10 +286,18 @@ class LoanReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LoanReturn
-        fields = ["id", "school_board", "loan", "returned_on", "received_by",
-                  "accessories_complete", "notes", "items", "created_at"]
-        read_only_fields = ["school_board", "received_by", "accessories_complete",
-                            "created_at"]
+        fields = [
+            "id",
+            "school_board",
+            "loan",
+            "returned_on",
+            "received_by",
+            "accessories_complete",
+            "notes",
+            "items",
+            "created_at",
+        ]
+        read_only_fields = ["school_board", "received_by", "accessories_complete", "created_at"]
 
 
 class DefectReportSerializer(serializers.ModelSerializer):
@@ -189,19 +305,41 @@ class DefectReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DefectReport
-        fields = ["id", "school_board", "device", "kind", "status", "description",
-                  "reported_on", "reported_by", "police_report_reference",
-                  "replacement_device", "resolution", "version", "created_at", "updated_at"]
-        read_only_fields = ["school_board", "status", "reported_by", "replacement_device",
-                            "resolution", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "device",
+            "kind",
+            "status",
+            "description",
+            "reported_on",
+            "reported_by",
+            "police_report_reference",
+            "replacement_device",
+            "resolution",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "school_board",
+            "status",
+            "reported_by",
+            "replacement_device",
+            "resolution",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         validators: list = []
 
 
 class DefectTransitionSerializer(serializers.Serializer):
     to_status = serializers.CharField()
     resolution = serializers.CharField(required=False, allow_blank=True, default="")
-    replacement_device = ScopedRelatedField(queryset=Device.objects.none(), required=False,
-                                            allow_null=True)
+    replacement_device = ScopedRelatedField(
+        queryset=Device.objects.none(), required=False, allow_null=True
+    )
 
 
 class StocktakeEntrySerializer(serializers.ModelSerializer):
@@ -218,11 +356,31 @@ class StocktakeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stocktake
-        fields = ["id", "school_board", "school", "school_name", "room", "room_name",
-                  "started_on", "status", "closed_on", "result", "notes", "version",
-                  "created_at", "updated_at"]
-        read_only_fields = ["school_board", "status", "closed_on", "result", "version",
-                            "created_at", "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "school",
+            "school_name",
+            "room",
+            "room_name",
+            "started_on",
+            "status",
+            "closed_on",
+            "result",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "school_board",
+            "status",
+            "closed_on",
+            "result",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ScanSerializer(serializers.Serializer):

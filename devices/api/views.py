@@ -35,14 +35,16 @@ class DeviceModelViewSet(ScopedModelViewSet):
     school_staff_may_edit = False
 
     def create_object(self, serializer):
-        return services.device_model_create(actor=self.request.user,
-                                            board=self.board_for_create(),
-                                            data=serializer.validated_data)
+        return services.device_model_create(
+            actor=self.request.user, board=self.board_for_create(), data=serializer.validated_data
+        )
 
     def update_object(self, serializer):
-        return services.device_model_update(actor=self.request.user,
-                                            device_model=serializer.instance,
-                                            data=serializer.validated_data)
+        return services.device_model_update(
+            actor=self.request.user,
+            device_model=serializer.instance,
+            data=serializer.validated_data,
+        )
 
 
 class DeviceViewSet(ScopedModelViewSet):
@@ -62,12 +64,14 @@ class DeviceViewSet(ScopedModelViewSet):
         super().check_object_permissions(request, obj)
 
     def create_object(self, serializer):
-        return services.device_create(actor=self.request.user, board=self.board_for_create(),
-                                      data=serializer.validated_data)
+        return services.device_create(
+            actor=self.request.user, board=self.board_for_create(), data=serializer.validated_data
+        )
 
     def update_object(self, serializer):
-        return services.device_update(actor=self.request.user, device=serializer.instance,
-                                      data=serializer.validated_data)
+        return services.device_update(
+            actor=self.request.user, device=serializer.instance, data=serializer.validated_data
+        )
 
     @extend_schema(request=s.TransitionSerializer, responses=s.DeviceSerializer)
     @action(detail=True, methods=["post"])
@@ -85,8 +89,9 @@ class DeviceViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["post"], url_path="assign-cost-line")
     def assign_cost_line(self, request):
         """Bulk: link devices (ids, or all of a delivery) to a cost line of the same board."""
-        payload = s.AssignCostLineSerializer(data=request.data,
-                                             context=self.get_serializer_context())
+        payload = s.AssignCostLineSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         access = request.access
@@ -100,12 +105,18 @@ class DeviceViewSet(ScopedModelViewSet):
             found = dict(visible.filter(pk__in=ids).values_list("pk", "school_board_id"))
             unknown = [i for i in ids if i not in found]
             if unknown:
-                raise drf_serializers.ValidationError({"devices": [
-                    "Unknown device ids: " + ", ".join(map(str, unknown[:20]))]})
+                raise drf_serializers.ValidationError(
+                    {"devices": ["Unknown device ids: " + ", ".join(map(str, unknown[:20]))]}
+                )
             boards = set(found.values())
             if len(boards) > 1:
-                raise drf_serializers.ValidationError({"devices": [
-                    "The devices belong to several Schulträger: send one request per board."]})
+                raise drf_serializers.ValidationError(
+                    {
+                        "devices": [
+                            "The devices belong to several Schulträger: send one request per board."
+                        ]
+                    }
+                )
             board_id = boards.pop()
             devices = visible.filter(pk__in=ids)
         if board_id not in access.edit_board_ids:
@@ -116,15 +127,15 @@ class DeviceViewSet(ScopedModelViewSet):
         with as_api_errors(), transaction.atomic():
             selected = devices.count()
             changed = services.devices_assign_cost_line(
-                actor=request.user, board=board, devices=devices, cost_line=data["cost_line"])
+                actor=request.user, board=board, devices=devices, cost_line=data["cost_line"]
+            )
         return Response({"changed": changed, "selected": selected})
 
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="status-log")
     def status_log(self, request, pk=None):
         device = self.get_object()
-        return Response(s.StatusChangeSerializer(device.status_changes.all()[:200],
-                                                 many=True).data)
+        return Response(s.StatusChangeSerializer(device.status_changes.all()[:200], many=True).data)
 
 
 class AccessoryViewSet(ScopedModelViewSet):
@@ -147,10 +158,12 @@ class AccessoryViewSet(ScopedModelViewSet):
     def update_object(self, serializer):
         data = dict(serializer.validated_data)
         if "device" in data and data.pop("device") != serializer.instance.device:
-            raise drf_serializers.ValidationError({"device": ["An accessory cannot move to "
-                                                              "another device."]})
-        return services.accessory_update(actor=self.request.user,
-                                         accessory=serializer.instance, data=data)
+            raise drf_serializers.ValidationError(
+                {"device": ["An accessory cannot move to another device."]}
+            )
+        return services.accessory_update(
+            actor=self.request.user, accessory=serializer.instance, data=data
+        )
 
 
 class LoanViewSet(ScopedModelViewSet):
@@ -181,12 +194,18 @@ class LoanViewSet(ScopedModelViewSet):
         accessories = data.pop("accessories", [])
         if not permissions.can_work_at_school(self.request.access, school):
             raise PermissionDenied()
-        return services.loan_create(actor=self.request.user, school=school, devices=devices,
-                                    data=data, accessories=accessories)
+        return services.loan_create(
+            actor=self.request.user,
+            school=school,
+            devices=devices,
+            data=data,
+            accessories=accessories,
+        )
 
     def update_object(self, serializer):
-        return services.loan_update(actor=self.request.user, loan=serializer.instance,
-                                    data=serializer.validated_data)
+        return services.loan_update(
+            actor=self.request.user, loan=serializer.instance, data=serializer.validated_data
+        )
 
     def update(self, request, *args, **kwargs):
         response = super().update(request, *args, **kwargs)
@@ -225,8 +244,9 @@ class LoanViewSet(ScopedModelViewSet):
         payload = s.PupilLeftSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         with as_api_errors(), transaction.atomic():
-            loan = services.loan_record_pupil_left(actor=request.user, loan=loan,
-                                                   **payload.validated_data)
+            loan = services.loan_record_pupil_left(
+                actor=request.user, loan=loan, **payload.validated_data
+            )
         return self._respond(loan)
 
     @action(detail=True, methods=["post"])
@@ -258,14 +278,25 @@ class LoanReturnViewSet(ScopedModelViewSet):
     def create_object(self, serializer):
         data = serializer.validated_data
         loan = data["loan"]
-        if not permissions.can_see_personal_data(self.request.access, loan) or not \
-                permissions.can_edit_school_record(self.request.access, loan):
+        if not permissions.can_see_personal_data(
+            self.request.access, loan
+        ) or not permissions.can_edit_school_record(self.request.access, loan):
             raise PermissionDenied()
-        items = {i["device"]: services.ReturnItem(
-            condition=i["condition"], returned_accessory_ids=set(i["returned_accessories"]),
-            damage_notes=i["damage_notes"]) for i in data["items"]}
-        return services.loan_return(actor=self.request.user, loan=loan, items=items,
-                                    returned_on=data["returned_on"], notes=data.get("notes", ""))
+        items = {
+            i["device"]: services.ReturnItem(
+                condition=i["condition"],
+                returned_accessory_ids=set(i["returned_accessories"]),
+                damage_notes=i["damage_notes"],
+            )
+            for i in data["items"]
+        }
+        return services.loan_return(
+            actor=self.request.user,
+            loan=loan,
+            items=items,
+            returned_on=data["returned_on"],
+            notes=data.get("notes", ""),
+        )
 
 
 class DefectReportViewSet(ScopedModelViewSet):
@@ -285,14 +316,17 @@ class DefectReportViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         report = self.get_object()
-        payload = s.DefectTransitionSerializer(data=request.data,
-                                               context=self.get_serializer_context())
+        payload = s.DefectTransitionSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         payload.is_valid(raise_exception=True)
         with as_api_errors(), transaction.atomic():
-            report = services.defect_transition(actor=request.user, report=report,
-                                                **payload.validated_data)
-        return Response(s.DefectReportSerializer(report, context=self.get_serializer_context())
-                        .data)
+            report = services.defect_transition(
+                actor=request.user, report=report, **payload.validated_data
+            )
+        return Response(
+            s.DefectReportSerializer(report, context=self.get_serializer_context()).data
+        )
 
 
 class StocktakeViewSet(ScopedModelViewSet):
@@ -315,8 +349,9 @@ class StocktakeViewSet(ScopedModelViewSet):
         payload = s.ScanSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         with as_api_errors(), transaction.atomic():
-            entry = services.stocktake_scan(actor=request.user, stocktake=stocktake,
-                                            **payload.validated_data)
+            entry = services.stocktake_scan(
+                actor=request.user, stocktake=stocktake, **payload.validated_data
+            )
         return Response(s.StocktakeEntrySerializer(entry).data, status=201)
 
     @extend_schema(request=None, responses=s.StocktakeSerializer)
@@ -325,8 +360,9 @@ class StocktakeViewSet(ScopedModelViewSet):
         stocktake = self.get_object()
         with as_api_errors(), transaction.atomic():
             stocktake = services.stocktake_close(actor=request.user, stocktake=stocktake)
-        return Response(s.StocktakeSerializer(stocktake, context=self.get_serializer_context())
-                        .data)
+        return Response(
+            s.StocktakeSerializer(stocktake, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])

@@ -29,30 +29,77 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 class RuleSetSerializer(serializers.ModelSerializer):
     class Meta:
         model = RuleSet
-        fields = ["id", "programme", "number", "valid_from", "change_note", "funding_rate",
-                  "own_share_convention", "own_share_rate", "allocation_formula",
-                  "per_pupil_amount", "base_per_school", "base_min_pupils",
-                  "amount_by_school_type", "counts_reference_date", "eligible_categories",
-                  "excluded_terms", "smartphone_terms", "mobile_cap_percent",
-                  "mobile_cap_per_school", "require_network_for_mobile", "application_opens",
-                  "application_deadline", "deadline_history", "eligible_from", "eligible_until",
-                  "payout_until", "direct_purchase_limit", "tender_law_threshold",
-                  "restricted_tender_limit", "inventory_threshold", "earmarking_years",
-                  "plan_tolerance_percent", "proof_of_use_months", "proof_late_severity"]
+        fields = [
+            "id",
+            "programme",
+            "number",
+            "valid_from",
+            "change_note",
+            "funding_rate",
+            "own_share_convention",
+            "own_share_rate",
+            "allocation_formula",
+            "per_pupil_amount",
+            "base_per_school",
+            "base_min_pupils",
+            "amount_by_school_type",
+            "counts_reference_date",
+            "eligible_categories",
+            "excluded_terms",
+            "smartphone_terms",
+            "mobile_cap_percent",
+            "mobile_cap_per_school",
+            "require_network_for_mobile",
+            "application_opens",
+            "application_deadline",
+            "deadline_history",
+            "eligible_from",
+            "eligible_until",
+            "payout_until",
+            "direct_purchase_limit",
+            "tender_law_threshold",
+            "restricted_tender_limit",
+            "inventory_threshold",
+            "earmarking_years",
+            "plan_tolerance_percent",
+            "proof_of_use_months",
+            "proof_late_severity",
+        ]
 
 
 class CatalogueItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = CatalogueItem
-        fields = ["id", "land", "contract_reference", "item_number", "name", "category",
-                  "unit_price_net", "vat_rate", "valid_until", "is_active"]
+        fields = [
+            "id",
+            "land",
+            "contract_reference",
+            "item_number",
+            "name",
+            "category",
+            "unit_price_net",
+            "vat_rate",
+            "valid_until",
+            "is_active",
+        ]
 
 
 class BudgetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Budget
-        fields = ["id", "school_board", "programme", "ruleset", "amount", "is_manual", "reason",
-                  "pupils", "computed_on", "pupil_counts", "version"]
+        fields = [
+            "id",
+            "school_board",
+            "programme",
+            "ruleset",
+            "amount",
+            "is_manual",
+            "reason",
+            "pupils",
+            "computed_on",
+            "pupil_counts",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -61,15 +108,46 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "school_board", "number", "title", "programme", "ruleset", "status",
-                  "planned_start", "planned_end", "operator", "support_scope", "mdm",
-                  "update_policy", "response_times", "operation_financing", "decl_procurement",
-                  "decl_no_double_funding", "decl_operation_secured", "place", "signatory",
-                  "submitted_at", "changes_deadline", "content_checked_by", "version",
-                  "created_at", "updated_at"]
-        read_only_fields = ["school_board", "number", "ruleset", "status", "submitted_at",
-                            "changes_deadline", "content_checked_by", "version", "created_at",
-                            "updated_at"]
+        fields = [
+            "id",
+            "school_board",
+            "number",
+            "title",
+            "programme",
+            "ruleset",
+            "status",
+            "planned_start",
+            "planned_end",
+            "operator",
+            "support_scope",
+            "mdm",
+            "update_policy",
+            "response_times",
+            "operation_financing",
+            "decl_procurement",
+            "decl_no_double_funding",
+            "decl_operation_secured",
+            "place",
+            "signatory",
+            "submitted_at",
+            "changes_deadline",
+            "content_checked_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "school_board",
+            "number",
+            "ruleset",
+            "status",
+            "submitted_at",
+            "changes_deadline",
+            "content_checked_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
     def update(self, instance, validated_data):  # pragma: no cover - services write
         raise NotImplementedError
@@ -79,16 +157,34 @@ class CostLineSerializer(serializers.ModelSerializer):
     application = ScopedRelatedField(queryset=Application.objects.none())
     school = ScopedRelatedField(queryset=School.objects.none())
     catalogue_item = serializers.PrimaryKeyRelatedField(
-        queryset=CatalogueItem.objects.all(), required=False, allow_null=True)
+        queryset=CatalogueItem.objects.all(), required=False, allow_null=True
+    )
     net = serializers.SerializerMethodField()
     gross = serializers.SerializerMethodField()
 
     class Meta:
         model = CostLine
-        fields = ["id", "application", "position", "school", "category", "description",
-                  "quantity", "unit_price_net", "vat_rate", "procurement_route",
-                  "catalogue_item", "planned_start", "planned_end", "need", "justification",
-                  "net", "gross", "approved_amount", "version"]
+        fields = [
+            "id",
+            "application",
+            "position",
+            "school",
+            "category",
+            "description",
+            "quantity",
+            "unit_price_net",
+            "vat_rate",
+            "procurement_route",
+            "catalogue_item",
+            "planned_start",
+            "planned_end",
+            "need",
+            "justification",
+            "net",
+            "gross",
+            "approved_amount",
+            "version",
+        ]
         read_only_fields = ["position", "approved_amount", "version"]
 
     def get_net(self, obj) -> str:
@@ -102,8 +198,9 @@ class CostLineSerializer(serializers.ModelSerializer):
 
 class ReviewCommentSerializer(serializers.ModelSerializer):
     application = ScopedRelatedField(queryset=Application.objects.none())
-    cost_line = ScopedRelatedField(queryset=CostLine.objects.none(), required=False,
-                                   allow_null=True)
+    cost_line = ScopedRelatedField(
+        queryset=CostLine.objects.none(), required=False, allow_null=True
+    )
 
     class Meta:
         model = ReviewComment
@@ -114,9 +211,23 @@ class ReviewCommentSerializer(serializers.ModelSerializer):
 class DecisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Decision
-        fields = ["id", "application", "kind", "number", "date", "approved_amount",
-                  "eligible_amount", "rate", "period_start", "period_end", "conditions",
-                  "reason", "decided_by", "supersedes", "version"]
+        fields = [
+            "id",
+            "application",
+            "kind",
+            "number",
+            "date",
+            "approved_amount",
+            "eligible_amount",
+            "rate",
+            "period_start",
+            "period_end",
+            "conditions",
+            "reason",
+            "decided_by",
+            "supersedes",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -126,8 +237,18 @@ class InvoiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invoice
-        fields = ["id", "application", "cost_line", "payout", "number", "date", "supplier",
-                  "amount", "paid_on", "version"]
+        fields = [
+            "id",
+            "application",
+            "cost_line",
+            "payout",
+            "number",
+            "date",
+            "supplier",
+            "amount",
+            "paid_on",
+            "version",
+        ]
         read_only_fields = ["payout", "version"]
         validators: list = []
 
@@ -135,18 +256,45 @@ class InvoiceSerializer(serializers.ModelSerializer):
 class PayoutSerializer(serializers.ModelSerializer):
     class Meta:
         model = PayoutRequest
-        fields = ["id", "application", "number", "status", "invoiced_amount",
-                  "requested_amount", "submitted_at", "paid_on", "version"]
+        fields = [
+            "id",
+            "application",
+            "number",
+            "status",
+            "invoiced_amount",
+            "requested_amount",
+            "submitted_at",
+            "paid_on",
+            "version",
+        ]
         read_only_fields = fields
 
 
 class ProofSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProofOfUse
-        fields = ["id", "application", "status", "summary", "submitted_at", "checked_by",
-                  "checked_at", "repayment_amount", "check_note", "version"]
-        read_only_fields = ["application", "status", "submitted_at", "checked_by",
-                            "checked_at", "repayment_amount", "check_note", "version"]
+        fields = [
+            "id",
+            "application",
+            "status",
+            "summary",
+            "submitted_at",
+            "checked_by",
+            "checked_at",
+            "repayment_amount",
+            "check_note",
+            "version",
+        ]
+        read_only_fields = [
+            "application",
+            "status",
+            "submitted_at",
+            "checked_by",
+            "checked_at",
+            "repayment_amount",
+            "check_note",
+            "version",
+        ]
 
 
 def result_payload(result) -> dict:
@@ -156,19 +304,29 @@ def result_payload(result) -> dict:
         "findings": [f.as_dict() for f in result.findings],
         "checklist": [{"label": label, "done": done} for label, done in result.checklist],
         "totals": {
-            "net": str(t.net), "eligible": str(t.eligible), "funding": str(t.funding),
+            "net": str(t.net),
+            "eligible": str(t.eligible),
+            "funding": str(t.funding),
             "own_share": str(t.own_share),
             "budget_available": None if t.budget_available is None else str(t.budget_available),
             "budget_left": None if t.budget_left is None else str(t.budget_left),
             "per_school": {str(k): str(v) for k, v in t.per_school.items()},
             "per_category": {k: str(v) for k, v in t.per_category.items()},
-            "mobile": {"total": str(t.mobile.mobile_total), "cap": str(t.mobile.cap_total),
-                       "share_percent": str(t.mobile.share_percent), "ok": t.mobile.ok,
-                       "per_school": {str(k): str(v) for k, v in t.mobile.per_school.items()}},
-            "board_mobile": None if t.board_mobile is None else {
-                "total": str(t.board_mobile.mobile_total), "cap": str(t.board_mobile.cap_total),
+            "mobile": {
+                "total": str(t.mobile.mobile_total),
+                "cap": str(t.mobile.cap_total),
+                "share_percent": str(t.mobile.share_percent),
+                "ok": t.mobile.ok,
+                "per_school": {str(k): str(v) for k, v in t.mobile.per_school.items()},
+            },
+            "board_mobile": None
+            if t.board_mobile is None
+            else {
+                "total": str(t.board_mobile.mobile_total),
+                "cap": str(t.board_mobile.cap_total),
                 "ok": t.board_mobile.ok,
-                "per_school": {str(k): str(v) for k, v in t.board_mobile.per_school.items()}},
+                "per_school": {str(k): str(v) for k, v in t.board_mobile.per_school.items()},
+            },
         },
     }
 
@@ -178,12 +336,31 @@ class ApplicationSchoolSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApplicationSchool
-        fields = ["id", "application", "school", "site", "tpek_status", "tpek_deadline",
-                  "current_equipment", "planned_equipment", "pedagogical_reason",
-                  "competence_areas", "training_plan", "infrastructure_current",
-                  "infrastructure_planned", "version", "updated_at"]
-        read_only_fields = ["application", "school", "tpek_status", "tpek_deadline", "version",
-                            "updated_at"]
+        fields = [
+            "id",
+            "application",
+            "school",
+            "site",
+            "tpek_status",
+            "tpek_deadline",
+            "current_equipment",
+            "planned_equipment",
+            "pedagogical_reason",
+            "competence_areas",
+            "training_plan",
+            "infrastructure_current",
+            "infrastructure_planned",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "application",
+            "school",
+            "tpek_status",
+            "tpek_deadline",
+            "version",
+            "updated_at",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,6 +375,14 @@ class ApplicationSchoolSerializer(serializers.ModelSerializer):
 class ChangeRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChangeRequest
-        fields = ["id", "application", "reason", "requested_amount", "status", "decision",
-                  "version", "created_at"]
+        fields = [
+            "id",
+            "application",
+            "reason",
+            "requested_amount",
+            "status",
+            "decision",
+            "version",
+            "created_at",
+        ]
         read_only_fields = fields

@@ -22,10 +22,10 @@ router.register("funding/rulesets", RuleSetViewSet, basename="funding-ruleset")
 router.register("funding/catalogue", CatalogueViewSet, basename="funding-catalogue")
 router.register("funding/budgets", BudgetViewSet, basename="funding-budget")
 router.register("funding/applications", ApplicationViewSet, basename="funding-application")
-router.register("funding/application-schools", ApplicationSchoolViewSet,
-                basename="funding-applicationschool")
-router.register("funding/change-requests", ChangeRequestViewSet,
-                basename="funding-changerequest")
+router.register(
+    "funding/application-schools", ApplicationSchoolViewSet, basename="funding-applicationschool"
+)
+router.register("funding/change-requests", ChangeRequestViewSet, basename="funding-changerequest")
 router.register("funding/cost-lines", CostLineViewSet, basename="funding-costline")
 router.register("funding/comments", ReviewCommentViewSet, basename="funding-comment")
 router.register("funding/decisions", DecisionViewSet, basename="funding-decision")

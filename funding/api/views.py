@@ -74,16 +74,24 @@ def _body(name: str, **fields):
 
 
 BUDGET_COMPUTE_BODY = _body("BudgetComputeRequest", programme=drf_serializers.IntegerField())
-BUDGET_MANUAL_BODY = _body("BudgetManualRequest", programme=drf_serializers.IntegerField(),
-                           amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
-                           reason=drf_serializers.CharField())
+BUDGET_MANUAL_BODY = _body(
+    "BudgetManualRequest",
+    programme=drf_serializers.IntegerField(),
+    amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+    reason=drf_serializers.CharField(),
+)
 CHANGE_REQUEST_BODY = _body(
-    "ChangeRequestCreate", reason=drf_serializers.CharField(),
-    requested_amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2))
-CHANGE_DECIDE_BODY = _body("ChangeRequestDecide", approve=drf_serializers.BooleanField(),
-                           date=drf_serializers.DateField(required=False),
-                           reason=drf_serializers.CharField(required=False),
-                           conditions=drf_serializers.CharField(required=False))
+    "ChangeRequestCreate",
+    reason=drf_serializers.CharField(),
+    requested_amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+)
+CHANGE_DECIDE_BODY = _body(
+    "ChangeRequestDecide",
+    approve=drf_serializers.BooleanField(),
+    date=drf_serializers.DateField(required=False),
+    reason=drf_serializers.CharField(required=False),
+    conditions=drf_serializers.CharField(required=False),
+)
 TPEK_REQUEST_BODY = _body("TpekRequest", deadline=drf_serializers.DateField())
 
 
@@ -126,8 +134,21 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def status(self, request, pk=None):
         s = selectors.budget_status(self.get_object())
-        return Response({k: str(getattr(s, k)) for k in (
-            "amount", "planned", "pending", "bound", "paid", "remaining", "free", "unsplit")})
+        return Response(
+            {
+                k: str(getattr(s, k))
+                for k in (
+                    "amount",
+                    "planned",
+                    "pending",
+                    "bound",
+                    "paid",
+                    "remaining",
+                    "free",
+                    "unsplit",
+                )
+            }
+        )
 
     def _programme(self, request) -> Programme:
         try:
@@ -146,8 +167,7 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
         board = self.board_for_create()
         programme = self._programme(request)
         with as_api_errors():
-            budget = services.budget_compute(actor=request.user, board=board,
-                                             programme=programme)
+            budget = services.budget_compute(actor=request.user, board=board, programme=programme)
         return self._budget_response(budget)
 
     @extend_schema(request=BUDGET_MANUAL_BODY, responses=BudgetSerializer)
@@ -161,12 +181,22 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
         except (InvalidOperation, ValueError):
             raise ApiValidationError({"amount": ["Bitte einen Betrag angeben."]})
         if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
-            raise ApiValidationError({"amount": ["Der Betrag muss positiv sein und darf "
-                                                 "höchstens zwei Nachkommastellen haben."]})
+            raise ApiValidationError(
+                {
+                    "amount": [
+                        "Der Betrag muss positiv sein und darf "
+                        "höchstens zwei Nachkommastellen haben."
+                    ]
+                }
+            )
         with as_api_errors():
-            budget = services.budget_set_manual(actor=request.user, board=board,
-                                                programme=programme, amount=amount,
-                                                reason=str(request.data.get("reason", "")))
+            budget = services.budget_set_manual(
+                actor=request.user,
+                board=board,
+                programme=programme,
+                amount=amount,
+                reason=str(request.data.get("reason", "")),
+            )
         return self._budget_response(budget)
 
 
@@ -209,18 +239,24 @@ class ApplicationViewSet(VersionedMixin, ScopedModelViewSet):
 
     def create_object(self, serializer):
         data = dict(serializer.validated_data)
-        return services.application_create(actor=self.request.user,
-                                           board=self.board_for_create(),
-                                           programme=data.pop("programme"), data=data)
+        return services.application_create(
+            actor=self.request.user,
+            board=self.board_for_create(),
+            programme=data.pop("programme"),
+            data=data,
+        )
 
     def update_object(self, serializer):
         data = dict(serializer.validated_data)
         if "programme" in data and data.pop("programme") != serializer.instance.programme:
             raise ApiValidationError({"programme": ["Das Programm kann nicht geändert werden."]})
         try:
-            return services.application_update(actor=self.request.user,
-                                               application=serializer.instance, data=data,
-                                               expected_version=self._expected_version)
+            return services.application_update(
+                actor=self.request.user,
+                application=serializer.instance,
+                data=data,
+                expected_version=self._expected_version,
+            )
         except services.EditConflict:
             raise PreconditionFailed()
 
@@ -253,29 +289,39 @@ class ApplicationViewSet(VersionedMixin, ScopedModelViewSet):
             deadline = dt.date.fromisoformat(deadline) if deadline else None
         except ValueError:
             raise ApiValidationError({"deadline": ["Datum im Format JJJJ-MM-TT angeben."]})
-        return self._transition(services.application_request_changes,
-                                reason=str(request.data.get("reason", "")), deadline=deadline)
+        return self._transition(
+            services.application_request_changes,
+            reason=str(request.data.get("reason", "")),
+            deadline=deadline,
+        )
 
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
-        return self._transition(services.application_forward,
-                                reason=str(request.data.get("reason", "")))
+        return self._transition(
+            services.application_forward, reason=str(request.data.get("reason", ""))
+        )
 
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         app = self.get_object()
         try:
             date = dt.date.fromisoformat(request.data.get("date") or dt.date.today().isoformat())
-            amounts = {int(k): Decimal(str(v)) for k, v in
-                       (request.data.get("line_amounts") or {}).items()}
+            amounts = {
+                int(k): Decimal(str(v)) for k, v in (request.data.get("line_amounts") or {}).items()
+            }
         except (ValueError, InvalidOperation):
             raise ApiValidationError({"non_field_errors": ["Ungültiges Datum oder Betrag."]})
         with as_api_errors():
             decision = services.decision_make(
-                actor=request.user, access=request.access, application=app,
-                kind=request.data.get("kind", "full"), date=date, line_amounts=amounts,
+                actor=request.user,
+                access=request.access,
+                application=app,
+                kind=request.data.get("kind", "full"),
+                date=date,
+                line_amounts=amounts,
                 conditions=str(request.data.get("conditions", "")),
-                reason=str(request.data.get("reason", "")))
+                reason=str(request.data.get("reason", "")),
+            )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CHANGE_REQUEST_BODY, responses={201: ChangeRequestSerializer})
@@ -288,23 +334,33 @@ class ApplicationViewSet(VersionedMixin, ScopedModelViewSet):
         except (InvalidOperation, ValueError):
             raise ApiValidationError({"requested_amount": ["Bitte einen Betrag angeben."]})
         if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
-            raise ApiValidationError({"requested_amount": [
-                "Der Betrag muss positiv sein und darf höchstens zwei Nachkommastellen haben."]})
+            raise ApiValidationError(
+                {
+                    "requested_amount": [
+                        "Der Betrag muss positiv sein und darf höchstens zwei Nachkommastellen haben."
+                    ]
+                }
+            )
         reason = str(request.data.get("reason", "")).strip()
         if not reason:
             raise ApiValidationError({"reason": ["Bitte angeben, was sich ändert und warum."]})
         with as_api_errors():
-            cr = services.change_request_create(actor=request.user, access=request.access,
-                                                application=app, reason=reason,
-                                                requested_amount=amount)
+            cr = services.change_request_create(
+                actor=request.user,
+                access=request.access,
+                application=app,
+                reason=reason,
+                requested_amount=amount,
+            )
         return Response(ChangeRequestSerializer(cr).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
     def package(self, request, pk=None):
         app = Application.objects.for_document().get(pk=self.get_object().pk)
         archive = request.query_params.get("archive") == "1"
-        return pdf_response(application_package_pdf(app, archive=archive),
-                            f"foerderantrag-{app.number}.pdf")
+        return pdf_response(
+            application_package_pdf(app, archive=archive), f"foerderantrag-{app.number}.pdf"
+        )
 
 
 class CostLineViewSet(VersionedMixin, ScopedModelViewSet):
@@ -325,12 +381,17 @@ class CostLineViewSet(VersionedMixin, ScopedModelViewSet):
         data = dict(serializer.validated_data)
         line = serializer.instance
         if "application" in data and data.pop("application") != line.application:
-            raise ApiValidationError({"application": ["Eine Position kann nicht in einen "
-                                                      "anderen Antrag wechseln."]})
+            raise ApiValidationError(
+                {"application": ["Eine Position kann nicht in einen anderen Antrag wechseln."]}
+            )
         try:
-            return services.costline_save(actor=self.request.user, application=line.application,
-                                          line=line, data=data,
-                                          expected_version=self._expected_version)
+            return services.costline_save(
+                actor=self.request.user,
+                application=line.application,
+                line=line,
+                data=data,
+                expected_version=self._expected_version,
+            )
         except services.EditConflict:
             raise PreconditionFailed()
 
@@ -348,9 +409,13 @@ class ReviewCommentViewSet(ScopedModelViewSet):
 
     def create_object(self, serializer):
         data = serializer.validated_data
-        return services.comment_add(actor=self.request.user, access=self.request.access,
-                                    application=data["application"], text=data["text"],
-                                    cost_line=data.get("cost_line"))
+        return services.comment_add(
+            actor=self.request.user,
+            access=self.request.access,
+            application=data["application"],
+            text=data["text"],
+            cost_line=data.get("cost_line"),
+        )
 
 
 class DecisionViewSet(ScopedReadOnlyViewSet):
@@ -386,19 +451,25 @@ class PayoutViewSet(ScopedReadOnlyViewSet):
             raise ApiValidationError({"application": ["Antrag nicht gefunden."]})
         if not permissions.is_board_editor(request.access, app):
             raise PermissionDenied()
-        invoices = Invoice.objects.filter(application=app,
-                                          pk__in=request.data.get("invoices") or [])
+        invoices = Invoice.objects.filter(
+            application=app, pk__in=request.data.get("invoices") or []
+        )
         with as_api_errors():
-            payout = services.payout_create(actor=request.user, application=app,
-                                            invoices=list(invoices))
+            payout = services.payout_create(
+                actor=request.user, application=app, invoices=list(invoices)
+            )
         return Response(PayoutSerializer(payout).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         payout = self.get_object()
         with as_api_errors():
-            payout = services.payout_transition(actor=request.user, access=request.access,
-                                                payout=payout, to=str(request.data.get("to")))
+            payout = services.payout_transition(
+                actor=request.user,
+                access=request.access,
+                payout=payout,
+                to=str(request.data.get("to")),
+            )
         return Response(PayoutSerializer(payout).data)
 
 
@@ -410,8 +481,9 @@ class ProofViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         with as_api_errors():
-            proof = services.proof_submit(actor=request.user, access=request.access,
-                                          proof=self.get_object())
+            proof = services.proof_submit(
+                actor=request.user, access=request.access, proof=self.get_object()
+            )
         return Response(ProofSerializer(proof).data)
 
     @action(detail=True, methods=["post"])
@@ -422,11 +494,14 @@ class ProofViewSet(ScopedReadOnlyViewSet):
         except InvalidOperation:
             raise ApiValidationError({"repayment_amount": ["Ungültiger Betrag."]})
         with as_api_errors():
-            proof = services.proof_check(actor=request.user, access=request.access,
-                                         proof=self.get_object(),
-                                         outcome=str(request.data.get("outcome")),
-                                         repayment_amount=amount,
-                                         note=str(request.data.get("note", "")))
+            proof = services.proof_check(
+                actor=request.user,
+                access=request.access,
+                proof=self.get_object(),
+                outcome=str(request.data.get("outcome")),
+                repayment_amount=amount,
+                note=str(request.data.get("note", "")),
+            )
         return Response(ProofSerializer(proof).data)
 
 
@@ -451,15 +526,17 @@ class ApplicationSchoolViewSet(VersionedMixin, ScopedModelViewSet):
         if self.action in ("update", "partial_update", "submit_tpek"):
             if not permissions.can_edit_tpek(request.access, obj):
                 raise PermissionDenied()
-        elif self.action == "request_tpek" and not permissions.is_board_editor(
-                request.access, obj):
+        elif self.action == "request_tpek" and not permissions.is_board_editor(request.access, obj):
             raise PermissionDenied()
 
     def update_object(self, serializer):
         try:
-            return services.tpek_update(actor=self.request.user, app_school=serializer.instance,
-                                        data=dict(serializer.validated_data),
-                                        expected_version=self._expected_version)
+            return services.tpek_update(
+                actor=self.request.user,
+                app_school=serializer.instance,
+                data=dict(serializer.validated_data),
+                expected_version=self._expected_version,
+            )
         except services.EditConflict:
             raise PreconditionFailed()
 
@@ -473,8 +550,7 @@ class ApplicationSchoolViewSet(VersionedMixin, ScopedModelViewSet):
         except ValueError:
             raise ApiValidationError({"deadline": ["Datum im Format JJJJ-MM-TT angeben."]})
         with as_api_errors():
-            entry = services.tpek_request(actor=request.user, app_school=entry,
-                                          deadline=deadline)
+            entry = services.tpek_request(actor=request.user, app_school=entry, deadline=deadline)
         return Response(self.get_serializer(entry).data)
 
     @extend_schema(request=None, responses=ApplicationSchoolSerializer)
@@ -511,7 +587,12 @@ class ChangeRequestViewSet(ScopedReadOnlyViewSet):
             raise ApiValidationError({"date": ["Datum im Format JJJJ-MM-TT angeben."]})
         with as_api_errors():
             cr = services.change_request_decide(
-                actor=request.user, access=request.access, change_request=cr, approve=approve,
-                date=date, reason=str(request.data.get("reason", "")),
-                conditions=str(request.data.get("conditions", "")))
+                actor=request.user,
+                access=request.access,
+                change_request=cr,
+                approve=approve,
+                date=date,
+                reason=str(request.data.get("reason", "")),
+                conditions=str(request.data.get("conditions", "")),
+            )
         return Response(self.get_serializer(cr).data)

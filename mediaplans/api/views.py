@@ -34,7 +34,8 @@ class ConceptScopedMixin:
     def check_object_permissions(self, request, obj):
         super(ScopedModelViewSet, self).check_object_permissions(request, obj)
         if request.method not in ("GET", "HEAD", "OPTIONS") and not permissions.can_write(
-                request.access, obj):
+            request.access, obj
+        ):
             raise PermissionDenied()
 
     def writable_version(self, version):
@@ -43,8 +44,9 @@ class ConceptScopedMixin:
         return version
 
     def moved(self, serializer, field):
-        if field in serializer.validated_data and \
-                serializer.validated_data[field] != getattr(serializer.instance, field):
+        if field in serializer.validated_data and serializer.validated_data[field] != getattr(
+            serializer.instance, field
+        ):
             raise ValidationError({field: ["An entry cannot move to another version."]})
         data = dict(serializer.validated_data)
         data.pop(field, None)
@@ -61,12 +63,16 @@ class ConceptViewSet(ConceptScopedMixin, ScopedModelViewSet):
 
     def create_object(self, serializer):
         school = serializer.validated_data["school"]
-        if not permissions.writable_schools(self.request.access,
-                                            type(school).objects.filter(pk=school.pk)).exists():
+        if not permissions.writable_schools(
+            self.request.access, type(school).objects.filter(pk=school.pk)
+        ).exists():
             raise PermissionDenied()
         return services.concept_create(
-            actor=self.request.user, school=school, form=serializer.validated_data["form"],
-            development_goals=serializer.validated_data.get("development_goals"))
+            actor=self.request.user,
+            school=school,
+            form=serializer.validated_data["form"],
+            development_goals=serializer.validated_data.get("development_goals"),
+        )
 
     @extend_schema(request=None, responses=VersionSerializer)
     @action(detail=True, methods=["post"], url_path="new-version")
@@ -77,8 +83,10 @@ class ConceptViewSet(ConceptScopedMixin, ScopedModelViewSet):
         with as_api_errors(), transaction.atomic():
             version = services.version_new(actor=request.user, concept=concept)
             self.recheck(version)
-        return Response(VersionSerializer(version, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            VersionSerializer(version, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class VersionViewSet(ConceptScopedMixin, ScopedModelViewSet):
@@ -95,18 +103,21 @@ class VersionViewSet(ConceptScopedMixin, ScopedModelViewSet):
         return qs.with_counts() if self.action in ("list", "retrieve") else qs
 
     def create(self, request, *args, **kwargs):
-        raise ValidationError({"non_field_errors": [
-            "Start a new version with POST /concepts/{id}/new-version/."]})
+        raise ValidationError(
+            {"non_field_errors": ["Start a new version with POST /concepts/{id}/new-version/."]}
+        )
 
     def update_object(self, serializer):
         version = serializer.instance
         data = serializer.validated_data
         for key, text in (data.get("sections") or {}).items():
-            version = services.version_update_section(actor=self.request.user, version=version,
-                                                      key=key, text=text)
+            version = services.version_update_section(
+                actor=self.request.user, version=version, key=key, text=text
+            )
         if "development_goals" in data:
             version = services.version_update_development_goals(
-                actor=self.request.user, version=version, goals=data["development_goals"])
+                actor=self.request.user, version=version, goals=data["development_goals"]
+            )
         if "sections" not in data and "development_goals" not in data:
             services._ensure_open(version)
         return ConceptVersion.objects.with_counts().get(pk=version.pk)
@@ -119,10 +130,14 @@ class VersionViewSet(ConceptScopedMixin, ScopedModelViewSet):
         params.is_valid(raise_exception=True)
         with as_api_errors():
             version = workflow.version_transition(
-                actor=request.user, access=request.access, version=version,
-                to_status="adopted", note=params.validated_data["note"],
+                actor=request.user,
+                access=request.access,
+                version=version,
+                to_status="adopted",
+                note=params.validated_data["note"],
                 adopted_on=params.validated_data["adopted_on"],
-                adopted_by_body=params.validated_data["adopted_by_body"])
+                adopted_by_body=params.validated_data["adopted_by_body"],
+            )
         version = ConceptVersion.objects.with_counts().get(pk=version.pk)
         return Response(VersionSerializer(version, context={"request": request}).data)
 
@@ -134,8 +149,12 @@ class VersionViewSet(ConceptScopedMixin, ScopedModelViewSet):
         params.is_valid(raise_exception=True)
         with as_api_errors():
             version = workflow.version_transition(
-                actor=request.user, access=request.access, version=version,
-                to_status=params.validated_data["to"], note=params.validated_data["note"])
+                actor=request.user,
+                access=request.access,
+                version=version,
+                to_status=params.validated_data["to"],
+                note=params.validated_data["note"],
+            )
         version = ConceptVersion.objects.with_counts().get(pk=version.pk)
         return Response(VersionSerializer(version, context={"request": request}).data)
 
@@ -161,8 +180,9 @@ class RowViewSet(ConceptScopedMixin, ScopedModelViewSet):
 
     def update_object(self, serializer):
         data = self.moved(serializer, "version")
-        return type(self).update_service(actor=self.request.user,
-                                         **{self.kwarg: serializer.instance}, data=data)
+        return type(self).update_service(
+            actor=self.request.user, **{self.kwarg: serializer.instance}, data=data
+        )
 
     def perform_destroy(self, instance):
         with as_api_errors():

@@ -34,8 +34,7 @@ def render_plain(text: str | None) -> str:
         nonlocal list_kind
         if list_kind:
             tag = "ul" if list_kind == "ul" else "ol"
-            out.append(f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items)
-                       + f"</{tag}>")
+            out.append(f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>")
             items.clear()
             list_kind = None
 

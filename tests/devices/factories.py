@@ -49,25 +49,43 @@ class AccessoryFactory(factory.django.DjangoModelFactory):
 
 
 PUPIL = {
-    "borrower_kind": "pupil", "borrower_name": "Mia Musterkind", "school_class": "7b",
-    "borrower_is_minor": True, "guardian_name": "Maria Musterkind",
-    "guardian_contact": "0391 123456", "school_year": "2026/27",
-    "start_date": dt.date(2026, 9, 1), "due_rule": "fixed", "due_date": dt.date(2027, 7, 9),
-    "condition_at_handover": "good", "existing_damage": "Kratzer am Displayrand",
+    "borrower_kind": "pupil",
+    "borrower_name": "Mia Musterkind",
+    "school_class": "7b",
+    "borrower_is_minor": True,
+    "guardian_name": "Maria Musterkind",
+    "guardian_contact": "0391 123456",
+    "school_year": "2026/27",
+    "start_date": dt.date(2026, 9, 1),
+    "due_rule": "fixed",
+    "due_date": dt.date(2027, 7, 9),
+    "condition_at_handover": "good",
+    "existing_damage": "Kratzer am Displayrand",
 }
 
 
-def make_loan(world, *, actor=None, devices=None, data=None, accessories=(), school=None,
-              status="prepared"):
+def make_loan(
+    world, *, actor=None, devices=None, data=None, accessories=(), school=None, status="prepared"
+):
     """A loan in world.school (or `school`) advanced to `status`."""
     school = school or world.school
     actor = actor or world.user("board_admin")
     devices = devices or [DeviceFactory(school=school)]
-    loan = services.loan_create(actor=actor, school=school, devices=devices,
-                                data={**PUPIL, **(data or {})}, accessories=list(accessories))
+    loan = services.loan_create(
+        actor=actor,
+        school=school,
+        devices=devices,
+        data={**PUPIL, **(data or {})},
+        accessories=list(accessories),
+    )
     if status in ("signed", "handed_out"):
-        loan = services.loan_sign(actor=actor, loan=loan, borrower_signed=True,
-                                  guardian_signed=True, signed_on=dt.date(2026, 9, 1))
+        loan = services.loan_sign(
+            actor=actor,
+            loan=loan,
+            borrower_signed=True,
+            guardian_signed=True,
+            signed_on=dt.date(2026, 9, 1),
+        )
     if status == "handed_out":
         loan = services.loan_hand_out(actor=actor, loan=loan, on=dt.date(2026, 9, 1))
     return loan

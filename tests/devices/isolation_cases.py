@@ -41,27 +41,40 @@ def make_device(world, side, marker):
 
 
 def make_accessory(world, side, marker):
-    return AccessoryFactory(device=DeviceFactory(school=_school(world, side)),
-                            serial_number=marker)
+    return AccessoryFactory(device=DeviceFactory(school=_school(world, side)), serial_number=marker)
 
 
 def make_delivery(world, side, marker):
     return services.delivery_register(
-        actor=_actor(world, side), board=_board(world, side), school=_school(world, side),
-        lines=[(f"S-{marker}", "")], delivered_on=dt.date(2026, 9, 1), category="tablet",
-        inventory_prefix=f"D-{side}-", supplier=marker)
+        actor=_actor(world, side),
+        board=_board(world, side),
+        school=_school(world, side),
+        lines=[(f"S-{marker}", "")],
+        delivered_on=dt.date(2026, 9, 1),
+        category="tablet",
+        inventory_prefix=f"D-{side}-",
+        supplier=marker,
+    )
 
 
 def make_status_change(world, side, marker):
     device = DeviceFactory(school=_school(world, side))
-    return DeviceStatusChange.objects.create(school_board=device.school_board, device=device,
-                                             from_status="in_stock", to_status="in_repair",
-                                             reason=marker)
+    return DeviceStatusChange.objects.create(
+        school_board=device.school_board,
+        device=device,
+        from_status="in_stock",
+        to_status="in_repair",
+        reason=marker,
+    )
 
 
 def make_loan_case(world, side, marker):
-    return make_loan(world, school=_school(world, side), actor=_actor(world, side),
-                     data={"borrower_name": f"Kind {marker}"})
+    return make_loan(
+        world,
+        school=_school(world, side),
+        actor=_actor(world, side),
+        data={"borrower_name": f"Kind {marker}"},
+    )
 
 
 def make_loan_item(world, side, marker):
@@ -69,42 +82,62 @@ def make_loan_item(world, side, marker):
 
 
 def make_return(world, side, marker):
-    loan = make_loan(world, school=_school(world, side), actor=_actor(world, side),
-                     data={"borrower_name": f"Kind {marker}"}, status="handed_out")
+    loan = make_loan(
+        world,
+        school=_school(world, side),
+        actor=_actor(world, side),
+        data={"borrower_name": f"Kind {marker}"},
+        status="handed_out",
+    )
     device = loan.items.get().device
-    return services.loan_return(actor=_actor(world, side), loan=loan,
-                                returned_on=dt.date(2026, 9, 2), notes=marker,
-                                items={device.pk: services.ReturnItem()})
+    return services.loan_return(
+        actor=_actor(world, side),
+        loan=loan,
+        returned_on=dt.date(2026, 9, 2),
+        notes=marker,
+        items={device.pk: services.ReturnItem()},
+    )
 
 
 def make_defect(world, side, marker):
     return services.defect_report_create(
-        actor=_actor(world, side), device=DeviceFactory(school=_school(world, side)),
-        data={"kind": "defect", "description": f"Defekt {marker}",
-              "police_report_reference": marker, "reported_on": dt.date(2026, 9, 2)})
+        actor=_actor(world, side),
+        device=DeviceFactory(school=_school(world, side)),
+        data={
+            "kind": "defect",
+            "description": f"Defekt {marker}",
+            "police_report_reference": marker,
+            "reported_on": dt.date(2026, 9, 2),
+        },
+    )
 
 
 def make_stocktake(world, side, marker):
     site = world.site if side == "own" else SiteFactory(school=world.other_school)
     room = RoomFactory(site=site, name=f"R-{marker}")
-    return services.stocktake_start(actor=_actor(world, side), school=_school(world, side),
-                                    room=room, started_on=dt.date(2026, 11, 1))
+    return services.stocktake_start(
+        actor=_actor(world, side),
+        school=_school(world, side),
+        room=room,
+        started_on=dt.date(2026, 11, 1),
+    )
 
 
 def make_entry(world, side, marker):
-    stocktake = services.stocktake_start(actor=_actor(world, side),
-                                         school=_school(world, side))
+    stocktake = services.stocktake_start(actor=_actor(world, side), school=_school(world, side))
     return services.stocktake_scan(actor=_actor(world, side), stocktake=stocktake, code=marker)
 
 
 def make_privacy_log(world, side, marker):
-    return PrivacyLog.objects.create(school_board=_board(world, side), action="export",
-                                     detail=marker)
+    return PrivacyLog.objects.create(
+        school_board=_board(world, side), action="export", detail=marker
+    )
 
 
 CASES = [
     IsolationCase(
-        name="devices.DeviceModel", make=make_model,
+        name="devices.DeviceModel",
+        make=make_model,
         list_url=lambda o: reverse("devices:model-list"),
         detail_url=lambda o: reverse("devices:model-detail", args=[o.pk]),
         edit_url=lambda o: reverse("devices:model-update", args=[o.pk]),
@@ -115,12 +148,16 @@ CASES = [
         readers=READERS_DEFAULT,
     ),
     IsolationCase(
-        name="devices.Device", make=make_device,
+        name="devices.Device",
+        make=make_device,
         list_url=lambda o: reverse("devices:device-list"),
         detail_url=lambda o: reverse("devices:device-detail", args=[o.pk]),
         edit_url=lambda o: reverse("devices:device-update", args=[o.pk]),
-        edit_post=lambda o: {"inventory_number": "changed", "category": "tablet",
-                             "school": o.school_id},
+        edit_post=lambda o: {
+            "inventory_number": "changed",
+            "category": "tablet",
+            "school": o.school_id,
+        },
         api_list_url=lambda o: reverse("device-list"),
         api_detail_url=lambda o: reverse("device-detail", args=[o.pk]),
         api_write=lambda o: {"notes": "changed"},
@@ -128,7 +165,8 @@ CASES = [
         extra_urls={"status_log": lambda o: reverse("device-status-log", args=[o.pk])},
     ),
     IsolationCase(
-        name="devices.Accessory", make=make_accessory,
+        name="devices.Accessory",
+        make=make_accessory,
         detail_url=lambda o: reverse("devices:device-detail", args=[o.device_id]),
         edit_url=lambda o: reverse("devices:accessory-update", args=[o.pk]),
         edit_post=lambda o: {"kind": "pen", "serial_number": "changed"},
@@ -137,45 +175,58 @@ CASES = [
         api_write=lambda o: {"serial_number": "changed"},
     ),
     IsolationCase(
-        name="devices.Delivery", make=make_delivery,
+        name="devices.Delivery",
+        make=make_delivery,
         list_url=lambda o: reverse("devices:delivery-list"),
         detail_url=lambda o: reverse("devices:delivery-detail", args=[o.pk]),
         pdf_url=lambda o: reverse("devices:delivery-protocol", args=[o.pk]),
         extra_urls={"labels": lambda o: reverse("devices:delivery-labels", args=[o.pk])},
     ),
     IsolationCase(
-        name="devices.DeviceStatusChange", make=make_status_change,
+        name="devices.DeviceStatusChange",
+        make=make_status_change,
         detail_url=lambda o: reverse("devices:device-detail", args=[o.device_id]),
     ),
     IsolationCase(
-        name="devices.Loan", make=make_loan_case,
+        name="devices.Loan",
+        make=make_loan_case,
         list_url=lambda o: reverse("devices:loan-list"),
         detail_url=lambda o: reverse("devices:loan-detail", args=[o.pk]),
         edit_url=lambda o: reverse("devices:loan-update", args=[o.pk]),
-        edit_post=lambda o: {"guardian_name": "changed", "guardian_contact": "x",
-                             "school_class": "7b", "due_rule": "fixed",
-                             "due_date": "2027-07-09"},
+        edit_post=lambda o: {
+            "guardian_name": "changed",
+            "guardian_contact": "x",
+            "school_class": "7b",
+            "due_rule": "fixed",
+            "due_date": "2027-07-09",
+        },
         api_list_url=lambda o: reverse("loan-list"),
         api_detail_url=lambda o: reverse("loan-detail", args=[o.pk]),
         api_write=lambda o: {"notes": "changed"},
         pdf_url=lambda o: reverse("devices:loan-contract", args=[o.pk]),
-        readers=PERSONAL_READERS, writers=SCHOOL_WRITERS,
+        readers=PERSONAL_READERS,
+        writers=SCHOOL_WRITERS,
     ),
     IsolationCase(
-        name="devices.LoanItem", make=make_loan_item,
+        name="devices.LoanItem",
+        make=make_loan_item,
         detail_url=lambda o: reverse("devices:loan-detail", args=[o.loan_id]),
-        readers=PERSONAL_READERS, writers=SCHOOL_WRITERS,
+        readers=PERSONAL_READERS,
+        writers=SCHOOL_WRITERS,
     ),
     IsolationCase(
-        name="devices.LoanReturn", make=make_return,
+        name="devices.LoanReturn",
+        make=make_return,
         detail_url=lambda o: reverse("devices:return-detail", args=[o.pk]),
         api_list_url=lambda o: reverse("return-list"),
         api_detail_url=lambda o: reverse("return-detail", args=[o.pk]),
         pdf_url=lambda o: reverse("devices:return-protocol", args=[o.pk]),
-        readers=PERSONAL_READERS, writers=SCHOOL_WRITERS,
+        readers=PERSONAL_READERS,
+        writers=SCHOOL_WRITERS,
     ),
     IsolationCase(
-        name="devices.DefectReport", make=make_defect,
+        name="devices.DefectReport",
+        make=make_defect,
         list_url=lambda o: reverse("devices:defect-list"),
         detail_url=lambda o: reverse("devices:defect-detail", args=[o.pk]),
         api_list_url=lambda o: reverse("defect-report-list"),
@@ -183,7 +234,8 @@ CASES = [
         writers=SCHOOL_WRITERS,
     ),
     IsolationCase(
-        name="devices.Stocktake", make=make_stocktake,
+        name="devices.Stocktake",
+        make=make_stocktake,
         list_url=lambda o: reverse("devices:stocktake-list"),
         detail_url=lambda o: reverse("devices:stocktake-detail", args=[o.pk]),
         api_list_url=lambda o: reverse("stocktake-list"),
@@ -193,7 +245,8 @@ CASES = [
         writers=SCHOOL_WRITERS,
     ),
     IsolationCase(
-        name="devices.StocktakeEntry", make=make_entry,
+        name="devices.StocktakeEntry",
+        make=make_entry,
         detail_url=lambda o: reverse("devices:stocktake-detail", args=[o.stocktake_id]),
         writers=SCHOOL_WRITERS,
     ),

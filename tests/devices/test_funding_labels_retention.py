@@ -29,31 +29,47 @@ def _today(monkeypatch):
 def lines(world):
     """A cost line of board A (tablets) and one of board B."""
     programme = ProgrammeFactory(land=world.land)
-    app_a = ApplicationFactory(school_board=world.board, programme=programme,
-                               number="FA-2026-0007", title="Tablets Alpha")
-    app_b = ApplicationFactory(school_board=world.other_board, programme=programme,
-                               number="FA-2026-0099", title="Beta WLAN")
-    own = CostLineFactory(application=app_a, school=world.school, position=2,
-                          category="mobile", description="Tablet 10 Zoll")
-    foreign = CostLineFactory(application=app_b, school=world.other_school, position=1,
-                              description="Access Point Beta")
+    app_a = ApplicationFactory(
+        school_board=world.board, programme=programme, number="FA-2026-0007", title="Tablets Alpha"
+    )
+    app_b = ApplicationFactory(
+        school_board=world.other_board,
+        programme=programme,
+        number="FA-2026-0099",
+        title="Beta WLAN",
+    )
+    own = CostLineFactory(
+        application=app_a,
+        school=world.school,
+        position=2,
+        category="mobile",
+        description="Tablet 10 Zoll",
+    )
+    foreign = CostLineFactory(
+        application=app_b, school=world.other_school, position=1, description="Access Point Beta"
+    )
     return own, foreign
 
 
 def _delivery(world, n=5, prefix="HZ-"):
     return services.delivery_register(
-        actor=world.user("board_admin"), board=world.board, school=world.school,
-        lines=[(f"{prefix}S{i:04d}", "") for i in range(n)], delivered_on=dt.date(2026, 9, 1),
-        category="tablet", inventory_prefix=prefix)
+        actor=world.user("board_admin"),
+        board=world.board,
+        school=world.school,
+        lines=[(f"{prefix}S{i:04d}", "") for i in range(n)],
+        delivered_on=dt.date(2026, 9, 1),
+        category="tablet",
+        inventory_prefix=prefix,
+    )
 
 
 # --- 1. funding link ---------------------------------------------------------------------------
 
+
 def test_device_update_links_own_board_cost_line(world, lines):
     own, _foreign = lines
     device = DeviceFactory(school=world.school)
-    services.device_update(actor=world.user("board_admin"), device=device,
-                           data={"cost_line": own})
+    services.device_update(actor=world.user("board_admin"), device=device, data={"cost_line": own})
     device.refresh_from_db()
     assert device.cost_line == own
     assert device.history.first().cost_line_id == own.pk
@@ -64,8 +80,9 @@ def test_device_refuses_foreign_board_cost_line(world, lines):
     device = DeviceFactory(school=world.school)
     version = device.version
     with pytest.raises(ValidationError) as exc:
-        services.device_update(actor=world.user("board_admin"), device=device,
-                               data={"cost_line": foreign})
+        services.device_update(
+            actor=world.user("board_admin"), device=device, data={"cost_line": foreign}
+        )
     assert "cost_line" in exc.value.message_dict
     device.refresh_from_db()
     assert device.cost_line_id is None and device.version == version
@@ -75,23 +92,32 @@ def test_bulk_assign_delivery_with_history(world, lines):
     own, _foreign = lines
     delivery = _delivery(world, n=5)
     admin = world.user("board_admin")
-    count = services.devices_assign_cost_line(actor=admin, board=world.board,
-                                              devices=delivery.devices.all(), cost_line=own)
+    count = services.devices_assign_cost_line(
+        actor=admin, board=world.board, devices=delivery.devices.all(), cost_line=own
+    )
     assert count == 5
-    assert set(Device.objects.filter(delivery=delivery).values_list("cost_line", flat=True)) \
-        == {own.pk}
+    assert set(Device.objects.filter(delivery=delivery).values_list("cost_line", flat=True)) == {
+        own.pk
+    }
     history = Device.history.filter(delivery_id=delivery.pk, cost_line_id=own.pk)
     assert history.count() == 5
     assert {h.history_user_id for h in history} == {admin.pk}
     assert all("FA-2026-0007" in h.history_change_reason for h in history)
     # again: nothing changes, no new history
-    assert services.devices_assign_cost_line(actor=admin, board=world.board,
-                                             devices=delivery.devices.all(), cost_line=own) == 0
+    assert (
+        services.devices_assign_cost_line(
+            actor=admin, board=world.board, devices=delivery.devices.all(), cost_line=own
+        )
+        == 0
+    )
     assert Device.history.filter(delivery_id=delivery.pk, cost_line_id=own.pk).count() == 5
     # removing the link
-    assert services.devices_assign_cost_line(actor=admin, board=world.board,
-                                             devices=delivery.devices.all(),
-                                             cost_line=None) == 5
+    assert (
+        services.devices_assign_cost_line(
+            actor=admin, board=world.board, devices=delivery.devices.all(), cost_line=None
+        )
+        == 5
+    )
     assert not Device.objects.filter(delivery=delivery, cost_line__isnull=False).exists()
 
 
@@ -100,14 +126,18 @@ def test_bulk_assign_refuses_foreign_line_and_foreign_devices(world, lines):
     delivery = _delivery(world, n=3)
     admin = world.user("board_admin")
     with pytest.raises(ValidationError) as exc:
-        services.devices_assign_cost_line(actor=admin, board=world.board,
-                                          devices=delivery.devices.all(), cost_line=foreign)
+        services.devices_assign_cost_line(
+            actor=admin, board=world.board, devices=delivery.devices.all(), cost_line=foreign
+        )
     assert "cost_line" in exc.value.message_dict
     foreign_device = DeviceFactory(school=world.other_school)
     with pytest.raises(ValidationError) as exc:
         services.devices_assign_cost_line(
-            actor=admin, board=world.board,
-            devices=list(delivery.devices.all()) + [foreign_device], cost_line=own)
+            actor=admin,
+            board=world.board,
+            devices=list(delivery.devices.all()) + [foreign_device],
+            cost_line=own,
+        )
     assert foreign_device.inventory_number in str(exc.value)
     assert not Device.objects.filter(cost_line__isnull=False).exists()
     assert not Device.history.filter(cost_line_id__isnull=False).exists()
@@ -118,17 +148,23 @@ def test_bulk_assign_limit(world, lines, monkeypatch):
     delivery = _delivery(world, n=4)
     monkeypatch.setattr(services, "MAX_COST_LINE_BATCH", 4)
     admin = world.user("board_admin")
-    assert services.devices_assign_cost_line(actor=admin, board=world.board,
-                                             devices=delivery.devices.all(), cost_line=own) == 4
+    assert (
+        services.devices_assign_cost_line(
+            actor=admin, board=world.board, devices=delivery.devices.all(), cost_line=own
+        )
+        == 4
+    )
     monkeypatch.setattr(services, "MAX_COST_LINE_BATCH", 3)
     with pytest.raises(ValidationError, match="3"):
-        services.devices_assign_cost_line(actor=admin, board=world.board,
-                                          devices=delivery.devices.all(), cost_line=None)
+        services.devices_assign_cost_line(
+            actor=admin, board=world.board, devices=delivery.devices.all(), cost_line=None
+        )
     assert Device.objects.filter(cost_line=own).count() == 4
 
 
-def test_device_form_offers_own_lines_with_application_and_refuses_foreign(world, lines,
-                                                                          client_for):
+def test_device_form_offers_own_lines_with_application_and_refuses_foreign(
+    world, lines, client_for
+):
     own, foreign = lines
     device = DeviceFactory(school=world.school)
     # a user who administers both boards sees both boards' lines elsewhere, but the form
@@ -142,9 +178,15 @@ def test_device_form_offers_own_lines_with_application_and_refuses_foreign(world
     page = client.get(url).content.decode()
     assert "FA-2026-0007 Tablets Alpha – Pos. 2: Tablet 10 Zoll" in page
     assert "Access Point Beta" not in page
-    data = {"inventory_number": device.inventory_number, "serial_number": device.serial_number,
-            "category": "tablet", "school": world.school.pk, "cost_line": foreign.pk,
-            "price_net": "336.13", "price_gross": "400.00"}
+    data = {
+        "inventory_number": device.inventory_number,
+        "serial_number": device.serial_number,
+        "category": "tablet",
+        "school": world.school.pk,
+        "cost_line": foreign.pk,
+        "price_net": "336.13",
+        "price_gross": "400.00",
+    }
     response = client.post(url, data)
     assert response.status_code == 200
     assert "cost_line" in response.context["form"].errors
@@ -160,8 +202,11 @@ def test_device_form_offers_own_lines_with_application_and_refuses_foreign(world
 
 def test_device_page_without_link(world, client_for):
     device = DeviceFactory(school=world.school)
-    page = client_for(world.user("board_staff")).get(
-        reverse("devices:device-detail", args=[device.pk])).content.decode()
+    page = (
+        client_for(world.user("board_staff"))
+        .get(reverse("devices:device-detail", args=[device.pk]))
+        .content.decode()
+    )
     assert "Noch keiner Position des Kosten- und Zeitplans zugeordnet" in page
 
 
@@ -190,12 +235,14 @@ def test_bulk_page_for_delivery_and_permissions(world, lines, client_for):
     delivery = _delivery(world, n=4)
     url = reverse("devices:device-cost-line") + f"?delivery={delivery.pk}"
     assert client_for(world.user("other_board_admin")).get(url).status_code == 404
-    assert client_for(world.user("other_board_admin")).post(
-        url, {"cost_line": own.pk}).status_code == 404
-    assert client_for(world.user("reviewer")).post(url, {"cost_line": own.pk}).status_code \
-        == 403
-    assert client_for(world.user("school_staff")).post(
-        url, {"cost_line": own.pk}).status_code == 403
+    assert (
+        client_for(world.user("other_board_admin")).post(url, {"cost_line": own.pk}).status_code
+        == 404
+    )
+    assert client_for(world.user("reviewer")).post(url, {"cost_line": own.pk}).status_code == 403
+    assert (
+        client_for(world.user("school_staff")).post(url, {"cost_line": own.pk}).status_code == 403
+    )
     assert not Device.objects.filter(cost_line__isnull=False).exists()
     client = client_for(world.user("board_admin"))
     page = client.get(reverse("devices:delivery-detail", args=[delivery.pk])).content.decode()
@@ -218,14 +265,16 @@ def test_api_cost_line_field_and_bulk_action(world, lines, api_client_for):
     assert device.cost_line_id is None
     response = api.patch(detail, {"cost_line": own.pk}, format="json")
     assert response.status_code == 200, response.content
-    assert response.json()["cost_line_label"] == "FA-2026-0007 Tablets Alpha – Pos. 2: Tablet " \
-        "10 Zoll"
+    assert (
+        response.json()["cost_line_label"] == "FA-2026-0007 Tablets Alpha – Pos. 2: Tablet 10 Zoll"
+    )
     delivery = _delivery(world, n=3)
     ids = list(delivery.devices.values_list("pk", flat=True))
     foreign_device = DeviceFactory(school=world.other_school)
     bulk = "/api/v1/devices/assign-cost-line/"
-    response = api.post(bulk, {"cost_line": own.pk, "devices": ids + [foreign_device.pk]},
-                        format="json")
+    response = api.post(
+        bulk, {"cost_line": own.pk, "devices": ids + [foreign_device.pk]}, format="json"
+    )
     assert response.status_code == 400 and str(foreign_device.pk) in str(response.json())
     response = api.post(bulk, {"cost_line": foreign.pk, "delivery": delivery.pk}, format="json")
     assert response.status_code == 400
@@ -236,7 +285,8 @@ def test_api_cost_line_field_and_bulk_action(world, lines, api_client_for):
     assert response.json() == {"changed": 1, "selected": 1}
     # the other board's admin cannot name board A's delivery
     response = api_client_for(world.user("other_board_admin")).post(
-        bulk, {"cost_line": None, "delivery": delivery.pk}, format="json")
+        bulk, {"cost_line": None, "delivery": delivery.pk}, format="json"
+    )
     assert response.status_code == 400
     assert Device.objects.filter(delivery=delivery, cost_line=own).count() == 2
 
@@ -247,8 +297,9 @@ def test_api_list_with_cost_lines_constant_queries(world, lines, api_client_for)
 
     def add_rows(n):
         for _ in range(n):
-            application = ApplicationFactory(school_board=world.board,
-                                             programme=own.application.programme)
+            application = ApplicationFactory(
+                school_board=world.board, programme=own.application.programme
+            )
             line = CostLineFactory(application=application, school=world.school)
             DeviceFactory(school=world.school, cost_line=line)
 
@@ -257,12 +308,14 @@ def test_api_list_with_cost_lines_constant_queries(world, lines, api_client_for)
 
 # --- 2. labels ----------------------------------------------------------------------------------
 
+
 def test_small_label_sheet_inline(world, client_for, monkeypatch):
     monkeypatch.setattr(views, "INLINE_LABELS", 5)
     for _ in range(5):
         DeviceFactory(school=world.school)
     response = client_for(world.user("board_staff")).get(
-        reverse("devices:device-labels") + f"?school={world.school.pk}")
+        reverse("devices:device-labels") + f"?school={world.school.pk}"
+    )
     assert response["Content-Type"] == "application/pdf"
     assert not Job.objects.exists()
 
@@ -280,7 +333,8 @@ def test_big_label_sheet_runs_as_job(world, client_for, run_jobs, monkeypatch):
         response = client.post(url)
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "core:job-detail", args=[job.pk])
+        "core:job-detail", args=[job.pk]
+    )
     assert job.status == "succeeded" and job.result == {"labels": 30}
     assert job.progress_done == job.progress_total == 60
     assert job.owner == world.user("board_staff") and job.school_board == world.board
@@ -293,8 +347,12 @@ def test_big_label_sheet_runs_as_job(world, client_for, run_jobs, monkeypatch):
     assert devices[0].inventory_number in text and devices[-1].inventory_number in text
     assert "BETA-1" not in text
     # another user cannot fetch the result
-    assert client_for(world.user("board_admin")).get(
-        reverse("core:job-result", args=[job.pk])).status_code == 404
+    assert (
+        client_for(world.user("board_admin"))
+        .get(reverse("core:job-result", args=[job.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_label_limits(world, client_for, monkeypatch):
@@ -325,34 +383,46 @@ def test_delivery_labels_as_job(world, client_for, run_jobs, monkeypatch):
     with run_jobs():
         client.post(url)
     job = Job.objects.get()
-    assert job.result == {"labels": 6} and job.result_name == \
-        f"etiketten-lieferung-{delivery.pk}.pdf"
+    assert (
+        job.result == {"labels": 6} and job.result_name == f"etiketten-lieferung-{delivery.pk}.pdf"
+    )
 
 
 # --- 3. retention: the pupil has left -----------------------------------------------------------
 
+
 def _returned_loan(world, *, returned_on, left_on=None, school_year="2026/27", kind="pupil"):
     data = {"school_year": school_year}
     if kind == "teacher":
-        data.update(borrower_kind="teacher", borrower_name="Herr Lehrer",
-                    staff_reference="P-1", guardian_name="", guardian_contact="")
+        data.update(
+            borrower_kind="teacher",
+            borrower_name="Herr Lehrer",
+            staff_reference="P-1",
+            guardian_name="",
+            guardian_contact="",
+        )
     loan = make_loan(world, status="handed_out", data=data)
-    Loan.objects.filter(pk=loan.pk).update(status="returned", returned_on=returned_on,
-                                           pupil_left_on=left_on)
+    Loan.objects.filter(pk=loan.pk).update(
+        status="returned", returned_on=returned_on, pupil_left_on=left_on
+    )
     return loan
 
 
-@pytest.mark.parametrize("returned_on,left_on,anonymised", [
-    # returned long ago, the pupil left: the later date counts (6 months = 24.05.2026)
-    (dt.date(2025, 1, 10), dt.date(2026, 5, 23), True),    # above the threshold
-    (dt.date(2025, 1, 10), dt.date(2026, 5, 24), True),    # exactly 6 months
-    (dt.date(2025, 1, 10), dt.date(2026, 5, 25), False),   # one day short
-    # left long ago, returned later: the return counts
-    (dt.date(2026, 5, 24), dt.date(2025, 1, 10), True),
-    (dt.date(2026, 5, 25), dt.date(2025, 1, 10), False),
-])
-def test_retention_counts_from_later_of_return_and_leaving(world, returned_on, left_on,
-                                                           anonymised, settings):
+@pytest.mark.parametrize(
+    "returned_on,left_on,anonymised",
+    [
+        # returned long ago, the pupil left: the later date counts (6 months = 24.05.2026)
+        (dt.date(2025, 1, 10), dt.date(2026, 5, 23), True),  # above the threshold
+        (dt.date(2025, 1, 10), dt.date(2026, 5, 24), True),  # exactly 6 months
+        (dt.date(2025, 1, 10), dt.date(2026, 5, 25), False),  # one day short
+        # left long ago, returned later: the return counts
+        (dt.date(2026, 5, 24), dt.date(2025, 1, 10), True),
+        (dt.date(2026, 5, 25), dt.date(2025, 1, 10), False),
+    ],
+)
+def test_retention_counts_from_later_of_return_and_leaving(
+    world, returned_on, left_on, anonymised, settings
+):
     settings.PAKTWERK = {**settings.PAKTWERK, "LOAN_RETENTION_MONTHS": 6}
     loan = _returned_loan(world, returned_on=returned_on, left_on=left_on)
     assert (services.anonymise_expired_loans(today=TODAY) == 1) is anonymised
@@ -362,13 +432,17 @@ def test_retention_counts_from_later_of_return_and_leaving(world, returned_on, l
     assert ("Maria Musterkind" in names) is (not anonymised)
 
 
-@pytest.mark.parametrize("school_year,returned_on,anonymised", [
-    ("2025/26", dt.date(2026, 5, 24), True),    # year ended 03.07.2026, returned 6 months ago
-    ("2025/26", dt.date(2026, 5, 25), False),   # year ended, one day short
-    ("2026/27", dt.date(2025, 1, 10), False),   # year still running, pupil has not left
-])
-def test_without_leaving_date_the_school_year_must_have_ended(world, school_year, returned_on,
-                                                             anonymised):
+@pytest.mark.parametrize(
+    "school_year,returned_on,anonymised",
+    [
+        ("2025/26", dt.date(2026, 5, 24), True),  # year ended 03.07.2026, returned 6 months ago
+        ("2025/26", dt.date(2026, 5, 25), False),  # year ended, one day short
+        ("2026/27", dt.date(2025, 1, 10), False),  # year still running, pupil has not left
+    ],
+)
+def test_without_leaving_date_the_school_year_must_have_ended(
+    world, school_year, returned_on, anonymised
+):
     loan = _returned_loan(world, returned_on=returned_on, school_year=school_year)
     assert (services.anonymise_expired_loans(today=TODAY, months=6) == 1) is anonymised
     loan.refresh_from_db()
@@ -392,11 +466,15 @@ def test_configurable_months(world, months, anonymised):
 def test_open_claim_blocks_even_after_leaving(world):
     loan = make_loan(world, status="handed_out")
     device = loan.items.get().device
-    services.loan_return(actor=world.user("board_admin"), loan=loan, returned_on=TODAY,
-                         items={device.pk: services.ReturnItem(condition="damaged",
-                                                               damage_notes="Display")})
-    Loan.objects.filter(pk=loan.pk).update(returned_on=dt.date(2025, 1, 1),
-                                           pupil_left_on=dt.date(2025, 1, 1))
+    services.loan_return(
+        actor=world.user("board_admin"),
+        loan=loan,
+        returned_on=TODAY,
+        items={device.pk: services.ReturnItem(condition="damaged", damage_notes="Display")},
+    )
+    Loan.objects.filter(pk=loan.pk).update(
+        returned_on=dt.date(2025, 1, 1), pupil_left_on=dt.date(2025, 1, 1)
+    )
     assert services.anonymise_expired_loans(today=TODAY, months=6) == 0
 
 
@@ -404,31 +482,38 @@ def test_record_pupil_left_ends_running_loan(world):
     loan = make_loan(world, status="handed_out")
     assert loan.due_date == dt.date(2027, 7, 9)
     admin = world.user("school_staff")
-    loan = services.loan_record_pupil_left(actor=admin, loan=loan, left_on=dt.date(2026, 11, 20),
-                                           note="Umzug nach Halle")
+    loan = services.loan_record_pupil_left(
+        actor=admin, loan=loan, left_on=dt.date(2026, 11, 20), note="Umzug nach Halle"
+    )
     loan.refresh_from_db()
     assert loan.pupil_left_on == dt.date(2026, 11, 20)
     assert loan.due_date == dt.date(2026, 11, 20) and loan.due_rule == "fixed"
     assert loan.is_overdue(TODAY)
     assert "Umzug nach Halle" in loan.history.first().history_change_reason
     device = loan.items.get().device
-    services.loan_return(actor=admin, loan=loan, returned_on=dt.date(2026, 11, 23),
-                         items={device.pk: services.ReturnItem()})
+    services.loan_return(
+        actor=admin,
+        loan=loan,
+        returned_on=dt.date(2026, 11, 23),
+        items={device.pk: services.ReturnItem()},
+    )
     loan.refresh_from_db()
     assert services.retention_due_on(loan, today=TODAY, months=6) == dt.date(2027, 5, 23)
     assert services.anonymise_expired_loans(today=dt.date(2027, 5, 22), months=6) == 0
     assert services.anonymise_expired_loans(today=dt.date(2027, 5, 23), months=6) == 1
 
 
-@pytest.mark.parametrize("left_on,field_error", [
-    (dt.date(2026, 11, 25), "Zukunft"),          # tomorrow
-    (dt.date(2026, 8, 31), "Beginn"),            # the day before the loan started
-])
+@pytest.mark.parametrize(
+    "left_on,field_error",
+    [
+        (dt.date(2026, 11, 25), "Zukunft"),  # tomorrow
+        (dt.date(2026, 8, 31), "Beginn"),  # the day before the loan started
+    ],
+)
 def test_record_pupil_left_bad_dates(world, left_on, field_error):
     loan = make_loan(world, status="handed_out")
     with pytest.raises(ValidationError) as exc:
-        services.loan_record_pupil_left(actor=world.user("board_admin"), loan=loan,
-                                        left_on=left_on)
+        services.loan_record_pupil_left(actor=world.user("board_admin"), loan=loan, left_on=left_on)
     assert field_error in str(exc.value)
     loan.refresh_from_db()
     assert loan.pupil_left_on is None and loan.due_date == dt.date(2027, 7, 9)
@@ -437,17 +522,26 @@ def test_record_pupil_left_bad_dates(world, left_on, field_error):
 def test_record_pupil_left_boundaries_and_teacher(world):
     loan = make_loan(world, status="handed_out")
     # on the first day of the loan and today: both accepted
-    services.loan_record_pupil_left(actor=world.user("board_admin"), loan=loan,
-                                    left_on=dt.date(2026, 9, 1))
+    services.loan_record_pupil_left(
+        actor=world.user("board_admin"), loan=loan, left_on=dt.date(2026, 9, 1)
+    )
     services.loan_record_pupil_left(actor=world.user("board_admin"), loan=loan, left_on=TODAY)
     loan.refresh_from_db()
     assert loan.pupil_left_on == TODAY and loan.due_date == dt.date(2026, 9, 1)
-    teacher = make_loan(world, data={"borrower_kind": "teacher", "borrower_name": "Herr L",
-                                     "staff_reference": "P-2", "guardian_name": "",
-                                     "guardian_contact": ""})
+    teacher = make_loan(
+        world,
+        data={
+            "borrower_kind": "teacher",
+            "borrower_name": "Herr L",
+            "staff_reference": "P-2",
+            "guardian_name": "",
+            "guardian_contact": "",
+        },
+    )
     with pytest.raises(ValidationError):
-        services.loan_record_pupil_left(actor=world.user("board_admin"), loan=teacher,
-                                        left_on=TODAY)
+        services.loan_record_pupil_left(
+            actor=world.user("board_admin"), loan=teacher, left_on=TODAY
+        )
 
 
 def test_pupil_left_page_and_api(world, client_for, api_client_for):
@@ -456,10 +550,13 @@ def test_pupil_left_page_and_api(world, client_for, api_client_for):
     detail = reverse("devices:loan-detail", args=[loan.pk])
     assert "Schüler/in hat die Schule verlassen" in client.get(detail).content.decode()
     url = reverse("devices:loan-pupil-left", args=[loan.pk])
-    assert client_for(world.user("other_board_admin")).post(
-        url, {"left_on": "2026-11-20"}).status_code == 404
-    assert client_for(world.user("reviewer")).post(
-        url, {"left_on": "2026-11-20"}).status_code == 404
+    assert (
+        client_for(world.user("other_board_admin")).post(url, {"left_on": "2026-11-20"}).status_code
+        == 404
+    )
+    assert (
+        client_for(world.user("reviewer")).post(url, {"left_on": "2026-11-20"}).status_code == 404
+    )
     response = client.post(url, {"left_on": "2026-12-20"})
     loan.refresh_from_db()
     assert response.status_code == 302 and loan.pupil_left_on is None
@@ -467,32 +564,44 @@ def test_pupil_left_page_and_api(world, client_for, api_client_for):
     loan.refresh_from_db()
     assert loan.pupil_left_on == dt.date(2026, 11, 20)
     api = api_client_for(world.user("board_admin"))
-    response = api.post(f"/api/v1/loans/{loan.pk}/pupil-left/", {"left_on": "2026-11-30"},
-                        format="json")
+    response = api.post(
+        f"/api/v1/loans/{loan.pk}/pupil-left/", {"left_on": "2026-11-30"}, format="json"
+    )
     assert response.status_code == 400 and "left_on" in response.json()
-    response = api.post(f"/api/v1/loans/{loan.pk}/pupil-left/", {"left_on": "2026-11-21"},
-                        format="json")
+    response = api.post(
+        f"/api/v1/loans/{loan.pk}/pupil-left/", {"left_on": "2026-11-21"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["pupil_left_on"] == "2026-11-21"
-    assert api_client_for(world.user("other_board_admin")).post(
-        f"/api/v1/loans/{loan.pk}/pupil-left/", {"left_on": "2026-11-21"},
-        format="json").status_code == 404
+    assert (
+        api_client_for(world.user("other_board_admin"))
+        .post(f"/api/v1/loans/{loan.pk}/pupil-left/", {"left_on": "2026-11-21"}, format="json")
+        .status_code
+        == 404
+    )
 
 
 def test_loan_page_shows_retention_date(world, client_for):
     loan = _returned_loan(world, returned_on=dt.date(2026, 10, 1), left_on=dt.date(2026, 10, 5))
-    page = client_for(world.user("board_admin")).get(
-        reverse("devices:loan-detail", args=[loan.pk])).content.decode()
+    page = (
+        client_for(world.user("board_admin"))
+        .get(reverse("devices:loan-detail", args=[loan.pk]))
+        .content.decode()
+    )
     assert "05.04.2027" in page
     still = _returned_loan(world, returned_on=dt.date(2026, 10, 1))
-    page = client_for(world.user("board_admin")).get(
-        reverse("devices:loan-detail", args=[still.pk])).content.decode()
+    page = (
+        client_for(world.user("board_admin"))
+        .get(reverse("devices:loan-detail", args=[still.pk]))
+        .content.decode()
+    )
     assert "bis die Schülerin oder der Schüler die Schule verlassen hat" in page
 
 
 def test_money_untouched_by_funding_link(world, lines):
     own, _ = lines
     device = DeviceFactory(school=world.school, price_gross=Decimal("400.00"))
-    services.devices_assign_cost_line(actor=world.user("board_admin"), board=world.board,
-                                      devices=[device], cost_line=own)
+    services.devices_assign_cost_line(
+        actor=world.user("board_admin"), board=world.board, devices=[device], cost_line=own
+    )
     device.refresh_from_db()
     assert device.price_gross == Decimal("400.00") and device.cost_line == own

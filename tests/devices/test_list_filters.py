@@ -26,7 +26,8 @@ def test_room_filter_still_filters(world, client_for):
     in_room = DeviceFactory(school=world.school, room=world.room, inventory_number="IN-ROOM")
     DeviceFactory(school=world.school, room=None, inventory_number="NO-ROOM")
     client = client_for(world.user("board_admin"))
-    response = client.get(reverse("devices:device-list"),
-                          {"school": world.school.pk, "room": world.room.pk})
+    response = client.get(
+        reverse("devices:device-list"), {"school": world.school.pk, "room": world.room.pk}
+    )
     body = response.content.decode()
     assert in_room.inventory_number in body and "NO-ROOM" not in body

@@ -23,20 +23,28 @@ def programme(world):
 
 @pytest.fixture
 def budget(world, programme):
-    return Budget.objects.create(school_board=world.board, programme=programme,
-                                 amount=Decimal("1000000.00"))
+    return Budget.objects.create(
+        school_board=world.board, programme=programme, amount=Decimal("1000000.00")
+    )
 
 
 @pytest.fixture
 def draft(world, programme, budget):
     """A complete, error-free draft of board A: WLAN + tablets at the world's school."""
-    app = ApplicationFactory(school_board=world.board, programme=programme,
-                             ruleset=programme.current_ruleset())
+    app = ApplicationFactory(
+        school_board=world.board, programme=programme, ruleset=programme.current_ruleset()
+    )
     complete_school(app, world.school)
     CostLineFactory(application=app, school=world.school, position=1)
-    CostLineFactory(application=app, school=world.school, position=2, category="mobile",
-                    description="Tablet 10 Zoll", quantity=Decimal("20"),
-                    unit_price_net=Decimal("336.13"))
+    CostLineFactory(
+        application=app,
+        school=world.school,
+        position=2,
+        category="mobile",
+        description="Tablet 10 Zoll",
+        quantity=Decimal("20"),
+        unit_price_net=Decimal("336.13"),
+    )
     return app
 
 

@@ -70,15 +70,19 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 
 def complete_school(application, school, **kwargs):
-    data = {"current_equipment": "12 Beamer, 1 Computerraum",
-            "planned_equipment": "Tablets und WLAN",
-            "pedagogical_reason": "Kollaboratives Arbeiten",
-            "competence_areas": "2 Kommunizieren und Kooperieren, Deutsch, Kl. 5–10",
-            "training_plan": "Schulinterne Fortbildung Tablets",
-            "infrastructure_current": "LAN im Haus A", "infrastructure_planned": "WLAN überall"}
+    data = {
+        "current_equipment": "12 Beamer, 1 Computerraum",
+        "planned_equipment": "Tablets und WLAN",
+        "pedagogical_reason": "Kollaboratives Arbeiten",
+        "competence_areas": "2 Kommunizieren und Kooperieren, Deutsch, Kl. 5–10",
+        "training_plan": "Schulinterne Fortbildung Tablets",
+        "infrastructure_current": "LAN im Haus A",
+        "infrastructure_planned": "WLAN überall",
+    }
     data.update(kwargs)
-    return ApplicationSchool.objects.create(application=application, school=school,
-                                            school_board=application.school_board, **data)
+    return ApplicationSchool.objects.create(
+        application=application, school=school, school_board=application.school_board, **data
+    )
 
 
 class CostLineFactory(factory.django.DjangoModelFactory):

@@ -43,16 +43,21 @@ def _programme(world):
 
 def make_application(world, side, marker, status="draft"):
     programme = _programme(world)
-    app = ApplicationFactory(school_board=_board(world, side), programme=programme,
-                             ruleset=programme.current_ruleset(), title=f"Antrag {marker}",
-                             status=status)
+    app = ApplicationFactory(
+        school_board=_board(world, side),
+        programme=programme,
+        ruleset=programme.current_ruleset(),
+        title=f"Antrag {marker}",
+        status=status,
+    )
     return app
 
 
 def make_line(world, side, marker):
     app = make_application(world, side, f"L{marker}")
-    return CostLineFactory(application=app, school=_school(world, side),
-                           description=f"Position {marker}")
+    return CostLineFactory(
+        application=app, school=_school(world, side), description=f"Position {marker}"
+    )
 
 
 def make_app_school(world, side, marker):
@@ -61,21 +66,31 @@ def make_app_school(world, side, marker):
 
 
 def make_budget(world, side, marker):
-    budget = Budget.objects.create(school_board=_board(world, side), programme=_programme(world),
-                                   amount=Decimal("1000"), is_manual=True, reason=marker)
+    budget = Budget.objects.create(
+        school_board=_board(world, side),
+        programme=_programme(world),
+        amount=Decimal("1000"),
+        is_manual=True,
+        reason=marker,
+    )
     return budget
 
 
 def make_share(world, side, marker):
     budget = make_budget(world, side, marker)
-    return BudgetShare.objects.create(budget=budget, school=_school(world, side),
-                                      school_board=budget.school_board, amount=Decimal("10"))
+    return BudgetShare.objects.create(
+        budget=budget,
+        school=_school(world, side),
+        school_board=budget.school_board,
+        amount=Decimal("10"),
+    )
 
 
 def _approved(world, side, marker):
     app = make_application(world, side, marker, status="approved")
-    line = CostLineFactory(application=app, school=_school(world, side),
-                           description=f"Position {marker}")
+    line = CostLineFactory(
+        application=app, school=_school(world, side), description=f"Position {marker}"
+    )
     return app, line
 
 
@@ -85,28 +100,42 @@ def _user():
 
 def make_decision(world, side, marker):
     app, _line = _approved(world, side, marker)
-    return Decision.objects.create(application=app, school_board=app.school_board, kind="full",
-                                   number=f"ZB-{marker}", date=dt.date(2026, 3, 1),
-                                   approved_amount=Decimal("100"), eligible_amount=Decimal("111"),
-                                   rate=Decimal("0.9"), decided_by=_user(), conditions=marker)
+    return Decision.objects.create(
+        application=app,
+        school_board=app.school_board,
+        kind="full",
+        number=f"ZB-{marker}",
+        date=dt.date(2026, 3, 1),
+        approved_amount=Decimal("100"),
+        eligible_amount=Decimal("111"),
+        rate=Decimal("0.9"),
+        decided_by=_user(),
+        conditions=marker,
+    )
 
 
 def make_event(world, side, marker):
     app = make_application(world, side, marker)
-    return ApplicationEvent.objects.create(application=app, school_board=app.school_board,
-                                           action="create", reason=marker)
+    return ApplicationEvent.objects.create(
+        application=app, school_board=app.school_board, action="create", reason=marker
+    )
 
 
 def make_comment(world, side, marker):
     app = make_application(world, side, f"C{marker}")
-    return ReviewComment.objects.create(application=app, school_board=app.school_board,
-                                        author=_user(), text=f"Anmerkung {marker}")
+    return ReviewComment.objects.create(
+        application=app, school_board=app.school_board, author=_user(), text=f"Anmerkung {marker}"
+    )
 
 
 def make_change(world, side, marker):
     app, _line = _approved(world, side, f"X{marker}")
-    return ChangeRequest.objects.create(application=app, school_board=app.school_board,
-                                        reason=f"Änderung {marker}", requested_amount=Decimal("1"))
+    return ChangeRequest.objects.create(
+        application=app,
+        school_board=app.school_board,
+        reason=f"Änderung {marker}",
+        requested_amount=Decimal("1"),
+    )
 
 
 def make_payout(world, side, marker):
@@ -116,22 +145,30 @@ def make_payout(world, side, marker):
 
 def make_invoice(world, side, marker):
     app, line = _approved(world, side, f"I{marker}")
-    return Invoice.objects.create(application=app, school_board=app.school_board, cost_line=line,
-                                  number=f"R-{marker}", date=dt.date(2026, 3, 1),
-                                  supplier=f"Lieferant {marker}", amount=Decimal("10"))
+    return Invoice.objects.create(
+        application=app,
+        school_board=app.school_board,
+        cost_line=line,
+        number=f"R-{marker}",
+        date=dt.date(2026, 3, 1),
+        supplier=f"Lieferant {marker}",
+        amount=Decimal("10"),
+    )
 
 
 def make_proof(world, side, marker):
     app, _line = _approved(world, side, marker)
-    return ProofOfUse.objects.create(application=app, school_board=app.school_board,
-                                     summary=f"Bericht {marker}")
+    return ProofOfUse.objects.create(
+        application=app, school_board=app.school_board, summary=f"Bericht {marker}"
+    )
 
 
 BOARD_READERS = ("board_admin", "board_staff", "consultant", "reviewer")
 
 CASES = [
     IsolationCase(
-        name="funding.Application", make=make_application,
+        name="funding.Application",
+        make=make_application,
         list_url=lambda o: reverse("funding:application-list"),
         detail_url=lambda o: reverse("funding:application-detail", args=[o.pk]),
         edit_url=lambda o: reverse("funding:application-update", args=[o.pk]),
@@ -141,15 +178,25 @@ CASES = [
         api_write=lambda o: {"title": "changed"},
         pdf_url=lambda o: reverse("funding:package-pdf", args=[o.pk]),
         readers=BOARD_READERS,
-        extra_urls={"archive": lambda o: reverse("funding:package-archive-pdf", args=[o.pk]),
-                    "invoices": lambda o: reverse("funding:invoice-list", args=[o.pk])},
+        extra_urls={
+            "archive": lambda o: reverse("funding:package-archive-pdf", args=[o.pk]),
+            "invoices": lambda o: reverse("funding:invoice-list", args=[o.pk]),
+        },
     ),
     IsolationCase(
-        name="funding.CostLine", make=make_line,
+        name="funding.CostLine",
+        make=make_line,
         edit_url=lambda o: reverse("funding:line-update", args=[o.pk]),
-        edit_post=lambda o: {"school": o.school_id, "category": "wlan", "description": "x",
-                             "quantity": "1", "unit_price_net": "1", "vat_rate": "19",
-                             "procurement_route": "direct", "version": o.version},
+        edit_post=lambda o: {
+            "school": o.school_id,
+            "category": "wlan",
+            "description": "x",
+            "quantity": "1",
+            "unit_price_net": "1",
+            "vat_rate": "19",
+            "procurement_route": "direct",
+            "version": o.version,
+        },
         api_list_url=lambda o: reverse("funding-costline-list"),
         api_detail_url=lambda o: reverse("funding-costline-detail", args=[o.pk]),
         api_write=lambda o: {"description": "changed"},
@@ -157,7 +204,8 @@ CASES = [
         readers=BOARD_READERS + ("school_staff",),
     ),
     IsolationCase(
-        name="funding.ApplicationSchool", make=make_app_school,
+        name="funding.ApplicationSchool",
+        make=make_app_school,
         detail_url=lambda o: reverse("funding:tpek", args=[o.pk]),
         api_list_url=lambda o: reverse("funding-applicationschool-list"),
         api_detail_url=lambda o: reverse("funding-applicationschool-detail", args=[o.pk]),
@@ -165,20 +213,24 @@ CASES = [
         writers=("board_admin", "board_staff", "consultant", "school_staff"),
     ),
     IsolationCase(
-        name="funding.Budget", make=make_budget,
+        name="funding.Budget",
+        make=make_budget,
         list_url=lambda o: reverse("funding:budget-list"),
         detail_url=lambda o: reverse("funding:budget-detail", args=[o.pk]),
         api_list_url=lambda o: reverse("funding-budget-list"),
         api_detail_url=lambda o: reverse("funding-budget-detail", args=[o.pk]),
-        readers=BOARD_READERS, marker_in_list=False,
+        readers=BOARD_READERS,
+        marker_in_list=False,
     ),
     IsolationCase(
-        name="funding.BudgetShare", make=make_share,
+        name="funding.BudgetShare",
+        make=make_share,
         detail_url=lambda o: reverse("funding:budget-detail", args=[o.budget_id]),
         readers=BOARD_READERS,
     ),
     IsolationCase(
-        name="funding.Decision", make=make_decision,
+        name="funding.Decision",
+        make=make_decision,
         detail_url=lambda o: reverse("funding:decision-detail", args=[o.pk]),
         api_list_url=lambda o: reverse("funding-decision-list"),
         api_detail_url=lambda o: reverse("funding-decision-detail", args=[o.pk]),
@@ -186,40 +238,47 @@ CASES = [
         readers=BOARD_READERS,
     ),
     IsolationCase(
-        name="funding.ApplicationEvent", make=make_event,
+        name="funding.ApplicationEvent",
+        make=make_event,
         detail_url=lambda o: reverse("funding:application-detail", args=[o.application_id]),
         readers=BOARD_READERS,
     ),
     IsolationCase(
-        name="funding.ReviewComment", make=make_comment,
+        name="funding.ReviewComment",
+        make=make_comment,
         detail_url=lambda o: reverse("funding:application-detail", args=[o.application_id]),
         api_list_url=lambda o: reverse("funding-comment-list"),
         api_detail_url=lambda o: reverse("funding-comment-detail", args=[o.pk]),
         readers=BOARD_READERS,
     ),
     IsolationCase(
-        name="funding.ChangeRequest", make=make_change,
+        name="funding.ChangeRequest",
+        make=make_change,
         detail_url=lambda o: reverse("funding:application-detail", args=[o.application_id]),
         api_list_url=lambda o: reverse("funding-changerequest-list"),
         api_detail_url=lambda o: reverse("funding-changerequest-detail", args=[o.pk]),
         readers=BOARD_READERS,
     ),
     IsolationCase(
-        name="funding.PayoutRequest", make=make_payout,
+        name="funding.PayoutRequest",
+        make=make_payout,
         detail_url=lambda o: reverse("funding:payout-detail", args=[o.pk]),
         api_list_url=lambda o: reverse("funding-payout-list"),
         api_detail_url=lambda o: reverse("funding-payout-detail", args=[o.pk]),
         pdf_url=lambda o: reverse("funding:payout-pdf", args=[o.pk]),
-        readers=BOARD_READERS, marker_in_list=False,
+        readers=BOARD_READERS,
+        marker_in_list=False,
     ),
     IsolationCase(
-        name="funding.Invoice", make=make_invoice,
+        name="funding.Invoice",
+        make=make_invoice,
         api_list_url=lambda o: reverse("funding-invoice-list"),
         api_detail_url=lambda o: reverse("funding-invoice-detail", args=[o.pk]),
         readers=BOARD_READERS + ("school_staff",),
     ),
     IsolationCase(
-        name="funding.ProofOfUse", make=make_proof,
+        name="funding.ProofOfUse",
+        make=make_proof,
         detail_url=lambda o: reverse("funding:proof-detail", args=[o.pk]),
         api_list_url=lambda o: reverse("funding-proof-list"),
         api_detail_url=lambda o: reverse("funding-proof-detail", args=[o.pk]),

@@ -29,8 +29,9 @@ def reviewers(world, reviewer2):
     return {
         "content_check": world.user("reviewer"),
         "approval": reviewer2,
-        "ministry": user_with_role("reviewer", world.land, "ministerium_leser",
-                                   authority="ministry"),
+        "ministry": user_with_role(
+            "reviewer", world.land, "ministerium_leser", authority="ministry"
+        ),
     }
 
 
@@ -58,8 +59,13 @@ def forwarded(world, submitted):
 
 @pytest.fixture
 def approved(world, forwarded, reviewer2):
-    services.decision_make(actor=reviewer2, access=access_for(reviewer2),
-                           application=forwarded, kind="full", date=TODAY)
+    services.decision_make(
+        actor=reviewer2,
+        access=access_for(reviewer2),
+        application=forwarded,
+        kind="full",
+        date=TODAY,
+    )
     return Application.objects.get(pk=forwarded.pk)
 
 
@@ -80,10 +86,10 @@ def test_access_exposes_review_authorities(world, reviewers):
 
 
 # --- content check: forward, request changes -------------------------------------------
-@pytest.mark.parametrize("authority,allowed", [
-    ("content_check", True), ("approval", False), ("ministry", False)])
-def test_forward_needs_content_check(world, submitted, reviewers, client_for, authority,
-                                     allowed):
+@pytest.mark.parametrize(
+    "authority,allowed", [("content_check", True), ("approval", False), ("ministry", False)]
+)
+def test_forward_needs_content_check(world, submitted, reviewers, client_for, authority, allowed):
     client = client_for(reviewers[authority])
     url = reverse("funding:forward", args=[submitted.pk])
     response = client.post(url, {"reason": "Vollständig und plausibel."})
@@ -99,10 +105,12 @@ def test_forward_needs_content_check(world, submitted, reviewers, client_for, au
         assert Application.objects.get(pk=submitted.pk).content_checked_by is None
 
 
-@pytest.mark.parametrize("authority,allowed", [
-    ("content_check", True), ("approval", False), ("ministry", False)])
-def test_request_changes_needs_content_check(world, submitted, reviewers, client_for,
-                                             authority, allowed):
+@pytest.mark.parametrize(
+    "authority,allowed", [("content_check", True), ("approval", False), ("ministry", False)]
+)
+def test_request_changes_needs_content_check(
+    world, submitted, reviewers, client_for, authority, allowed
+):
     client = client_for(reviewers[authority])
     url = reverse("funding:request-changes", args=[submitted.pk])
     deadline = (TODAY + dt.timedelta(days=14)).isoformat()
@@ -116,13 +124,15 @@ def test_request_changes_needs_content_check(world, submitted, reviewers, client
 
 
 # --- approval: decide, change requests, payouts, proof of use ---------------------------
-@pytest.mark.parametrize("authority,allowed", [
-    ("content_check", False), ("approval", True), ("ministry", False)])
+@pytest.mark.parametrize(
+    "authority,allowed", [("content_check", False), ("approval", True), ("ministry", False)]
+)
 def test_decide_needs_approval(world, forwarded, reviewers, client_for, authority, allowed):
     client = client_for(reviewers[authority])
     url = reverse("funding:decide", args=[forwarded.pk])
-    response = client.post(url, {"kind": "full", "date": TODAY.isoformat(),
-                                 "period_start": "", "period_end": ""})
+    response = client.post(
+        url, {"kind": "full", "date": TODAY.isoformat(), "period_start": "", "period_end": ""}
+    )
     if allowed:
         assert response.status_code == 302
         assert _status(forwarded) == ApplicationStatus.APPROVED
@@ -135,7 +145,8 @@ def test_decide_needs_approval(world, forwarded, reviewers, client_for, authorit
 
 
 def test_four_eyes_still_enforced_for_an_approver_who_did_the_content_check(
-        world, forwarded, client_for):
+    world, forwarded, client_for
+):
     """The content checker later moved to the Landesverwaltungsamt: still may not decide."""
     checker = world.user("reviewer")
     Membership.objects.filter(user=checker).update(authority="approval")
@@ -143,8 +154,9 @@ def test_four_eyes_still_enforced_for_an_approver_who_did_the_content_check(
     detail = client.get(forwarded.get_absolute_url()).content.decode()
     assert reverse("funding:decide", args=[forwarded.pk]) not in detail
     assert "Vier-Augen" in detail or "Four eyes" in detail
-    response = client.post(reverse("funding:decide", args=[forwarded.pk]),
-                           {"kind": "full", "date": TODAY.isoformat()})
+    response = client.post(
+        reverse("funding:decide", args=[forwarded.pk]), {"kind": "full", "date": TODAY.isoformat()}
+    )
     assert response.status_code == 200  # the form page with the four-eyes error
     assert "Vier-Augen" in response.content.decode()
     assert not Decision.objects.exists()
@@ -160,27 +172,44 @@ def test_four_eyes_in_the_service_for_the_content_checker(world, forwarded):
 
     checker = world.user("reviewer")
     with pytest.raises(PermissionDenied):
-        services.decision_make(actor=checker, access=access_for(checker),
-                               application=forwarded, kind="full", date=TODAY)
+        services.decision_make(
+            actor=checker,
+            access=access_for(checker),
+            application=forwarded,
+            kind="full",
+            date=TODAY,
+        )
     Membership.objects.filter(user=checker, role="reviewer").update(authority="approval")
     with pytest.raises(ValidationError, match="Vier-Augen"):
-        services.decision_make(actor=checker, access=access_for(checker),
-                               application=forwarded, kind="full", date=TODAY)
+        services.decision_make(
+            actor=checker,
+            access=access_for(checker),
+            application=forwarded,
+            kind="full",
+            date=TODAY,
+        )
     assert not Decision.objects.exists()
 
 
-@pytest.mark.parametrize("authority,allowed", [
-    ("content_check", False), ("approval", True), ("ministry", False)])
-def test_change_request_decision_needs_approval(world, approved, reviewers, client_for,
-                                                authority, allowed):
+@pytest.mark.parametrize(
+    "authority,allowed", [("content_check", False), ("approval", True), ("ministry", False)]
+)
+def test_change_request_decision_needs_approval(
+    world, approved, reviewers, client_for, authority, allowed
+):
     staff = world.user("board_staff")
-    cr = services.change_request_create(actor=staff, access=access_for(staff),
-                                        application=approved, reason="Mehr Tablets",
-                                        requested_amount=D("9000.00"))
+    cr = services.change_request_create(
+        actor=staff,
+        access=access_for(staff),
+        application=approved,
+        reason="Mehr Tablets",
+        requested_amount=D("9000.00"),
+    )
     client = client_for(reviewers[authority])
     url = reverse("funding:change-request-decide", args=[cr.pk])
-    response = client.post(url, {"approve": "no", "date": TODAY.isoformat(),
-                                 "reason": "Nicht begründet"})
+    response = client.post(
+        url, {"approve": "no", "date": TODAY.isoformat(), "reason": "Nicht begründet"}
+    )
     cr.refresh_from_db()
     if allowed:
         assert response.status_code == 302
@@ -194,19 +223,29 @@ def test_change_request_decision_needs_approval(world, approved, reviewers, clie
 def submitted_payout(world, approved):
     staff = world.user("board_staff")
     line = approved.lines.get(position=1)
-    invoice = services.invoice_create(actor=staff, application=approved, data={
-        "cost_line": line, "number": "R-1", "date": TODAY, "supplier": "Netz GmbH",
-        "amount": D("3570.00"), "paid_on": TODAY})
+    invoice = services.invoice_create(
+        actor=staff,
+        application=approved,
+        data={
+            "cost_line": line,
+            "number": "R-1",
+            "date": TODAY,
+            "supplier": "Netz GmbH",
+            "amount": D("3570.00"),
+            "paid_on": TODAY,
+        },
+    )
     payout = services.payout_create(actor=staff, application=approved, invoices=[invoice])
-    services.payout_transition(actor=staff, access=access_for(staff), payout=payout,
-                               to="submitted")
+    services.payout_transition(actor=staff, access=access_for(staff), payout=payout, to="submitted")
     return PayoutRequest.objects.get(pk=payout.pk)
 
 
-@pytest.mark.parametrize("authority,allowed", [
-    ("content_check", False), ("approval", True), ("ministry", False)])
-def test_marking_payout_paid_needs_approval(world, submitted_payout, reviewers, client_for,
-                                            authority, allowed):
+@pytest.mark.parametrize(
+    "authority,allowed", [("content_check", False), ("approval", True), ("ministry", False)]
+)
+def test_marking_payout_paid_needs_approval(
+    world, submitted_payout, reviewers, client_for, authority, allowed
+):
     client = client_for(reviewers[authority])
     page = client.get(submitted_payout.get_absolute_url()).content.decode()
     paid_url = reverse("funding:payout-transition", args=[submitted_payout.pk, "paid"])
@@ -225,18 +264,29 @@ def test_marking_payout_paid_needs_approval(world, submitted_payout, reviewers, 
 def submitted_proof(world, approved):
     staff = world.user("board_staff")
     for line in approved.lines.all():
-        services.invoice_create(actor=staff, application=approved, data={
-            "cost_line": line, "number": f"R-{line.position}", "date": TODAY,
-            "supplier": "Lieferant", "amount": line.amounts.gross, "paid_on": TODAY})
+        services.invoice_create(
+            actor=staff,
+            application=approved,
+            data={
+                "cost_line": line,
+                "number": f"R-{line.position}",
+                "date": TODAY,
+                "supplier": "Lieferant",
+                "amount": line.amounts.gross,
+                "paid_on": TODAY,
+            },
+        )
     proof = services.proof_start(actor=staff, access=access_for(staff), application=approved)
     services.proof_submit(actor=staff, access=access_for(staff), proof=proof)
     return ProofOfUse.objects.get(pk=proof.pk)
 
 
-@pytest.mark.parametrize("authority,allowed", [
-    ("content_check", False), ("approval", True), ("ministry", False)])
-def test_closing_proof_of_use_needs_approval(world, submitted_proof, reviewers, client_for,
-                                             authority, allowed):
+@pytest.mark.parametrize(
+    "authority,allowed", [("content_check", False), ("approval", True), ("ministry", False)]
+)
+def test_closing_proof_of_use_needs_approval(
+    world, submitted_proof, reviewers, client_for, authority, allowed
+):
     client = client_for(reviewers[authority])
     url = reverse("funding:proof-check", args=[submitted_proof.pk])
     assert (url in client.get(submitted_proof.get_absolute_url()).content.decode()) is allowed
@@ -276,8 +326,9 @@ def test_ministry_reads_only(world, submitted, reviewers, client_for):
     detail = client.get(submitted.get_absolute_url())
     assert detail.status_code == 200 and submitted.number in detail.content.decode()
     assert reverse("funding:comment-add", args=[submitted.pk]) not in detail.content.decode()
-    response = client.post(reverse("funding:comment-add", args=[submitted.pk]),
-                           {"text": "Bitte prüfen"})
+    response = client.post(
+        reverse("funding:comment-add", args=[submitted.pk]), {"text": "Bitte prüfen"}
+    )
     assert response.status_code == 403
     assert not ReviewComment.objects.exists()
     assert _status(submitted) == ApplicationStatus.SUBMITTED
@@ -286,8 +337,9 @@ def test_ministry_reads_only(world, submitted, reviewers, client_for):
 def test_wrong_authority_of_another_land_still_404(world, submitted, client_for):
     from tests.factories import LandFactory
 
-    outsider = user_with_role("reviewer", LandFactory(code="SH", name="Schleswig-Holstein"),
-                              authority="content_check")
+    outsider = user_with_role(
+        "reviewer", LandFactory(code="SH", name="Schleswig-Holstein"), authority="content_check"
+    )
     response = client_for(outsider).post(reverse("funding:forward", args=[submitted.pk]))
     assert response.status_code == 404
     assert _status(submitted) == ApplicationStatus.SUBMITTED

@@ -18,9 +18,11 @@ from funding.models import Application, ApplicationEvent, Decision
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: SQLite has no row locks and serialises "
-                              "writers, so concurrent transactions cannot race there"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite has no row locks and serialises "
+        "writers, so concurrent transactions cannot race there",
+    ),
 ]
 
 
@@ -53,8 +55,9 @@ def test_double_submission_impossible(world, draft):
     staff = world.user("board_staff")
 
     def submit():
-        services.application_submit(actor=staff, access=access_for(staff),
-                                    application=Application.objects.get(pk=draft.pk))
+        services.application_submit(
+            actor=staff, access=access_for(staff), application=Application.objects.get(pk=draft.pk)
+        )
 
     outcomes = _race(submit)
     assert outcomes.count("ok") == 1, outcomes
@@ -67,9 +70,13 @@ def test_double_approval_impossible(world, draft, reviewer2):
     services.application_forward(actor=reviewer, access=access_for(reviewer), application=draft)
 
     def approve():
-        services.decision_make(actor=reviewer2, access=access_for(reviewer2),
-                               application=Application.objects.get(pk=draft.pk), kind="full",
-                               date=dt.date(2026, 11, 24))
+        services.decision_make(
+            actor=reviewer2,
+            access=access_for(reviewer2),
+            application=Application.objects.get(pk=draft.pk),
+            kind="full",
+            date=dt.date(2026, 11, 24),
+        )
 
     outcomes = _race(approve)
     assert outcomes.count("ok") == 1, outcomes

@@ -9,20 +9,31 @@ from funding import rules
 from funding.choices import OwnShareConvention
 
 ST = rules.RuleParams()
-SH = rules.RuleParams(funding_rate=D("1") / D("1.15"),
-                      own_share_convention=OwnShareConvention.SURCHARGE_ON_FUNDING,
-                      own_share_rate=D("0.15"))
+SH = rules.RuleParams(
+    funding_rate=D("1") / D("1.15"),
+    own_share_convention=OwnShareConvention.SURCHARGE_ON_FUNDING,
+    own_share_rate=D("0.15"),
+)
 
 
 def line(ref="1", school=1, category="wlan", q="1", price="100.00", vat="19", **kw):
-    return rules.LineData(ref=ref, school_id=school, category=category,
-                          description=kw.pop("description", "Gerät"), quantity=D(q),
-                          unit_price_net=D(price), vat_rate=D(vat), **kw)
+    return rules.LineData(
+        ref=ref,
+        school_id=school,
+        category=category,
+        description=kw.pop("description", "Gerät"),
+        quantity=D(q),
+        unit_price_net=D(price),
+        vat_rate=D(vat),
+        **kw,
+    )
 
 
-SCHOOLS = {1: rules.SchoolData(1, "Gymnasium A", has_network=True),
-           2: rules.SchoolData(2, "Sekundarschule B", has_network=True),
-           3: rules.SchoolData(3, "BbS C", is_vocational=True, has_network=True)}
+SCHOOLS = {
+    1: rules.SchoolData(1, "Gymnasium A", has_network=True),
+    2: rules.SchoolData(2, "Sekundarschule B", has_network=True),
+    3: rules.SchoolData(3, "BbS C", is_vocational=True, has_network=True),
+}
 
 
 def codes(findings):
@@ -67,16 +78,17 @@ def _sh_cap_lines(mobile_gross: str, per_school_split=False):
     """Total 310,500 (SH example): mobile as given, the rest network; VAT 0 for clarity."""
     mobile = D(mobile_gross)
     if per_school_split:
-        lines = [line("1", 1, "mobile", "1", str(mobile / 2), vat="0"),
-                 line("2", 2, "mobile", "1", str(mobile / 2), vat="0")]
+        lines = [
+            line("1", 1, "mobile", "1", str(mobile / 2), vat="0"),
+            line("2", 2, "mobile", "1", str(mobile / 2), vat="0"),
+        ]
     else:
         lines = [line("1", 1, "mobile", "1", str(mobile), vat="0")]
     lines.append(line("9", 1, "lan", "1", str(D("310500") - mobile), vat="0"))
     return lines
 
 
-@pytest.mark.parametrize("mobile,ok", [("62099.99", True), ("62100.00", True),
-                                       ("62100.01", False)])
+@pytest.mark.parametrize("mobile,ok", [("62099.99", True), ("62100.00", True), ("62100.01", False)])
 def test_mobile_cap_percent_branch_at_threshold(mobile, ok):
     lines = _sh_cap_lines(mobile)
     cap = rules.mobile_cap(lines, SCHOOLS, ST)
@@ -87,12 +99,15 @@ def test_mobile_cap_percent_branch_at_threshold(mobile, ok):
     assert ("FR-MOBIL" in codes(rules.check_mobile_cap(lines, SCHOOLS, ST))) is (not ok)
 
 
-@pytest.mark.parametrize("per_school,ok", [("24999.99", True), ("25000.00", True),
-                                           ("25000.01", False)])
+@pytest.mark.parametrize(
+    "per_school,ok", [("24999.99", True), ("25000.00", True), ("25000.01", False)]
+)
 def test_mobile_cap_per_school_branch(per_school, ok):
     # 100 % mobile: branch (a) fails; branch (b) decides per school
-    lines = [line("1", 1, "mobile", "1", per_school, vat="0"),
-             line("2", 2, "mobile", "1", "1000", vat="0")]
+    lines = [
+        line("1", 1, "mobile", "1", per_school, vat="0"),
+        line("2", 2, "mobile", "1", "1000", vat="0"),
+    ]
     cap = rules.mobile_cap(lines, SCHOOLS, ST)
     assert not cap.within_percent
     assert cap.within_per_school is ok
@@ -105,8 +120,10 @@ def test_mobile_cap_per_school_branch(per_school, ok):
 
 def test_mobile_cap_unused_amount_does_not_move_between_schools():
     # school 1 at 30,000, school 2 at 0 mobile: 2 × 25,000 would cover 30,000 but may not
-    lines = [line("1", 1, "mobile", "1", "30000", vat="0"),
-             line("2", 2, "lan", "1", "10000", vat="0")]
+    lines = [
+        line("1", 1, "mobile", "1", "30000", vat="0"),
+        line("2", 2, "lan", "1", "10000", vat="0"),
+    ]
     assert not rules.mobile_cap(lines, SCHOOLS, ST).ok
 
 
@@ -122,7 +139,8 @@ def test_mobile_cap_on_actual_amounts():
     assert rules.check_mobile_cap(lines, SCHOOLS, ST) == []
     actual = {"1": D("90000"), "2": D("1000")}
     assert codes(rules.check_mobile_cap(lines, SCHOOLS, ST, actual, code="FR-MOBIL-IST")) == [
-        "FR-MOBIL-IST"]
+        "FR-MOBIL-IST"
+    ]
 
 
 # --- precondition, smartphones, accompanying --------------------------------------
@@ -141,14 +159,16 @@ def test_network_precondition():
 
 @pytest.mark.parametrize("text", ["Smartphone Galaxy", "Apple iPhone 15", "Diensthandy"])
 def test_no_smartphones(text):
-    assert codes(rules.check_excluded_items([line(description=text, category="mobile")], ST)) \
-        == ["FR-SMARTPHONE"]
+    assert codes(rules.check_excluded_items([line(description=text, category="mobile")], ST)) == [
+        "FR-SMARTPHONE"
+    ]
 
 
 def test_excluded_terms_and_ordinary_tablets():
     p = rules.RuleParams(excluded_terms=("Wartungsvertrag",))
-    assert codes(rules.check_excluded_items([line(description="Wartungsvertrag 3 Jahre")], p)) \
-        == ["FR-AUSGESCHLOSSEN"]
+    assert codes(rules.check_excluded_items([line(description="Wartungsvertrag 3 Jahre")], p)) == [
+        "FR-AUSGESCHLOSSEN"
+    ]
     assert rules.check_excluded_items([line(description="Tablet 10 Zoll")], p) == []
 
 
@@ -169,13 +189,21 @@ def test_categories_of_the_programme():
 
 
 # --- deadline and periods --------------------------------------------------------
-DEADLINE = rules.RuleParams(application_opens=dt.date(2019, 10, 1),
-                            application_deadline=dt.date(2021, 12, 31))
+DEADLINE = rules.RuleParams(
+    application_opens=dt.date(2019, 10, 1), application_deadline=dt.date(2021, 12, 31)
+)
 
 
-@pytest.mark.parametrize("day,ok", [(dt.date(2021, 12, 30), True), (dt.date(2021, 12, 31), True),
-                                    (dt.date(2022, 1, 1), False), (dt.date(2019, 9, 30), False),
-                                    (dt.date(2019, 10, 1), True)])
+@pytest.mark.parametrize(
+    "day,ok",
+    [
+        (dt.date(2021, 12, 30), True),
+        (dt.date(2021, 12, 31), True),
+        (dt.date(2022, 1, 1), False),
+        (dt.date(2019, 9, 30), False),
+        (dt.date(2019, 10, 1), True),
+    ],
+)
 def test_deadline(day, ok):
     findings = rules.check_deadline(day, DEADLINE)
     assert (findings == []) is ok
@@ -189,22 +217,31 @@ def test_deadline_message_names_the_date():
 
 def test_periods():
     p = rules.RuleParams(eligible_from=dt.date(2019, 5, 17), eligible_until=dt.date(2025, 12, 31))
-    assert rules.check_periods([line(planned_start=dt.date(2019, 5, 17),
-                                     planned_end=dt.date(2025, 12, 31))], p) == []
+    assert (
+        rules.check_periods(
+            [line(planned_start=dt.date(2019, 5, 17), planned_end=dt.date(2025, 12, 31))], p
+        )
+        == []
+    )
     assert codes(rules.check_periods([line(planned_start=dt.date(2019, 5, 16))], p)) == [
-        "FR-ZEITRAUM"]
-    assert codes(rules.check_periods([line(planned_end=dt.date(2026, 1, 1))], p)) == [
-        "FR-ZEITRAUM"]
-    assert codes(rules.check_periods([line(planned_start=dt.date(2024, 2, 1),
-                                           planned_end=dt.date(2024, 1, 1))], p)) == [
-        "FR-ZEITRAUM"]
+        "FR-ZEITRAUM"
+    ]
+    assert codes(rules.check_periods([line(planned_end=dt.date(2026, 1, 1))], p)) == ["FR-ZEITRAUM"]
+    assert codes(
+        rules.check_periods(
+            [line(planned_start=dt.date(2024, 2, 1), planned_end=dt.date(2024, 1, 1))], p
+        )
+    ) == ["FR-ZEITRAUM"]
 
 
 # --- procurement -------------------------------------------------------------------
 def _proc(route, net, **kw):
     ln = line(q="1", price=net, procurement_route=route, **kw)
-    return codes(rules.check_procurement([ln], ST, {"1": rules.line_amounts(
-        ln.quantity, ln.unit_price_net, ln.vat_rate)}))
+    return codes(
+        rules.check_procurement(
+            [ln], ST, {"1": rules.line_amounts(ln.quantity, ln.unit_price_net, ln.vat_rate)}
+        )
+    )
 
 
 def test_procurement_thresholds():
@@ -240,28 +277,47 @@ def test_justification_warning():
     assert rules.check_justification([line(justification="Weil …")]) == []
 
 
-@pytest.mark.parametrize("funding,available,ok", [("100.00", "100.00", True),
-                                                  ("100.00", "100.01", True),
-                                                  ("100.01", "100.00", False)])
+@pytest.mark.parametrize(
+    "funding,available,ok",
+    [("100.00", "100.00", True), ("100.00", "100.01", True), ("100.01", "100.00", False)],
+)
 def test_budget(funding, available, ok):
     assert (rules.check_budget(D(funding), D(available)) == []) is ok
 
 
 # --- the whole application -----------------------------------------------------------
 def _app(lines, **kw):
-    defaults = {"params": ST, "lines": tuple(lines), "schools": SCHOOLS,
-                    "board_school_ids": frozenset(SCHOOLS), "budget_available": D("1000000"),
-                    "submission_date": dt.date(2026, 11, 24), "planned_start": dt.date(2026, 1, 1),
-                    "planned_end": dt.date(2026, 12, 31)}
+    defaults = {
+        "params": ST,
+        "lines": tuple(lines),
+        "schools": SCHOOLS,
+        "board_school_ids": frozenset(SCHOOLS),
+        "budget_available": D("1000000"),
+        "submission_date": dt.date(2026, 11, 24),
+        "planned_start": dt.date(2026, 1, 1),
+        "planned_end": dt.date(2026, 12, 31),
+    }
     defaults.update(kw)
     return rules.ApplicationData(**defaults)
 
 
 def test_check_application_totals_and_budget_left():
-    result = rules.check_application(_app([
-        line("1", 1, "wlan", "10", "300.00", justification="x"),
-        line("2", 2, "mobile", "30", "336.13", justification="x", procurement_route="restricted"),
-    ]))
+    result = rules.check_application(
+        _app(
+            [
+                line("1", 1, "wlan", "10", "300.00", justification="x"),
+                line(
+                    "2",
+                    2,
+                    "mobile",
+                    "30",
+                    "336.13",
+                    justification="x",
+                    procurement_route="restricted",
+                ),
+            ]
+        )
+    )
     t = result.totals
     assert t.eligible == D("3570.00") + D("11999.84")  # 30 × 336.13 = 10,083.90 × 1.19
     assert t.funding + t.own_share == t.eligible
@@ -272,8 +328,9 @@ def test_check_application_totals_and_budget_left():
 
 def test_incomplete_application_cannot_pass():
     incomplete = {1: rules.SchoolData(1, "A", has_network=True, tpek=False)}
-    result = rules.check_application(_app([line(justification="x")], schools=incomplete,
-                                          declarations=False))
+    result = rules.check_application(
+        _app([line(justification="x")], schools=incomplete, declarations=False)
+    )
     assert not result.ok
     (finding,) = [f for f in result.errors if f.code == "FR-VOLLSTAENDIG"]
     assert "TPEK" in finding.message and "Erklärungen" in finding.message
@@ -286,27 +343,36 @@ def test_empty_application_incomplete():
 
 
 # --- proof of use ---------------------------------------------------------------------
-@pytest.mark.parametrize("actual,expected", [
-    ("1200.00", ["FR-TOLERANZ-AUSGLEICH"]),         # exactly +20 %: allowed if offset
-    ("1200.01", ["FR-TOLERANZ"]),                   # just above the tolerance
-    ("1000.00", []),
-    ("1199.99", ["FR-TOLERANZ-AUSGLEICH"]),
-])
+@pytest.mark.parametrize(
+    "actual,expected",
+    [
+        ("1200.00", ["FR-TOLERANZ-AUSGLEICH"]),  # exactly +20 %: allowed if offset
+        ("1200.01", ["FR-TOLERANZ"]),  # just above the tolerance
+        ("1000.00", []),
+        ("1199.99", ["FR-TOLERANZ-AUSGLEICH"]),
+    ],
+)
 def test_plan_tolerance_per_line_offset(actual, expected):
-    lines = [rules.ActualLine("1", D("1000.00"), D(actual)),
-             rules.ActualLine("2", D("1000.00"), D("2000.00") - D(actual) if D(actual) <= 2000
-                              else D("0"))]
+    lines = [
+        rules.ActualLine("1", D("1000.00"), D(actual)),
+        rules.ActualLine(
+            "2", D("1000.00"), D("2000.00") - D(actual) if D(actual) <= 2000 else D("0")
+        ),
+    ]
     assert codes(rules.check_plan_tolerance(lines, ST)) == expected
 
 
 def test_plan_total_is_binding():
-    lines = [rules.ActualLine("1", D("1000.00"), D("1100.00")),
-             rules.ActualLine("2", D("1000.00"), D("900.01"))]
+    lines = [
+        rules.ActualLine("1", D("1000.00"), D("1100.00")),
+        rules.ActualLine("2", D("1000.00"), D("900.01")),
+    ]
     assert codes(rules.check_plan_tolerance(lines, ST)) == ["FR-TOLERANZ-AUSGLEICH", "FR-GESAMT"]
 
 
-@pytest.mark.parametrize("price,needs_number", [("799.99", False), ("800.00", False),
-                                                ("800.01", True)])
+@pytest.mark.parametrize(
+    "price,needs_number", [("799.99", False), ("800.00", False), ("800.01", True)]
+)
 def test_inventory_threshold(price, needs_number):
     item = rules.InventoryItem("S1", D(price), "")
     assert bool(rules.check_inventory([item], ST)) is needs_number

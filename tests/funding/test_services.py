@@ -42,8 +42,14 @@ def forward(world, app):
 
 
 def approve(app, reviewer2, **kw):
-    return services.decision_make(actor=reviewer2, access=acc(reviewer2), application=app,
-                                  kind=kw.pop("kind", "full"), date=TODAY, **kw)
+    return services.decision_make(
+        actor=reviewer2,
+        access=acc(reviewer2),
+        application=app,
+        kind=kw.pop("kind", "full"),
+        date=TODAY,
+        **kw,
+    )
 
 
 # --- budgets -----------------------------------------------------------------------
@@ -51,43 +57,57 @@ def test_budget_computed_per_pupil(world, programme):
     world.school.pupils = 500
     world.school.save()
     SchoolFactory(school_board=world.board, pupils=250)
-    budget = services.budget_compute(actor=world.user("board_admin"), board=world.board,
-                                     programme=programme)
+    budget = services.budget_compute(
+        actor=world.user("board_admin"), board=world.board, programme=programme
+    )
     assert budget.amount == D("380250.00")  # 750 × 507
     assert budget.pupils == 750 and not budget.is_manual
 
 
 def test_budget_by_hand_needs_reason(world, programme):
     with pytest.raises(ValidationError) as exc:
-        services.budget_set_manual(actor=world.user("board_admin"), board=world.board,
-                                   programme=programme, amount=D("7200000"), reason="")
+        services.budget_set_manual(
+            actor=world.user("board_admin"),
+            board=world.board,
+            programme=programme,
+            amount=D("7200000"),
+            reason="",
+        )
     assert "reason" in exc.value.message_dict
     assert not Budget.objects.exists()
-    budget = services.budget_set_manual(actor=world.user("board_admin"), board=world.board,
-                                        programme=programme, amount=D("7200000"),
-                                        reason="Zuweisung laut Erlass")
+    budget = services.budget_set_manual(
+        actor=world.user("board_admin"),
+        board=world.board,
+        programme=programme,
+        amount=D("7200000"),
+        reason="Zuweisung laut Erlass",
+    )
     assert budget.is_manual and budget.amount == D("7200000")
 
 
 def test_budget_shares_stay_within_budget(world, budget):
     user = world.user("board_admin")
-    services.budget_share_set(actor=user, budget=budget, school=world.school,
-                              amount=D("1000000.00"))
+    services.budget_share_set(
+        actor=user, budget=budget, school=world.school, amount=D("1000000.00")
+    )
     other = SchoolFactory(school_board=world.board)
     with pytest.raises(ValidationError):
         services.budget_share_set(actor=user, budget=budget, school=other, amount=D("0.01"))
     with pytest.raises(ValidationError):
-        services.budget_share_set(actor=user, budget=budget, school=world.other_school,
-                                  amount=D("1"))
+        services.budget_share_set(
+            actor=user, budget=budget, school=world.other_school, amount=D("1")
+        )
     assert selectors.budget_status(budget).unsplit == 0
 
 
 # --- rule sets are versioned -------------------------------------------------------
 def test_ruleset_edit_is_a_new_version_and_applications_keep_theirs(world, draft):
     old = draft.ruleset
-    new = services.ruleset_revise(actor=world.user("board_admin"), ruleset=old,
-                                  data={"application_deadline": dt.date(2031, 6, 30),
-                                        "change_note": "Fristverlängerung"})
+    new = services.ruleset_revise(
+        actor=world.user("board_admin"),
+        ruleset=old,
+        data={"application_deadline": dt.date(2031, 6, 30), "change_note": "Fristverlängerung"},
+    )
     assert new.number == old.number + 1
     assert new.deadline_history[-1]["to"] == "2031-06-30"
     assert RuleSet.objects.get(pk=old.pk).application_deadline == old.application_deadline
@@ -100,18 +120,41 @@ def test_ruleset_edit_is_a_new_version_and_applications_keep_theirs(world, draft
 def test_line_for_school_of_another_board_is_refused(world, draft):
     before = CostLine.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.costline_save(actor=world.user("board_staff"), application=draft, data={
-            "school": world.other_school, "category": "wlan", "description": "AP",
-            "quantity": D("1"), "unit_price_net": D("100"), "vat_rate": D("19")})
+        services.costline_save(
+            actor=world.user("board_staff"),
+            application=draft,
+            data={
+                "school": world.other_school,
+                "category": "wlan",
+                "description": "AP",
+                "quantity": D("1"),
+                "unit_price_net": D("100"),
+                "vat_rate": D("19"),
+            },
+        )
     assert "school" in exc.value.message_dict
     assert CostLine.objects.count() == before
 
 
-@pytest.mark.parametrize("field,value", [("quantity", D("-1")), ("unit_price_net", D("1.005")),
-                                         ("unit_price_net", D("-5")), ("quantity", D("0"))])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("quantity", D("-1")),
+        ("unit_price_net", D("1.005")),
+        ("unit_price_net", D("-5")),
+        ("quantity", D("0")),
+    ],
+)
 def test_bad_amounts_are_refused(world, draft, field, value):
-    data = {"school": world.school, "category": "wlan", "description": "AP",
-            "quantity": D("1"), "unit_price_net": D("100"), "vat_rate": D("19"), field: value}
+    data = {
+        "school": world.school,
+        "category": "wlan",
+        "description": "AP",
+        "quantity": D("1"),
+        "unit_price_net": D("100"),
+        "vat_rate": D("19"),
+        field: value,
+    }
     before = CostLine.objects.count()
     with pytest.raises(ValidationError) as exc:
         services.costline_save(actor=world.user("board_staff"), application=draft, data=data)
@@ -121,38 +164,72 @@ def test_bad_amounts_are_refused(world, draft, field, value):
 
 def test_catalogue_item_fills_the_line(world, draft):
     item = CatalogueItemFactory()
-    line = services.costline_save(actor=world.user("board_staff"), application=draft, data={
-        "school": world.school, "catalogue_item": item, "quantity": D("30"),
-        "procurement_route": "framework"})
+    line = services.costline_save(
+        actor=world.user("board_staff"),
+        application=draft,
+        data={
+            "school": world.school,
+            "catalogue_item": item,
+            "quantity": D("30"),
+            "procurement_route": "framework",
+        },
+    )
     assert (line.category, line.unit_price_net, line.description) == (
-        "mobile", D("336.13"), item.name)
+        "mobile",
+        D("336.13"),
+        item.name,
+    )
     assert line.position == 3
 
 
 def test_line_edit_conflict(world, draft):
     line = draft.lines.get(position=1)
-    services.costline_save(actor=world.user("board_staff"), application=draft, line=line,
-                           data={"quantity": D("11")}, expected_version=line.version)
+    services.costline_save(
+        actor=world.user("board_staff"),
+        application=draft,
+        line=line,
+        data={"quantity": D("11")},
+        expected_version=line.version,
+    )
     with pytest.raises(services.EditConflict):
-        services.costline_save(actor=world.user("board_admin"), application=draft, line=line,
-                               data={"quantity": D("99")}, expected_version=line.version)
+        services.costline_save(
+            actor=world.user("board_admin"),
+            application=draft,
+            line=line,
+            data={"quantity": D("99")},
+            expected_version=line.version,
+        )
     assert CostLine.objects.get(pk=line.pk).quantity == D("11")
 
 
 def test_application_edit_conflict(world, draft):
     v = draft.version
-    services.application_update(actor=world.user("board_staff"), application=draft,
-                                data={"title": "Erste"}, expected_version=v)
+    services.application_update(
+        actor=world.user("board_staff"),
+        application=draft,
+        data={"title": "Erste"},
+        expected_version=v,
+    )
     with pytest.raises(services.EditConflict):
-        services.application_update(actor=world.user("board_admin"), application=draft,
-                                    data={"title": "Zweite"}, expected_version=v)
+        services.application_update(
+            actor=world.user("board_admin"),
+            application=draft,
+            data={"title": "Zweite"},
+            expected_version=v,
+        )
     assert Application.objects.get(pk=draft.pk).title == "Erste"
 
 
 # --- submission ---------------------------------------------------------------------
 def test_submission_blocked_while_errors_remain(world, draft):
-    CostLineFactory(application=draft, school=world.school, position=3, category="mobile",
-                    description="Smartphone für Lehrkräfte", quantity=D("1"))
+    CostLineFactory(
+        application=draft,
+        school=world.school,
+        position=3,
+        category="mobile",
+        description="Smartphone für Lehrkräfte",
+        quantity=D("1"),
+    )
     with pytest.raises(ValidationError) as exc:
         submit(world, draft)
     assert any("Smartphone" in m for m in exc.value.messages)
@@ -163,8 +240,13 @@ def test_submission_blocked_while_errors_remain(world, draft):
 
 def test_accompanying_without_investment_blocks(world, draft):
     draft.lines.all().delete()
-    CostLineFactory(application=draft, school=world.school, position=1,
-                    category="accompanying", description="Installation")
+    CostLineFactory(
+        application=draft,
+        school=world.school,
+        position=1,
+        category="accompanying",
+        description="Installation",
+    )
     with pytest.raises(ValidationError) as exc:
         submit(world, draft)
     assert any("Begleitmaßnahmen" in m for m in exc.value.messages)
@@ -172,7 +254,8 @@ def test_accompanying_without_investment_blocks(world, draft):
 
 def test_submission_after_deadline_is_refused(world, draft):
     RuleSet.objects.filter(pk=draft.ruleset_id).update(
-        application_deadline=TODAY - dt.timedelta(days=1))
+        application_deadline=TODAY - dt.timedelta(days=1)
+    )
     with pytest.raises(ValidationError) as exc:
         submit(world, draft)
     assert any("Antragsfrist" in m for m in exc.value.messages)
@@ -190,8 +273,12 @@ def test_double_submission_impossible(world, draft):
 def test_submitted_application_is_frozen(world, draft):
     submit(world, draft)
     with pytest.raises(ValidationError):
-        services.costline_save(actor=world.user("board_staff"), application=draft,
-                               data={"quantity": D("2")}, line=draft.lines.first())
+        services.costline_save(
+            actor=world.user("board_staff"),
+            application=draft,
+            data={"quantity": D("2")},
+            line=draft.lines.first(),
+        )
 
 
 def test_school_staff_cannot_submit(world, draft):
@@ -205,14 +292,20 @@ def test_request_changes_and_resubmit_shows_diff(world, draft):
     submit(world, draft)
     reviewer = world.user("reviewer")
     with pytest.raises(ValidationError):
-        services.application_request_changes(actor=reviewer, access=acc(reviewer),
-                                             application=draft, reason="", deadline=TODAY)
-    services.application_request_changes(actor=reviewer, access=acc(reviewer),
-                                         application=draft, reason="Begründung fehlt",
-                                         deadline=TODAY + dt.timedelta(days=14))
+        services.application_request_changes(
+            actor=reviewer, access=acc(reviewer), application=draft, reason="", deadline=TODAY
+        )
+    services.application_request_changes(
+        actor=reviewer,
+        access=acc(reviewer),
+        application=draft,
+        reason="Begründung fehlt",
+        deadline=TODAY + dt.timedelta(days=14),
+    )
     line = draft.lines.get(position=2)
-    services.costline_save(actor=world.user("board_staff"), application=draft, line=line,
-                           data={"quantity": D("15")})
+    services.costline_save(
+        actor=world.user("board_staff"), application=draft, line=line, data={"quantity": D("15")}
+    )
     submit(world, Application.objects.get(pk=draft.pk))
     diff = selectors.application_diff(Application.objects.for_check().get(pk=draft.pk))
     assert diff["changed"]["2"]["Menge"] == ("20.00", "15.00")
@@ -257,8 +350,12 @@ def test_partial_approval_per_line(world, draft, reviewer2):
     submit(world, draft)
     forward(world, draft)
     first, second = draft.lines.order_by("position")
-    decision = approve(draft, reviewer2, kind="partial",
-                       line_amounts={first.pk: first.amounts.gross, second.pk: D("1000.00")})
+    decision = approve(
+        draft,
+        reviewer2,
+        kind="partial",
+        line_amounts={first.pk: first.amounts.gross, second.pk: D("1000.00")},
+    )
     assert decision.kind == "partial"
     assert decision.eligible_amount == first.amounts.gross + D("1000.00")
     assert decision.approved_amount == (decision.eligible_amount * D("0.9")).quantize(D("0.01"))
@@ -270,8 +367,12 @@ def test_partial_amount_above_line_is_refused(world, draft, reviewer2):
     forward(world, draft)
     first = draft.lines.order_by("position").first()
     with pytest.raises(ValidationError):
-        approve(draft, reviewer2, kind="partial",
-                line_amounts={first.pk: first.amounts.gross + D("0.01")})
+        approve(
+            draft,
+            reviewer2,
+            kind="partial",
+            line_amounts={first.pk: first.amounts.gross + D("0.01")},
+        )
     assert not Decision.objects.exists()
 
 
@@ -305,13 +406,24 @@ def approved(world, draft, reviewer2):
 
 def test_change_request_amends_decision(world, approved, reviewer2):
     staff = world.user("board_staff")
-    cr = services.change_request_create(actor=staff, access=acc(staff), application=approved,
-                                        reason="Mehr Tablets", requested_amount=D("9000.00"))
+    cr = services.change_request_create(
+        actor=staff,
+        access=acc(staff),
+        application=approved,
+        reason="Mehr Tablets",
+        requested_amount=D("9000.00"),
+    )
     with pytest.raises(ValidationError):
-        services.change_request_create(actor=staff, access=acc(staff), application=approved,
-                                       reason="Noch einer", requested_amount=D("1"))
-    services.change_request_decide(actor=reviewer2, access=acc(reviewer2), change_request=cr,
-                                   approve=True, date=TODAY)
+        services.change_request_create(
+            actor=staff,
+            access=acc(staff),
+            application=approved,
+            reason="Noch einer",
+            requested_amount=D("1"),
+        )
+    services.change_request_decide(
+        actor=reviewer2, access=acc(reviewer2), change_request=cr, approve=True, date=TODAY
+    )
     latest = selectors.latest_decisions([approved.pk])[approved.pk]
     assert latest.kind == "amendment" and latest.approved_amount == D("9000.00")
     assert latest.supersedes is not None
@@ -320,9 +432,18 @@ def test_change_request_amends_decision(world, approved, reviewer2):
 def test_invoices_and_payout_request(world, approved, reviewer2):
     staff = world.user("board_staff")
     line = approved.lines.get(position=1)
-    invoice = services.invoice_create(actor=staff, application=approved, data={
-        "cost_line": line, "number": "R-1", "date": TODAY, "supplier": "Netz GmbH",
-        "amount": D("3570.00"), "paid_on": TODAY})
+    invoice = services.invoice_create(
+        actor=staff,
+        application=approved,
+        data={
+            "cost_line": line,
+            "number": "R-1",
+            "date": TODAY,
+            "supplier": "Netz GmbH",
+            "amount": D("3570.00"),
+            "paid_on": TODAY,
+        },
+    )
     payout = services.payout_create(actor=staff, application=approved, invoices=[invoice])
     assert payout.requested_amount == D("3213.00")  # 3,570 × 90 %
     with pytest.raises(ValidationError):  # an invoice is used once
@@ -339,9 +460,17 @@ def test_invoices_and_payout_request(world, approved, reviewer2):
 def test_payout_above_approved_is_refused(world, approved):
     staff = world.user("board_staff")
     line = approved.lines.get(position=1)
-    invoice = services.invoice_create(actor=staff, application=approved, data={
-        "cost_line": line, "number": "R-9", "date": TODAY, "supplier": "X",
-        "amount": D("99999.00")})
+    invoice = services.invoice_create(
+        actor=staff,
+        application=approved,
+        data={
+            "cost_line": line,
+            "number": "R-9",
+            "date": TODAY,
+            "supplier": "X",
+            "amount": D("99999.00"),
+        },
+    )
     with pytest.raises(ValidationError):
         services.payout_create(actor=staff, application=approved, invoices=[invoice])
     assert Invoice.objects.get(pk=invoice.pk).payout_id is None
@@ -350,15 +479,25 @@ def test_payout_above_approved_is_refused(world, approved):
 def test_proof_of_use_flow(world, approved, reviewer2):
     staff = world.user("board_staff")
     for line in approved.lines.all():
-        services.invoice_create(actor=staff, application=approved, data={
-            "cost_line": line, "number": f"R-{line.position}", "date": TODAY,
-            "supplier": "Lieferant", "amount": line.amounts.gross, "paid_on": TODAY})
+        services.invoice_create(
+            actor=staff,
+            application=approved,
+            data={
+                "cost_line": line,
+                "number": f"R-{line.position}",
+                "date": TODAY,
+                "supplier": "Lieferant",
+                "amount": line.amounts.gross,
+                "paid_on": TODAY,
+            },
+        )
     proof = services.proof_start(actor=staff, access=acc(staff), application=approved)
     assert "Tablet" in approved.schools.get().report_measures
     services.proof_submit(actor=staff, access=acc(staff), proof=proof)
     with pytest.raises(ValidationError):
-        services.proof_check(actor=reviewer2, access=acc(reviewer2), proof=proof,
-                             outcome="repayment")
+        services.proof_check(
+            actor=reviewer2, access=acc(reviewer2), proof=proof, outcome="repayment"
+        )
     services.proof_check(actor=reviewer2, access=acc(reviewer2), proof=proof, outcome="closed")
     proof.refresh_from_db()
     assert proof.status == ProofStatus.CLOSED
@@ -368,9 +507,17 @@ def test_proof_of_use_flow(world, approved, reviewer2):
 def test_proof_blocked_when_line_exceeds_tolerance(world, approved):
     staff = world.user("board_staff")
     line = approved.lines.get(position=1)
-    services.invoice_create(actor=staff, application=approved, data={
-        "cost_line": line, "number": "R-X", "date": TODAY, "supplier": "Lieferant",
-        "amount": (line.amounts.gross * D("1.2") + D("0.01")).quantize(D("0.01"))})
+    services.invoice_create(
+        actor=staff,
+        application=approved,
+        data={
+            "cost_line": line,
+            "number": "R-X",
+            "date": TODAY,
+            "supplier": "Lieferant",
+            "amount": (line.amounts.gross * D("1.2") + D("0.01")).quantize(D("0.01")),
+        },
+    )
     proof = services.proof_start(actor=staff, access=acc(staff), application=approved)
     with pytest.raises(ValidationError) as exc:
         services.proof_submit(actor=staff, access=acc(staff), proof=proof)
@@ -380,11 +527,13 @@ def test_proof_blocked_when_line_exceeds_tolerance(world, approved):
 # --- TPEK ----------------------------------------------------------------------------
 def test_tpek_request_and_school_delivers(world, draft):
     entry = draft.schools.get()
-    services.tpek_request(actor=world.user("board_staff"), app_school=entry,
-                          deadline=TODAY + dt.timedelta(days=7))
+    services.tpek_request(
+        actor=world.user("board_staff"), app_school=entry, deadline=TODAY + dt.timedelta(days=7)
+    )
     with pytest.raises(ValidationError):
-        services.tpek_request(actor=world.user("board_staff"), app_school=entry,
-                              deadline=TODAY - dt.timedelta(days=1))
+        services.tpek_request(
+            actor=world.user("board_staff"), app_school=entry, deadline=TODAY - dt.timedelta(days=1)
+        )
     services.tpek_submit(actor=world.user("school_staff"), app_school=entry)
     entry.refresh_from_db()
     assert entry.tpek_status == "submitted"
@@ -392,10 +541,24 @@ def test_tpek_request_and_school_delivers(world, draft):
 
 # --- catalogue import --------------------------------------------------------------------
 def test_catalogue_import_all_or_nothing(world):
-    rows = [{"contract_reference": "RV-1", "item_number": "1", "name": "Tablet",
-             "category": "mobile", "unit_price_net": "336,13", "vat_rate": "19"},
-            {"contract_reference": "RV-1", "item_number": "2", "name": "AP",
-             "category": "nonsense", "unit_price_net": "250", "vat_rate": "19"}]
+    rows = [
+        {
+            "contract_reference": "RV-1",
+            "item_number": "1",
+            "name": "Tablet",
+            "category": "mobile",
+            "unit_price_net": "336,13",
+            "vat_rate": "19",
+        },
+        {
+            "contract_reference": "RV-1",
+            "item_number": "2",
+            "name": "AP",
+            "category": "nonsense",
+            "unit_price_net": "250",
+            "vat_rate": "19",
+        },
+    ]
     with pytest.raises(ValidationError) as exc:
         services.catalogue_import(actor=world.user("board_admin"), rows=rows)
     assert exc.value.messages[0].startswith("Zeile 3")

@@ -16,27 +16,53 @@ def _admin(world, side):
 
 def make_run(world, side, marker):
     return ImportRun.objects.create(
-        school_board=_board(world, side), kind="devices", file_name=f"{marker}.csv",
-        file_sha256="0" * 64, created_by=_admin(world, side), status="invalid",
+        school_board=_board(world, side),
+        kind="devices",
+        file_name=f"{marker}.csv",
+        file_sha256="0" * 64,
+        created_by=_admin(world, side),
+        status="invalid",
         report={"errors": [{"row": 2, "messages": [f"Zeile 2: {marker}"]}], "file_errors": []},
-        rows_error=1)
+        rows_error=1,
+    )
 
 
 def make_mapping(world, side, marker):
-    return ColumnMapping.objects.create(school_board=_board(world, side), kind="devices",
-                                        source_key=marker, headers=[marker], mapping={"0": ""})
+    return ColumnMapping.objects.create(
+        school_board=_board(world, side),
+        kind="devices",
+        source_key=marker,
+        headers=[marker],
+        mapping={"0": ""},
+    )
 
 
 def make_reconciliation(world, side, marker):
     import datetime as dt
 
     return MdmReconciliation.objects.create(
-        school_board=_board(world, side), source="jamf", file_name=f"{marker}.csv",
-        file_sha256="0" * 64, reference_date=dt.date(2026, 11, 24),
+        school_board=_board(world, side),
+        source="jamf",
+        file_name=f"{marker}.csv",
+        file_sha256="0" * 64,
+        reference_date=dt.date(2026, 11, 24),
         created_by=_admin(world, side),
-        findings=[{"row": 2, "kind": "not_inventoried", "serial": marker, "asset_tag": "",
-                   "name": "", "model": "", "os": "", "last_contact": "",
-                   "inventory_number": "", "school": "", "message": marker}])
+        findings=[
+            {
+                "row": 2,
+                "kind": "not_inventoried",
+                "serial": marker,
+                "asset_tag": "",
+                "name": "",
+                "model": "",
+                "os": "",
+                "last_contact": "",
+                "inventory_number": "",
+                "school": "",
+                "message": marker,
+            }
+        ],
+    )
 
 
 CASES = [

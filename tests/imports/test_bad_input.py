@@ -19,8 +19,10 @@ from schools.models import School
 
 pytestmark = pytest.mark.django_db
 
-DEV = ("Inventarnummer;Seriennummer;Hersteller;Modell;Kategorie;Schulnummer;Raum;Status;"
-       "Anschaffungsdatum;Anschaffungspreis\r\n")
+DEV = (
+    "Inventarnummer;Seriennummer;Hersteller;Modell;Kategorie;Schulnummer;Raum;Status;"
+    "Anschaffungsdatum;Anschaffungspreis\r\n"
+)
 
 
 def xlsx_bytes(rows) -> bytes:
@@ -40,9 +42,10 @@ def billion_laughs_xlsx() -> bytes:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-                        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
-                        + data.split(b"?>", 1)[-1])
+                data = (
+                    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>' + data.split(b"?>", 1)[-1]
+                )
             dst.writestr(info.filename, data)
     return out.getvalue()
 
@@ -73,74 +76,219 @@ def n(world):
 CASES = [
     ("empty file", "devices", "leer.csv", lambda w: b"", "leer"),
     ("only whitespace", "devices", "leer.csv", lambda w: b"\r\n  \r\n", "leer"),
-    ("binary named csv", "devices", "bild.csv", lambda w: b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR" * 50,
-     "keine Textdatei"),
-    ("utf-16 without BOM", "devices", "u16.csv",
-     lambda w: DEV.encode("utf-16-le"), "keine Textdatei"),
-    ("undecodable bytes", "devices", "x.csv",
-     lambda w: DEV.encode() + b"A-1;\x81\x8d\x90;;;;;;;;\r\n", "Zeichenkodierung"),
-    ("random bytes named xlsx", "devices", "x.xlsx", lambda w: b"no zip at all" * 10,
-     "keine gültige XLSX"),
-    ("zip that is no workbook", "devices", "x.xlsx",
-     lambda w: _zip({"a.txt": b"hello"}), "keine gültige XLSX"),
+    (
+        "binary named csv",
+        "devices",
+        "bild.csv",
+        lambda w: b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR" * 50,
+        "keine Textdatei",
+    ),
+    (
+        "utf-16 without BOM",
+        "devices",
+        "u16.csv",
+        lambda w: DEV.encode("utf-16-le"),
+        "keine Textdatei",
+    ),
+    (
+        "undecodable bytes",
+        "devices",
+        "x.csv",
+        lambda w: DEV.encode() + b"A-1;\x81\x8d\x90;;;;;;;;\r\n",
+        "Zeichenkodierung",
+    ),
+    (
+        "random bytes named xlsx",
+        "devices",
+        "x.xlsx",
+        lambda w: b"no zip at all" * 10,
+        "keine gültige XLSX",
+    ),
+    (
+        "zip that is no workbook",
+        "devices",
+        "x.xlsx",
+        lambda w: _zip({"a.txt": b"hello"}),
+        "keine gültige XLSX",
+    ),
     ("old xls", "devices", "alt.xls", lambda w: b"\xd0\xcf\x11\xe0" + b"\x00" * 100, ".xls"),
     ("xml entities", "devices", "laughs.xlsx", lambda w: billion_laughs_xlsx(), "Entität"),
     ("header only", "devices", "h.csv", lambda w: DEV.encode(), None),
-    ("duplicated headers", "devices", "d.csv",
-     lambda w: b"Inventarnummer;Schulnummer;Inventarnummer\r\nA;1;B\r\n", "mehrfach"),
-    ("missing required column", "devices", "m.csv",
-     lambda w: b"Inventarnummer;Raum\r\nA;1\r\n", "Pflichtspalte 'Schulnummer'"),
-    ("mixed delimiters", "devices", "mix.csv",
-     lambda w: (DEV + f"A-1,,,,Tablet,{n(w)},,,,\r\n").encode(), "Trennzeichen"),
-    ("too many cells", "devices", "many.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;;x;y\r\n").encode(), "Zellen"),
-    ("duplicate keys in file", "devices", "dup.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;\r\nA-1;;;;Tablet;{n(w)};;;;\r\n").encode(),
-     "mehrfach"),
-    ("unknown category", "devices", "c.csv",
-     lambda w: (DEV + f"A-1;;;;Smartphone;{n(w)};;;;\r\n").encode(), "'Smartphone'"),
-    ("unknown status", "devices", "s.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;verschollen;;\r\n").encode(), "'verschollen'"),
-    ("unknown school", "devices", "u.csv",
-     lambda w: (DEV + "A-1;;;;Tablet;99999;;;;\r\n").encode(), "keine Schule"),
-    ("foreign school", "devices", "f.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{w.other_school.school_number};;;;\r\n").encode(),
-     "keine Schule"),
-    ("impossible date", "devices", "d.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;31.02.2022;\r\n").encode(),
-     "'31.02.2022' ist kein gültiges Datum"),
-    ("text date", "devices", "d.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;gestern;\r\n").encode(), "Datum"),
-    ("negative price", "devices", "p.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;-5,00\r\n").encode(), "negativ"),
-    ("non-numeric price", "devices", "p.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;teuer\r\n").encode(), "'teuer'"),
-    ("too many decimals", "devices", "p.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;1,999\r\n").encode(), "Nachkommastellen"),
-    ("10,000-character cell", "devices", "long.csv",
-     lambda w: (DEV + f"{'X' * 10000};;;;Tablet;{n(w)};;;;\r\n").encode(), "Zeile 2"),
-    ("10,000-character room", "devices", "long.csv",
-     lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};{'R' * 10000};;;\r\n").encode(), "Raum"),
-    ("missing required value", "devices", "r.csv",
-     lambda w: (DEV + f";;;;Tablet;{n(w)};;;;\r\n").encode(), "erforderlich"),
-    ("manufacturer without model", "devices", "m.csv",
-     lambda w: (DEV + f"A-1;;Apple;;Tablet;{n(w)};;;;\r\n").encode(), "Zeile 2"),
-    ("school number with letters", "schools", "s.csv",
-     lambda w: b"Schulnummer;Name;Schulform\r\nABC;X;Gymnasium\r\n", "Schulnummer"),
-    ("negative pupils", "schools", "s.csv",
-     lambda w: "Schulnummer;Name;Schulform;Schüler\r\n12121;X;Gymnasium;-3\r\n".encode(),
-     "kleiner als 0"),
-    ("unknown school type", "schools", "s.csv",
-     lambda w: "Schulnummer;Name;Schulform\r\n12121;X;Universität\r\n".encode(),
-     "'Universität'"),
-    ("postal code too short", "schools", "s.csv",
-     lambda w: b"Schulnummer;Name;Schulform;PLZ\r\n12121;X;Gymnasium;123\r\n", "PLZ"),
-    ("unknown room kind", "rooms", "r.csv",
-     lambda w: f"Schulnummer;Raum;Art\r\n{n(w)};R1;Schwimmbad\r\n".encode(), "'Schwimmbad'"),
-    ("room without name", "rooms", "r.csv",
-     lambda w: f"Schulnummer;Raum;Art\r\n{n(w)};;Klassenraum\r\n".encode(), "erforderlich"),
-    ("unterminated quote", "devices", "q.csv",
-     lambda w: (DEV + f'"A-1;;;;Tablet;{n(w)};;;;\r\n').encode(), None),
+    (
+        "duplicated headers",
+        "devices",
+        "d.csv",
+        lambda w: b"Inventarnummer;Schulnummer;Inventarnummer\r\nA;1;B\r\n",
+        "mehrfach",
+    ),
+    (
+        "missing required column",
+        "devices",
+        "m.csv",
+        lambda w: b"Inventarnummer;Raum\r\nA;1\r\n",
+        "Pflichtspalte 'Schulnummer'",
+    ),
+    (
+        "mixed delimiters",
+        "devices",
+        "mix.csv",
+        lambda w: (DEV + f"A-1,,,,Tablet,{n(w)},,,,\r\n").encode(),
+        "Trennzeichen",
+    ),
+    (
+        "too many cells",
+        "devices",
+        "many.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;;x;y\r\n").encode(),
+        "Zellen",
+    ),
+    (
+        "duplicate keys in file",
+        "devices",
+        "dup.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;\r\nA-1;;;;Tablet;{n(w)};;;;\r\n").encode(),
+        "mehrfach",
+    ),
+    (
+        "unknown category",
+        "devices",
+        "c.csv",
+        lambda w: (DEV + f"A-1;;;;Smartphone;{n(w)};;;;\r\n").encode(),
+        "'Smartphone'",
+    ),
+    (
+        "unknown status",
+        "devices",
+        "s.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;verschollen;;\r\n").encode(),
+        "'verschollen'",
+    ),
+    (
+        "unknown school",
+        "devices",
+        "u.csv",
+        lambda w: (DEV + "A-1;;;;Tablet;99999;;;;\r\n").encode(),
+        "keine Schule",
+    ),
+    (
+        "foreign school",
+        "devices",
+        "f.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{w.other_school.school_number};;;;\r\n").encode(),
+        "keine Schule",
+    ),
+    (
+        "impossible date",
+        "devices",
+        "d.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;31.02.2022;\r\n").encode(),
+        "'31.02.2022' ist kein gültiges Datum",
+    ),
+    (
+        "text date",
+        "devices",
+        "d.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;gestern;\r\n").encode(),
+        "Datum",
+    ),
+    (
+        "negative price",
+        "devices",
+        "p.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;-5,00\r\n").encode(),
+        "negativ",
+    ),
+    (
+        "non-numeric price",
+        "devices",
+        "p.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;teuer\r\n").encode(),
+        "'teuer'",
+    ),
+    (
+        "too many decimals",
+        "devices",
+        "p.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};;;;1,999\r\n").encode(),
+        "Nachkommastellen",
+    ),
+    (
+        "10,000-character cell",
+        "devices",
+        "long.csv",
+        lambda w: (DEV + f"{'X' * 10000};;;;Tablet;{n(w)};;;;\r\n").encode(),
+        "Zeile 2",
+    ),
+    (
+        "10,000-character room",
+        "devices",
+        "long.csv",
+        lambda w: (DEV + f"A-1;;;;Tablet;{n(w)};{'R' * 10000};;;\r\n").encode(),
+        "Raum",
+    ),
+    (
+        "missing required value",
+        "devices",
+        "r.csv",
+        lambda w: (DEV + f";;;;Tablet;{n(w)};;;;\r\n").encode(),
+        "erforderlich",
+    ),
+    (
+        "manufacturer without model",
+        "devices",
+        "m.csv",
+        lambda w: (DEV + f"A-1;;Apple;;Tablet;{n(w)};;;;\r\n").encode(),
+        "Zeile 2",
+    ),
+    (
+        "school number with letters",
+        "schools",
+        "s.csv",
+        lambda w: b"Schulnummer;Name;Schulform\r\nABC;X;Gymnasium\r\n",
+        "Schulnummer",
+    ),
+    (
+        "negative pupils",
+        "schools",
+        "s.csv",
+        lambda w: "Schulnummer;Name;Schulform;Schüler\r\n12121;X;Gymnasium;-3\r\n".encode(),
+        "kleiner als 0",
+    ),
+    (
+        "unknown school type",
+        "schools",
+        "s.csv",
+        lambda w: "Schulnummer;Name;Schulform\r\n12121;X;Universität\r\n".encode(),
+        "'Universität'",
+    ),
+    (
+        "postal code too short",
+        "schools",
+        "s.csv",
+        lambda w: b"Schulnummer;Name;Schulform;PLZ\r\n12121;X;Gymnasium;123\r\n",
+        "PLZ",
+    ),
+    (
+        "unknown room kind",
+        "rooms",
+        "r.csv",
+        lambda w: f"Schulnummer;Raum;Art\r\n{n(w)};R1;Schwimmbad\r\n".encode(),
+        "'Schwimmbad'",
+    ),
+    (
+        "room without name",
+        "rooms",
+        "r.csv",
+        lambda w: f"Schulnummer;Raum;Art\r\n{n(w)};;Klassenraum\r\n".encode(),
+        "erforderlich",
+    ),
+    (
+        "unterminated quote",
+        "devices",
+        "q.csv",
+        lambda w: (DEV + f'"A-1;;;;Tablet;{n(w)};;;;\r\n').encode(),
+        None,
+    ),
 ]
 
 
@@ -165,8 +313,9 @@ def test_bad_input_is_reported_and_nothing_is_written(world, case):
     before = _counts()
     with board_scope([world.board.pk]):
         try:
-            run, plan = services.import_file(actor=world.user("consultant"), board=world.board,
-                                             kind=kind, name=name, data=data)
+            run, plan = services.import_file(
+                actor=world.user("consultant"), board=world.board, kind=kind, name=name, data=data
+            )
         except SpreadsheetRefused as exc:
             message = exc.message
             assert expected and expected in message, message
@@ -187,9 +336,26 @@ def test_html_in_cells_is_stored_as_text_and_shown_escaped(world, client_for):
     client = client_for(world.user("board_admin"))
     response = client.post(reverse("imports:upload"), {"kind": "devices", "file": upload})
     run = ImportRun.objects.get()
-    client.post(response["Location"], {f"col_{i}": k for i, k in enumerate(
-        ["inventory_number", "serial_number", "manufacturer", "model", "category", "school",
-         "room", "status", "purchase_date", "price_gross"])})
+    client.post(
+        response["Location"],
+        {
+            f"col_{i}": k
+            for i, k in enumerate(
+                [
+                    "inventory_number",
+                    "serial_number",
+                    "manufacturer",
+                    "model",
+                    "category",
+                    "school",
+                    "room",
+                    "status",
+                    "purchase_date",
+                    "price_gross",
+                ]
+            )
+        },
+    )
     page = client.get(run.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "Smartphone" in page
@@ -247,7 +413,8 @@ def test_upload_size_refused_in_the_web(world, client_for, settings):
     upload = io.BytesIO(b"Inventarnummer\r\n" + b"A\r\n" * 100)
     upload.name = "x.csv"
     response = client_for(world.user("board_admin")).post(
-        reverse("imports:upload"), {"kind": "devices", "file": upload})
+        reverse("imports:upload"), {"kind": "devices", "file": upload}
+    )
     assert response.status_code == 200
     assert "zu groß" in response.content.decode()
     assert not ImportRun.objects.exists()
@@ -266,7 +433,9 @@ def test_encodings_and_delimiters_never_lose_an_umlaut(world):
 
 
 def test_empty_lines_and_quoted_newlines_keep_spreadsheet_row_numbers(world):
-    text = (DEV + "\r\n" + f'"A-1";;;;Tablet;{n(world)};;;;\r\n\r\n'
-            f'A-2;;;;Tablet;{n(world)};;;31.02.2022;\r\n')
+    text = (
+        DEV + "\r\n" + f'"A-1";;;;Tablet;{n(world)};;;;\r\n\r\n'
+        f"A-2;;;;Tablet;{n(world)};;;31.02.2022;\r\n"
+    )
     table = read_table("x.csv", text.encode())
     assert [r[0] for r in table.rows] == [3, 5]

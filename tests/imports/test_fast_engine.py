@@ -22,16 +22,54 @@ from schools.models import Room
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Inventarnummer", "Seriennummer", "Hersteller", "Modell", "Kategorie", "Schulnummer",
-          "Raum", "Status", "Anschaffungsdatum", "Anschaffungspreis", "Garantie bis", "MDM-ID",
-          "Bemerkung"]
+HEADER = [
+    "Inventarnummer",
+    "Seriennummer",
+    "Hersteller",
+    "Modell",
+    "Kategorie",
+    "Schulnummer",
+    "Raum",
+    "Status",
+    "Anschaffungsdatum",
+    "Anschaffungspreis",
+    "Garantie bis",
+    "MDM-ID",
+    "Bemerkung",
+]
 
 
-def device_row(inv, school, *, serial="", manufacturer="Apple", model="iPad 10",
-               category="Tablet", room="", status="im Lager", date="01.08.2026",
-               price="399,00", warranty="31.07.2029", mdm="", notes=""):
-    return [inv, serial, manufacturer, model, category, school, room, status, date, price,
-            warranty, mdm, notes]
+def device_row(
+    inv,
+    school,
+    *,
+    serial="",
+    manufacturer="Apple",
+    model="iPad 10",
+    category="Tablet",
+    room="",
+    status="im Lager",
+    date="01.08.2026",
+    price="399,00",
+    warranty="31.07.2029",
+    mdm="",
+    notes="",
+):
+    return [
+        inv,
+        serial,
+        manufacturer,
+        model,
+        category,
+        school,
+        room,
+        status,
+        date,
+        price,
+        warranty,
+        mdm,
+        notes,
+    ]
 
 
 def csv_bytes(rows, header=HEADER) -> bytes:
@@ -40,9 +78,15 @@ def csv_bytes(rows, header=HEADER) -> bytes:
 
 def run(world, data, *, engine, dry_run=False, name="geraete.csv", actor="consultant"):
     with board_scope([world.board.pk]):
-        return services.import_file(actor=world.user(actor), board=world.board,
-                                    kind="devices", name=name, data=data, dry_run=dry_run,
-                                    engine=engine)
+        return services.import_file(
+            actor=world.user(actor),
+            board=world.board,
+            kind="devices",
+            name=name,
+            data=data,
+            dry_run=dry_run,
+            engine=engine,
+        )
 
 
 def snapshot(world) -> dict:
@@ -51,10 +95,11 @@ def snapshot(world) -> dict:
         from schools.models import School
 
         schools = dict(School.objects.values_list("pk", "school_number"))
-        rooms = {r.pk: (schools[r.school_id], r.name, r.kind, r.site.name)
-                 for r in Room.objects.select_related("site")}
-        models = {m.pk: (m.manufacturer, m.name, m.category)
-                  for m in DeviceModel.objects.all()}
+        rooms = {
+            r.pk: (schools[r.school_id], r.name, r.kind, r.site.name)
+            for r in Room.objects.select_related("site")
+        }
+        models = {m.pk: (m.manufacturer, m.name, m.category) for m in DeviceModel.objects.all()}
         skip = {"id", "created_at", "updated_at", "history_id", "history_date", "changed_at"}
 
         def norm(obj) -> tuple:
@@ -86,11 +131,14 @@ def snapshot(world) -> dict:
             "log": log,
             "rooms": sorted(rooms.values()),
             "models": sorted(models.values()),
-            "room_history": sorted((h.name, h.history_type, h.history_user_id,
-                                    h.history_change_reason) for h in Room.history.all()),
-            "model_history": sorted((h.manufacturer, h.name, h.history_type, h.history_user_id,
-                                     h.history_change_reason)
-                                    for h in DeviceModel.history.all()),
+            "room_history": sorted(
+                (h.name, h.history_type, h.history_user_id, h.history_change_reason)
+                for h in Room.history.all()
+            ),
+            "model_history": sorted(
+                (h.manufacturer, h.name, h.history_type, h.history_user_id, h.history_change_reason)
+                for h in DeviceModel.history.all()
+            ),
         }
 
 
@@ -103,15 +151,24 @@ def outcome(world, files, engine) -> tuple[list, dict]:
             import_run, plan = run(world, data, engine=engine, dry_run=dry_run)
             import_run.refresh_from_db()
             report = dict(import_run.report)
-            results.append({
-                "status": import_run.status,
-                "totals": (import_run.rows_total, import_run.rows_new, import_run.rows_changed,
-                           import_run.rows_unchanged, import_run.rows_error),
-                "messages": plan.error_messages() if plan else [],
-                "warnings": plan.warnings if plan else report.get("warnings"),
-                "report": {k: report.get(k) for k in ("errors", "changed", "new", "created",
-                                                      "counts", "file_errors")},
-            })
+            results.append(
+                {
+                    "status": import_run.status,
+                    "totals": (
+                        import_run.rows_total,
+                        import_run.rows_new,
+                        import_run.rows_changed,
+                        import_run.rows_unchanged,
+                        import_run.rows_error,
+                    ),
+                    "messages": plan.error_messages() if plan else [],
+                    "warnings": plan.warnings if plan else report.get("warnings"),
+                    "report": {
+                        k: report.get(k)
+                        for k in ("errors", "changed", "new", "created", "counts", "file_errors")
+                    },
+                }
+            )
         state = snapshot(world)
     finally:
         transaction.savepoint_rollback(sid)
@@ -127,33 +184,65 @@ def sha_reason(data: bytes) -> str:
 def test_fast_and_orm_engines_write_the_same_rows_history_and_log(world):
     n = world.school.school_number
     room = world.room.name
-    first = csv_bytes([
-        device_row("HZ-1", n, serial="SN-1", room="A 1.12", price="1.234,56"),
-        device_row("HZ-2", n, serial="SN-2", room="A 1.12", status="im Einsatz"),
-        device_row("HZ-3", n, serial="SN-3", room=room, manufacturer="Lenovo",
-                   model="ThinkPad L14", category="", notes="=SUMME(A1)"),
-        device_row("HZ-4", n, manufacturer="", model="", category="Beamer", price="",
-                   date="", warranty=""),
-        device_row("HZ-5", n, serial="SN-5", mdm="'@mdm-5", notes="Zeile\nzwei"),
-    ])
-    second = csv_bytes([
-        device_row("HZ-1", n, serial="SN-1", room="A 1.12", price="1.299,00"),  # changed
-        device_row("HZ-2", n, serial="SN-2", room="A 1.12", status="im Einsatz"),  # same
-        device_row("HZ-3", n, serial="SN-5", room="", manufacturer="Lenovo",
-                   model="ThinkPad L14", category="Notebook", status="Reparatur"),
-        device_row("HZ-5", n, serial="SN-3", mdm="'@mdm-5", notes="Zeile\nzwei"),  # swap
-        device_row("HZ-6", n, manufacturer="apple", model="IPAD 10", category=""),  # known
-        device_row("HZ-7", n, manufacturer="Dell", model="Latitude", category="",
-                   room="Neu 2"),
-    ])
+    first = csv_bytes(
+        [
+            device_row("HZ-1", n, serial="SN-1", room="A 1.12", price="1.234,56"),
+            device_row("HZ-2", n, serial="SN-2", room="A 1.12", status="im Einsatz"),
+            device_row(
+                "HZ-3",
+                n,
+                serial="SN-3",
+                room=room,
+                manufacturer="Lenovo",
+                model="ThinkPad L14",
+                category="",
+                notes="=SUMME(A1)",
+            ),
+            device_row(
+                "HZ-4",
+                n,
+                manufacturer="",
+                model="",
+                category="Beamer",
+                price="",
+                date="",
+                warranty="",
+            ),
+            device_row("HZ-5", n, serial="SN-5", mdm="'@mdm-5", notes="Zeile\nzwei"),
+        ]
+    )
+    second = csv_bytes(
+        [
+            device_row("HZ-1", n, serial="SN-1", room="A 1.12", price="1.299,00"),  # changed
+            device_row("HZ-2", n, serial="SN-2", room="A 1.12", status="im Einsatz"),  # same
+            device_row(
+                "HZ-3",
+                n,
+                serial="SN-5",
+                room="",
+                manufacturer="Lenovo",
+                model="ThinkPad L14",
+                category="Notebook",
+                status="Reparatur",
+            ),
+            device_row("HZ-5", n, serial="SN-3", mdm="'@mdm-5", notes="Zeile\nzwei"),  # swap
+            device_row("HZ-6", n, manufacturer="apple", model="IPAD 10", category=""),  # known
+            device_row("HZ-7", n, manufacturer="Dell", model="Latitude", category="", room="Neu 2"),
+        ]
+    )
     files = [(first, True), (first, False), (second, True), (second, False), (second, False)]
     orm = outcome(world, files, "orm")
     fast_ = outcome(world, files, "fast")
     assert fast_[0] == orm[0]
     assert fast_[1] == orm[1]
     results, state = fast_
-    assert [r["status"] for r in results] == ["previewed", "committed", "invalid",
-                                              "invalid", "invalid"]
+    assert [r["status"] for r in results] == [
+        "previewed",
+        "committed",
+        "invalid",
+        "invalid",
+        "invalid",
+    ]
     # the "known model without category" row is an error in both engines (documented rule)
     assert any("Zeile 6" in m and "Kategorie" in m for m in results[2]["messages"])
     assert len(state["devices"]) == 5 and len(state["history"]) == 5 and len(state["log"]) == 5
@@ -162,15 +251,17 @@ def test_fast_and_orm_engines_write_the_same_rows_history_and_log(world):
 def test_fast_and_orm_engines_agree_on_updates(world):
     n = world.school.school_number
     first = csv_bytes([device_row(f"HZ-{i}", n, serial=f"SN-{i}", room="A 1") for i in range(6)])
-    second = csv_bytes([
-        device_row("HZ-0", n, serial="SN-0", room="A 1", price="450,00"),
-        device_row("HZ-1", n, serial="SN-11", room="A 1"),  # gives SN-1 up …
-        device_row("HZ-2", n, serial="SN-1", room="A 1"),   # … which HZ-2 takes
-        device_row("HZ-3", n, serial="SN-3", room="B 2", status="im Einsatz"),
-        device_row("HZ-4", n, serial="SN-4", room="", date="", price=""),
-        device_row("HZ-5", n, serial="SN-5", room="A 1"),
-        device_row("HZ-9", n, serial="SN-9", room="A 1", category="Notebook"),
-    ])
+    second = csv_bytes(
+        [
+            device_row("HZ-0", n, serial="SN-0", room="A 1", price="450,00"),
+            device_row("HZ-1", n, serial="SN-11", room="A 1"),  # gives SN-1 up …
+            device_row("HZ-2", n, serial="SN-1", room="A 1"),  # … which HZ-2 takes
+            device_row("HZ-3", n, serial="SN-3", room="B 2", status="im Einsatz"),
+            device_row("HZ-4", n, serial="SN-4", room="", date="", price=""),
+            device_row("HZ-5", n, serial="SN-5", room="A 1"),
+            device_row("HZ-9", n, serial="SN-9", room="A 1", category="Notebook"),
+        ]
+    )
     files = [(first, False), (second, True), (second, False), (second, False)]
     orm = outcome(world, files, "orm")
     fast_ = outcome(world, files, "fast")
@@ -188,41 +279,49 @@ def test_fast_engine_lets_two_devices_swap_serial_numbers(world):
     """Known limit of the ORM engine (its bulk update hits the unique constraint mid-way);
     the fast engine frees moving serials first."""
     n = world.school.school_number
-    run(world, csv_bytes([device_row("S-1", n, serial="A"), device_row("S-2", n, serial="B")]),
-        engine="fast")
-    import_run, plan = run(world, csv_bytes([device_row("S-1", n, serial="B"),
-                                             device_row("S-2", n, serial="A")]), engine="fast")
+    run(
+        world,
+        csv_bytes([device_row("S-1", n, serial="A"), device_row("S-2", n, serial="B")]),
+        engine="fast",
+    )
+    import_run, plan = run(
+        world,
+        csv_bytes([device_row("S-1", n, serial="B"), device_row("S-2", n, serial="A")]),
+        engine="fast",
+    )
     assert plan is None and import_run.rows_changed == 2
     assert dict(Device.objects.values_list("inventory_number", "serial_number")) == {
-        "S-1": "B", "S-2": "A"}
+        "S-1": "B",
+        "S-2": "A",
+    }
     assert Device.history.filter(history_type="~").count() == 2
 
 
 BAD_ROWS = [
-    device_row("X-1", "99999"),                                   # unknown school
-    device_row("X-2", "{other}"),                                 # foreign school
-    device_row("X-3", "{n}", date="31.02.2022"),                  # impossible date
-    device_row("X-4", "{n}", price="-5"),                         # negative price
-    device_row("X-5", "{n}", price="12,345"),                     # 3 decimal places
-    device_row("X-6", "{n}", category="Toaster"),                 # unknown category
-    device_row("X-7", "{n}", status="verschollen"),               # unknown status
-    device_row("X" * 51, "{n}"),                                  # Inventarnummer too long
-    device_row("X-9", "{n}", serial="S" * 101),                   # serial too long
-    device_row("X-10", "{n}", notes="n" * 5001),                  # notes too long
-    device_row("X-11", "{n}", mdm="m" * 101),                     # MDM-ID too long
-    device_row("X-12", "{n}", status="im Einsatz"),               # in use without room
-    device_row("X-13", "{n}", manufacturer="", model="iPad"),     # model without maker
-    device_row("X-14", "{n}", room="R" * 300),                    # room name too long
+    device_row("X-1", "99999"),  # unknown school
+    device_row("X-2", "{other}"),  # foreign school
+    device_row("X-3", "{n}", date="31.02.2022"),  # impossible date
+    device_row("X-4", "{n}", price="-5"),  # negative price
+    device_row("X-5", "{n}", price="12,345"),  # 3 decimal places
+    device_row("X-6", "{n}", category="Toaster"),  # unknown category
+    device_row("X-7", "{n}", status="verschollen"),  # unknown status
+    device_row("X" * 51, "{n}"),  # Inventarnummer too long
+    device_row("X-9", "{n}", serial="S" * 101),  # serial too long
+    device_row("X-10", "{n}", notes="n" * 5001),  # notes too long
+    device_row("X-11", "{n}", mdm="m" * 101),  # MDM-ID too long
+    device_row("X-12", "{n}", status="im Einsatz"),  # in use without room
+    device_row("X-13", "{n}", manufacturer="", model="iPad"),  # model without maker
+    device_row("X-14", "{n}", room="R" * 300),  # room name too long
     device_row("X-15", "{n}", manufacturer="M" * 101, model="Y"),  # maker too long
     device_row("X-16", "{n}", manufacturer="", model="", category=""),  # no category
-    device_row("X-1", "{n}"),                                     # duplicate key
+    device_row("X-1", "{n}"),  # duplicate key
     device_row("X-17", "{n}", serial="DUP"),
-    device_row("X-18", "{n}", serial="DUP"),                      # duplicate serial
-    device_row("X-19", "{n}", serial="OWNED"),                    # serial of HZ-OWN
-    device_row("", "{n}"),                                        # key missing
-    device_row("X-20", ""),                                       # school missing
-    device_row("X-21", "{n}", price="1e400"),                     # not money
-    [*device_row("X-22", "{n}"), "extra"],                        # too many cells
+    device_row("X-18", "{n}", serial="DUP"),  # duplicate serial
+    device_row("X-19", "{n}", serial="OWNED"),  # serial of HZ-OWN
+    device_row("", "{n}"),  # key missing
+    device_row("X-20", ""),  # school missing
+    device_row("X-21", "{n}", price="1e400"),  # not money
+    [*device_row("X-22", "{n}"), "extra"],  # too many cells
     device_row("X-23", "{n}", date="2026-13-01", warranty="gestern"),  # two bad cells
 ]
 
@@ -243,21 +342,48 @@ def test_fast_and_orm_engines_report_the_same_errors(world):
     assert len(fast_[1]["devices"]) == 1  # only the setup device: nothing written
 
 
-cells = st.one_of(st.text(max_size=12), st.sampled_from(
-    ["31.02.2022", "-5", "=1+1", "Tablet", "Beamer", "", "1.234,56", "im Einsatz", "A 1",
-     "Apple", "iPad", "SN-1", "HZ-1", "HZ-2"]))
+cells = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "31.02.2022",
+            "-5",
+            "=1+1",
+            "Tablet",
+            "Beamer",
+            "",
+            "1.234,56",
+            "im Einsatz",
+            "A 1",
+            "Apple",
+            "iPad",
+            "SN-1",
+            "HZ-1",
+            "HZ-2",
+        ]
+    ),
+)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.lists(cells, min_size=5, max_size=9), min_size=1, max_size=6),
-       st.booleans())
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.lists(cells, min_size=5, max_size=9), min_size=1, max_size=6), st.booleans())
 def test_random_files_give_the_same_outcome_in_both_engines(world, rows, commit):
-    header = ["Inventarnummer", "Seriennummer", "Hersteller", "Modell", "Kategorie",
-              "Schulnummer", "Raum", "Status"]
+    header = [
+        "Inventarnummer",
+        "Seriennummer",
+        "Hersteller",
+        "Modell",
+        "Kategorie",
+        "Schulnummer",
+        "Raum",
+        "Status",
+    ]
     n = world.school.school_number
-    rows = [[*r[:5], n if i % 3 else r[5] if len(r) > 5 else n, *r[6:]]
-            for i, r in enumerate(rows)]
+    rows = [[*r[:5], n if i % 3 else r[5] if len(r) > 5 else n, *r[6:]] for i, r in enumerate(rows)]
     data = csv_bytes(rows, header)
     try:
         read_table("zufall.csv", data)
@@ -270,17 +396,20 @@ def test_random_files_give_the_same_outcome_in_both_engines(world, rows, commit)
 def test_chunked_writes_keep_ids_history_and_log_together(world, monkeypatch):
     monkeypatch.setattr(fast, "CHUNK", 2)
     n = world.school.school_number
-    data = csv_bytes([device_row(f"C-{i}", n, serial=f"CS-{i}", price=f"{100 + i},00")
-                      for i in range(5)])
+    data = csv_bytes(
+        [device_row(f"C-{i}", n, serial=f"CS-{i}", price=f"{100 + i},00") for i in range(5)]
+    )
     import_run, plan = run(world, data, engine="fast")
     assert plan is None
     for device in Device.objects.filter(inventory_number__startswith="C-"):
         (h,) = device.history.all()
         assert (h.inventory_number, h.serial_number, h.price_gross) == (
-            device.inventory_number, device.serial_number, device.price_gross)
+            device.inventory_number,
+            device.serial_number,
+            device.price_gross,
+        )
         assert h.history_type == "+" and h.history_user == world.user("consultant")
-        assert h.history_change_reason == f"Import geraete.csv (SHA-256 {sha_reason(data)})"[
-            :100]
+        assert h.history_change_reason == f"Import geraete.csv (SHA-256 {sha_reason(data)})"[:100]
         assert device.status_changes.get().to_status == "in_stock"
     import_run.refresh_from_db()
     assert (import_run.rows_new, import_run.status) == (5, "committed")
@@ -289,8 +418,9 @@ def test_chunked_writes_keep_ids_history_and_log_together(world, monkeypatch):
 def test_a_failure_while_writing_leaves_nothing_behind(world, monkeypatch):
     monkeypatch.setattr(fast, "CHUNK", 2)
     n = world.school.school_number
-    data = csv_bytes([device_row(f"F-{i}", n, room="Neu", manufacturer="Neu", model="M")
-                      for i in range(5)])
+    data = csv_bytes(
+        [device_row(f"F-{i}", n, room="Neu", manufacturer="Neu", model="M") for i in range(5)]
+    )
     calls = []
 
     def progress(k):
@@ -299,9 +429,15 @@ def test_a_failure_while_writing_leaves_nothing_behind(world, monkeypatch):
             raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError), board_scope([world.board.pk]):
-        services.import_file(actor=world.user("consultant"), board=world.board,
-                             kind="devices", name="f.csv", data=data, progress=progress,
-                             engine="fast")
+        services.import_file(
+            actor=world.user("consultant"),
+            board=world.board,
+            kind="devices",
+            name="f.csv",
+            data=data,
+            progress=progress,
+            engine="fast",
+        )
     assert not Device.objects.exists() and not Device.history.exists()
     assert not DeviceStatusChange.objects.exists()
     assert not Room.objects.filter(name="Neu").exists() and not DeviceModel.objects.exists()
@@ -327,7 +463,8 @@ def test_field_rule_gives_django_s_own_messages_for_any_validator():
     notes = fast.FieldRule(Device._meta.get_field("notes"))
     assert notes.prefilter
     assert notes.errors(["x" * 5000, "y" * 5001, ""]) == {
-        "y" * 5001: _messages(Device._meta.get_field("notes"), "y" * 5001)}
+        "y" * 5001: _messages(Device._meta.get_field("notes"), "y" * 5001)
+    }
     category = fast.FieldRule(Device._meta.get_field("category"))
     assert set(category.errors(["tablet", "toaster", ""])) == {"toaster", ""}
 
@@ -345,9 +482,11 @@ def test_column_wise_csv_is_byte_identical_to_write_csv():
     import datetime as dt
     from decimal import Decimal
 
-    rows = [("=1+1", "-x", None, dt.date(2026, 1, 2), Decimal("1234.5"), "tablet"),
-            ("@a", "\tb", "c", None, None, "unknown"), ("", "+1", "'=", dt.date(2026, 1, 2),
-                                                        Decimal("0.00"), None)]
+    rows = [
+        ("=1+1", "-x", None, dt.date(2026, 1, 2), Decimal("1234.5"), "tablet"),
+        ("@a", "\tb", "c", None, None, "unknown"),
+        ("", "+1", "'=", dt.date(2026, 1, 2), Decimal("0.00"), None),
+    ]
     labels = {"tablet": "Tablet"}
     kinds = ["text", "text", "text", "date", "decimal", labels]
     expected = write_csv(list("ABCDEF"), [[*r[:5], labels.get(r[5], r[5])] for r in rows])
@@ -357,12 +496,24 @@ def test_column_wise_csv_is_byte_identical_to_write_csv():
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_fast_export_equals_the_row_by_row_export(world, fmt):
     n = world.school.school_number
-    data = csv_bytes([
-        device_row("E-1", n, serial="00123", room="A 1", notes="=HYPERLINK()"),
-        device_row("E-2", n, manufacturer="", model="", category="Notebook", price="",
-                   date="", warranty="", notes="-minus", mdm="@id"),
-        device_row("E-3", n, price="1.999,99", notes="Zeile\nzwei", status="Reparatur"),
-    ])
+    data = csv_bytes(
+        [
+            device_row("E-1", n, serial="00123", room="A 1", notes="=HYPERLINK()"),
+            device_row(
+                "E-2",
+                n,
+                manufacturer="",
+                model="",
+                category="Notebook",
+                price="",
+                date="",
+                warranty="",
+                notes="-minus",
+                mdm="@id",
+            ),
+            device_row("E-3", n, price="1.999,99", notes="Zeile\nzwei", status="Reparatur"),
+        ]
+    )
     assert run(world, data, engine="fast")[1] is None
     spec = get_kind("devices")
     access = access_for(world.user("board_admin"))
@@ -373,9 +524,11 @@ def test_fast_export_equals_the_row_by_row_export(world, fmt):
     if fmt == "csv":
         assert quick == slow
     else:
+
         def cells(content):
-            return list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(
-                values_only=True))
+            return list(
+                openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)
+            )
 
         assert cells(quick) == cells(slow)
 

@@ -23,8 +23,9 @@ from imports import services
 from imports.parsing import CellError, parse_date, parse_decimal
 
 EXAMPLES = 150
-money = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2,
-                    allow_nan=False, allow_infinity=False)
+money = st.decimals(
+    min_value=0, max_value=Decimal("99999999.99"), places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @settings(max_examples=EXAMPLES)
@@ -71,24 +72,43 @@ def test_random_bytes_are_read_or_refused(data):
         assert exc.message
 
 
-cells = st.one_of(st.text(max_size=20), st.sampled_from(
-    ["31.02.2022", "-5", "=1+1", "Tablet", "12345", "", "1.234,56", "\n", ";", '"']))
+cells = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(
+        ["31.02.2022", "-5", "=1+1", "Tablet", "12345", "", "1.234,56", "\n", ";", '"']
+    ),
+)
 
 
 @pytest.mark.django_db
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(st.lists(cells, min_size=1, max_size=8), min_size=1, max_size=6))
 def test_random_device_files_never_crash_and_never_partially_write(world, rows):
-    headers = ["Inventarnummer", "Kategorie", "Schulnummer", "Raum", "Status",
-               "Anschaffungsdatum", "Anschaffungspreis", "Bemerkung"]
+    headers = [
+        "Inventarnummer",
+        "Kategorie",
+        "Schulnummer",
+        "Raum",
+        "Status",
+        "Anschaffungsdatum",
+        "Anschaffungspreis",
+        "Bemerkung",
+    ]
     data = write_csv(headers, rows)
     before = Device.objects.count()
     with board_scope([world.board.pk]):
         try:
-            run, plan = services.import_file(actor=world.user("consultant"),
-                                             board=world.board, kind="devices",
-                                             name="zufall.csv", data=data)
+            run, plan = services.import_file(
+                actor=world.user("consultant"),
+                board=world.board,
+                kind="devices",
+                name="zufall.csv",
+                data=data,
+            )
         except SpreadsheetRefused:
             assert Device.objects.count() == before
             return

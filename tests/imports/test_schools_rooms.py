@@ -22,13 +22,17 @@ def csv_bytes(text: str, encoding="utf-8-sig") -> bytes:
     return text.encode(encoding)
 
 
-def do_import(world, kind, text, *, name="datei.csv", dry_run=False, actor="consultant",
-              data=None):
+def do_import(world, kind, text, *, name="datei.csv", dry_run=False, actor="consultant", data=None):
     user = world.user(actor)
     with board_scope([world.board.pk]):
-        return services.import_file(actor=user, board=world.board, kind=kind, name=name,
-                                    data=data if data is not None else csv_bytes(text),
-                                    dry_run=dry_run)
+        return services.import_file(
+            actor=user,
+            board=world.board,
+            kind=kind,
+            name=name,
+            data=data if data is not None else csv_bytes(text),
+            dry_run=dry_run,
+        )
 
 
 def test_german_excel_csv_creates_schools_with_history_and_main_site(world):
@@ -55,9 +59,11 @@ def test_german_excel_csv_creates_schools_with_history_and_main_site(world):
 
 def test_preview_shows_field_diff_and_changes_nothing(world):
     school = world.school
-    text = SCHOOL_HEADER + (f"{school.school_number};Neuer Name;{school.get_school_type_display()}"
-                            f";{school.street};{school.postal_code};{school.city};{school.pupils}"
-                            f";{school.teachers};{school.classes};\r\n")
+    text = SCHOOL_HEADER + (
+        f"{school.school_number};Neuer Name;{school.get_school_type_display()}"
+        f";{school.street};{school.postal_code};{school.city};{school.pupils}"
+        f";{school.teachers};{school.classes};\r\n"
+    )
     run, plan = do_import(world, "schools", text, dry_run=True)
     assert run.status == ImportStatus.PREVIEWED
     assert plan.counts["changed"] == 1
@@ -91,10 +97,12 @@ def test_foreign_board_school_number_is_a_row_error_and_never_changed(world):
 
 def test_room_import_foreign_and_unknown_school_read_the_same(world):
     foreign = world.other_school.school_number
-    text = ("Schulnummer;Raum;Art\r\n"
-            f"{world.school.school_number};A 1.12;Computerraum\r\n"
-            f"{foreign};B 2;Klassenraum\r\n"
-            "99999;C 3;Klassenraum\r\n")
+    text = (
+        "Schulnummer;Raum;Art\r\n"
+        f"{world.school.school_number};A 1.12;Computerraum\r\n"
+        f"{foreign};B 2;Klassenraum\r\n"
+        "99999;C 3;Klassenraum\r\n"
+    )
     run, plan = do_import(world, "rooms", text, dry_run=True)
     errors = plan.error_messages()
     assert len(errors) == 2
@@ -105,9 +113,11 @@ def test_room_import_foreign_and_unknown_school_read_the_same(world):
 
 def test_rooms_import_creates_and_updates_by_school_and_name(world):
     existing = RoomFactory(site=world.site, name="Physik", kind="classroom")
-    text = ("Schulnummer;Raum;Art\r\n"
-            f"{world.school.school_number};Physik;Fachraum / Labor\r\n"
-            f"{world.school.school_number};Serverraum 1;server\r\n")
+    text = (
+        "Schulnummer;Raum;Art\r\n"
+        f"{world.school.school_number};Physik;Fachraum / Labor\r\n"
+        f"{world.school.school_number};Serverraum 1;server\r\n"
+    )
     run, plan = do_import(world, "rooms", text)
     assert plan is None
     existing.refresh_from_db()
@@ -120,8 +130,9 @@ def test_rooms_import_creates_and_updates_by_school_and_name(world):
 @pytest.mark.parametrize("kind", ["schools", "rooms"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_reimport_is_zero_changes(world, kind, fmt):
-    school = SchoolFactory(school_board=world.board, name="=HYPERLINK(\"x\")",
-                           street="-Straße", city="@Ort")
+    school = SchoolFactory(
+        school_board=world.board, name='=HYPERLINK("x")', street="-Straße", city="@Ort"
+    )
     site = SiteFactory(school=school)
     RoomFactory(site=site, name="+R1", kind="computer")
     RoomFactory(site=world.site, name="Aula")
@@ -130,18 +141,33 @@ def test_export_then_reimport_is_zero_changes(world, kind, fmt):
     access = access_for(world.user("board_admin"))
     with board_scope(access.board_ids):
         content, _type, name = exporting.export_bytes(kind=kind, fmt=fmt, access=access)
-        run, plan = services.import_file(actor=world.user("board_admin"), board=world.board,
-                                         kind=kind, name=name, data=content, dry_run=True)
+        run, plan = services.import_file(
+            actor=world.user("board_admin"),
+            board=world.board,
+            kind=kind,
+            name=name,
+            data=content,
+            dry_run=True,
+        )
     assert plan.error_messages() == []
-    expected = School.objects.filter(school_board=world.board).count() if kind == "schools" \
+    expected = (
+        School.objects.filter(school_board=world.board).count()
+        if kind == "schools"
         else Room.objects.filter(school_board=world.board).count()
-    assert plan.counts == {"total": expected, "new": 0, "changed": 0, "unchanged": expected,
-                           "error": 0}
+    )
+    assert plan.counts == {
+        "total": expected,
+        "new": 0,
+        "changed": 0,
+        "unchanged": expected,
+        "error": 0,
+    }
 
 
 def test_export_neutralises_formulas_but_keeps_numbers(world):
-    SchoolFactory(school_board=world.board, name="=1+2", street="+49 Straße", city="@SUM(A1)",
-                  pupils=5)
+    SchoolFactory(
+        school_board=world.board, name="=1+2", street="+49 Straße", city="@SUM(A1)", pupils=5
+    )
     from core.tenancy import access_for
 
     access = access_for(world.user("board_admin"))
@@ -162,9 +188,13 @@ def test_mapping_is_remembered_per_board_and_layout(world):
     kind = get_kind("schools")
     with board_scope([world.board.pk]):
         assert services.remembered_mapping(world.board, kind, headers) is None
-        services.remember_mapping(actor=world.user("consultant"), board=world.board, kind=kind,
-                                  headers=headers,
-                                  mapping={"0": "school_number", "1": "name", "2": "school_type"})
+        services.remember_mapping(
+            actor=world.user("consultant"),
+            board=world.board,
+            kind=kind,
+            headers=headers,
+            mapping={"0": "school_number", "1": "name", "2": "school_type"},
+        )
         assert services.remembered_mapping(world.board, kind, headers)["0"] == "school_number"
     with board_scope([world.other_board.pk]):
         assert services.remembered_mapping(world.other_board, kind, headers) is None
@@ -172,8 +202,7 @@ def test_mapping_is_remembered_per_board_and_layout(world):
 
 
 def test_id_column_is_ignored_and_reported(world):
-    text = ("id;Schulnummer;Name;Schulform\r\n"
-            f"{world.other_school.pk};12121;Neu;Gymnasium\r\n")
+    text = f"id;Schulnummer;Name;Schulform\r\n{world.other_school.pk};12121;Neu;Gymnasium\r\n"
     run, plan = do_import(world, "schools", text, dry_run=True)
     assert any("id" in w for w in plan.warnings)
     assert plan.counts["new"] == 1
@@ -181,8 +210,10 @@ def test_id_column_is_ignored_and_reported(world):
 
 def test_web_wizard_upload_mapping_preview_commit(world, client_for):
     client = client_for(world.user("board_staff"))
-    text = ("Nummer;Schulname;Schulform;Stichtag\r\n"
-            "33333;Förderschule Regenbogen;Förderschule;01.09.2026\r\n")
+    text = (
+        "Nummer;Schulname;Schulform;Stichtag\r\n"
+        "33333;Förderschule Regenbogen;Förderschule;01.09.2026\r\n"
+    )
     upload = io.BytesIO(text.encode("utf-8-sig"))
     upload.name = "foerder.csv"
     response = client.post(reverse("imports:upload"), {"kind": "schools", "file": upload})
@@ -191,9 +222,10 @@ def test_web_wizard_upload_mapping_preview_commit(world, client_for):
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Schulnummer" in page.content.decode()
-    response = client.post(response["Location"], {"col_0": "school_number", "col_1": "name",
-                                                  "col_2": "school_type",
-                                                  "col_3": "counts_date"})
+    response = client.post(
+        response["Location"],
+        {"col_0": "school_number", "col_1": "name", "col_2": "school_type", "col_3": "counts_date"},
+    )
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.status == ImportStatus.PREVIEWED and run.rows_new == 1

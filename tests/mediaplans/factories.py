@@ -18,9 +18,11 @@ from mediaplans.models import (
 )
 from mediaplans.services import ensure_competence_areas
 
-LONG_TEXT = ("Die Schule nutzt digitale Medien gezielt im Fachunterricht. "
-             "Alle Jahrgänge arbeiten mit der Lernplattform, die Fachschaften stimmen "
-             "die Nutzung ab und werten sie jährlich aus.")
+LONG_TEXT = (
+    "Die Schule nutzt digitale Medien gezielt im Fachunterricht. "
+    "Alle Jahrgänge arbeiten mit der Lernplattform, die Fachschaften stimmen "
+    "die Nutzung ab und werten sie jährlich aus."
+)
 
 
 def area(number: int) -> CompetenceArea:
@@ -43,8 +45,11 @@ class VersionFactory(factory.django.DjangoModelFactory):
     concept = None
     school_board = factory.LazyAttribute(lambda o: o.concept.school_board)
     number = factory.LazyAttribute(
-        lambda o: (o.concept.versions.order_by("-number").values_list("number", flat=True)
-                   .first() or 0) + 1)
+        lambda o: (
+            (o.concept.versions.order_by("-number").values_list("number", flat=True).first() or 0)
+            + 1
+        )
+    )
     status = ConceptStatus.DRAFT
 
 

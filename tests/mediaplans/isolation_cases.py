@@ -62,15 +62,20 @@ def make_need(world, side, marker):
 
 def make_comment(world, side, marker):
     version = make_version(world, side, "x")
-    return ConceptComment.objects.create(version=version, school_board=version.school_board,
-                                         text=f"Anmerkung {marker}")
+    return ConceptComment.objects.create(
+        version=version, school_board=version.school_board, text=f"Anmerkung {marker}"
+    )
 
 
 def make_transition(world, side, marker):
     version = make_version(world, side, "x")
-    return ConceptTransition.objects.create(version=version, school_board=version.school_board,
-                                            from_status="draft", to_status="consultation",
-                                            note=f"Notiz {marker}")
+    return ConceptTransition.objects.create(
+        version=version,
+        school_board=version.school_board,
+        from_status="draft",
+        to_status="consultation",
+        note=f"Notiz {marker}",
+    )
 
 
 def _version_url(o):
@@ -121,8 +126,7 @@ CASES = [
         name="mediaplans.CompetenceGoal",
         make=make_goal,
         edit_url=lambda o: reverse("mediaplans:goal-update", args=[o.pk]),
-        edit_post=lambda o: {"area": o.area_id, "title": "changed", "year_from": 1,
-                             "year_to": 2},
+        edit_post=lambda o: {"area": o.area_id, "title": "changed", "year_from": 1, "year_to": 2},
         api_list_url=lambda o: reverse("competence-goal-list"),
         api_detail_url=lambda o: reverse("competence-goal-detail", args=[o.pk]),
         api_write=lambda o: {"title": "changed"},
@@ -134,9 +138,14 @@ CASES = [
         name="mediaplans.TrainingEntry",
         make=make_training,
         edit_url=lambda o: reverse("mediaplans:training-update", args=[o.pk]),
-        edit_post=lambda o: {"topic": "changed", "target_group": "all", "teachers": 3,
-                             "period_start": "2027-01-01", "period_end": "2027-01-02",
-                             "status": "planned"},
+        edit_post=lambda o: {
+            "topic": "changed",
+            "target_group": "all",
+            "teachers": 3,
+            "period_start": "2027-01-01",
+            "period_end": "2027-01-02",
+            "status": "planned",
+        },
         api_list_url=lambda o: reverse("training-entry-list"),
         api_detail_url=lambda o: reverse("training-entry-detail", args=[o.pk]),
         api_write=lambda o: {"topic": "changed"},
@@ -148,9 +157,14 @@ CASES = [
         name="mediaplans.EquipmentNeed",
         make=make_need,
         edit_url=lambda o: reverse("mediaplans:need-update", args=[o.pk]),
-        edit_post=lambda o: {"category": "mobile", "description": "changed", "quantity": 1,
-                             "unit_price_estimate": "1.00", "justification": "x",
-                             "priority": 1},
+        edit_post=lambda o: {
+            "category": "mobile",
+            "description": "changed",
+            "quantity": 1,
+            "unit_price_estimate": "1.00",
+            "justification": "x",
+            "priority": 1,
+        },
         api_list_url=lambda o: reverse("equipment-need-list"),
         api_detail_url=lambda o: reverse("equipment-need-detail", args=[o.pk]),
         api_write=lambda o: {"quantity": 99},

@@ -29,14 +29,22 @@ def _add_concepts(world):
             from mediaplans.services import version_new
 
             version_new(actor=None, concept=concept)
+
     return add
 
 
-@pytest.mark.parametrize("url_name", [
-    "mediaplans:concept-list", "mediaplans:board-overview", "media-concept-list",
-    "media-concept-version-list", "competence-goal-list", "training-entry-list",
-    "equipment-need-list",
-])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "mediaplans:concept-list",
+        "mediaplans:board-overview",
+        "media-concept-list",
+        "media-concept-version-list",
+        "competence-goal-list",
+        "training-entry-list",
+        "equipment-need-list",
+    ],
+)
 def test_lists_do_not_grow(url_name, world, client_for, api_client_for):
     user = world.user("board_admin")
     client = client_for(user) if ":" in url_name else api_client_for(user)

@@ -40,7 +40,8 @@ def _read_urls(version):
 
 @pytest.mark.parametrize("setup", list(SCHOOL_SETUPS))
 def test_reviewer_reads_adopted_version_only_of_schools_in_a_submitted_application(
-        setup, world, client_for, api_client_for):
+    setup, world, client_for, api_client_for
+):
     concept, version = adopted_version(world.school)
     for status in SCHOOL_SETUPS[setup]:
         in_application(world.school, status=status)
@@ -71,8 +72,9 @@ def test_superseded_version_is_read_drafts_never(world, client_for, api_client_f
     concept, old = adopted_version(world.school)
     old.status = "superseded"
     old.save()
-    draft = ConceptVersion.objects.create(concept=concept, school_board=world.board, number=2,
-                                          sections={"goals": "GEHEIMER-ENTWURF"})
+    draft = ConceptVersion.objects.create(
+        concept=concept, school_board=world.board, number=2, sections={"goals": "GEHEIMER-ENTWURF"}
+    )
     in_application(world.school)
     web, api = client_for(world.user("reviewer")), api_client_for(world.user("reviewer"))
     assert web.get(old.get_absolute_url()).status_code == 200
@@ -82,11 +84,9 @@ def test_superseded_version_is_read_drafts_never(world, client_for, api_client_f
         response = web.get(url)
         assert response.status_code == 404
         assert "GEHEIMER-ENTWURF" not in response.content.decode(errors="ignore")
-    assert api.get(reverse("media-concept-version-detail",
-                           args=[draft.pk])).status_code == 404
+    assert api.get(reverse("media-concept-version-detail", args=[draft.pk])).status_code == 404
     # reading is not writing
-    assert web.get(reverse("mediaplans:section-edit",
-                           args=[old.pk, "goals"])).status_code == 403
+    assert web.get(reverse("mediaplans:section-edit", args=[old.pk, "goals"])).status_code == 403
 
 
 def test_board_members_and_school_staff_are_unaffected(world, client_for):
@@ -96,12 +96,13 @@ def test_board_members_and_school_staff_are_unaffected(world, client_for):
     for role in ("board_admin", "board_staff", "consultant", "school_staff"):
         client = client_for(world.user(role))
         assert client.get(draft.get_absolute_url()).status_code == 200, role
-    assert client_for(world.user("other_board_admin")).get(
-        adopted.get_absolute_url()).status_code == 200
+    assert (
+        client_for(world.user("other_board_admin")).get(adopted.get_absolute_url()).status_code
+        == 200
+    )
 
 
-def test_board_overview_and_export_list_only_application_schools_for_reviewers(
-        world, client_for):
+def test_board_overview_and_export_list_only_application_schools_for_reviewers(world, client_for):
     adopted_version(world.school)
     adopted_version(world.other_school)
     in_application(world.school)

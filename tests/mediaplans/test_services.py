@@ -45,8 +45,13 @@ def _adopt(world, version, actor="school_staff", **kwargs):
     user = world.user(actor)
     params = {"adopted_on": dt.date(2026, 11, 2), "adopted_by_body": "gesamtkonferenz"}
     params.update(kwargs)
-    return workflow.version_transition(actor=user, access=access_for(user), version=version,
-                                       to_status=ConceptStatus.ADOPTED, **params)
+    return workflow.version_transition(
+        actor=user,
+        access=access_for(user),
+        version=version,
+        to_status=ConceptStatus.ADOPTED,
+        **params,
+    )
 
 
 def test_seeded_competence_areas_are_the_six_kmk_areas():
@@ -54,10 +59,14 @@ def test_seeded_competence_areas_are_the_six_kmk_areas():
     from mediaplans.models import CompetenceArea
 
     names = list(CompetenceArea.objects.values_list("number", "name"))
-    assert names == [(1, "Suchen, Verarbeiten und Aufbewahren"),
-                     (2, "Kommunizieren und Kooperieren"), (3, "Produzieren und Präsentieren"),
-                     (4, "Schützen und sicher Agieren"), (5, "Problemlösen und Handeln"),
-                     (6, "Analysieren und Reflektieren")]
+    assert names == [
+        (1, "Suchen, Verarbeiten und Aufbewahren"),
+        (2, "Kommunizieren und Kooperieren"),
+        (3, "Produzieren und Präsentieren"),
+        (4, "Schützen und sicher Agieren"),
+        (5, "Problemlösen und Handeln"),
+        (6, "Analysieren und Reflektieren"),
+    ]
 
 
 def test_concept_create_starts_draft_version_one(world):
@@ -76,8 +85,12 @@ def test_second_concept_for_same_school_is_refused(world):
 
 def test_section_text_is_stored_plain_and_rendered_escaped(world):
     _, version = concept_with_version(world.school)
-    services.version_update_section(actor=None, version=version, key="goals",
-                                    text="<script>x</script>\r\n\r\n- eins\r\n- zwei\x07")
+    services.version_update_section(
+        actor=None,
+        version=version,
+        key="goals",
+        text="<script>x</script>\r\n\r\n- eins\r\n- zwei\x07",
+    )
     version.refresh_from_db()
     assert version.sections["goals"] == "<script>x</script>\n\n- eins\n- zwei"
     html = render_plain(version.sections["goals"])
@@ -90,14 +103,16 @@ def test_unknown_section_and_stale_edit_version_are_refused(world):
     with pytest.raises(ValidationError):
         services.version_update_section(actor=None, version=version, key="nope", text="x")
     with pytest.raises(ValidationError, match="Someone else"):
-        services.version_update_section(actor=None, version=version, key="goals", text="x",
-                                        expected_version=version.version + 1)
+        services.version_update_section(
+            actor=None, version=version, key="goals", text="x", expected_version=version.version + 1
+        )
     version.refresh_from_db()
     assert version.sections == {}
 
 
-@pytest.mark.parametrize("chars,expected", [(149, "started"), (150, "complete"),
-                                            (151, "complete"), (0, "empty")])
+@pytest.mark.parametrize(
+    "chars,expected", [(149, "started"), (150, "complete"), (151, "complete"), (0, "empty")]
+)
 def test_section_completeness_threshold(world, chars, expected):
     _, version = concept_with_version(world.school)
     version.sections = {"goals": "x" * chars}
@@ -111,8 +126,7 @@ def test_data_section_needs_rows_to_be_complete(world):
     version.save()
     assert {s.key: s.state for s in selectors.section_states(version)}["competences"] == "started"
     GoalFactory(version=version)
-    assert {s.key: s.state for s in selectors.section_states(version)}["competences"] == \
-        "complete"
+    assert {s.key: s.state for s in selectors.section_states(version)}["competences"] == "complete"
     # rows alone (no text) are "started", not empty
     version.sections = {}
     assert {s.key: s.state for s in selectors.section_states(version)}["competences"] == "started"
@@ -164,13 +178,15 @@ def test_adoption_freezes_and_snapshots_current_state(world):
     transitions = list(ConceptTransition.objects.values_list("from_status", "to_status"))
     assert transitions == [("draft", "adopted")]
     for call in (
-        lambda: services.version_update_section(actor=None, version=adopted, key="goals",
-                                                text="neu"),
-        lambda: services.goal_create(actor=None, version=adopted,
-                                     data={"area": area(1), "title": "x", "year_from": 1,
-                                           "year_to": 2}),
-        lambda: services.need_update(actor=None, need=adopted.needs.get(),
-                                     data={"quantity": 5}),
+        lambda: services.version_update_section(
+            actor=None, version=adopted, key="goals", text="neu"
+        ),
+        lambda: services.goal_create(
+            actor=None,
+            version=adopted,
+            data={"area": area(1), "title": "x", "year_from": 1, "year_to": 2},
+        ),
+        lambda: services.need_update(actor=None, need=adopted.needs.get(), data={"quantity": 5}),
         lambda: services.training_delete(actor=None, entry=adopted.training_entries.get()),
     ):
         with pytest.raises(ValidationError, match="frozen"):
@@ -208,12 +224,19 @@ def test_transition_table_refuses_illegal_moves(world):
     _, version = concept_with_version(world.school)
     user = world.user("school_staff")
     with pytest.raises(ValidationError):
-        workflow.version_transition(actor=user, access=access_for(user), version=version,
-                                    to_status=ConceptStatus.SUPERSEDED)
-    workflow.version_transition(actor=user, access=access_for(user), version=version,
-                                to_status=ConceptStatus.CONSULTATION, note="an die GK")
-    workflow.version_transition(actor=user, access=access_for(user), version=version,
-                                to_status=ConceptStatus.DRAFT)
+        workflow.version_transition(
+            actor=user, access=access_for(user), version=version, to_status=ConceptStatus.SUPERSEDED
+        )
+    workflow.version_transition(
+        actor=user,
+        access=access_for(user),
+        version=version,
+        to_status=ConceptStatus.CONSULTATION,
+        note="an die GK",
+    )
+    workflow.version_transition(
+        actor=user, access=access_for(user), version=version, to_status=ConceptStatus.DRAFT
+    )
     assert ConceptVersion.objects.get(pk=version.pk).status == "draft"
 
 
@@ -222,57 +245,86 @@ def test_transition_needs_write_permission(world, actor):
     _, version = concept_with_version(world.school)
     user = world.user(actor)
     with pytest.raises(PermissionDenied):
-        workflow.version_transition(actor=user, access=access_for(user), version=version,
-                                    to_status=ConceptStatus.CONSULTATION)
+        workflow.version_transition(
+            actor=user,
+            access=access_for(user),
+            version=version,
+            to_status=ConceptStatus.CONSULTATION,
+        )
     assert ConceptVersion.objects.get(pk=version.pk).status == "draft"
 
 
 def test_short_form_three_goals_then_grow(world):
-    concept = services.concept_create(actor=None, school=world.school, form="short",
-                                      development_goals=["Lernplattform", "WLAN"])
+    concept = services.concept_create(
+        actor=None, school=world.school, form="short", development_goals=["Lernplattform", "WLAN"]
+    )
     version = concept.versions.get()
     assert selectors.progress(version) == 66
     with pytest.raises(ValidationError, match="missing: 3"):
         _adopt(world, version)
     with pytest.raises(ValidationError):
-        services.version_update_development_goals(actor=None, version=version,
-                                                  goals=["a", "b", "c", "d"])
-    services.version_update_development_goals(actor=None, version=version,
-                                              goals=["Lernplattform", "WLAN", "Fortbildung"])
+        services.version_update_development_goals(
+            actor=None, version=version, goals=["a", "b", "c", "d"]
+        )
+    services.version_update_development_goals(
+        actor=None, version=version, goals=["Lernplattform", "WLAN", "Fortbildung"]
+    )
     version.refresh_from_db()
     assert selectors.progress(version) == 100
     adopted = _adopt(world, version)
     full = services.version_grow_to_full(actor=None, version=adopted)
     assert (full.number, full.form) == (2, "full")
-    assert full.sections["goals"] == ("Entwicklungsziele der Schule:\n- Lernplattform\n- WLAN\n"
-                                      "- Fortbildung")
+    assert full.sections["goals"] == (
+        "Entwicklungsziele der Schule:\n- Lernplattform\n- WLAN\n- Fortbildung"
+    )
 
 
 def test_goal_without_area_and_reversed_years_are_refused(world):
     _, version = concept_with_version(world.school)
     with pytest.raises(ValidationError) as exc:
-        services.goal_create(actor=None, version=version,
-                             data={"area": None, "title": "x", "year_from": 5, "year_to": 6})
+        services.goal_create(
+            actor=None,
+            version=version,
+            data={"area": None, "title": "x", "year_from": 5, "year_to": 6},
+        )
     assert "competence area" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
-        services.goal_create(actor=None, version=version,
-                             data={"area": area(2), "title": "x", "year_from": 7, "year_to": 6})
+        services.goal_create(
+            actor=None,
+            version=version,
+            data={"area": area(2), "title": "x", "year_from": 7, "year_to": 6},
+        )
     assert "year_to" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        services.goal_create(actor=None, version=version,
-                             data={"area": area(2), "title": "x", "year_from": 0, "year_to": 14})
+        services.goal_create(
+            actor=None,
+            version=version,
+            data={"area": area(2), "title": "x", "year_from": 0, "year_to": 14},
+        )
     assert not CompetenceGoal.objects.exists()
 
 
-@pytest.mark.parametrize("quantity,price,ok", [
-    (0, "10.00", False), (1, "10.00", True), (2, "10.00", True),
-    (1, "-0.01", False), (1, "0.00", True), (1, "0.01", True),
-])
+@pytest.mark.parametrize(
+    "quantity,price,ok",
+    [
+        (0, "10.00", False),
+        (1, "10.00", True),
+        (2, "10.00", True),
+        (1, "-0.01", False),
+        (1, "0.00", True),
+        (1, "0.01", True),
+    ],
+)
 def test_need_quantity_and_price_thresholds(world, quantity, price, ok):
     _, version = concept_with_version(world.school)
-    data = {"category": "mobile", "description": "Tablets", "quantity": quantity,
-            "unit_price_estimate": Decimal(price), "justification": "Projektarbeit",
-            "priority": 1}
+    data = {
+        "category": "mobile",
+        "description": "Tablets",
+        "quantity": quantity,
+        "unit_price_estimate": Decimal(price),
+        "justification": "Projektarbeit",
+        "priority": 1,
+    }
     if ok:
         need = services.need_create(actor=None, version=version, data=data)
         assert need.total_estimate == Decimal(price) * quantity
@@ -285,9 +337,14 @@ def test_need_quantity_and_price_thresholds(world, quantity, price, ok):
 def test_need_rejects_foreign_room_and_goal_of_other_version(world):
     _, version = concept_with_version(world.school)
     _, other_version = concept_with_version(world.other_school)
-    data = {"category": "display", "description": "Display 75\"", "quantity": 1,
-            "unit_price_estimate": Decimal("4200"), "justification": "Präsentieren",
-            "rooms": [world.other_room]}
+    data = {
+        "category": "display",
+        "description": 'Display 75"',
+        "quantity": 1,
+        "unit_price_estimate": Decimal("4200"),
+        "justification": "Präsentieren",
+        "rooms": [world.other_room],
+    }
     with pytest.raises(ValidationError, match="not in this school"):
         services.need_create(actor=None, version=version, data=data)
     data["rooms"] = []
@@ -304,8 +361,12 @@ def test_need_total_is_rounded_half_up():
 
 def test_training_period_order(world):
     _, version = concept_with_version(world.school)
-    data = {"topic": "x", "teachers": 3, "period_start": dt.date(2027, 2, 2),
-            "period_end": dt.date(2027, 2, 1)}
+    data = {
+        "topic": "x",
+        "teachers": 3,
+        "period_start": dt.date(2027, 2, 2),
+        "period_end": dt.date(2027, 2, 1),
+    }
     with pytest.raises(ValidationError):
         services.training_create(actor=None, version=version, data=data)
     data["period_end"] = dt.date(2027, 2, 2)
@@ -319,10 +380,15 @@ def test_training_period_order(world):
 def test_compare_versions_section_by_section(world):
     concept, v1 = adopted_version(world.school)
     v2 = services.version_new(actor=None, concept=concept)
-    services.version_update_section(actor=None, version=v2, key="teaching",
-                                    text="Neu: Informatik ab Klasse 5")
-    NeedFactory(version=v2, description="Dokumentenkamera", quantity=2,
-                unit_price_estimate=Decimal("450.00"))
+    services.version_update_section(
+        actor=None, version=v2, key="teaching", text="Neu: Informatik ab Klasse 5"
+    )
+    NeedFactory(
+        version=v2,
+        description="Dokumentenkamera",
+        quantity=2,
+        unit_price_estimate=Decimal("450.00"),
+    )
     TrainingFactory(version=v2, topic="KI im Unterricht")
     v2.refresh_from_db()
     result = selectors.compare_versions(v1, v2)

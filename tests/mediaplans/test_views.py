@@ -27,15 +27,21 @@ def test_school_staff_starts_concept_and_writes_a_section(world, client_for):
     # the school list only offers the staff's own school
     assert world.school.name in page.content.decode()
     assert world.other_school.name not in page.content.decode()
-    response = client.post(reverse("mediaplans:concept-create"),
-                           {"school": world.school.pk, "form": "full"})
+    response = client.post(
+        reverse("mediaplans:concept-create"), {"school": world.school.pk, "form": "full"}
+    )
     version = ConceptVersion.objects.get(concept__school=world.school)
     assert response.status_code == 302 and response.url == version.get_absolute_url()
     url = reverse("mediaplans:section-edit", args=[version.pk, "goals"])
     page = client.get(url)
     assert "Leitbild und Ziele" in page.content.decode()  # guidance text
-    response = client.post(url, {"text": "Unsere Ziele:\n- Recherche\n- <b>Präsentation</b>",
-                                 "edit_version": version.version})
+    response = client.post(
+        url,
+        {
+            "text": "Unsere Ziele:\n- Recherche\n- <b>Präsentation</b>",
+            "edit_version": version.version,
+        },
+    )
     assert response.status_code == 302
     page = client.get(version.get_absolute_url()).content.decode()
     assert "<li>&lt;b&gt;Präsentation&lt;/b&gt;</li>" in page
@@ -44,8 +50,9 @@ def test_school_staff_starts_concept_and_writes_a_section(world, client_for):
 
 def test_foreign_school_is_not_offered_and_refused(world, client_for):
     client = client_for(world.user("school_staff"))
-    response = client.post(reverse("mediaplans:concept-create"),
-                           {"school": world.other_school.pk, "form": "full"})
+    response = client.post(
+        reverse("mediaplans:concept-create"), {"school": world.other_school.pk, "form": "full"}
+    )
     assert response.status_code == 200
     assert "kern-error" in response.content.decode()
     assert not MediaConcept.objects.exists()
@@ -57,23 +64,31 @@ def test_board_staff_reads_and_comments_but_cannot_write(world, client_for):
     page = client.get(version.get_absolute_url()).content.decode()
     assert reverse("mediaplans:version-comment", args=[version.pk]) in page
     assert reverse("mediaplans:section-edit", args=[version.pk, "goals"]) not in page
-    assert client.get(reverse("mediaplans:section-edit",
-                              args=[version.pk, "goals"])).status_code == 403
-    assert client.post(reverse("mediaplans:concept-create"),
-                       {"school": world.school.pk}).status_code == 403
-    response = client.post(reverse("mediaplans:version-comment", args=[version.pk]),
-                           {"text": "Bitte WLAN-Ausbau begründen."})
+    assert (
+        client.get(reverse("mediaplans:section-edit", args=[version.pk, "goals"])).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("mediaplans:concept-create"), {"school": world.school.pk}).status_code
+        == 403
+    )
+    response = client.post(
+        reverse("mediaplans:version-comment", args=[version.pk]),
+        {"text": "Bitte WLAN-Ausbau begründen."},
+    )
     assert response.status_code == 302
     assert version.comments.get().text == "Bitte WLAN-Ausbau begründen."
-    response = client.post(reverse("mediaplans:version-comment", args=[version.pk]),
-                           {"text": "   "})
+    response = client.post(
+        reverse("mediaplans:version-comment", args=[version.pk]), {"text": "   "}
+    )
     assert version.comments.count() == 1
 
 
 def test_reviewer_sees_adopted_versions_only(world, client_for):
     concept, v1 = adopted_version(world.school)
-    v2 = ConceptVersion.objects.create(concept=concept, school_board=world.board, number=2,
-                                       sections={"goals": "GEHEIMER-ENTWURF"})
+    v2 = ConceptVersion.objects.create(
+        concept=concept, school_board=world.board, number=2, sections={"goals": "GEHEIMER-ENTWURF"}
+    )
     in_application(world.school)
     client = client_for(world.user("reviewer"))
     assert client.get(v1.get_absolute_url()).status_code == 200
@@ -83,8 +98,7 @@ def test_reviewer_sees_adopted_versions_only(world, client_for):
     assert v1.get_absolute_url() in page and v2.get_absolute_url() not in page
     listing = client.get(reverse("mediaplans:concept-list")).content.decode()
     assert "GEHEIMER-ENTWURF" not in listing and v2.get_absolute_url() not in listing
-    assert client.get(reverse("mediaplans:section-edit",
-                              args=[v1.pk, "goals"])).status_code == 403
+    assert client.get(reverse("mediaplans:section-edit", args=[v1.pk, "goals"])).status_code == 403
 
 
 def test_editing_an_adopted_version_is_refused_with_a_message(world, client_for):
@@ -95,9 +109,11 @@ def test_editing_an_adopted_version_is_refused_with_a_message(world, client_for)
     response = client.post(url, {"text": "neu"}, follow=True)
     assert "eingefroren" in response.content.decode() or "frozen" in response.content.decode()
     goal = version.goals.get()
-    response = client.post(reverse("mediaplans:goal-update", args=[goal.pk]),
-                           {"area": goal.area_id, "title": "x", "year_from": 1, "year_to": 2},
-                           follow=True)
+    response = client.post(
+        reverse("mediaplans:goal-update", args=[goal.pk]),
+        {"area": goal.area_id, "title": "x", "year_from": 1, "year_to": 2},
+        follow=True,
+    )
     assert "eingefroren" in response.content.decode() or "frozen" in response.content.decode()
     client.post(reverse("mediaplans:goal-delete", args=[goal.pk]))
     version.refresh_from_db()
@@ -111,13 +127,18 @@ def test_adopt_page_shows_problems_and_adopts(world, client_for):
     url = reverse("mediaplans:version-adopt", args=[version.pk])
     page = client.get(url).content.decode()
     assert "Zielstellung der Schule" in page
-    response = client.post(url, {"adopted_on": "2026-11-02",
-                                 "adopted_by_body": "gesamtkonferenz"})
+    response = client.post(url, {"adopted_on": "2026-11-02", "adopted_by_body": "gesamtkonferenz"})
     assert response.status_code == 200 and "kern-alert--danger" in response.content.decode()
     assert ConceptVersion.objects.get(pk=version.pk).status == "draft"
     fill_version(version)
-    response = client.post(url, {"adopted_on": "2026-11-02", "adopted_by_body": "gesamtkonferenz",
-                                 "note": "Beschluss 4/2026"})
+    response = client.post(
+        url,
+        {
+            "adopted_on": "2026-11-02",
+            "adopted_by_body": "gesamtkonferenz",
+            "note": "Beschluss 4/2026",
+        },
+    )
     assert response.status_code == 302
     version.refresh_from_db()
     assert (version.status, version.adopted_on) == ("adopted", dt.date(2026, 11, 2))
@@ -139,33 +160,51 @@ def test_consultation_and_back(world, client_for):
 def test_goal_need_and_training_forms(world, client_for):
     _, version = concept_with_version(world.school)
     client = client_for(world.user("school_staff"))
-    response = client.post(reverse("mediaplans:goal-create", args=[version.pk]),
-                           {"title": "Quellen prüfen", "year_from": 5, "year_to": 6})
+    response = client.post(
+        reverse("mediaplans:goal-create", args=[version.pk]),
+        {"title": "Quellen prüfen", "year_from": 5, "year_to": 6},
+    )
     assert response.status_code == 200
     assert "Kompetenzbereich" in response.content.decode()
     assert not CompetenceGoal.objects.exists()
-    client.post(reverse("mediaplans:goal-create", args=[version.pk]),
-                {"area": area(1).pk, "title": "Quellen prüfen", "year_from": 5, "year_to": 6})
+    client.post(
+        reverse("mediaplans:goal-create", args=[version.pk]),
+        {"area": area(1).pk, "title": "Quellen prüfen", "year_from": 5, "year_to": 6},
+    )
     goal = CompetenceGoal.objects.get()
     url = reverse("mediaplans:need-create", args=[version.pk])
-    bad = {"category": "mobile", "description": "Tablets", "quantity": 0,
-           "unit_price_estimate": "-1", "justification": "Recherche", "priority": 1}
+    bad = {
+        "category": "mobile",
+        "description": "Tablets",
+        "quantity": 0,
+        "unit_price_estimate": "-1",
+        "justification": "Recherche",
+        "priority": 1,
+    }
     response = client.post(url, bad)
     assert response.status_code == 200 and not EquipmentNeed.objects.exists()
     body = response.content.decode()
     assert "mindestens 1" in body or "at least 1" in body
-    good = dict(bad, quantity=30, unit_price_estimate="399.00", goals=[goal.pk],
-                rooms=[world.room.pk])
+    good = dict(
+        bad, quantity=30, unit_price_estimate="399.00", goals=[goal.pk], rooms=[world.room.pk]
+    )
     assert client.post(url, good).status_code == 302
     need = EquipmentNeed.objects.get()
     assert list(need.goals.all()) == [goal] and list(need.rooms.all()) == [world.room]
     # a room of another board is not a valid choice
     response = client.post(url, dict(good, rooms=[world.other_room.pk]))
     assert response.status_code == 200 and EquipmentNeed.objects.count() == 1
-    response = client.post(reverse("mediaplans:training-create", args=[version.pk]),
-                           {"topic": "Tablets im Unterricht", "target_group": "all",
-                            "teachers": 20, "period_start": "2027-02-01",
-                            "period_end": "2027-03-31", "status": "planned"})
+    response = client.post(
+        reverse("mediaplans:training-create", args=[version.pk]),
+        {
+            "topic": "Tablets im Unterricht",
+            "target_group": "all",
+            "teachers": 20,
+            "period_start": "2027-02-01",
+            "period_end": "2027-03-31",
+            "status": "planned",
+        },
+    )
     assert response.status_code == 302
     page = client.get(version.get_absolute_url()).content.decode()
     assert "11.970,00 €" in page and "Tablets im Unterricht" in page
@@ -201,13 +240,19 @@ def test_new_version_and_compare_pages(world, client_for):
     response = client.post(reverse("mediaplans:version-new", args=[concept.pk]))
     v2 = ConceptVersion.objects.get(concept=concept, number=2)
     assert response.url == v2.get_absolute_url()
-    client.post(reverse("mediaplans:section-edit", args=[v2.pk, "teaching"]),
-                {"text": "Informatik ab Klasse 5"})
+    client.post(
+        reverse("mediaplans:section-edit", args=[v2.pk, "teaching"]),
+        {"text": "Informatik ab Klasse 5"},
+    )
     page = client.get(reverse("mediaplans:version-compare", args=[concept.pk])).content.decode()
     assert "Informatik ab Klasse 5" in page
     assert "1 von 10" in page or "1 of 10" in page
-    assert client.get(reverse("mediaplans:version-compare", args=[concept.pk])
-                      + "?alt=999999").status_code == 404
+    assert (
+        client.get(
+            reverse("mediaplans:version-compare", args=[concept.pk]) + "?alt=999999"
+        ).status_code
+        == 404
+    )
     # a second open version is refused with a message
     response = client.post(reverse("mediaplans:version-new", args=[concept.pk]), follow=True)
     assert ConceptVersion.objects.filter(concept=concept).count() == 2
@@ -244,9 +289,13 @@ def test_concept_age_months_at_the_boundary():
     assert concept_age_months(None, dt.date(2026, 11, 24)) is None
 
 
-@pytest.mark.parametrize("adopted_on,state", [
-    (dt.date(2024, 11, 24), "outdated"), (dt.date(2024, 11, 25), "adopted"),
-])
+@pytest.mark.parametrize(
+    "adopted_on,state",
+    [
+        (dt.date(2024, 11, 24), "outdated"),
+        (dt.date(2024, 11, 25), "adopted"),
+    ],
+)
 def test_overview_flags_outdated_concepts_at_the_threshold(world, adopted_on, state):
     from core.tenancy import access_for
     from mediaplans.selectors import board_overview
@@ -258,14 +307,27 @@ def test_overview_flags_outdated_concepts_at_the_threshold(world, adopted_on, st
 
 def test_short_form_start_and_grow(world, client_for):
     client = client_for(world.user("school_staff"))
-    client.post(reverse("mediaplans:concept-create"),
-                {"school": world.school.pk, "form": "short", "goal_1": "WLAN in allen Räumen",
-                 "goal_2": "Lernplattform", "goal_3": ""})
+    client.post(
+        reverse("mediaplans:concept-create"),
+        {
+            "school": world.school.pk,
+            "form": "short",
+            "goal_1": "WLAN in allen Räumen",
+            "goal_2": "Lernplattform",
+            "goal_3": "",
+        },
+    )
     version = ConceptVersion.objects.get()
     assert version.development_goals == ["WLAN in allen Räumen", "Lernplattform", ""]
-    client.post(reverse("mediaplans:development-goals", args=[version.pk]),
-                {"goal_1": "WLAN in allen Räumen", "goal_2": "Lernplattform",
-                 "goal_3": "Fortbildung", "edit_version": ConceptVersion.objects.get().version})
+    client.post(
+        reverse("mediaplans:development-goals", args=[version.pk]),
+        {
+            "goal_1": "WLAN in allen Räumen",
+            "goal_2": "Lernplattform",
+            "goal_3": "Fortbildung",
+            "edit_version": ConceptVersion.objects.get().version,
+        },
+    )
     version.refresh_from_db()
     assert version.development_goals == ["WLAN in allen Räumen", "Lernplattform", "Fortbildung"]
     client.post(reverse("mediaplans:version-grow", args=[version.pk]))

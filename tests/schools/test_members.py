@@ -102,19 +102,19 @@ def test_reviewer_membership_needs_an_authority(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=user, role="reviewer", land=world.land, authority="")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(user=user, role="reviewer", land=world.land,
-                                  authority="somebody")
-    board_role = Membership(user=user, role="board_staff", school_board=world.board,
-                            authority="approval")
+        Membership.objects.create(user=user, role="reviewer", land=world.land, authority="somebody")
+    board_role = Membership(
+        user=user, role="board_staff", school_board=world.board, authority="approval"
+    )
     with pytest.raises(ValidationError) as exc:
         board_role.full_clean()
     assert "authority" in exc.value.message_dict
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(user=user, role="board_staff", school_board=world.board,
-                                  authority="approval")
+        Membership.objects.create(
+            user=user, role="board_staff", school_board=world.board, authority="approval"
+        )
     assert not Membership.objects.filter(user=user).exists()
     for authority in ("content_check", "approval", "ministry"):
-        ok = Membership(user=UserFactory(), role="reviewer", land=world.land,
-                        authority=authority)
+        ok = Membership(user=UserFactory(), role="reviewer", land=world.land, authority=authority)
         ok.full_clean()
         ok.save()

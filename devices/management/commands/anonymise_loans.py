@@ -7,12 +7,18 @@ from devices.services import anonymise_expired_loans
 
 
 class Command(BaseCommand):
-    help = ("Anonymise borrower data of loans returned more than LOAN_RETENTION_MONTHS months "
-            "ago (default 6) with no open claim; the history tables are anonymised too.")
+    help = (
+        "Anonymise borrower data of loans returned more than LOAN_RETENTION_MONTHS months "
+        "ago (default 6) with no open claim; the history tables are anonymised too."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--months", type=int, default=None,
-                            help="Override settings.PAKTWERK['LOAN_RETENTION_MONTHS'].")
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=None,
+            help="Override settings.PAKTWERK['LOAN_RETENTION_MONTHS'].",
+        )
 
     def handle(self, *args, months=None, **options):
         with scopes_disabled():
