@@ -1150,7 +1150,8 @@ def privacy_erase(*, actor, board, name: str) -> int:
         raise ValidationError(
             {
                 "name": _(
-                    "%(n)s contract(s) of this person are still running (%(list)s): return or cancel "
+                    "%(n)s contract(s) of this person are still running (%(list)s): "
+                    "return or cancel "
                     "them first."
                 )
                 % {"n": len(running), "list": ", ".join(loan.contract_number for loan in running)}

@@ -220,7 +220,9 @@ def _complete(app, actor):
             k: getattr(entry, k) or v
             for k, v in {
                 "current_equipment": "Computerraum mit 24 PCs, Beamer in 12 Räumen, LAN im Haus A",
-                "planned_equipment": "Interaktive Displays, WLAN flächendeckend, Tablet-Klassensätze",
+                "planned_equipment": (
+                    "Interaktive Displays, WLAN flächendeckend, Tablet-Klassensätze"
+                ),
                 "pedagogical_reason": "Kollaboratives Arbeiten und Präsentieren im Fachunterricht",
                 "competence_areas": "2 Kommunizieren und Kooperieren; 3 Produzieren und "
                 "Präsentieren – Deutsch, Mathematik, Klassen 5–10",

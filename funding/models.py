@@ -225,7 +225,8 @@ class RuleSet(BaseModel):
             raise ValidationError(
                 {
                     "own_share_rate": _(
-                        "With the percent-of-total convention funding rate and own-share rate add up "
+                        "With the percent-of-total convention funding rate and own-share rate "
+                        "add up "
                         "to 1."
                     )
                 }

@@ -432,8 +432,10 @@ def check_mobile_cap(
         Finding(
             code,
             ERROR,
-            f"Mobile Endgeräte an allgemeinbildenden Schulen: {_money(cap.mobile_total)} übersteigen "
-            f"{_pct(params.mobile_cap_percent)} % der Investitionen ({_money(cap.cap_total)}), und an "
+            "Mobile Endgeräte an allgemeinbildenden Schulen: "
+            f"{_money(cap.mobile_total)} übersteigen "
+            f"{_pct(params.mobile_cap_percent)} % der Investitionen "
+            f"({_money(cap.cap_total)}), und an "
             f"{names} liegen sie über {_money(cap.per_school_limit)} je Schule.",
             refs,
         )
@@ -812,7 +814,8 @@ def check_plan_tolerance(lines: Iterable[ActualLine], params: RuleParams) -> lis
                     "FR-TOLERANZ-AUSGLEICH",
                     WARNING,
                     f"Position {line.ref}: Mehrausgaben von "
-                    f"{_money(line.actual - line.planned)} innerhalb der Toleranz – sie müssen durch "
+                    f"{_money(line.actual - line.planned)} innerhalb der Toleranz – "
+                    "sie müssen durch "
                     "Minderausgaben ausgeglichen werden.",
                     (line.ref,),
                 )

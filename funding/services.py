@@ -256,7 +256,8 @@ def _check_not_below_bound(budget: Budget) -> None:
             raise ValidationError(
                 {
                     "amount": _(
-                        "Das Budget darf nicht unter den bereits bewilligten Betrag von %(bound)s fallen."
+                        "Das Budget darf nicht unter den bereits bewilligten Betrag "
+                        "von %(bound)s fallen."
                     )
                     % {"bound": format_money(status.bound)}
                 }
@@ -695,7 +696,8 @@ def decision_make(
                 raise ValidationError(
                     {
                         "amounts": _(
-                            "Pos. %(pos)s: Der bewilligte Betrag muss zwischen 0 und %(max)s liegen."
+                            "Pos. %(pos)s: Der bewilligte Betrag muss zwischen 0 "
+                            "und %(max)s liegen."
                         )
                         % {"pos": line.position, "max": format_money(gross)}
                     }

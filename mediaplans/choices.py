@@ -80,7 +80,8 @@ SECTIONS: tuple[Section, ...] = (
         2,
         _("Medienkompetenzentwicklung"),
         _(
-            "Wie die Schule die sechs Kompetenzbereiche der KMK-Strategie „Bildung in der digitalen "
+            "Wie die Schule die sechs Kompetenzbereiche der KMK-Strategie "
+            "„Bildung in der digitalen "
             "Welt“ über die Jahrgänge und Fächer hinweg abdeckt. Die Kompetenzziele werden als "
             "Einträge erfasst; die Matrix zeigt Abdeckung und Lücken."
         ),

@@ -556,10 +556,10 @@ def compare_versions(old: ConceptVersion, new: ConceptVersion) -> dict:
         return {"added": sorted(b_set - a_set), "removed": sorted(a_set - b_set)}
 
     goal_label = lambda g: f"{g.area.number} · {g.title} ({g.year_label})"  # noqa: E731
-    need_label = lambda n: (
-        f"{n.quantity} × {n.description} "  # noqa: E731
-        f"({n.unit_price_estimate} €)"
-    )
+
+    def need_label(n):
+        return f"{n.quantity} × {n.description} ({n.unit_price_estimate} €)"
+
     return {
         "old": old,
         "new": new,

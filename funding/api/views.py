@@ -337,7 +337,8 @@ class ApplicationViewSet(VersionedMixin, ScopedModelViewSet):
             raise ApiValidationError(
                 {
                     "requested_amount": [
-                        "Der Betrag muss positiv sein und darf höchstens zwei Nachkommastellen haben."
+                        "Der Betrag muss positiv sein und darf höchstens "
+                        "zwei Nachkommastellen haben."
                     ]
                 }
             )
