@@ -1,11 +1,33 @@
-"""Service helpers shared by every app's services.py."""
+"""Service helpers shared by every app's services.py: the one write path."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from core.tenancy import Access
+
+#: django-simple-history stores the change reason in a CharField of this length
+CHANGE_REASON_MAX = 100
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the row since the form was opened (optimistic locking)."""
+
+    def __init__(self, current: models.Model):
+        super().__init__(
+            _(
+                "This record has been changed by someone else in the meantime (version "
+                "%(version)s). Your changes were not saved."
+            )
+            % {"version": getattr(current, "version", "?")},
+            code="conflict",
+        )
+        self.current = current
 
 
 def recheck_tenancy(access: Access, obj: models.Model) -> None:
@@ -20,7 +42,67 @@ def recheck_tenancy(access: Access, obj: models.Model) -> None:
         raise PermissionDenied("tenancy violation: the written row is outside the user's scope")
 
 
+def has_edit_version(obj: models.Model) -> bool:
+    """True when the model's `version` is the optimistic-locking counter (not a relation)."""
+    try:
+        field = obj._meta.get_field("version")
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist
+        return False
+    return not field.is_relation
+
+
 def bump_version(obj: models.Model) -> None:
     """Optimistic locking: increase the edit version before saving."""
-    if hasattr(obj, "version"):
+    if has_edit_version(obj):
         obj.version = (obj.version or 0) + 1
+
+
+def check_version(current: models.Model, expected_version: int | str | None) -> None:
+    """Raise EditConflict when the caller edited an older version than the stored one."""
+    if expected_version in (None, ""):
+        return
+    if has_edit_version(current) and int(expected_version) != current.version:
+        raise EditConflict(current)
+
+
+def trim_reason(reason: str | None) -> str | None:
+    """A change reason as history can store it (never longer than its column)."""
+    reason = (reason or "").strip()
+    if not reason:
+        return None
+    if len(reason) <= CHANGE_REASON_MAX:
+        return reason
+    return reason[: CHANGE_REASON_MAX - 1] + "…"
+
+
+def apply_fields(obj: models.Model, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Copy the allowed keys of `data` onto the object (missing keys stay as they are)."""
+    for key in allowed:
+        if key in data:
+            setattr(obj, key, data[key])
+
+
+def save_row(
+    obj: models.Model,
+    *,
+    actor,
+    reason: str | None = "",
+    access: Access | None = None,
+    exclude: Iterable[str] | None = None,
+) -> models.Model:
+    """The one write path for every model.
+
+    `full_clean`, version bump on versioned models, change reason trimmed to what
+    history stores, save, and — when `access` is given — the tenancy re-check.
+    Call it inside the service's transaction.
+    """
+    obj._history_user = actor
+    trimmed = trim_reason(reason)
+    if trimmed:
+        obj._change_reason = trimmed
+    obj.full_clean(exclude=list(exclude) if exclude else None)
+    bump_version(obj)
+    obj.save()
+    if access is not None:
+        recheck_tenancy(access, obj)
+    return obj

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import ZERO, format_money, round_money
-from core.services import bump_version
+from core.services import EditConflict, bump_version
 from core.tenancy import Access
 
 from . import permissions, rules, workflow
@@ -48,19 +48,6 @@ from .models import (
     RuleSet,
 )
 from .selectors import budget_for, budget_status, latest_decisions
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the row since the form was opened (optimistic locking)."""
-
-    def __init__(self, current):
-        super().__init__(
-            "Dieser Datensatz wurde inzwischen von jemand anderem geändert "
-            f"(Version {current.version}). "
-            "Ihre Änderungen wurden nicht gespeichert.",
-            code="conflict",
-        )
-        self.current = current
 
 
 def _save(obj, actor, reason: str = "") -> None:
