@@ -1,6 +1,5 @@
 """Paktwerk settings: one module, driven by environment variables (see .env.example)."""
 
-import sys
 from pathlib import Path
 
 import environ
@@ -12,13 +11,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
 
-RUNNING_TESTS = "pytest" in sys.modules
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if DEBUG or RUNNING_TESTS:
-        SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Production (DEBUG=0) refuses to start without it."
@@ -118,9 +116,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if RUNNING_TESTS:
-    # Fast hashing in tests only; production keeps Django's PBKDF2 default.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -154,12 +149,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or RUNNING_TESTS
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
+WHITENOISE_USE_FINDERS = DEBUG
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
@@ -170,7 +165,7 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not RUNNING_TESTS)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -245,12 +240,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Background work: django-tasks with its database backend; immediate in tests.
+# Background work: django-tasks with its database backend (immediate in config/settings_test.py).
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
-            if RUNNING_TESTS or env.bool("TASKS_IMMEDIATE", default=False)
+            if env.bool("TASKS_IMMEDIATE", default=False)
             else "django_tasks_db.DatabaseBackend"
         )
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
@@ -19,17 +20,32 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.scoping import acting as _acting
+
+if not getattr(settings, "PAKTWERK_TEST_SETTINGS", False):
+    raise pytest.UsageError(
+        f"Tests need config.settings_test, not {settings.SETTINGS_MODULE} "
+        "(unset DJANGO_SETTINGS_MODULE or pass --ds=config.settings_test)."
+    )
 
 
 @pytest.fixture(autouse=True)
-def _no_scope_in_test_body():
-    """Test code (setup and assertions) runs unscoped; requests scope themselves.
+def _setup_and_assertions_unscoped():
+    """Setup and assertions run unscoped; the code under test never does.
 
-    The fail-closed behaviour of the managers is tested explicitly in
-    tests/core/test_tenancy.py.
+    Requests scope themselves (middleware, API base view); service calls run
+    inside the actor's real scope through `acting(user)` / `as_actor(module)`
+    (tests/scoping.py), so a service that misses a scope fails in its tests.
+    The fail-closed managers are tested in tests/core/test_tenancy.py.
     """
     with scopes_disabled():
         yield
+
+
+@pytest.fixture
+def acting():
+    """acting(user) -> context manager running its body in the user's real tenancy scope."""
+    return _acting
 
 
 @pytest.fixture(autouse=True)

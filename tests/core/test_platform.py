@@ -175,7 +175,7 @@ def test_production_settings_refuse_to_start_without_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     env["DEBUG"] = "0"
     code = (
-        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings';"
         "from django.conf import settings; settings.SECRET_KEY"
     )
     root = Path(__file__).resolve().parents[2]
