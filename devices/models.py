@@ -62,7 +62,7 @@ class DeviceModel(BoardOwnedModel):
     objects = _scoped(DeviceModelQuerySet)
 
     class Meta:
-        ordering = ["manufacturer", "name"]
+        ordering = ["manufacturer", "name", "id"]
         verbose_name = _("Gerätemodell")
         verbose_name_plural = _("Gerätemodelle")
         constraints = [
@@ -204,7 +204,7 @@ class Device(BoardOwnedModel):
     school_path = "school"
 
     class Meta:
-        ordering = ["inventory_number"]
+        ordering = ["inventory_number", "id"]
         verbose_name = _("Gerät")
         verbose_name_plural = _("Geräte")
         constraints = [

@@ -77,7 +77,7 @@ class Programme(BaseModel):
     objects = models.Manager.from_queryset(qs.ProgrammeQuerySet)()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         verbose_name = _("Förderprogramm")
         verbose_name_plural = _("Förderprogramme")
 
@@ -191,7 +191,7 @@ class RuleSet(BaseModel):
     objects = models.Manager.from_queryset(qs.RuleSetQuerySet)()
 
     class Meta:
-        ordering = ["programme__name", "-number"]
+        ordering = ["programme__name", "-number", "-id"]
         verbose_name = _("Regelwerk")
         verbose_name_plural = _("Regelwerke")
         constraints = [
@@ -299,7 +299,7 @@ class CatalogueItem(BaseModel):
     objects = models.Manager.from_queryset(qs.CatalogueQuerySet)()
 
     class Meta:
-        ordering = ["contract_reference", "item_number"]
+        ordering = ["contract_reference", "item_number", "id"]
         verbose_name = _("Warenkorb-Artikel")
         verbose_name_plural = _("Warenkorb")
         constraints = [
@@ -349,7 +349,7 @@ class Budget(BoardOwnedModel):
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.BudgetQuerySet))
 
     class Meta:
-        ordering = ["programme__name"]
+        ordering = ["programme__name", "id"]
         verbose_name = _("Budget")
         verbose_name_plural = _("Budgets")
         constraints = [
@@ -386,7 +386,7 @@ class BudgetShare(BoardOwnedModel):
     school_path = "school"
 
     class Meta:
-        ordering = ["school__name"]
+        ordering = ["school__name", "id"]
         verbose_name = _("Budgetanteil")
         verbose_name_plural = _("Budgetanteile")
         constraints = [
@@ -463,7 +463,7 @@ class Application(BoardOwnedModel):
     )
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("Förderantrag")
         verbose_name_plural = _("Förderanträge")
         constraints = [
@@ -535,7 +535,7 @@ class ApplicationSchool(BoardOwnedModel):
     school_path = "school"
 
     class Meta:
-        ordering = ["school__name"]
+        ordering = ["school__name", "id"]
         verbose_name = _("Schule im Antrag")
         verbose_name_plural = _("Schulen im Antrag")
         constraints = [
@@ -623,7 +623,7 @@ class CostLine(BoardOwnedModel):
     school_path = "school"
 
     class Meta:
-        ordering = ["application", "position"]
+        ordering = ["application", "position", "id"]
         verbose_name = _("Position des Kosten- und Zeitplans")
         verbose_name_plural = _("Kosten- und Zeitplan")
         constraints = [
@@ -742,7 +742,7 @@ class ReviewComment(BoardOwnedModel):
     objects = BoardScopedManager()
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["created_at", "id"]
         verbose_name = _("Anmerkung")
         verbose_name_plural = _("Anmerkungen")
 
@@ -824,7 +824,7 @@ class ChangeRequest(BoardOwnedModel):
     objects = BoardScopedManager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("Änderungsantrag")
         verbose_name_plural = _("Änderungsanträge")
 
@@ -862,7 +862,7 @@ class PayoutRequest(BoardOwnedModel):
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.PayoutQuerySet))
 
     class Meta:
-        ordering = ["application", "number"]
+        ordering = ["application", "number", "id"]
         verbose_name = _("Auszahlungsantrag")
         verbose_name_plural = _("Auszahlungsanträge")
         constraints = [
@@ -906,7 +906,7 @@ class Invoice(BoardOwnedModel):
     school_path = "cost_line__school"
 
     class Meta:
-        ordering = ["date", "number"]
+        ordering = ["date", "number", "id"]
         verbose_name = _("Rechnung")
         verbose_name_plural = _("Rechnungen")
         constraints = [
@@ -958,6 +958,7 @@ class ProofOfUse(BoardOwnedModel):
     class Meta:
         verbose_name = _("Verwendungsnachweis")
         verbose_name_plural = _("Verwendungsnachweise")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Verwendungsnachweis {self.application.number}"

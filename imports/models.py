@@ -77,7 +77,7 @@ class ImportRun(BoardOwnedModel):
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(ImportRunQuerySet))
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("Importvorgang")
         verbose_name_plural = _("Importvorgänge")
 
@@ -111,6 +111,7 @@ class ColumnMapping(BoardOwnedModel):
     class Meta:
         verbose_name = _("Spaltenzuordnung")
         verbose_name_plural = _("Spaltenzuordnungen")
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["school_board", "kind", "source_key"],
@@ -167,7 +168,7 @@ class MdmReconciliation(BoardOwnedModel):
     )
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("MDM-Abgleich")
         verbose_name_plural = _("MDM-Abgleiche")
 

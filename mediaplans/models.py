@@ -78,7 +78,7 @@ class MediaConcept(BoardOwnedModel):
     school_path = "school"
 
     class Meta:
-        ordering = ["school__name"]
+        ordering = ["school__name", "id"]
         verbose_name = _("Medienbildungskonzept")
         verbose_name_plural = _("Medienbildungskonzepte")
 
@@ -162,7 +162,7 @@ class ConceptVersion(BoardOwnedModel):
     school_path = "concept__school"
 
     class Meta:
-        ordering = ["concept", "-number"]
+        ordering = ["concept", "-number", "-id"]
         verbose_name = _("Konzeptfassung")
         verbose_name_plural = _("Konzeptfassungen")
         constraints = [

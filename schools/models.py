@@ -69,7 +69,7 @@ class SchoolBoard(BaseModel):
     objects = BoardScopedManager("id", _manager_class=models.Manager.from_queryset(BoardQuerySet))
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         verbose_name = _("Schulträger")
         verbose_name_plural = _("Schulträger")
         constraints = [
@@ -115,7 +115,7 @@ class School(BoardOwnedModel):
     school_path = "id"
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
         verbose_name = _("Schule")
         verbose_name_plural = _("Schulen")
         constraints = [
@@ -193,7 +193,7 @@ class Site(BoardOwnedModel):
     school_path = "school"
 
     class Meta:
-        ordering = ["school__name", "name"]
+        ordering = ["school__name", "name", "id"]
         verbose_name = _("Schulstandort")
         verbose_name_plural = _("Schulstandorte")
         constraints = [
@@ -238,7 +238,7 @@ class Room(BoardOwnedModel):
     school_path = "school"
 
     class Meta:
-        ordering = ["school__name", "name"]
+        ordering = ["school__name", "name", "id"]
         verbose_name = _("Raum")
         verbose_name_plural = _("Räume")
         constraints = [
@@ -293,6 +293,7 @@ class Membership(BaseModel):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 name="membership_org_matches_role",

@@ -2,7 +2,22 @@
 
 from django.db import migrations
 
-from mediaplans.choices import KMK_AREAS as AREAS
+# The six areas as they were when this migration was written: a migration carries its
+# own data and never imports live app code (tests/core/test_hygiene.py).
+AREAS = [
+    (1, 'Suchen, Verarbeiten und Aufbewahren',
+     'Suchen und Filtern, Auswerten und Bewerten, Speichern und Abrufen von Informationen.'),
+    (2, 'Kommunizieren und Kooperieren',
+     'Interagieren, Teilen, Zusammenarbeiten, Umgangsregeln kennen (Netiquette), an der Gesellschaft aktiv teilhaben.'),
+    (3, 'Produzieren und Präsentieren',
+     'Entwickeln und Produzieren, Weiterverarbeiten und Integrieren, rechtliche Vorgaben beachten.'),
+    (4, 'Schützen und sicher Agieren',
+     'Sicher in digitalen Umgebungen agieren, persönliche Daten und Privatsphäre schützen, Gesundheit schützen, Natur und Umwelt schützen.'),
+    (5, 'Problemlösen und Handeln',
+     'Technische Probleme lösen, Werkzeuge bedarfsgerecht einsetzen, eigene Defizite ermitteln, digitale Werkzeuge zum Lernen nutzen, algorithmische Strukturen erkennen.'),
+    (6, 'Analysieren und Reflektieren',
+     'Medien analysieren und bewerten, Medien in der digitalen Welt verstehen und reflektieren.'),
+]
 
 
 def seed(apps, schema_editor):
