@@ -9,14 +9,20 @@ from django.urls import reverse
 
 from core.models import Job
 from core.pdf import pdf_page_count, pdf_text
-from devices import services, views
+from devices import services as devices_services
+from devices import views
 from devices.models import Device, Loan, PrivacyLog
 from tests.devices.factories import DeviceFactory, make_loan
 from tests.factories import SchoolFactory, user_with_role
 from tests.funding.factories import ApplicationFactory, CostLineFactory, ProgrammeFactory
 from tests.querycount import assert_constant_queries
+from tests.scoping import as_actor
 
 pytestmark = pytest.mark.django_db
+# The code under test runs in its actor's real tenancy scope, as behind a view.
+services = as_actor(devices_services)
+# Retention runs over all boards, unscoped, exactly as devices/jobs.py and the command call it.
+unscoped_system_job = devices_services.anonymise_expired_loans
 TODAY = dt.date(2026, 11, 24)
 
 
@@ -138,7 +144,10 @@ def test_bulk_assign_refuses_foreign_line_and_foreign_devices(world, lines):
             devices=list(delivery.devices.all()) + [foreign_device],
             cost_line=own,
         )
-    assert foreign_device.inventory_number in str(exc.value)
+    # refused; in the actor's real scope the other board's device stays invisible, so its
+    # inventory number is not revealed either
+    assert "devices" in exc.value.message_dict
+    assert foreign_device.inventory_number not in str(exc.value)
     assert not Device.objects.filter(cost_line__isnull=False).exists()
     assert not Device.history.filter(cost_line_id__isnull=False).exists()
 
@@ -146,7 +155,7 @@ def test_bulk_assign_refuses_foreign_line_and_foreign_devices(world, lines):
 def test_bulk_assign_limit(world, lines, monkeypatch):
     own, _ = lines
     delivery = _delivery(world, n=4)
-    monkeypatch.setattr(services, "MAX_COST_LINE_BATCH", 4)
+    monkeypatch.setattr(devices_services, "MAX_COST_LINE_BATCH", 4)
     admin = world.user("board_admin")
     assert (
         services.devices_assign_cost_line(
@@ -154,7 +163,7 @@ def test_bulk_assign_limit(world, lines, monkeypatch):
         )
         == 4
     )
-    monkeypatch.setattr(services, "MAX_COST_LINE_BATCH", 3)
+    monkeypatch.setattr(devices_services, "MAX_COST_LINE_BATCH", 3)
     with pytest.raises(ValidationError, match="3"):
         services.devices_assign_cost_line(
             actor=admin, board=world.board, devices=delivery.devices.all(), cost_line=None
@@ -425,7 +434,7 @@ def test_retention_counts_from_later_of_return_and_leaving(
 ):
     settings.PAKTWERK = {**settings.PAKTWERK, "LOAN_RETENTION_MONTHS": 6}
     loan = _returned_loan(world, returned_on=returned_on, left_on=left_on)
-    assert (services.anonymise_expired_loans(today=TODAY) == 1) is anonymised
+    assert (unscoped_system_job(today=TODAY) == 1) is anonymised
     loan.refresh_from_db()
     assert (loan.borrower_name == "anonymisiert") is anonymised
     names = set(Loan.history.filter(id=loan.pk).values_list("guardian_name", flat=True))
@@ -444,14 +453,14 @@ def test_without_leaving_date_the_school_year_must_have_ended(
     world, school_year, returned_on, anonymised
 ):
     loan = _returned_loan(world, returned_on=returned_on, school_year=school_year)
-    assert (services.anonymise_expired_loans(today=TODAY, months=6) == 1) is anonymised
+    assert (unscoped_system_job(today=TODAY, months=6) == 1) is anonymised
     loan.refresh_from_db()
     assert (loan.anonymised_at is not None) is anonymised
 
 
 def test_teacher_loans_count_from_the_return(world):
     loan = _returned_loan(world, returned_on=dt.date(2026, 5, 24), kind="teacher")
-    assert services.anonymise_expired_loans(today=TODAY, months=6) == 1
+    assert unscoped_system_job(today=TODAY, months=6) == 1
     loan.refresh_from_db()
     assert loan.borrower_name == "anonymisiert" and loan.staff_reference == ""
 
@@ -459,7 +468,7 @@ def test_teacher_loans_count_from_the_return(world):
 @pytest.mark.parametrize("months,anonymised", [(5, True), (6, True), (7, False)])
 def test_configurable_months(world, months, anonymised):
     _returned_loan(world, returned_on=dt.date(2025, 1, 1), left_on=dt.date(2026, 5, 24))
-    assert (services.anonymise_expired_loans(today=TODAY, months=months) == 1) is anonymised
+    assert (unscoped_system_job(today=TODAY, months=months) == 1) is anonymised
     assert PrivacyLog.objects.filter(action="retention").exists() is anonymised
 
 
@@ -475,7 +484,7 @@ def test_open_claim_blocks_even_after_leaving(world):
     Loan.objects.filter(pk=loan.pk).update(
         returned_on=dt.date(2025, 1, 1), pupil_left_on=dt.date(2025, 1, 1)
     )
-    assert services.anonymise_expired_loans(today=TODAY, months=6) == 0
+    assert unscoped_system_job(today=TODAY, months=6) == 0
 
 
 def test_record_pupil_left_ends_running_loan(world):
@@ -499,8 +508,8 @@ def test_record_pupil_left_ends_running_loan(world):
     )
     loan.refresh_from_db()
     assert services.retention_due_on(loan, today=TODAY, months=6) == dt.date(2027, 5, 23)
-    assert services.anonymise_expired_loans(today=dt.date(2027, 5, 22), months=6) == 0
-    assert services.anonymise_expired_loans(today=dt.date(2027, 5, 23), months=6) == 1
+    assert unscoped_system_job(today=dt.date(2027, 5, 22), months=6) == 0
+    assert unscoped_system_job(today=dt.date(2027, 5, 23), months=6) == 1
 
 
 @pytest.mark.parametrize(

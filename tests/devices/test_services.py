@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from devices import services
+from devices import services as devices_services
+from devices import workflow as devices_workflow
 from devices.choices import FUNDING_CATEGORY_BY_DEVICE_CATEGORY, DeviceCategory, DeviceStatus
 from devices.models import (
     DefectReport,
@@ -18,12 +19,18 @@ from devices.models import (
     LoanItem,
     PrivacyLog,
 )
-from devices.workflow import TRANSITIONS, device_transition
+from devices.workflow import TRANSITIONS
 from funding.choices import FundingCategory
 from tests.devices.factories import PUPIL, AccessoryFactory, DeviceFactory, make_loan
 from tests.factories import RoomFactory, SchoolFactory
+from tests.scoping import as_actor, in_actor_scope
 
 pytestmark = pytest.mark.django_db
+# The code under test runs in its actor's real tenancy scope, as behind a view.
+services = as_actor(devices_services)
+device_transition = in_actor_scope(devices_workflow.device_transition)
+# Retention runs over all boards, unscoped, exactly as devices/jobs.py and the command call it.
+unscoped_system_job = devices_services.anonymise_expired_loans
 TODAY = dt.date(2026, 11, 24)
 
 
@@ -621,7 +628,7 @@ def test_scan_qr_link(world):
 )
 def test_open_loans_are_never_anonymised(world, returned_days_ago, months, anonymised):
     make_loan(world, status="handed_out")
-    assert services.anonymise_expired_loans(today=TODAY + dt.timedelta(days=3650)) == 0
+    assert unscoped_system_job(today=TODAY + dt.timedelta(days=3650)) == 0
 
 
 @pytest.mark.parametrize(
@@ -639,7 +646,7 @@ def test_retention_threshold(world, returned_on, anonymised, settings):
     Loan.objects.filter(pk=loan.pk).update(
         status="returned", returned_on=returned_on, pupil_left_on=dt.date(2026, 3, 1)
     )
-    count = services.anonymise_expired_loans(today=TODAY)
+    count = unscoped_system_job(today=TODAY)
     loan.refresh_from_db()
     assert (count == 1) is anonymised
     assert (loan.borrower_name == "anonymisiert") is anonymised
@@ -659,7 +666,7 @@ def test_open_claim_blocks_anonymisation(world):
         items={device.pk: services.ReturnItem(condition="defective", damage_notes="Bruch")},
     )
     Loan.objects.filter(pk=loan.pk).update(returned_on=dt.date(2025, 1, 1))
-    assert services.anonymise_expired_loans(today=TODAY) == 0
+    assert unscoped_system_job(today=TODAY) == 0
 
 
 def test_management_command_anonymises(world):

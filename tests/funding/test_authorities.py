@@ -12,13 +12,16 @@ import pytest
 from django.urls import reverse
 
 from core.tenancy import access_for
-from funding import services
+from funding import services as funding_services
 from funding.choices import ApplicationStatus, PayoutStatus, ProofStatus
 from funding.models import Application, Decision, PayoutRequest, ProofOfUse, ReviewComment
 from schools.models import Membership
 from tests.factories import user_with_role
+from tests.scoping import as_actor
 
 pytestmark = pytest.mark.django_db
+# The code under test runs in its actor's real tenancy scope, as behind a view.
+services = as_actor(funding_services)
 TODAY = dt.date.today()
 AUTHORITIES = ("content_check", "approval", "ministry")
 

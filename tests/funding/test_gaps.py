@@ -89,7 +89,12 @@ def test_application_edit_page_shows_live_panel(world, draft, client_for):
 
 
 # --- gap 3: the mobile cap over all the board's applications in the programme --------------
-from funding import rules, selectors, services  # noqa: E402
+from funding import rules, selectors  # noqa: E402
+from funding import services as funding_services  # noqa: E402
+from tests.scoping import as_actor  # noqa: E402
+
+# The code under test runs in its actor's real tenancy scope, as behind a view.
+services = as_actor(funding_services)
 from funding.choices import ApplicationStatus  # noqa: E402
 from funding.models import Invoice  # noqa: E402
 from tests.funding.factories import ApplicationFactory, CostLineFactory  # noqa: E402

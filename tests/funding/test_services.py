@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.tenancy import access_for
-from funding import selectors, services
+from funding import selectors
+from funding import services as funding_services
 from funding.choices import ApplicationStatus, PayoutStatus, ProofStatus
 from funding.models import (
     Application,
@@ -22,8 +23,11 @@ from funding.models import (
 from schools.models import Membership
 from tests.factories import SchoolFactory
 from tests.funding.factories import CatalogueItemFactory, CostLineFactory
+from tests.scoping import as_actor
 
 pytestmark = pytest.mark.django_db
+# The code under test runs in its actor's real tenancy scope, as behind a view.
+services = as_actor(funding_services)
 TODAY = dt.date.today()
 
 
@@ -391,8 +395,11 @@ def test_reviewer_of_another_land_cannot_act(world, draft):
 
     outsider = user_with_role("reviewer", LandFactory(code="SH", name="Schleswig-Holstein"))
     submit(world, draft)
-    with pytest.raises(PermissionDenied):
+    # outside the outsider's scope the application does not exist for them (a view: 404)
+    with pytest.raises(Application.DoesNotExist):
         services.application_forward(actor=outsider, access=acc(outsider), application=draft)
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.SUBMITTED
 
 
 # --- after approval ------------------------------------------------------------------

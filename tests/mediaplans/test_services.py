@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.tenancy import access_for
-from mediaplans import selectors, services, workflow
+from mediaplans import selectors
+from mediaplans import services as mediaplans_services
+from mediaplans import workflow as mediaplans_workflow
 from mediaplans.choices import SECTION_KEYS, ConceptStatus
 from mediaplans.models import (
     CompetenceGoal,
@@ -28,8 +30,12 @@ from tests.mediaplans.factories import (
     concept_with_version,
     fill_version,
 )
+from tests.scoping import as_actor
 
 pytestmark = pytest.mark.django_db
+# The code under test runs in its actor's real tenancy scope, as behind a view.
+services = as_actor(mediaplans_services)
+workflow = as_actor(mediaplans_workflow)
 
 
 @pytest.fixture(autouse=True)
@@ -77,16 +83,16 @@ def test_concept_create_starts_draft_version_one(world):
 
 
 def test_second_concept_for_same_school_is_refused(world):
-    services.concept_create(actor=None, school=world.school)
+    services.concept_create(actor=world.user("board_staff"), school=world.school)
     with pytest.raises(ValidationError, match="already has"):
-        services.concept_create(actor=None, school=world.school)
+        services.concept_create(actor=world.user("board_staff"), school=world.school)
     assert MediaConcept.objects.count() == 1
 
 
 def test_section_text_is_stored_plain_and_rendered_escaped(world):
     _, version = concept_with_version(world.school)
     services.version_update_section(
-        actor=None,
+        actor=world.user("board_staff"),
         version=version,
         key="goals",
         text="<script>x</script>\r\n\r\n- eins\r\n- zwei\x07",
@@ -101,10 +107,16 @@ def test_section_text_is_stored_plain_and_rendered_escaped(world):
 def test_unknown_section_and_stale_edit_version_are_refused(world):
     _, version = concept_with_version(world.school)
     with pytest.raises(ValidationError):
-        services.version_update_section(actor=None, version=version, key="nope", text="x")
+        services.version_update_section(
+            actor=world.user("board_staff"), version=version, key="nope", text="x"
+        )
     with pytest.raises(ValidationError, match="Someone else"):
         services.version_update_section(
-            actor=None, version=version, key="goals", text="x", expected_version=version.version + 1
+            actor=world.user("board_staff"),
+            version=version,
+            key="goals",
+            text="x",
+            expected_version=version.version + 1,
         )
     version.refresh_from_db()
     assert version.sections == {}
@@ -179,15 +191,19 @@ def test_adoption_freezes_and_snapshots_current_state(world):
     assert transitions == [("draft", "adopted")]
     for call in (
         lambda: services.version_update_section(
-            actor=None, version=adopted, key="goals", text="neu"
+            actor=world.user("board_staff"), version=adopted, key="goals", text="neu"
         ),
         lambda: services.goal_create(
-            actor=None,
+            actor=world.user("board_staff"),
             version=adopted,
             data={"area": area(1), "title": "x", "year_from": 1, "year_to": 2},
         ),
-        lambda: services.need_update(actor=None, need=adopted.needs.get(), data={"quantity": 5}),
-        lambda: services.training_delete(actor=None, entry=adopted.training_entries.get()),
+        lambda: services.need_update(
+            actor=world.user("board_staff"), need=adopted.needs.get(), data={"quantity": 5}
+        ),
+        lambda: services.training_delete(
+            actor=world.user("board_staff"), entry=adopted.training_entries.get()
+        ),
     ):
         with pytest.raises(ValidationError, match="frozen"):
             call()
@@ -201,7 +217,7 @@ def test_new_version_copies_everything_and_adoption_supersedes(world):
     room = RoomFactory(site=world.site)
     need = v1.needs.get()
     need.rooms.set([room])
-    v2 = services.version_new(actor=None, concept=concept)
+    v2 = services.version_new(actor=world.user("board_staff"), concept=concept)
     assert (v2.number, v2.status, v2.based_on_id) == (2, "draft", v1.pk)
     assert v2.sections == v1.sections
     new_need = v2.needs.get()
@@ -210,8 +226,10 @@ def test_new_version_copies_everything_and_adoption_supersedes(world):
     assert list(new_need.goals.all()) == [v2.goals.get()]
     assert v2.training_entries.count() == 1
     with pytest.raises(ValidationError, match="still in progress"):
-        services.version_new(actor=None, concept=concept)
-    services.version_update_section(actor=None, version=v2, key="summary", text="y" * 200)
+        services.version_new(actor=world.user("board_staff"), concept=concept)
+    services.version_update_section(
+        actor=world.user("board_staff"), version=v2, key="summary", text="y" * 200
+    )
     with pytest.raises(ValidationError, match="before the adoption"):
         _adopt(world, v2, adopted_on=dt.date(2024, 2, 1))
     _adopt(world, v2)
@@ -256,7 +274,10 @@ def test_transition_needs_write_permission(world, actor):
 
 def test_short_form_three_goals_then_grow(world):
     concept = services.concept_create(
-        actor=None, school=world.school, form="short", development_goals=["Lernplattform", "WLAN"]
+        actor=world.user("board_staff"),
+        school=world.school,
+        form="short",
+        development_goals=["Lernplattform", "WLAN"],
     )
     version = concept.versions.get()
     assert selectors.progress(version) == 66
@@ -264,15 +285,17 @@ def test_short_form_three_goals_then_grow(world):
         _adopt(world, version)
     with pytest.raises(ValidationError):
         services.version_update_development_goals(
-            actor=None, version=version, goals=["a", "b", "c", "d"]
+            actor=world.user("board_staff"), version=version, goals=["a", "b", "c", "d"]
         )
     services.version_update_development_goals(
-        actor=None, version=version, goals=["Lernplattform", "WLAN", "Fortbildung"]
+        actor=world.user("board_staff"),
+        version=version,
+        goals=["Lernplattform", "WLAN", "Fortbildung"],
     )
     version.refresh_from_db()
     assert selectors.progress(version) == 100
     adopted = _adopt(world, version)
-    full = services.version_grow_to_full(actor=None, version=adopted)
+    full = services.version_grow_to_full(actor=world.user("board_staff"), version=adopted)
     assert (full.number, full.form) == (2, "full")
     assert full.sections["goals"] == (
         "Entwicklungsziele der Schule:\n- Lernplattform\n- WLAN\n- Fortbildung"
@@ -283,21 +306,21 @@ def test_goal_without_area_and_reversed_years_are_refused(world):
     _, version = concept_with_version(world.school)
     with pytest.raises(ValidationError) as exc:
         services.goal_create(
-            actor=None,
+            actor=world.user("board_staff"),
             version=version,
             data={"area": None, "title": "x", "year_from": 5, "year_to": 6},
         )
     assert "competence area" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
         services.goal_create(
-            actor=None,
+            actor=world.user("board_staff"),
             version=version,
             data={"area": area(2), "title": "x", "year_from": 7, "year_to": 6},
         )
     assert "year_to" in exc.value.message_dict
     with pytest.raises(ValidationError):
         services.goal_create(
-            actor=None,
+            actor=world.user("board_staff"),
             version=version,
             data={"area": area(2), "title": "x", "year_from": 0, "year_to": 14},
         )
@@ -326,11 +349,11 @@ def test_need_quantity_and_price_thresholds(world, quantity, price, ok):
         "priority": 1,
     }
     if ok:
-        need = services.need_create(actor=None, version=version, data=data)
+        need = services.need_create(actor=world.user("board_staff"), version=version, data=data)
         assert need.total_estimate == Decimal(price) * quantity
     else:
         with pytest.raises(ValidationError):
-            services.need_create(actor=None, version=version, data=data)
+            services.need_create(actor=world.user("board_staff"), version=version, data=data)
         assert not EquipmentNeed.objects.exists()
 
 
@@ -346,11 +369,11 @@ def test_need_rejects_foreign_room_and_goal_of_other_version(world):
         "rooms": [world.other_room],
     }
     with pytest.raises(ValidationError, match="not in this school"):
-        services.need_create(actor=None, version=version, data=data)
+        services.need_create(actor=world.user("board_staff"), version=version, data=data)
     data["rooms"] = []
     data["goals"] = [GoalFactory(version=other_version)]
     with pytest.raises(ValidationError, match="another version"):
-        services.need_create(actor=None, version=version, data=data)
+        services.need_create(actor=world.user("board_staff"), version=version, data=data)
     assert not EquipmentNeed.objects.filter(version=version).exists()
 
 
@@ -368,20 +391,23 @@ def test_training_period_order(world):
         "period_end": dt.date(2027, 2, 1),
     }
     with pytest.raises(ValidationError):
-        services.training_create(actor=None, version=version, data=data)
+        services.training_create(actor=world.user("board_staff"), version=version, data=data)
     data["period_end"] = dt.date(2027, 2, 2)
-    services.training_create(actor=None, version=version, data=data)
+    services.training_create(actor=world.user("board_staff"), version=version, data=data)
     data["teachers"] = 0
     with pytest.raises(ValidationError):
-        services.training_create(actor=None, version=version, data=data)
+        services.training_create(actor=world.user("board_staff"), version=version, data=data)
     assert version.training_entries.count() == 1
 
 
 def test_compare_versions_section_by_section(world):
     concept, v1 = adopted_version(world.school)
-    v2 = services.version_new(actor=None, concept=concept)
+    v2 = services.version_new(actor=world.user("board_staff"), concept=concept)
     services.version_update_section(
-        actor=None, version=v2, key="teaching", text="Neu: Informatik ab Klasse 5"
+        actor=world.user("board_staff"),
+        version=v2,
+        key="teaching",
+        text="Neu: Informatik ab Klasse 5",
     )
     NeedFactory(
         version=v2,
