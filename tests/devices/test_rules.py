@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from devices.choices import DeviceStatus
 from devices.models import Device, DeviceModel
@@ -13,6 +14,12 @@ from tests.devices.factories import DeviceFactory, DeviceModelFactory
 
 GROSS_BELOW_NET = "The gross price cannot be lower than the net price."
 NEEDS_ROOM = "A device in use needs a room."
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
