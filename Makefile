@@ -43,9 +43,10 @@ test: venv ## the whole suite (browser tests skip with a message if chromium is 
 screenshots: venv ## refresh the user guide's screenshots (docs/guide/img) from the browser tests
 	PAKTWERK_SCREENSHOTS=1 $(PY) -m pytest tests/e2e -p no:cacheprovider -q
 
-lint: venv
+lint: venv ## ruff (lint incl. complexity, format) and the import-linter layer contracts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff format .

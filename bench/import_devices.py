@@ -170,7 +170,7 @@ def child_import(path: str, board_id: int, user_id: int) -> None:
     with scopes_disabled():
         board = SchoolBoard.objects.get(pk=board_id)
     user = get_user_model().objects.get(pk=user_id)
-    from imports import fast, services  # noqa: F401  (module loading is start-up, not import)
+    from imports import services  # noqa: F401  (module loading is start-up, not import)
     from imports.kinds import get_kind
 
     get_kind("devices")
@@ -306,9 +306,9 @@ def raw_insert(board, schools, rows) -> float:
 def import_export_default(board, schools, rows) -> float:
     """django-import-export's default path: Resource.import_data on a tablib Dataset."""
     import tablib
+    from _resources import DeviceResource
 
     from core.tenancy import board_scope
-    from imports.resources import DeviceResource
 
     dataset = tablib.Dataset(
         headers=[

@@ -227,7 +227,7 @@ SPECTACULAR_SETTINGS = {
         "DefectStatusEnum": "devices.choices.DefectStatus",
         "StocktakeStatusEnum": "devices.choices.StocktakeStatus",
         "DeviceConditionEnum": "devices.choices.Condition",
-        "FundingCategoryEnum": "funding.choices.FundingCategory",
+        "FundingCategoryEnum": "mediaplans.choices.FundingCategory",
         "ApplicationStatusEnum": "funding.choices.ApplicationStatus",
         "TpekStatusEnum": "funding.choices.TpekStatus",
         "ChangeRequestStatusEnum": "funding.choices.ChangeRequestStatus",

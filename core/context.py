@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from core.tenancy import Access
+from core.tenancy import Access, directory
 
 SESSION_KEY = "paktwerk_board_id"
 API_HEADER = "HTTP_X_PAKTWERK_BOARD"
@@ -34,9 +34,7 @@ def current_board_id(request) -> int | None:
 
 def board_for_create(request):
     """The board a new row belongs to: always from context, never from the request body."""
-    from schools.models import SchoolBoard
-
     board_id = current_board_id(request)
     if board_id is None or board_id not in request.access.edit_board_ids:
         raise PermissionDenied(_("You cannot create records for this Schulträger."))
-    return SchoolBoard.objects.get(pk=board_id)
+    return directory().board_model.objects.get(pk=board_id)

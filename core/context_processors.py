@@ -1,4 +1,5 @@
 from core.context import current_board_id
+from core.tenancy import directory
 
 
 def paktwerk(request):
@@ -6,10 +7,10 @@ def paktwerk(request):
     access = getattr(request, "access", None)
     if access is None or access.is_anonymous:
         return {"current_board": None, "switchable_boards": []}
-    from schools.models import SchoolBoard
-
     board_id = current_board_id(request)
-    boards = list(SchoolBoard.objects.filter(id__in=access.board_ids).only("id", "name"))
+    boards = list(
+        directory().board_model.objects.filter(id__in=access.board_ids).only("id", "name")
+    )
     current = next((b for b in boards if b.pk == board_id), None)
     return {
         "current_board": current,

@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
@@ -127,3 +128,14 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+def not_negative(prefix: str, *fields: str) -> list[models.CheckConstraint]:
+    """Database constraints for counts and amounts that cannot be below zero (NULL passes)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+            name=f"{prefix}_{name}_not_negative",
+        )
+        for name in fields
+    ]

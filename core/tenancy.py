@@ -8,13 +8,15 @@ scope with the user's visible boards; jobs and commands activate it explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-from django_scopes import scope, scopes_disabled
+from django_scopes import scope
 
 BOARD_LEVEL_EDIT_ROLES = ("board_admin", "board_staff", "consultant")
 
@@ -123,8 +125,6 @@ class Access:
 
     def editable_or_404(self, obj: Model, **kwargs) -> None:
         """Views call this: invisible → 404; visible but read-only → PermissionDenied."""
-        from django.core.exceptions import PermissionDenied
-
         if not self.can_view(obj):
             raise Http404
         if not self.can_edit(obj, **kwargs):
@@ -134,53 +134,44 @@ class Access:
 ANONYMOUS = Access()
 
 
-def access_for(user) -> Access:
-    """Compute a user's Access from their memberships (3 small queries, once per request)."""
-    from schools.models import Membership, SchoolBoard
+# --- the organisation directory -------------------------------------------------------
+# core stands below every domain app and imports none of them. The app that owns boards,
+# schools and memberships (schools) registers how to read them at start-up
+# (SchoolsConfig.ready). Without a registration nothing is visible: access_for() raises
+# instead of guessing, so a missing wiring can never widen what a user sees.
 
+
+@dataclass(frozen=True)
+class Directory:
+    """How core reads the organisation: a user's Access, the board and school models."""
+
+    access_for: Callable[[Any], Access]
+    board_model: type[Model]
+    school_model: type[Model]
+
+
+_directory: Directory | None = None
+
+
+def register_directory(directory: Directory) -> None:
+    global _directory
+    _directory = directory
+
+
+def directory() -> Directory:
+    if _directory is None:
+        raise ImproperlyConfigured(
+            "No organisation directory is registered (core.tenancy.register_directory); "
+            "is the schools app installed?"
+        )
+    return _directory
+
+
+def access_for(user) -> Access:
+    """A user's Access from their memberships (3 small queries, once per request)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    board_roles: dict[int, set[str]] = {}
-    school_board_of: dict[int, int] = {}
-    land_ids: set[int] = set()
-    authorities: set[str] = set()
-    with scopes_disabled():
-        rows = Membership.objects.filter(user=user).values_list(
-            "role",
-            "land_id",
-            "school_board_id",
-            "school_id",
-            "school__school_board_id",
-            "authority",
-        )
-        for role, land_id, board_id, school_id, school_board_id, authority in rows:
-            if role == "reviewer" and land_id:
-                land_ids.add(land_id)
-                if authority:
-                    authorities.add(authority)
-            elif role == "school_staff" and school_id:
-                school_board_of[school_id] = school_board_id
-            elif board_id:
-                board_roles.setdefault(board_id, set()).add(role)
-        review_boards: frozenset[int] = frozenset()
-        if user.is_superuser:
-            review_boards = frozenset(SchoolBoard.objects.values_list("id", flat=True))
-        elif land_ids:
-            review_boards = frozenset(
-                SchoolBoard.objects.filter(land_id__in=land_ids).values_list("id", flat=True)
-            )
-    if user.is_superuser:
-        for b in review_boards:
-            board_roles.setdefault(b, set()).add("board_admin")
-    return Access(
-        user_id=user.pk,
-        is_superuser=user.is_superuser,
-        board_roles={b: frozenset(r) for b, r in board_roles.items()},
-        review_board_ids=review_boards,
-        review_land_ids=frozenset(land_ids),
-        school_board_of=school_board_of,
-        review_authorities=frozenset(authorities),
-    )
+    return directory().access_for(user)
 
 
 @contextmanager

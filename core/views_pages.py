@@ -13,19 +13,19 @@ from django.views.generic import DetailView, TemplateView
 from core.context import SESSION_KEY, selectable_board_ids
 from core.dashboard import dashboard_cards
 from core.models import Job
+from core.tenancy import directory
 
 
 class HomeView(TemplateView):
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
-        from schools.models import School, SchoolBoard
-
+        organisation = directory()
         ctx = super().get_context_data(**kwargs)
         access = self.request.access
         ctx["page_title"] = _("Overview")
-        ctx["boards"] = access.restrict(SchoolBoard.objects.for_list())[:50]
-        ctx["school_count"] = access.restrict(School.objects.all()).count()
+        ctx["boards"] = access.restrict(organisation.board_model.objects.for_list())[:50]
+        ctx["school_count"] = access.restrict(organisation.school_model.objects.all()).count()
         ctx["jobs"] = Job.objects.filter(owner=self.request.user)[:5]
         ctx["cards"] = dashboard_cards(access)
         ctx["memberships"] = self.request.user.memberships.select_related(

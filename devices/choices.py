@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from funding.choices import FundingCategory
+from mediaplans.choices import FundingCategory
 
 
 class DeviceCategory(models.TextChoices):

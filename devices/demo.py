@@ -9,9 +9,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core.tenancy import access_for
+from funding import services as funding_services
+from funding.models import Application
+from funding.rules import line_amounts
 from schools.models import Room, School, SchoolBoard
 
 from . import services
+from .choices import FUNDING_CATEGORY_BY_DEVICE_CATEGORY
 from .models import Device, DeviceModel, Loan
 from .workflow import device_transition
 
@@ -286,6 +291,77 @@ def _board_seed(board, actor, prefix, rng, today, stdout):
     )
 
 
+def _deliver_and_inventory(application, board, actor, today) -> None:
+    """The funded devices arrive: one delivery per device line, linked to its cost line,
+    so the proof of use lists them (Inventarliste)."""
+    for line in application.lines.order_by("position"):
+        categories = [
+            c for c, f in FUNDING_CATEGORY_BY_DEVICE_CATEGORY.items() if f == line.category
+        ]
+        model = DeviceModel.objects.filter(school_board=board, category__in=categories).first()
+        quantity = min(int(line.quantity), 40)
+        if model is None or quantity < 1:
+            continue
+        prefix = f"{application.number}-{line.position}-"
+        delivery = services.delivery_register(
+            actor=actor,
+            board=board,
+            school=line.school,
+            model=model,
+            lines=[
+                (f"SN{application.pk:03d}{line.position:02d}{i:04d}", "")
+                for i in range(1, quantity + 1)
+            ],
+            delivered_on=today - dt.timedelta(days=50),
+            inventory_prefix=prefix,
+            supplier="Bechtle GmbH",
+            invoice_reference=f"RE-{today.year}-{100 + line.position}",
+            price_net=line.unit_price_net,
+            # one unit's gross price, by the same rule as the cost line's totals
+            price_gross=line_amounts(1, line.unit_price_net, line.vat_rate).gross,
+        )
+        services.devices_assign_cost_line(
+            actor=actor,
+            board=board,
+            devices=list(Device.objects.filter(delivery=delivery)),
+            cost_line=line,
+            reason="Beschaffung aus dem Förderantrag",
+        )
+
+
+FUNDED_APPLICATION = "Grundausstattung Berufsbildende Schule Halberstadt"
+
+
+def _funded_devices(board, today) -> None:
+    """After the funding demo: the approved application's devices arrive, then its proof of
+    use (which lists them) is submitted and a change request filed."""
+    User = get_user_model()
+    approved = Application.objects.filter(school_board=board, title=FUNDED_APPLICATION).first()
+    if approved is None:
+        return
+    staff = User.objects.get(username="sachbearbeitung")
+    acc_staff = access_for(staff)
+    _deliver_and_inventory(approved, board, staff, today)
+    proof = funding_services.proof_start(actor=staff, access=acc_staff, application=approved)
+    funding_services.proof_update(
+        actor=staff,
+        proof=proof,
+        summary=(
+            "Alle Maßnahmen wurden wie geplant umgesetzt; die Displays sind seit dem Schuljahr "
+            "2027/28 im Einsatz, das WLAN deckt alle Unterrichtsräume ab."
+        ),
+    )
+    funding_services.proof_submit(actor=staff, access=acc_staff, proof=proof)
+    decided = funding_services.latest_decisions([approved.pk])[approved.pk].approved_amount
+    funding_services.change_request_create(
+        actor=staff,
+        access=acc_staff,
+        application=approved,
+        reason="Zwei zusätzliche 3D-Drucker für die Metalltechnik",
+        requested_amount=decided + Decimal("4500.00"),
+    )
+
+
 def seed(*, stdout, rng) -> None:
     User = get_user_model()
     today = timezone.localdate()
@@ -298,4 +374,6 @@ def seed(*, stdout, rng) -> None:
             continue
         actor = User.objects.filter(username=username).first()
         _board_seed(board, actor, prefix, rng, today, stdout)
+        if prefix == "HZ":
+            _funded_devices(board, today)
     stdout.write(f"  {DeviceModel.objects.count()} device models")

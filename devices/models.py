@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 from simple_history.models import HistoricalRecords
 
-from core.models import BoardOwnedModel, BoardScopedManager
+from core.models import BoardOwnedModel, BoardScopedManager, not_negative
 
 from .choices import (
     AccessoryKind,
@@ -38,9 +38,24 @@ from .querysets import (
     LoanQuerySet,
     StocktakeQuerySet,
 )
+from .rules import price_order_error
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 SCHOOL_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def price_constraints(net: str, gross: str, prefix: str) -> list[models.CheckConstraint]:
+    """The database's half of devices.rules.price_order_error, plus prices >= 0."""
+    return [
+        *not_negative(prefix, net, gross),
+        models.CheckConstraint(
+            condition=Q(**{f"{net}__isnull": True})
+            | Q(**{f"{gross}__isnull": True})
+            | Q(**{f"{gross}__gte": F(net)}),
+            name=f"{prefix}_{gross}_not_below_net",
+            violation_error_message=_("The gross price cannot be lower than the net price."),
+        ),
+    ]
 
 
 def _scoped(qs_class):
@@ -69,6 +84,7 @@ class DeviceModel(BoardOwnedModel):
             models.UniqueConstraint(
                 fields=["school_board", "manufacturer", "name"], name="device_model_unique_in_board"
             ),
+            *price_constraints("default_price_net", "default_price_gross", "device_model"),
         ]
 
     def __str__(self) -> str:
@@ -78,14 +94,8 @@ class DeviceModel(BoardOwnedModel):
         return reverse("devices:model-detail", args=[self.pk])
 
     def clean(self):
-        if (
-            self.default_price_net is not None
-            and self.default_price_gross is not None
-            and self.default_price_gross < self.default_price_net
-        ):
-            raise ValidationError(
-                {"default_price_gross": _("The gross price cannot be lower than the net price.")}
-            )
+        if message := price_order_error(self.default_price_net, self.default_price_gross):
+            raise ValidationError({"default_price_gross": message})
 
 
 class Delivery(BoardOwnedModel):
@@ -217,6 +227,7 @@ class Device(BoardOwnedModel):
                 condition=~Q(serial_number=""),
                 name="device_serial_number_unique_in_board",
             ),
+            *price_constraints("price_net", "price_gross", "device"),
         ]
         indexes = [
             models.Index(
@@ -249,12 +260,8 @@ class Device(BoardOwnedModel):
         self.serial_number = (self.serial_number or "").strip()
         if self.room_id and self.school_id and self.room.school_id != self.school_id:
             errors["room"] = _("The room belongs to another school.")
-        if (
-            self.price_net is not None
-            and self.price_gross is not None
-            and self.price_gross < self.price_net
-        ):
-            errors["price_gross"] = _("The gross price cannot be lower than the net price.")
+        if message := price_order_error(self.price_net, self.price_gross):
+            errors["price_gross"] = message
         if (
             self.school_id
             and self.school_board_id
@@ -537,6 +544,7 @@ class LoanItem(BoardOwnedModel):
                 name="one_open_loan_per_device",
                 violation_error_message=_("This device is already on an open loan."),
             ),
+            *not_negative("loan_item", "value"),
         ]
 
     def __str__(self) -> str:

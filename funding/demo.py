@@ -234,50 +234,6 @@ def _complete(app, actor):
         services.tpek_update(actor=actor, app_school=entry, data=data)
 
 
-def _deliver_and_inventory(application, board, actor, today) -> None:
-    """The funded devices arrive: one delivery per device line, linked to its cost line,
-    so the proof of use lists them (Inventarliste)."""
-    from devices.choices import FUNDING_CATEGORY_BY_DEVICE_CATEGORY
-    from devices.models import Device, DeviceModel
-    from devices.services import delivery_register, devices_assign_cost_line
-
-    from .rules import line_amounts
-
-    for line in application.lines.order_by("position"):
-        categories = [
-            c for c, f in FUNDING_CATEGORY_BY_DEVICE_CATEGORY.items() if f == line.category
-        ]
-        model = DeviceModel.objects.filter(school_board=board, category__in=categories).first()
-        quantity = min(int(line.quantity), 40)
-        if model is None or quantity < 1:
-            continue
-        prefix = f"{application.number}-{line.position}-"
-        delivery = delivery_register(
-            actor=actor,
-            board=board,
-            school=line.school,
-            model=model,
-            lines=[
-                (f"SN{application.pk:03d}{line.position:02d}{i:04d}", "")
-                for i in range(1, quantity + 1)
-            ],
-            delivered_on=today - dt.timedelta(days=50),
-            inventory_prefix=prefix,
-            supplier="Bechtle GmbH",
-            invoice_reference=f"RE-{today.year}-{100 + line.position}",
-            price_net=line.unit_price_net,
-            # one unit's gross price, by the same rule as the cost line's totals
-            price_gross=line_amounts(1, line.unit_price_net, line.vat_rate).gross,
-        )
-        devices_assign_cost_line(
-            actor=actor,
-            board=board,
-            devices=list(Device.objects.filter(delivery=delivery)),
-            cost_line=line,
-            reason="Beschaffung aus dem Förderantrag",
-        )
-
-
 def seed(*, stdout, rng) -> None:
     User = get_user_model()
     land = Land.objects.get(code="ST")
@@ -456,25 +412,8 @@ def seed(*, stdout, rng) -> None:
     services.payout_transition(actor=pruefer2, access=acc_p2, payout=payout, to="paid")
     payout2 = services.payout_create(actor=staff, application=approved, invoices=invoices[3:])
     services.payout_transition(actor=staff, access=acc_staff, payout=payout2, to="submitted")
-    _deliver_and_inventory(approved, harz, staff, today)
-    proof = services.proof_start(actor=staff, access=acc_staff, application=approved)
-    services.proof_update(
-        actor=staff,
-        proof=proof,
-        summary=(
-            "Alle Maßnahmen wurden wie geplant umgesetzt; die Displays sind seit dem Schuljahr "
-            "2027/28 im Einsatz, das WLAN deckt alle Unterrichtsräume ab."
-        ),
-    )
-    services.proof_submit(actor=staff, access=acc_staff, proof=proof)
-    services.change_request_create(
-        actor=staff,
-        access=acc_staff,
-        application=approved,
-        reason="Zwei zusätzliche 3D-Drucker für die Metalltechnik",
-        requested_amount=services.latest_decisions([approved.pk])[approved.pk].approved_amount
-        + D("4500.00"),
-    )
+    # the devices arrive, the proof of use and a change request follow: devices/demo.py
+    # (the inventory app stands above funding and links its devices to the cost lines)
 
     # 6 Stadt Halle: approved and closed after proof of use
     halle = boards["Stadt Halle (Saale)"]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import BaseModel, BoardOwnedModel, BoardScopedManager
+from core.models import BaseModel, BoardOwnedModel, BoardScopedManager, not_negative
 
 from . import querysets as qs
 from .choices import (
@@ -144,10 +144,14 @@ class RuleSet(BaseModel):
         _("smartphone terms"), default=default_smartphone_terms, blank=True
     )
     mobile_cap_percent = models.DecimalField(
-        _("mobile cap (percent)"), max_digits=5, decimal_places=2, default=Decimal("20")
+        _("mobile cap (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=NOT_NEGATIVE,
     )
     mobile_cap_per_school = models.DecimalField(
-        _("mobile cap per school"), **MONEY, default=Decimal("25000")
+        _("mobile cap per school"), **MONEY, default=Decimal("25000"), validators=NOT_NEGATIVE
     )
     require_network_for_mobile = models.BooleanField(
         _("network before mobile devices"), default=True
@@ -159,20 +163,27 @@ class RuleSet(BaseModel):
     eligible_until = models.DateField(_("eligible costs until"), null=True, blank=True)
     payout_until = models.DateField(_("payout window ends"), null=True, blank=True)
     direct_purchase_limit = models.DecimalField(
-        _("direct purchase up to (net)"), **MONEY, default=Decimal("10000")
+        _("direct purchase up to (net)"), **MONEY, default=Decimal("10000"), validators=NOT_NEGATIVE
     )
     tender_law_threshold = models.DecimalField(
-        _("state tender law from (net)"), **MONEY, default=Decimal("40000")
+        _("state tender law from (net)"), **MONEY, default=Decimal("40000"), validators=NOT_NEGATIVE
     )
     restricted_tender_limit = models.DecimalField(
-        _("restricted tender below (net)"), **MONEY, default=Decimal("221000")
+        _("restricted tender below (net)"),
+        **MONEY,
+        default=Decimal("221000"),
+        validators=NOT_NEGATIVE,
     )
     inventory_threshold = models.DecimalField(
-        _("inventory threshold (net)"), **MONEY, default=Decimal("800")
+        _("inventory threshold (net)"), **MONEY, default=Decimal("800"), validators=NOT_NEGATIVE
     )
     earmarking_years = models.PositiveIntegerField(_("earmarking years"), default=5)
     plan_tolerance_percent = models.DecimalField(
-        _("plan tolerance (percent)"), max_digits=5, decimal_places=2, default=Decimal("20")
+        _("plan tolerance (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=NOT_NEGATIVE,
     )
     proof_of_use_months = models.PositiveIntegerField(
         _("proof of use due (months after project end)"), default=3
@@ -201,6 +212,19 @@ class RuleSet(BaseModel):
             models.CheckConstraint(
                 condition=Q(funding_rate__gte=0, funding_rate__lte=1),
                 name="ruleset_funding_rate_range",
+            ),
+            *not_negative(
+                "ruleset",
+                "own_share_rate",
+                "per_pupil_amount",
+                "base_per_school",
+                "mobile_cap_percent",
+                "mobile_cap_per_school",
+                "direct_purchase_limit",
+                "tender_law_threshold",
+                "restricted_tender_limit",
+                "inventory_threshold",
+                "plan_tolerance_percent",
             ),
         ]
 
@@ -309,6 +333,7 @@ class CatalogueItem(BaseModel):
             models.CheckConstraint(
                 condition=Q(unit_price_net__gte=0), name="catalogue_price_not_negative"
             ),
+            *not_negative("catalogue_item", "vat_rate"),
         ]
 
     def __str__(self) -> str:
@@ -391,6 +416,7 @@ class BudgetShare(BoardOwnedModel):
         verbose_name_plural = _("Budgetanteile")
         constraints = [
             models.UniqueConstraint(fields=["budget", "school"], name="budget_share_unique"),
+            *not_negative("budget_share", "amount"),
         ]
 
     def __str__(self) -> str:
@@ -631,6 +657,7 @@ class CostLine(BoardOwnedModel):
             models.CheckConstraint(
                 condition=Q(unit_price_net__gte=0), name="costline_price_not_negative"
             ),
+            *not_negative("costline", "vat_rate", "approved_amount"),
         ]
 
     def __str__(self) -> str:
@@ -766,7 +793,7 @@ class Decision(BoardOwnedModel):
     eligible_amount = models.DecimalField(
         _("approved eligible costs"), **MONEY, validators=NOT_NEGATIVE
     )
-    rate = models.DecimalField(_("funding rate"), **RATE)
+    rate = models.DecimalField(_("funding rate"), **RATE, validators=NOT_NEGATIVE)
     period_start = models.DateField(_("approval period from"), null=True, blank=True)
     period_end = models.DateField(_("approval period until"), null=True, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
@@ -790,6 +817,7 @@ class Decision(BoardOwnedModel):
             models.CheckConstraint(
                 condition=Q(approved_amount__gte=0), name="decision_amount_not_negative"
             ),
+            *not_negative("decision", "eligible_amount", "rate"),
         ]
 
     def __str__(self) -> str:
@@ -827,6 +855,9 @@ class ChangeRequest(BoardOwnedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("Änderungsantrag")
         verbose_name_plural = _("Änderungsanträge")
+        constraints = [
+            *not_negative("change_request", "requested_amount"),
+        ]
 
     def __str__(self) -> str:
         return f"Änderungsantrag {self.application.number}"
@@ -850,10 +881,18 @@ class PayoutRequest(BoardOwnedModel):
         editable=False,
     )
     invoiced_amount = models.DecimalField(
-        _("invoiced eligible amount"), **MONEY, default=Decimal("0"), editable=False
+        _("invoiced eligible amount"),
+        **MONEY,
+        default=Decimal("0"),
+        editable=False,
+        validators=NOT_NEGATIVE,
     )
     requested_amount = models.DecimalField(
-        _("requested amount"), **MONEY, default=Decimal("0"), editable=False
+        _("requested amount"),
+        **MONEY,
+        default=Decimal("0"),
+        editable=False,
+        validators=NOT_NEGATIVE,
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
@@ -867,6 +906,7 @@ class PayoutRequest(BoardOwnedModel):
         verbose_name_plural = _("Auszahlungsanträge")
         constraints = [
             models.UniqueConstraint(fields=["application", "number"], name="payout_number_unique"),
+            *not_negative("payout", "invoiced_amount", "requested_amount"),
         ]
 
     def __str__(self) -> str:
@@ -948,7 +988,7 @@ class ProofOfUse(BoardOwnedModel):
     )
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
     repayment_amount = models.DecimalField(
-        _("repayment"), **MONEY, null=True, blank=True, editable=False
+        _("repayment"), **MONEY, null=True, blank=True, editable=False, validators=NOT_NEGATIVE
     )
     check_note = models.TextField(_("result of the check"), blank=True, editable=False)
     history = HistoricalRecords()
@@ -959,6 +999,9 @@ class ProofOfUse(BoardOwnedModel):
         verbose_name = _("Verwendungsnachweis")
         verbose_name_plural = _("Verwendungsnachweise")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            *not_negative("proof", "repayment_amount"),
+        ]
 
     def __str__(self) -> str:
         return f"Verwendungsnachweis {self.application.number}"

@@ -619,7 +619,7 @@ def _decision_number(application: Application, kind: str) -> str:
 
 
 @transaction.atomic
-def decision_make(
+def decision_make(  # noqa: C901 - fixed on wip/workflow
     *,
     actor,
     access: Access,

@@ -6,7 +6,7 @@ does not exist yet in that school is created (and shown in the preview); a
 Hersteller + Modell pair that is not in the catalogue becomes a new device
 model.
 
-Validation (documented choice, see kinds.py): `clean_fields()` on the mapped
+Validation (documented choice, see spec.py): `clean_fields()` on the mapped
 fields per row (max lengths, money digits, choices) plus a vectorised form of
 `Device.clean()` — room in the device's school, school and model of the same
 board (true by construction: they are looked up in the board only), gross ≥
@@ -16,7 +16,7 @@ the file instead of two per row).
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
@@ -25,8 +25,16 @@ from devices.models import Device, DeviceModel, DeviceStatusChange
 from schools.models import Room
 
 from . import parsing
-from .kinds import BATCH, Col, Ctx, Kind, RowProblem, SchoolLookup, display, main_sites
 from .parsing import ChoiceParser
+from .pipeline.validate import (
+    cell_error,
+    check_device_row,
+    resolve_model,
+    resolve_room,
+    serial_errors,
+    serial_owners,
+)
+from .spec import BATCH, Col, Ctx, Kind, SchoolLookup, display, main_sites
 
 FK_FIELDS = {"school", "room", "model"}
 LOAD_ALL_ABOVE = 2000
@@ -276,87 +284,32 @@ class DeviceKind(Kind):
             model = getattr(obj, "_import_model", None)
             if model is not None:
                 obj.category = model.category
-        if is_new and not obj.category:
-            raise RowProblem(_("a value is required"), "category")
-        if (
-            obj.status == DeviceStatus.IN_USE
-            and not obj.room_id
-            and getattr(obj, "_import_room", None) is None
-        ):
-            raise RowProblem(_("A device in use needs a room."), "room")
-        if (
-            obj.price_net is not None
-            and obj.price_gross is not None
-            and obj.price_gross < obj.price_net
-        ):
-            raise RowProblem(
-                _("The gross price cannot be lower than the net price."), "price_gross"
-            )
+        check_device_row(
+            is_new=is_new,
+            category=obj.category,
+            status=obj.status,
+            room=obj.room_id if obj.room_id else getattr(obj, "_import_room", None),
+            price_net=obj.price_net,
+            price_gross=obj.price_gross,
+        )
         return obj
 
     def _set_room(self, obj, school, name: str, ctx):
-        obj._import_room = None
-        if not name:
-            obj.room = None
-            return
-        room = ctx.data["rooms"].get((school.pk, name))
-        if room is None:
-            if len(name) > Room._meta.get_field("name").max_length:
-                raise RowProblem(
-                    _("'%(value)s' is too long for a room name") % {"value": parsing.shown(name)},
-                    "room",
-                )
-            room = ctx.data["new_rooms"].get((school.pk, name))
-            if room is None:
-                room = Room(school_id=school.pk, school_board=ctx.board, name=name)
-                ctx.data["new_rooms"][(school.pk, name)] = room
-                ctx.new_related["rooms"].add(f"{school.school_number} / {name}")
-            obj._import_room = room
-            obj.room_id = None
-        else:
-            obj.room_id = room.pk
+        """The shared rule (pipeline.validate.resolve_room) on a Device instance."""
+        room_id, obj._import_room = resolve_room(ctx, school, name)
+        obj.room_id = room_id
 
     def _set_model(self, obj, values, ctx):
-        obj._import_model = None
-        manufacturer = values.get("manufacturer", "")
-        name = values.get("model", "")
-        if not manufacturer and not name:
-            obj.model_id = None
-            return
-        if not manufacturer or not name:
-            missing = "manufacturer" if not manufacturer else "model"
-            raise RowProblem(_("Hersteller and Modell are needed together"), missing)
-        key = (manufacturer.casefold(), name.casefold())
-        model = ctx.data["models"].get(key)
-        if model is not None:
-            obj.model_id = model.pk
-            return
-        model = ctx.data["new_models"].get(key)
-        if model is None:
-            category = values.get("category") or obj.category or DeviceCategory.OTHER
-            model = DeviceModel(
-                school_board=ctx.board,
-                manufacturer=manufacturer[:100],
-                name=name[:200],
-                category=category,
-            )
-            for field_name, value, limit in (
-                ("manufacturer", manufacturer, 100),
-                ("name", name, 200),
-            ):
-                if len(value) > limit:
-                    raise RowProblem(
-                        _("'%(value)s' is too long") % {"value": parsing.shown(value)},
-                        "manufacturer" if field_name == "manufacturer" else "model",
-                    )
-            ctx.data["new_models"][key] = model
-            ctx.new_related["models"].add(f"{manufacturer} {name}")
-        obj._import_model = model
-        obj.model_id = None
+        """The shared rule (pipeline.validate.resolve_model) on a Device instance."""
+        model_id, obj._import_model = resolve_model(
+            ctx,
+            values.get("manufacturer", ""),
+            values.get("model", ""),
+            values.get("category") or obj.category,
+        )
+        obj.model_id = model_id
 
     def validate(self, obj, fields):
-        from django.core.exceptions import ValidationError
-
         exclude = {f.name for f in Device._meta.concrete_fields} - (set(fields) - FK_FIELDS)
         try:
             obj.clean_fields(exclude=exclude | FK_FIELDS)
@@ -366,53 +319,19 @@ class DeviceKind(Kind):
 
     def unique_checks(self, ctx, rows):
         """Serial numbers unique in the board, in the file and against the database."""
-        devices = ctx.data.get("devices", {})
-        in_file: dict[str, int] = {}
         serial_rows = [r for r in rows if r.obj is not None and r.obj.serial_number]
         if not serial_rows:
             return
         serials = {r.obj.serial_number for r in serial_rows}
-        qs = Device.objects.filter(school_board=ctx.board)
-        if len(serials) <= LOAD_ALL_ABOVE:
-            qs = qs.filter(serial_number__in=serials)
-        else:
-            qs = qs.exclude(serial_number="")
-        owner = dict(qs.values_list("serial_number", "inventory_number"))
-        releasing = {r.obj.inventory_number for r in rows if r.obj is not None}
-        from .services import cell_error
-
+        owner = serial_owners(ctx, serials, LOAD_ALL_ABOVE)
+        # the devices of the file hold their new serial numbers already (build ran)
+        new_serial_of = {r.obj.inventory_number: r.obj.serial_number for r in rows if r.obj}
+        existing = ctx.data.get("devices", {})
+        entries = [(r.row, r.obj.inventory_number, r.obj.serial_number) for r in serial_rows]
         header = self.col("serial_number").header
-        for r in serial_rows:
-            serial = r.obj.serial_number
-            if serial in in_file:
-                r.errors.append(
-                    cell_error(
-                        r.row,
-                        header,
-                        _(
-                            "the serial number '%(value)s' appears more than once in this file "
-                            "(first in row %(first)s)"
-                        )
-                        % {"value": parsing.shown(serial), "first": in_file[serial]},
-                    )
-                )
-                continue
-            in_file[serial] = r.row
-            current = owner.get(serial)
-            if current and current != r.obj.inventory_number:
-                other = devices.get(current)
-                moves_away = (
-                    current in releasing and other is not None and other.serial_number != serial
-                )
-                if not moves_away:
-                    r.errors.append(
-                        cell_error(
-                            r.row,
-                            header,
-                            _("the serial number '%(value)s' belongs to device %(other)s")
-                            % {"value": parsing.shown(serial), "other": current},
-                        )
-                    )
+        for index, message in serial_errors(entries, owner, new_serial_of, existing):
+            r = serial_rows[index]
+            r.errors.append(cell_error(r.row, header, message))
 
     # --- writing --------------------------------------------------------------------------
     def create_related(self, ctx, actor, reason):

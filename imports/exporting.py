@@ -19,7 +19,8 @@ from core.spreadsheets import (
     write_xlsx,
 )
 
-from .kinds import Kind, get_kind
+from .kinds import get_kind
+from .spec import Kind
 
 FORMATS = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 

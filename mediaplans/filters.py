@@ -4,9 +4,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from funding.choices import FundingCategory
-
-from .choices import ConceptStatus, TrainingStatus
+from .choices import ConceptStatus, FundingCategory, TrainingStatus
 from .models import CompetenceGoal, ConceptVersion, EquipmentNeed, MediaConcept, TrainingEntry
 
 

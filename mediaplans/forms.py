@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, KernWidgetsMixin
 from schools.models import Room
 
-from .choices import AdoptionBody, ConceptForm
+from .choices import AdoptionBody, ConceptForm, FundingCategory
 from .models import CompetenceArea, CompetenceGoal, EquipmentNeed, TrainingEntry
 from .services import TEXT_HINT
 
@@ -146,8 +146,6 @@ class NeedForm(KernWidgetsMixin, forms.ModelForm):
 
     def __init__(self, *args, version=None, access=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from funding.choices import FundingCategory
-
         self.fields["category"].choices = [
             c for c in self.fields["category"].choices if c[0] != FundingCategory.REGIONAL
         ]

@@ -15,13 +15,13 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BaseModel, BoardOwnedModel, BoardScopedManager
 from core.money import round_money
-from funding.choices import FundingCategory
 
 from .choices import (
     FROZEN_STATUSES,
     AdoptionBody,
     ConceptForm,
     ConceptStatus,
+    FundingCategory,
     Priority,
     TargetGroup,
     TrainingStatus,

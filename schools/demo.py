@@ -103,6 +103,11 @@ STREETS = ["Schulstraße", "Lindenallee", "Bahnhofstraße", "Am Markt", "Gartenw
 TYPE_LABEL = {t.value: t.label for t in SchoolType}
 
 
+def is_seeded() -> bool:
+    """seed_demo asks every demo module; the register is the first thing the demo creates."""
+    return Land.objects.exists()
+
+
 def seed(*, stdout, rng) -> None:
     land = Land.objects.create(
         code="ST",

@@ -3,6 +3,7 @@
 import importlib
 import pkgutil
 import uuid
+from dataclasses import dataclass
 
 import pytest
 
@@ -51,6 +52,37 @@ def _status(response):
     return response.status_code
 
 
+@dataclass
+class Run:
+    """One isolation case for one actor: the rows, markers and clients under test."""
+
+    case: IsolationCase
+    actor: str
+    own: object
+    foreign: object
+    own_marker: str
+    foreign_marker: str
+    web: object
+    api: object
+    anonymous: bool
+
+    @property
+    def sees_foreign(self) -> bool:
+        return self.actor in ("reviewer",)  # same Land: reviewers read every board
+
+    @property
+    def other_admin(self) -> bool:
+        return self.actor == "other_board_admin"
+
+    def may_read(self, is_own: bool) -> bool:
+        return (self.actor in self.case.readers and (is_own or self.sees_foreign)) or (
+            self.other_admin and not is_own
+        )
+
+    def may_write(self, is_own: bool) -> bool:
+        return (self.actor in self.case.writers and is_own) or (self.other_admin and not is_own)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("case", CASES, ids=str)
@@ -60,46 +92,61 @@ def test_isolation(case: IsolationCase, actor, world, client_for, api_client_for
     own = case.make(world, "own", own_marker)
     foreign = case.make(world, "other", foreign_marker)
     user = world.user(actor)
-    web = client_for(user)
-    api = api_client_for(user)
-    anonymous = user is None
-    sees_foreign = actor in ("reviewer",)  # same Land: reviewers read every board
-    other_admin = actor == "other_board_admin"
+    run = Run(
+        case,
+        actor,
+        own,
+        foreign,
+        own_marker,
+        foreign_marker,
+        client_for(user),
+        api_client_for(user),
+        anonymous=user is None,
+    )
+    _check_lists(run)
+    _check_reads(run)
+    for obj, is_own in ((own, True), (foreign, False)):
+        _check_edit(run, obj, is_own)
+        _check_api_write(run, obj, is_own)
 
-    # Lists: the foreign marker never shows up for actors outside the other board.
-    for url_fn, client in ((case.list_url, web), (case.api_list_url, api)):
+
+def _check_lists(run: Run) -> None:
+    """Lists: the foreign marker never shows up for actors outside the other board."""
+    case, actor = run.case, run.actor
+    for url_fn, client in ((case.list_url, run.web), (case.api_list_url, run.api)):
         if url_fn is None:
             continue
-        response = client.get(url_fn(own))
-        if anonymous:
+        response = client.get(url_fn(run.own))
+        if run.anonymous:
             assert _status(response) in (302, 401, 403), (case, actor, "list", response)
             continue
         assert _status(response) == 200, (case, actor, "list", _status(response))
         body = response.content.decode()
-        if case.marker_in_list and not (sees_foreign or other_admin):
-            assert foreign_marker not in body, (case, actor, "list leaks the other board")
+        if case.marker_in_list and not (run.sees_foreign or run.other_admin):
+            assert run.foreign_marker not in body, (case, actor, "list leaks the other board")
         if case.marker_in_list and actor in case.readers and actor != "other_board_admin":
-            assert own_marker in body, (case, actor, "list misses own row")
+            assert run.own_marker in body, (case, actor, "list misses own row")
 
-    # Reading one object: own → by role; foreign → 404 unless the actor may see it.
+
+def _check_reads(run: Run) -> None:
+    """Reading one object: own → by role; foreign → 404 unless the actor may see it."""
+    case, actor = run.case, run.actor
     read_channels = [
-        ("detail", case.detail_url, web),
-        ("api_detail", case.api_detail_url, api),
-        ("pdf", case.pdf_url, web),
+        ("detail", case.detail_url, run.web),
+        ("api_detail", case.api_detail_url, run.api),
+        ("pdf", case.pdf_url, run.web),
     ]
-    read_channels += [(name, fn, web) for name, fn in case.extra_urls.items()]
+    read_channels += [(name, fn, run.web) for name, fn in case.extra_urls.items()]
     for channel, url_fn, client in read_channels:
         if url_fn is None:
             continue
-        for obj, is_own in ((own, True), (foreign, False)):
+        for obj, is_own in ((run.own, True), (run.foreign, False)):
             response = client.get(url_fn(obj))
             status = _status(response)
-            if anonymous:
+            if run.anonymous:
                 assert status in (302, 401, 403), (case, actor, channel, status)
                 continue
-            may_read = (actor in case.readers and (is_own or sees_foreign)) or (
-                other_admin and not is_own
-            )
+            may_read = run.may_read(is_own)
             expected = 200 if may_read else 404
             assert status == expected, (
                 case,
@@ -109,34 +156,40 @@ def test_isolation(case: IsolationCase, actor, world, client_for, api_client_for
                 status,
             )
             if not may_read:
-                marker = own_marker if is_own else foreign_marker
+                marker = run.own_marker if is_own else run.foreign_marker
                 assert marker not in response.content.decode(errors="ignore")
 
-    # Writing: foreign rows are never changed (404); own rows by role.
-    for obj, is_own in ((own, True), (foreign, False)):
-        may_read = (actor in case.readers and (is_own or sees_foreign)) or (
-            other_admin and not is_own
-        )
-        may_write = (actor in case.writers and is_own) or (other_admin and not is_own)
-        if case.edit_url is not None:
-            before = fingerprint(obj)
-            response = web.get(case.edit_url(obj))
-            if anonymous:
-                assert _status(response) == 302
-            else:
-                expected = 200 if may_write else (403 if may_read else 404)
-                assert _status(response) == expected, (case, actor, "edit GET", _status(response))
-            if case.edit_post is not None and not may_write:
-                response = web.post(case.edit_url(obj), case.edit_post(obj))
-                expected = 302 if anonymous else (403 if may_read else 404)
-                assert _status(response) == expected, (case, actor, "edit POST", _status(response))
-                assert fingerprint(obj) == before, (case, actor, "edit POST changed the row")
-        if case.api_detail_url is not None and case.api_write is not None and not may_write:
-            before = fingerprint(obj)
-            response = api.patch(case.api_detail_url(obj), case.api_write(obj), format="json")
-            if anonymous:
-                assert _status(response) in (401, 403)
-            else:
-                expected = 403 if may_read else 404
-                assert _status(response) == expected, (case, actor, "api write", _status(response))
-            assert fingerprint(obj) == before, (case, actor, "api write changed the row")
+
+def _check_edit(run: Run, obj, is_own: bool) -> None:
+    """Writing through the UI: foreign rows are never changed (404); own rows by role."""
+    case, actor = run.case, run.actor
+    if case.edit_url is None:
+        return
+    may_read, may_write = run.may_read(is_own), run.may_write(is_own)
+    before = fingerprint(obj)
+    response = run.web.get(case.edit_url(obj))
+    if run.anonymous:
+        assert _status(response) == 302
+    else:
+        expected = 200 if may_write else (403 if may_read else 404)
+        assert _status(response) == expected, (case, actor, "edit GET", _status(response))
+    if case.edit_post is not None and not may_write:
+        response = run.web.post(case.edit_url(obj), case.edit_post(obj))
+        expected = 302 if run.anonymous else (403 if may_read else 404)
+        assert _status(response) == expected, (case, actor, "edit POST", _status(response))
+        assert fingerprint(obj) == before, (case, actor, "edit POST changed the row")
+
+
+def _check_api_write(run: Run, obj, is_own: bool) -> None:
+    """Writing through the API: refused without changing the row unless the actor may."""
+    case, actor = run.case, run.actor
+    if case.api_detail_url is None or case.api_write is None or run.may_write(is_own):
+        return
+    before = fingerprint(obj)
+    response = run.api.patch(case.api_detail_url(obj), case.api_write(obj), format="json")
+    if run.anonymous:
+        assert _status(response) in (401, 403)
+    else:
+        expected = 403 if run.may_read(is_own) else 404
+        assert _status(response) == expected, (case, actor, "api write", _status(response))
+    assert fingerprint(obj) == before, (case, actor, "api write changed the row")

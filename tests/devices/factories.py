@@ -34,7 +34,10 @@ class DeviceFactory(factory.django.DjangoModelFactory):
     category = DeviceCategory.TABLET
     status = DeviceStatus.IN_STOCK
     price_net = Decimal("336.13")
-    price_gross = Decimal("400.00")
+    # 400.00 by default, never below the net price (the database refuses gross < net)
+    price_gross = factory.LazyAttribute(
+        lambda o: Decimal("400.00") if o.price_net is None else max(Decimal("400.00"), o.price_net)
+    )
     purchase_date = dt.date(2025, 8, 1)
 
 

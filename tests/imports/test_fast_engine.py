@@ -1,6 +1,7 @@
-"""The column-wise device engine (imports/fast.py) against the row-by-row ORM engine: the
-same files give the same previews, error messages, rows, history rows and status log —
-on SQLite and on PostgreSQL (run the suite with DATABASE_URL=postgres://…)."""
+"""The column-wise device engine (imports/pipeline/plan.py: analyse_columns) against the
+row-by-row ORM engine: the same files give the same previews, error messages, rows, history
+rows and status log — on SQLite and on PostgreSQL (run the suite with
+DATABASE_URL=postgres://…)."""
 
 import io
 import re
@@ -15,9 +16,11 @@ from hypothesis import strategies as st
 from core.spreadsheets import SpreadsheetRefused, read_table, write_csv, write_csv_columns
 from core.tenancy import access_for, board_scope
 from devices.models import Device, DeviceModel, DeviceStatusChange
-from imports import exporting, fast, services
+from imports import exporting, services
 from imports.kinds import get_kind
 from imports.models import ImportRun
+from imports.pipeline import write as pipeline_write
+from imports.pipeline.validate import FieldRule
 from schools.models import Room
 
 pytestmark = pytest.mark.django_db
@@ -394,7 +397,7 @@ def test_random_files_give_the_same_outcome_in_both_engines(world, rows, commit)
 
 
 def test_chunked_writes_keep_ids_history_and_log_together(world, monkeypatch):
-    monkeypatch.setattr(fast, "CHUNK", 2)
+    monkeypatch.setattr(pipeline_write, "CHUNK", 2)
     n = world.school.school_number
     data = csv_bytes(
         [device_row(f"C-{i}", n, serial=f"CS-{i}", price=f"{100 + i},00") for i in range(5)]
@@ -416,7 +419,7 @@ def test_chunked_writes_keep_ids_history_and_log_together(world, monkeypatch):
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(world, monkeypatch):
-    monkeypatch.setattr(fast, "CHUNK", 2)
+    monkeypatch.setattr(pipeline_write, "CHUNK", 2)
     n = world.school.school_number
     data = csv_bytes(
         [device_row(f"F-{i}", n, room="Neu", manufacturer="Neu", model="M") for i in range(5)]
@@ -450,7 +453,7 @@ def test_field_rule_gives_django_s_own_messages_for_any_validator():
 
     f = models.CharField(max_length=5, blank=True, validators=[RegexValidator("^a")])
     f.set_attributes_from_name("code")
-    rule = fast.FieldRule(f)
+    rule = FieldRule(f)
     assert not rule.prefilter  # an unknown validator: every distinct value is cleaned
     values = ["abc", "b", "abcdef", "", "a"]
     expected = {}
@@ -460,12 +463,12 @@ def test_field_rule_gives_django_s_own_messages_for_any_validator():
         except Exception as exc:  # noqa: BLE001
             expected[v] = exc.messages
     assert rule.errors(values) == expected and set(expected) == {"b", "abcdef"}
-    notes = fast.FieldRule(Device._meta.get_field("notes"))
+    notes = FieldRule(Device._meta.get_field("notes"))
     assert notes.prefilter
     assert notes.errors(["x" * 5000, "y" * 5001, ""]) == {
         "y" * 5001: _messages(Device._meta.get_field("notes"), "y" * 5001)
     }
-    category = fast.FieldRule(Device._meta.get_field("category"))
+    category = FieldRule(Device._meta.get_field("category"))
     assert set(category.errors(["tablet", "toaster", ""])) == {"toaster", ""}
 
 

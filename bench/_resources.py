@@ -1,5 +1,6 @@
-"""django-import-export resources over natural keys (used by the admin and as the benchmark's
-"default import_data path" baseline). The product's own fast path is services.py."""
+"""django-import-export's resource for devices: the benchmark's "default import_data path"
+baseline (bench/import_devices.py). Not product code: the product imports through
+imports/pipeline/ (moved here from imports/resources.py, which nothing else used)."""
 
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
