@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.services import EditConflict
 from core.tenancy import access_for
 from mediaplans import selectors, services, workflow
 from mediaplans.choices import SECTION_KEYS, ConceptStatus
@@ -102,7 +103,7 @@ def test_unknown_section_and_stale_edit_version_are_refused(world):
     _, version = concept_with_version(world.school)
     with pytest.raises(ValidationError):
         services.version_update_section(actor=None, version=version, key="nope", text="x")
-    with pytest.raises(ValidationError, match="Someone else"):
+    with pytest.raises(EditConflict, match="changed by someone else"):
         services.version_update_section(
             actor=None, version=version, key="goals", text="x", expected_version=version.version + 1
         )
