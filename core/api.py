@@ -5,22 +5,60 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 from django_scopes.state import state
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
 
 from core.context import board_for_create
-from core.services import recheck_tenancy
+from core.openapi import VersionedAutoSchema
+from core.services import (
+    EditConflict,
+    check_version,
+    edit_token,
+    has_edit_version,
+    lock_row,
+    parse_token,
+    recheck_tenancy,
+)
 from core.tenancy import access_for
+
+
+class PreconditionFailed(APIException):
+    """412: the client edited an older version than the stored one (If-Match / `version`)."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _(
+        "The record has been changed by someone else in the meantime. Load it again "
+        "(its current version is in `version`) and apply your change to it."
+    )
+    default_code = "precondition_failed"
+
+    def __init__(self, current: models.Model):
+        super().__init__()
+        token = edit_token(current)
+        self.detail = {
+            "detail": self.detail,
+            "version": int(token) if token.isdigit() else token,
+        }
+
+
+def etag_for(obj: models.Model) -> str:
+    """The strong ETag of a row: its edit version in quotes (`"3"`)."""
+    return f'"{edit_token(obj)}"'
 
 
 @contextmanager
 def as_api_errors():
-    """A service's Django ValidationError becomes a 400 with field errors."""
+    """A service's Django ValidationError becomes a 400 with field errors; an edit
+    conflict (someone saved a newer version) a 412."""
     try:
         yield
+    except EditConflict as exc:
+        raise PreconditionFailed(exc.current)
     except DjangoValidationError as exc:
         if hasattr(exc, "error_dict"):
             raise ApiValidationError(exc.message_dict)
@@ -95,9 +133,61 @@ class ScopedViewSetMixin:
 
 
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    """CRUD over a board-owned model; writes go through `create_object`/`update_object`."""
+    """CRUD over a board-owned model; writes go through `create_object`/`update_object`.
+
+    Optimistic locking for every model served here: the detail GET sends `ETag: "<version>"`;
+    PUT/PATCH lock the row, and an `If-Match` header (or a `version` in the body) that is
+    not the stored version is refused with 412 and the current version. Without either,
+    the update applies to the row as stored now (locked), so concurrent PATCHes of
+    different fields never lose one. `update_object` may pass `self.expected_version`
+    on to a service.
+    """
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    schema = VersionedAutoSchema()
+    expected_version: str | None = None
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance)
+        return Response(serializer.data, headers={"ETag": etag_for(instance)})
+
+    def expected_version_from(self, request) -> str | None:
+        """The version the client edited: If-Match wins over a `version` in the body."""
+        header = parse_token(request.headers.get("If-Match"))
+        if header is not None:
+            return header
+        data = request.data
+        if not hasattr(data, "get") or not has_edit_version(self.queryset.model):
+            return None  # (rows whose `version` is a relation carry no counter in the body)
+        for name, field in self.get_serializer().fields.items():
+            # the serializer's read-only copy of the edit counter (`version`, `edit_version`)
+            if field.source == "version" and data.get(name) not in (None, ""):
+                return parse_token(str(data.get(name)))
+        return None
+
+    def check_precondition(self, request, instance) -> models.Model:
+        """Lock the row, compare the client's version with the stored one (412 if older)."""
+        current = lock_row(instance)
+        self.expected_version = self.expected_version_from(request)
+        try:
+            check_version(current, self.expected_version)
+        except EditConflict:
+            raise PreconditionFailed(current)
+        return current
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            self.check_precondition(request, self.get_object())
+            # read again after the lock: the update applies to the row as stored now
+            instance = self.get_object()
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+        if getattr(instance, "_prefetched_objects_cache", None):
+            instance._prefetched_objects_cache = {}
+        return Response(serializer.data, headers={"ETag": etag_for(serializer.instance)})
 
     def create_object(self, serializer):  # pragma: no cover - subclasses implement
         raise NotImplementedError

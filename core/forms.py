@@ -3,6 +3,8 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from core.services import edit_token
+
 
 class KernFormRenderer(TemplatesSetting):
     """Every form renders its fields with KERN markup (label, hint, error, input)."""
@@ -52,3 +54,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's name
         super().__init__(attrs=attrs, format=format)
+
+
+#: the hidden field every edit form carries (optimistic locking, see core.views)
+VERSION_FIELD = "edit_version"
+
+
+def add_version_field(form: forms.BaseForm, obj) -> None:
+    """Give an edit form the hidden version of the row it edits (unless it has one)."""
+    if VERSION_FIELD not in form.fields:
+        form.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+    if not form.is_bound or VERSION_FIELD not in form.data:
+        form.initial[VERSION_FIELD] = edit_token(obj)
+
+
+def submitted_version(form: forms.BaseForm):
+    """The version the user edited, as the form sent it (None: no check)."""
+    if hasattr(form, "cleaned_data") and VERSION_FIELD in form.cleaned_data:
+        return form.cleaned_data[VERSION_FIELD]
+    return form.data.get(form.add_prefix(VERSION_FIELD)) if form.is_bound else None

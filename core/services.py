@@ -24,7 +24,7 @@ class EditConflict(ValidationError):
                 "This record has been changed by someone else in the meantime (version "
                 "%(version)s). Your changes were not saved."
             )
-            % {"version": getattr(current, "version", "?")},
+            % {"version": current.version if has_edit_version(current) else "–"},
             code="conflict",
         )
         self.current = current
@@ -57,12 +57,53 @@ def bump_version(obj: models.Model) -> None:
         obj.version = (obj.version or 0) + 1
 
 
+def edit_token(obj: models.Model) -> str:
+    """The value a client must send back to edit this row (ETag, hidden form field).
+
+    The edit counter `version` where the model has one; for rows whose `version` is a
+    relation (rows of a media-concept version) the `updated_at` timestamp in microseconds,
+    which every save changes as well.
+    """
+    if has_edit_version(obj):
+        return str(obj.version or 0)
+    updated = getattr(obj, "updated_at", None)
+    return str(int(updated.timestamp() * 1_000_000)) if updated else ""
+
+
+def parse_token(raw: str | None) -> str | None:
+    """A version as a client sends it: `"3"`, `W/"3"`, `3` or `*` (any) → "3" / None."""
+    if raw is None:
+        return None
+    value = str(raw).strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip().strip('"').strip()
+    if value in ("", "*"):
+        return None
+    return value
+
+
 def check_version(current: models.Model, expected_version: int | str | None) -> None:
-    """Raise EditConflict when the caller edited an older version than the stored one."""
-    if expected_version in (None, ""):
+    """Raise EditConflict when the caller edited an older version than the stored one.
+
+    `current` must be the row as read inside the transaction (ideally locked with
+    `lock_row`); `None`/"" means the caller sent no version (no check).
+    """
+    expected = parse_token(None if expected_version is None else str(expected_version))
+    if expected is None:
         return
-    if has_edit_version(current) and int(expected_version) != current.version:
+    if expected != edit_token(current):
         raise EditConflict(current)
+
+
+def lock_row(obj: models.Model) -> models.Model:
+    """Lock the row for the rest of the transaction and return it as stored now.
+
+    Uses the base manager (no tenancy scope, no query shape): the caller has already
+    found the row through the user's scope; this only serialises concurrent writers.
+    """
+    model = type(obj)
+    return model._base_manager.select_for_update().get(pk=obj.pk)
 
 
 def trim_reason(reason: str | None) -> str | None:
@@ -106,3 +147,13 @@ def save_row(
     if access is not None:
         recheck_tenancy(access, obj)
     return obj
+
+
+def lock_and_check(obj: models.Model, expected_version: int | str | None) -> models.Model:
+    """Lock the row and refuse the edit when the caller saw an older version.
+
+    Returns the locked row as stored now; services call it first in their transaction.
+    """
+    current = lock_row(obj)
+    check_version(current, expected_version)
+    return current

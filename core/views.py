@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -23,9 +23,9 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from core.context import board_for_create
-from core.forms import apply_kern_classes
+from core.forms import VERSION_FIELD, add_version_field, apply_kern_classes, submitted_version
 from core.history import history_entries
-from core.services import recheck_tenancy
+from core.services import EditConflict, check_version, edit_token, lock_row, recheck_tenancy
 
 
 @dataclass(frozen=True)
@@ -149,24 +149,118 @@ def form_service_step(request, form, action, *, success, to: str):
     return HttpResponseRedirect(to)
 
 
+def _shown(value) -> str:
+    """A value as the conflict page shows it (lists joined, empty as a dash)."""
+    if hasattr(value, "all") and callable(value.all):
+        value = list(value.all())
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(v) for v in value) or "–"
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def _choice_label(field, value):
+    choices = dict(getattr(field, "choices", None) or [])
+    key = getattr(value, "pk", value)
+    return choices.get(key, choices.get(str(key), value)) if choices else value
+
+
+def conflict_rows(form, current_values: dict) -> list[tuple]:
+    """Per form field that differs: (label, value saved by someone else, the user's value)."""
+    rows = []
+    for name, field in form.fields.items():
+        if name == VERSION_FIELD or name not in form.cleaned_data or name not in current_values:
+            continue
+        theirs = _shown(_choice_label(field, current_values[name]))
+        yours = _shown(_choice_label(field, form.cleaned_data[name]))
+        if theirs != yours:
+            rows.append((field.label or name, theirs, yours))
+    return rows
+
+
 class ServiceFormMixin:
-    """Valid form data is handed to one service; its ValidationError lands on the form."""
+    """Valid form data is handed to one service; its ValidationError lands on the form.
+
+    Optimistic locking: on an edit (the view has `self.object` with a pk) the row is locked
+    and the form's hidden `edit_version` compared with the stored one; a mismatch — or an
+    EditConflict raised by the service — renders the conflict page (409) instead of saving.
+    """
 
     success_message = _("Saved.")
+    conflict_template_name = "core/conflict.html"
 
     def perform(self, form):  # pragma: no cover - subclasses implement
         raise NotImplementedError
 
+    def edited_object(self):
+        obj = getattr(self, "object", None)
+        return obj if obj is not None and obj.pk else None
+
+    def check_edit_version(self, form) -> None:
+        """Lock the edited row; refuse when it changed since the user opened the form."""
+        obj = self.edited_object()
+        if obj is None:
+            return
+        expected = submitted_version(form)
+        if expected in (None, ""):
+            # no version sent: at least nothing saved since this request read the row
+            expected = edit_token(obj)
+        check_version(lock_row(obj), expected)
+
     def form_valid(self, form):
         try:
             with transaction.atomic():
+                self.check_edit_version(form)
                 self.object = self.perform(form)
                 recheck_tenancy(self.request.access, self.object)
+        except EditConflict as exc:
+            return self.conflict_response(form, exc)
         except ValidationError as exc:
             errors_to_form(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
+
+    # --- the conflict page ---------------------------------------------------------
+
+    def current_values(self, current) -> dict:
+        """The stored value of each form field (override where fields are not attributes)."""
+        return {
+            name: getattr(current, name)
+            for name in self.form_field_names()
+            if hasattr(current, name)
+        }
+
+    def form_field_names(self):
+        return list(self.get_form_class().base_fields)
+
+    def reapply_form(self, current):
+        """The user's input again, now against the current version (save = re-apply)."""
+        data = self.request.POST.copy()
+        kwargs = self.get_form_kwargs()
+        kwargs["data"] = data
+        form = self.get_form_class()(**kwargs)
+        data[form.add_prefix(VERSION_FIELD)] = edit_token(current)
+        add_version_field(form, current)
+        return form
+
+    def conflict_response(self, form, exc: EditConflict):
+        current = type(exc.current)._base_manager.get(pk=exc.current.pk)
+        rows = conflict_rows(form, self.current_values(current))
+        back = current.get_absolute_url() if hasattr(current, "get_absolute_url") else None
+        ctx = {
+            "page_title": _("Edit conflict"),
+            "message": exc.messages[0],
+            "rows": rows,
+            "form": self.reapply_form(current),
+            "back_url": back,
+            "current": current,
+            "breadcrumbs": [],
+        }
+        return render(self.request, self.conflict_template_name, ctx, status=409)
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -225,6 +319,11 @@ class ScopedUpdateView(PageMixin, ServiceFormMixin, ScopedQuerysetMixin, UpdateV
 
     def get_title(self):
         return _("Edit: %s") % self.object
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        add_version_field(form, self.object)
+        return form
 
 
 class ScopedActionView(ScopedQuerysetMixin, SingleObjectMixin, View):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.money import round_money
-from core.services import bump_version
+from core.services import apply_fields, bump_version, lock_and_check, save_row
 
 from .choices import (
     OPEN_DEFECT_STATUSES,
@@ -117,18 +117,6 @@ LAST_SCHOOL_DAYS = {
 }
 
 
-def _apply(obj, data: dict[str, Any], allowed: tuple[str, ...], actor, reason: str = "") -> None:
-    for key in allowed:
-        if key in data:
-            setattr(obj, key, data[key])
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    bump_version(obj)
-    obj.save()
-
-
 def last_school_day(school_year: str) -> dt.date:
     overrides = settings.PAKTWERK.get("LAST_SCHOOL_DAYS", {}) or {}
     if school_year in overrides:
@@ -150,13 +138,22 @@ def last_school_day(school_year: str) -> dt.date:
 @transaction.atomic
 def device_model_create(*, actor, board, data: dict[str, Any]) -> DeviceModel:
     obj = DeviceModel(school_board=board)
-    _apply(obj, data, DEVICE_MODEL_FIELDS, actor)
+    apply_fields(obj, data, DEVICE_MODEL_FIELDS)
+    save_row(obj, actor=actor)
     return obj
 
 
 @transaction.atomic
-def device_model_update(*, actor, device_model: DeviceModel, data: dict[str, Any]) -> DeviceModel:
-    _apply(device_model, data, DEVICE_MODEL_FIELDS, actor)
+def device_model_update(
+    *,
+    actor,
+    device_model: DeviceModel,
+    data: dict[str, Any],
+    expected_version: int | str | None = None,
+) -> DeviceModel:
+    lock_and_check(device_model, expected_version)
+    apply_fields(device_model, data, DEVICE_MODEL_FIELDS)
+    save_row(device_model, actor=actor)
     return device_model
 
 
@@ -185,7 +182,7 @@ def device_create(
     _fill_from_model(device)
     if message := room_required_error(status, device.room_id):
         raise ValidationError({"room": message})
-    _apply(device, {}, (), actor, reason=_("created"))
+    save_row(device, actor=actor, reason=_("created"))
     DeviceStatusChange.objects.create(
         school_board=board,
         device=device,
@@ -198,7 +195,10 @@ def device_create(
 
 
 @transaction.atomic
-def device_update(*, actor, device: Device, data: dict[str, Any]) -> Device:
+def device_update(
+    *, actor, device: Device, data: dict[str, Any], expected_version: int | str | None = None
+) -> Device:
+    lock_and_check(device, expected_version)
     if "room" in data and (message := room_required_error(device.status, data["room"])):
         raise ValidationError({"room": message})
     if (
@@ -207,20 +207,30 @@ def device_update(*, actor, device: Device, data: dict[str, Any]) -> Device:
         and device.status == DeviceStatus.ON_LOAN
     ):
         raise ValidationError({"school": _("A device on loan cannot move to another school.")})
-    _apply(device, data, DEVICE_FIELDS, actor)
+    apply_fields(device, data, DEVICE_FIELDS)
+    save_row(device, actor=actor)
     return device
 
 
 @transaction.atomic
 def accessory_create(*, actor, device: Device, data: dict[str, Any]) -> Accessory:
     obj = Accessory(device=device, school_board_id=device.school_board_id)
-    _apply(obj, data, ACCESSORY_FIELDS, actor)
+    apply_fields(obj, data, ACCESSORY_FIELDS)
+    save_row(obj, actor=actor)
     return obj
 
 
 @transaction.atomic
-def accessory_update(*, actor, accessory: Accessory, data: dict[str, Any]) -> Accessory:
-    _apply(accessory, data, ACCESSORY_FIELDS, actor)
+def accessory_update(
+    *,
+    actor,
+    accessory: Accessory,
+    data: dict[str, Any],
+    expected_version: int | str | None = None,
+) -> Accessory:
+    lock_and_check(accessory, expected_version)
+    apply_fields(accessory, data, ACCESSORY_FIELDS)
+    save_row(accessory, actor=actor)
     return accessory
 
 
@@ -273,7 +283,7 @@ def devices_assign_cost_line(*, actor, board, devices, cost_line=None, reason: s
     )
     for device in changed:
         device.cost_line_id = new_id
-        device.version = (device.version or 0) + 1
+        bump_version(device)
         device.updated_at = timezone.now()
         device._change_reason = why[:100]
     if changed:
@@ -442,7 +452,7 @@ def delivery_register(
         handed_over_by=actor,
         notes=notes,
     )
-    _apply(delivery, {}, (), actor)
+    save_row(delivery, actor=actor)
     devices = [
         Device(
             school_board=board,
@@ -566,7 +576,8 @@ def loan_create(
                     % {"acc": accessory}
                 }
             )
-    _apply(loan, data, LOAN_FIELDS, actor, reason=_("prepared"))
+    apply_fields(loan, data, LOAN_FIELDS)
+    save_row(loan, actor=actor, reason=_("prepared"))
     for device in sorted(devices, key=lambda d: d.inventory_number):
         item = LoanItem(
             school_board_id=loan.school_board_id,
@@ -574,11 +585,10 @@ def loan_create(
             device=device,
             value=round_money(device.price_gross) if device.price_gross is not None else None,
         )
-        item._history_user = actor
         try:
             with transaction.atomic():
-                item.save()
-        except IntegrityError as exc:
+                save_row(item, actor=actor)
+        except (IntegrityError, ValidationError) as exc:
             raise ValidationError(
                 {"devices": [_("%(inv)s is already on loan.") % {"inv": device.inventory_number}]}
             ) from exc
@@ -587,13 +597,17 @@ def loan_create(
 
 
 @transaction.atomic
-def loan_update(*, actor, loan: Loan, data: dict[str, Any]) -> Loan:
+def loan_update(
+    *, actor, loan: Loan, data: dict[str, Any], expected_version: int | str | None = None
+) -> Loan:
+    lock_and_check(loan, expected_version)
     if not loan.is_open:
         raise ValidationError(_("A closed loan cannot be changed."))
     data = dict(data)
     if data.get("due_rule") == DueRule.LAST_SCHOOL_DAY:
         data["due_date"] = last_school_day(loan.school_year)
-    _apply(loan, data, LOAN_UPDATE_FIELDS, actor)
+    apply_fields(loan, data, LOAN_UPDATE_FIELDS)
+    save_row(loan, actor=actor)
     return loan
 
 
@@ -624,7 +638,7 @@ def loan_sign(
     locked.borrower_signed = True
     locked.guardian_signed = bool(guardian_signed) and locked.needs_guardian
     locked.signed_on = signed_on or timezone.localdate()
-    _apply(locked, {}, (), actor, reason=_("signed"))
+    save_row(locked, actor=actor, reason=_("signed"))
     return locked
 
 
@@ -647,7 +661,7 @@ def loan_hand_out(*, actor, loan: Loan, on: dt.date | None = None) -> Loan:
     locked.status = LoanStatus.HANDED_OUT
     locked.handed_out_on = on
     locked.handed_out_by = actor
-    _apply(locked, {}, (), actor, reason=_("handed out"))
+    save_row(locked, actor=actor, reason=_("handed out"))
     return locked
 
 
@@ -659,7 +673,7 @@ def loan_cancel(*, actor, loan: Loan, reason: str = "") -> Loan:
     locked.items.filter(is_open=True).update(is_open=False)
     locked.status = LoanStatus.CANCELLED
     locked.returned_on = timezone.localdate()
-    _apply(locked, {}, (), actor, reason=reason or _("cancelled"))
+    save_row(locked, actor=actor, reason=reason or _("cancelled"))
     return locked
 
 
@@ -754,8 +768,7 @@ def loan_return(
         item.returned_on = returned_on
         item.return_condition = data.condition
         item.damage_notes = data.damage_notes
-        item._history_user = actor
-        item.save()
+        save_row(item, actor=actor)
         item.missing_accessories.set(missing)
         target = {
             Condition.MISSING: DeviceStatus.LOST,
@@ -772,7 +785,7 @@ def loan_return(
             on=returned_on,
         )
     protocol.accessories_complete = complete
-    _apply(protocol, {}, (), actor)
+    save_row(protocol, actor=actor)
     for device, kind, text in reports:
         report = DefectReport(
             school_board_id=locked.school_board_id,
@@ -784,11 +797,11 @@ def loan_return(
             reported_on=returned_on,
             reported_by=actor,
         )
-        _apply(report, {}, (), actor)
+        save_row(report, actor=actor)
     if not locked.items.filter(is_open=True).exists():
         locked.status = LoanStatus.RETURNED
         locked.returned_on = returned_on
-        _apply(locked, {}, (), actor, reason=_("returned"))
+        save_row(locked, actor=actor, reason=_("returned"))
     return protocol
 
 
@@ -828,7 +841,7 @@ def defect_report_create(*, actor, device: Device, data: dict[str, Any]) -> Defe
     item = _open_item_for(device)
     if item is not None:
         report.loan = item.loan
-    _apply(report, {}, (), actor)
+    save_row(report, actor=actor)
     target = {DefectKind.LOSS: DeviceStatus.LOST, DefectKind.THEFT: DeviceStatus.STOLEN}.get(
         report.kind
     )
@@ -851,13 +864,12 @@ def _close_item(item: LoanItem, *, actor, condition: str, on: dt.date) -> None:
     item.is_open = False
     item.returned_on = on
     item.return_condition = condition
-    item._history_user = actor
-    item.save()
+    save_row(item, actor=actor)
     loan = item.loan
     if not loan.items.filter(is_open=True).exists():
         loan.status = LoanStatus.RETURNED
         loan.returned_on = on
-        _apply(loan, {}, (), actor, reason=_("closed"))
+        save_row(loan, actor=actor, reason=_("closed"))
 
 
 @transaction.atomic
@@ -916,15 +928,14 @@ def defect_transition(  # noqa: C901 - fixed on wip/workflow
                 if loan.status == LoanStatus.RETURNED:
                     loan.status = LoanStatus.HANDED_OUT
                     loan.returned_on = None
-                    _apply(loan, {}, (), actor, reason=_("replacement device"))
+                    save_row(loan, actor=actor, reason=_("replacement device"))
                 new_item = LoanItem(
                     school_board_id=loan.school_board_id,
                     loan=loan,
                     device=replacement,
                     value=replacement.price_gross,
                 )
-                new_item._history_user = actor
-                new_item.save()
+                save_row(new_item, actor=actor)
                 device_transition(
                     actor=actor,
                     device=replacement,
@@ -976,7 +987,7 @@ def defect_transition(  # noqa: C901 - fixed on wip/workflow
     locked.status = to_status
     if resolution:
         locked.resolution = resolution
-    _apply(locked, {}, (), actor, reason=DefectStatus(to_status).label)
+    save_row(locked, actor=actor, reason=DefectStatus(to_status).label)
     return locked
 
 
@@ -995,7 +1006,7 @@ def stocktake_start(
         started_by=actor,
         notes=notes,
     )
-    _apply(stocktake, {}, (), actor)
+    save_row(stocktake, actor=actor)
     return stocktake
 
 
@@ -1042,8 +1053,7 @@ def stocktake_scan(*, actor, stocktake: Stocktake, code: str, room=None) -> Stoc
         room=room,
         scanned_by=actor,
     )
-    entry._history_user = actor
-    entry.save()
+    save_row(entry, actor=actor)
     return entry
 
 
@@ -1062,7 +1072,7 @@ def stocktake_close(*, actor, stocktake: Stocktake) -> Stocktake:
     locked.result = {k: result[k] for k in ("counts",)}
     locked.status = StocktakeStatus.CLOSED
     locked.closed_on = timezone.localdate()
-    _apply(locked, {}, (), actor, reason=_("closed"))
+    save_row(locked, actor=actor, reason=_("closed"))
     return locked
 
 
@@ -1159,10 +1169,7 @@ def _anonymise(loans: list[Loan], *, actor, reason: str) -> int:
         for key, value in blank.items():
             setattr(loan, key, value)
         loan.anonymised_at = now
-        loan._history_user = actor
-        loan._change_reason = reason
-        bump_version(loan)
-        loan.save()
+        save_row(loan, actor=actor, reason=reason)
     # the history tables hold every earlier version: anonymise them too
     LoanModel.history.filter(id__in=ids).update(**blank)
     LoanReturn.objects.filter(loan_id__in=ids).update(notes="")
@@ -1306,7 +1313,7 @@ def loan_record_pupil_left(*, actor, loan: Loan, left_on: dt.date, note: str = "
         # the loan ends earlier when the pupil leaves: the device is due on the leaving day
         locked.due_rule = DueRule.FIXED
         locked.due_date = max(left_on, locked.start_date)
-    _apply(locked, {}, (), actor, reason=reason[:100])
+    save_row(locked, actor=actor, reason=reason)
     return locked
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import ZERO, format_money, round_money
-from core.services import EditConflict, bump_version
+from core.services import EditConflict, apply_fields, check_version, save_row  # noqa: F401 - EditConflict: re-exported for views
 from core.tenancy import Access
 
 from . import permissions, rules, workflow
@@ -50,26 +50,6 @@ from .models import (
 from .selectors import budget_for, budget_status, latest_decisions
 
 
-def _save(obj, actor, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason[:100]
-    obj.full_clean()
-    bump_version(obj)
-    obj.save()
-
-
-def _apply(obj, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    for key in allowed:
-        if key in data:
-            setattr(obj, key, data[key])
-
-
-def _check_version(locked, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != locked.version:
-        raise EditConflict(locked)
-
-
 def _event(application, actor, action: str, reason: str = "") -> None:
     ApplicationEvent.objects.create(
         application=application,
@@ -100,8 +80,8 @@ def ruleset_revise(*, actor, ruleset: RuleSet, data: dict[str, Any]) -> RuleSet:
         .first()
     )
     new = RuleSet(programme=ruleset.programme, number=latest.number + 1)
-    _apply(new, model_to_dict(ruleset, fields=RULESET_FIELDS), RULESET_FIELDS)
-    _apply(new, data, RULESET_FIELDS)
+    apply_fields(new, model_to_dict(ruleset, fields=RULESET_FIELDS), RULESET_FIELDS)
+    apply_fields(new, data, RULESET_FIELDS)
     if (
         "application_deadline" in data
         and data["application_deadline"] != ruleset.application_deadline
@@ -113,7 +93,7 @@ def ruleset_revise(*, actor, ruleset: RuleSet, data: dict[str, Any]) -> RuleSet:
                 "note": data.get("change_note", ""),
             }
         ]
-    _save(new, actor, data.get("change_note", "new version"))
+    save_row(new, actor=actor, reason=data.get("change_note", "new version"))
     return new
 
 
@@ -217,7 +197,7 @@ def budget_compute(*, actor, board, programme: Programme) -> Budget:
     budget.is_manual, budget.reason = False, ""
     budget.computed_on = ruleset.counts_reference_date or timezone.localdate()
     _check_not_below_bound(budget)
-    _save(budget, actor, "computed from formula")
+    save_row(budget, actor=actor, reason="computed from formula")
     return budget
 
 
@@ -232,7 +212,7 @@ def budget_set_manual(
     budget.pupil_counts = []  # not computed: no counts were used
     budget.ruleset = programme.current_ruleset()
     _check_not_below_bound(budget)
-    _save(budget, actor, reason)
+    save_row(budget, actor=actor, reason=reason)
     return budget
 
 
@@ -276,7 +256,7 @@ def budget_share_set(*, actor, budget: Budget, school, amount: Decimal) -> Budge
             }
         )
     share.amount = amount
-    _save(share, actor)
+    save_row(share, actor=actor)
     return share
 
 
@@ -355,8 +335,8 @@ def application_create(
         ruleset=ruleset,
         number=_next_number(board, timezone.localdate().year),
     )
-    _apply(app, data, APPLICATION_FIELDS)
-    _save(app, actor, "created")
+    apply_fields(app, data, APPLICATION_FIELDS)
+    save_row(app, actor=actor, reason="created")
     for school in schools:
         application_add_school(actor=actor, application=app, school=school)
     _event(app, actor, "create")
@@ -368,11 +348,11 @@ def application_update(
     *, actor, application: Application, data: dict[str, Any], expected_version: int | None = None
 ) -> Application:
     app = workflow.lock(application)
-    _check_version(app, expected_version)
+    check_version(app, expected_version)
     if not app.is_editable:
         raise ValidationError(_("Ein eingereichter Antrag kann nicht mehr geändert werden."))
-    _apply(app, data, APPLICATION_FIELDS)
-    _save(app, actor)
+    apply_fields(app, data, APPLICATION_FIELDS)
+    save_row(app, actor=actor)
     return app
 
 
@@ -427,8 +407,8 @@ def application_add_school(
         site=site,
         school_board_id=application.school_board_id,
     )
-    _apply(entry, tpek_prefill(school), TPEK_FIELDS)
-    _save(entry, actor, "added")
+    apply_fields(entry, tpek_prefill(school), TPEK_FIELDS)
+    save_row(entry, actor=actor, reason="added")
     return entry
 
 
@@ -476,7 +456,7 @@ def costline_save(
         line.position = last + 1
     else:
         current = CostLine.objects.select_for_update().get(pk=line.pk, application=app)
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         line = current
     data = dict(data)
     item = data.get("catalogue_item")
@@ -488,9 +468,9 @@ def costline_save(
             data["vat_rate"] = item.vat_rate
         if not data.get("description"):
             data["description"] = item.name
-    _apply(line, data, LINE_FIELDS)
+    apply_fields(line, data, LINE_FIELDS)
     _validate_line_refs(app, line)
-    _save(line, actor)
+    save_row(line, actor=actor)
     application_add_school(actor=actor, application=app, school=line.school)
     return line
 
@@ -510,7 +490,7 @@ def tpek_request(*, actor, app_school: ApplicationSchool, deadline: dt.date) -> 
         raise ValidationError({"deadline": _("Die Frist muss in der Zukunft liegen.")})
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
     entry.tpek_status, entry.tpek_deadline = TpekStatus.REQUESTED, deadline
-    _save(entry, actor, "TPEK requested")
+    save_row(entry, actor=actor, reason="TPEK requested")
     return entry
 
 
@@ -523,7 +503,7 @@ def tpek_update(
     expected_version: int | None = None,
 ) -> ApplicationSchool:
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
-    _check_version(entry, expected_version)
+    check_version(entry, expected_version)
     if not entry.application.is_editable:
         raise ValidationError(
             _("Der Antrag ist eingereicht; die Anlage kann nicht mehr geändert werden.")
@@ -531,8 +511,8 @@ def tpek_update(
     site = data.get("site")
     if site is not None and site.school_id != entry.school_id:
         raise ValidationError({"site": _("Der Standort gehört zu einer anderen Schule.")})
-    _apply(entry, data, TPEK_FIELDS)
-    _save(entry, actor)
+    apply_fields(entry, data, TPEK_FIELDS)
+    save_row(entry, actor=actor)
     return entry
 
 
@@ -547,18 +527,25 @@ def tpek_submit(*, actor, app_school: ApplicationSchool) -> ApplicationSchool:
             )
         )
     entry.tpek_status = TpekStatus.SUBMITTED
-    _save(entry, actor, "TPEK submitted")
+    save_row(entry, actor=actor, reason="TPEK submitted")
     return entry
 
 
 @transaction.atomic
-def report_update(*, actor, app_school: ApplicationSchool, data: dict[str, Any]):
+def report_update(
+    *,
+    actor,
+    app_school: ApplicationSchool,
+    data: dict[str, Any],
+    expected_version: int | str | None = None,
+):
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
+    check_version(entry, expected_version)
     proof = ProofOfUse.objects.filter(application_id=entry.application_id).first()
     if proof is not None and proof.status != ProofStatus.DRAFT:
         raise ValidationError(_("Der Verwendungsnachweis ist eingereicht."))
-    _apply(entry, data, REPORT_FIELDS)
-    _save(entry, actor)
+    apply_fields(entry, data, REPORT_FIELDS)
+    save_row(entry, actor=actor)
     return entry
 
 
@@ -609,7 +596,7 @@ def comment_add(
         text=text,
         school_board_id=application.school_board_id,
     )
-    _save(comment, actor)
+    save_row(comment, actor=actor)
     return comment
 
 
@@ -723,7 +710,7 @@ def decision_make(  # noqa: C901 - fixed on wip/workflow
         reason=reason,
         decided_by=actor,
     )
-    _save(decision, actor, kind)
+    save_row(decision, actor=actor, reason=kind)
     for line in lines:
         CostLine.objects.filter(pk=line.pk).update(approved_amount=approved[line.pk])
     workflow.transition(
@@ -757,7 +744,7 @@ def change_request_create(
         reason=reason,
         requested_amount=requested_amount,
     )
-    _save(cr, actor)
+    save_row(cr, actor=actor)
     _event(app, actor, "change_request", reason)
     return cr
 
@@ -812,10 +799,10 @@ def change_request_decide(
             decided_by=actor,
             supersedes=current,
         )
-        _save(decision, actor, "amendment")
+        save_row(decision, actor=actor, reason="amendment")
         cr.decision = decision
     cr.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    _save(cr, actor, reason)
+    save_row(cr, actor=actor, reason=reason)
     _event(app, actor, "change_approved" if approve else "change_rejected", reason)
     return cr
 
@@ -842,8 +829,8 @@ def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> 
             errors.setdefault(f.line_refs[0] if f.line_refs else "date", []).append(f.message)
         raise ValidationError(errors)
     invoice = Invoice(application=application, school_board_id=application.school_board_id)
-    _apply(invoice, data, INVOICE_FIELDS)
-    _save(invoice, actor)
+    apply_fields(invoice, data, INVOICE_FIELDS)
+    save_row(invoice, actor=actor)
     return invoice
 
 
@@ -905,7 +892,7 @@ def payout_create(*, actor, application: Application, invoices) -> PayoutRequest
         invoiced_amount=invoiced,
         requested_amount=requested,
     )
-    _save(payout, actor, "created")
+    save_row(payout, actor=actor, reason="created")
     Invoice.objects.filter(pk__in=[i.pk for i in invoices]).update(payout=payout)
     return payout
 
@@ -936,7 +923,7 @@ def payout_transition(
         else:
             Invoice.objects.filter(payout=p).update(payout=None)
     p.status = to
-    _save(p, actor, to)
+    save_row(p, actor=actor, reason=to)
     return p
 
 
@@ -952,7 +939,7 @@ def proof_start(*, actor, access: Access, application: Application) -> ProofOfUs
     if existing:
         return existing
     proof = ProofOfUse(application=app, school_board_id=app.school_board_id)
-    _save(proof, actor, "created")
+    save_row(proof, actor=actor, reason="created")
     for entry in ApplicationSchool.objects.filter(application=app).select_related("school"):
         if not entry.report_measures:
             entry.report_measures = "\n".join(
@@ -962,7 +949,7 @@ def proof_start(*, actor, access: Access, application: Application) -> ProofOfUs
                 )
             )
             entry.report_training = entry.report_training or entry.training_plan
-            _save(entry, actor, "report prefilled")
+            save_row(entry, actor=actor, reason="report prefilled")
     return proof
 
 
@@ -971,11 +958,11 @@ def proof_update(
     *, actor, proof: ProofOfUse, summary: str, expected_version: int | None = None
 ) -> ProofOfUse:
     p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
-    _check_version(p, expected_version)
+    check_version(p, expected_version)
     if p.status != ProofStatus.DRAFT:
         raise ValidationError(_("Der Verwendungsnachweis ist eingereicht."))
     p.summary = summary
-    _save(p, actor)
+    save_row(p, actor=actor)
     return p
 
 
@@ -994,7 +981,7 @@ def proof_submit(*, actor, access: Access, proof: ProofOfUse) -> ProofOfUse:
             ["Der Verwendungsnachweis kann nicht eingereicht werden:"] + [f.message for f in errors]
         )
     p.status, p.submitted_at = ProofStatus.SUBMITTED, timezone.now()
-    _save(p, actor, "submitted")
+    save_row(p, actor=actor, reason="submitted")
     _event(p.application, actor, "proof_submitted")
     return p
 
@@ -1024,7 +1011,7 @@ def proof_check(
     elif outcome != ProofStatus.CLOSED:
         raise ValidationError({"outcome": _("Unbekanntes Prüfergebnis.")})
     p.status, p.checked_by, p.checked_at, p.check_note = (outcome, actor, timezone.now(), note)
-    _save(p, actor, outcome)
+    save_row(p, actor=actor, reason=outcome)
     app = p.application
     if app.status == ApplicationStatus.APPROVED:
         workflow.transition(
@@ -1081,7 +1068,5 @@ def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[i
         raise ValidationError(errors)
     created = sum(1 for i in items if i.pk is None)
     for item in items:
-        item._history_user = actor
-        bump_version(item)
-        item.save()
+        save_row(item, actor=actor)
     return created, len(items) - created

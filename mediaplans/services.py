@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.services import bump_version
+from core.services import apply_fields, check_version, lock_and_check, save_row
 
 from .choices import KMK_AREAS, SECTION_KEYS, ConceptForm, ConceptStatus
 from .models import (
@@ -70,18 +70,6 @@ def ensure_competence_areas() -> None:
         )
 
 
-def _save(obj, actor, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    # Rows of a version use `version` as the FK to their ConceptVersion (a name the funding
-    # app relies on); only models whose `version` is the edit counter get it bumped.
-    if not obj._meta.get_field("version").is_relation:
-        bump_version(obj)
-    obj.save()
-
-
 def _ensure_open(version: ConceptVersion) -> None:
     if version.is_frozen:
         raise ValidationError(
@@ -94,16 +82,6 @@ def _locked(version: ConceptVersion) -> ConceptVersion:
     locked = ConceptVersion.objects.select_for_update().get(pk=version.pk)
     _ensure_open(locked)
     return locked
-
-
-def _check_edit_version(obj, expected: int | None) -> None:
-    if expected is not None and obj.version != expected:
-        raise ValidationError(
-            _(
-                "Someone else changed this in the meantime. Reload the page and apply your change "
-                "again."
-            )
-        )
 
 
 # --- concepts and versions ----------------------------------------------------------
@@ -121,13 +99,13 @@ def concept_create(
     if form not in ConceptForm.values:
         raise ValidationError({"form": _("Choose the full concept or the short form.")})
     concept = MediaConcept(school=school, school_board_id=school.school_board_id)
-    _save(concept, actor)
+    save_row(concept, actor=actor)
     version = ConceptVersion(
         concept=concept, school_board_id=school.school_board_id, number=1, form=form
     )
     if form == ConceptForm.SHORT:
         version.development_goals = [clean_text(g) for g in (development_goals or [])][:3]
-    _save(version, actor, "version 1 started")
+    save_row(version, actor=actor, reason="version 1 started")
     return concept
 
 
@@ -138,11 +116,11 @@ def version_update_section(
     if key not in SECTION_KEYS:
         raise ValidationError({"key": _("Unknown section.")})
     locked = _locked(version)
-    _check_edit_version(locked, expected_version)
+    check_version(locked, expected_version)
     sections = dict(locked.sections or {})
     sections[key] = clean_text(text)
     locked.sections = sections
-    _save(locked, actor, f"section {key}")
+    save_row(locked, actor=actor, reason=f"section {key}")
     return locked
 
 
@@ -151,7 +129,7 @@ def version_update_development_goals(
     *, actor, version: ConceptVersion, goals: list[str], expected_version: int | None = None
 ) -> ConceptVersion:
     locked = _locked(version)
-    _check_edit_version(locked, expected_version)
+    check_version(locked, expected_version)
     cleaned = [clean_text(g) for g in goals]
     while cleaned and not cleaned[-1]:
         cleaned.pop()
@@ -160,11 +138,11 @@ def version_update_development_goals(
             {"development_goals": _("The short form has at most three development goals.")}
         )
     locked.development_goals = cleaned
-    _save(locked, actor, "development goals")
+    save_row(locked, actor=actor, reason="development goals")
     return locked
 
 
-def _copy_rows(source: ConceptVersion, target: ConceptVersion) -> None:
+def _copy_rows(source: ConceptVersion, target: ConceptVersion, *, actor) -> None:
     board_id = target.school_board_id
     goal_map: dict[int, CompetenceGoal] = {}
     for goal in source.goals.all():
@@ -179,7 +157,7 @@ def _copy_rows(source: ConceptVersion, target: ConceptVersion) -> None:
             year_to=goal.year_to,
             measure=goal.measure,
         )
-        copy.save()
+        save_row(copy, actor=actor)
         goal_map[old_pk] = copy
     for entry in source.training_entries.prefetch_related("areas"):
         areas = list(entry.areas.all())
@@ -194,7 +172,7 @@ def _copy_rows(source: ConceptVersion, target: ConceptVersion) -> None:
             provider=entry.provider,
             status=entry.status,
         )
-        copy.save()
+        save_row(copy, actor=actor)
         copy.areas.set(areas)
     for need in source.needs.prefetch_related("rooms", "goals"):
         rooms = list(need.rooms.all())
@@ -212,7 +190,7 @@ def _copy_rows(source: ConceptVersion, target: ConceptVersion) -> None:
             year_from=need.year_from,
             year_to=need.year_to,
         )
-        copy.save()
+        save_row(copy, actor=actor)
         copy.rooms.set(rooms)
         copy.goals.set(goals)
 
@@ -246,13 +224,13 @@ def version_new(*, actor, concept: MediaConcept, form: str | None = None) -> Con
     )
     if version.form == ConceptForm.FULL and source is not None and source.is_short:
         _grow_sections(version)
-    _save(
+    save_row(
         version,
-        actor,
-        f"version {number} started as a copy of version {source.number if source else '-'}",
+        actor=actor,
+        reason=f"version {number} started as a copy of version {source.number if source else '-'}",
     )
     if source is not None:
-        _copy_rows(source, version)
+        _copy_rows(source, version, actor=actor)
     return version
 
 
@@ -275,7 +253,7 @@ def version_grow_to_full(*, actor, version: ConceptVersion) -> ConceptVersion:
     locked = _locked(version)
     locked.form = ConceptForm.FULL
     _grow_sections(locked)
-    _save(locked, actor, "grown into a full concept")
+    save_row(locked, actor=actor, reason="grown into a full concept")
     return locked
 
 
@@ -288,20 +266,22 @@ def comment_add(*, actor, version: ConceptVersion, text: str, section: str = "")
         text=clean_text(text),
         section=section or "",
     )
-    _save(comment, actor)
+    save_row(comment, actor=actor)
     return comment
 
 
 # --- rows of a version ----------------------------------------------------------------
 
 
-def _apply(obj, data: dict[str, Any], fields: tuple[str, ...]) -> None:
-    for key in fields:
-        if key in data:
-            value = data[key]
-            if isinstance(value, str) and key not in ("area", "category"):
-                value = clean_text(value)
-            setattr(obj, key, value)
+def _cleaned(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The row's text values as plain text (see `clean_text`); choices stay as they are."""
+    return {
+        key: clean_text(value)
+        if isinstance(value, str) and key not in ("area", "category")
+        else value
+        for key, value in data.items()
+        if key in fields
+    }
 
 
 def _check_area(data: dict[str, Any], obj: CompetenceGoal) -> None:
@@ -314,17 +294,20 @@ def goal_create(*, actor, version: ConceptVersion, data: dict[str, Any]) -> Comp
     _locked(version)
     goal = CompetenceGoal(version=version, school_board_id=version.school_board_id)
     _check_area(data, goal)
-    _apply(goal, data, GOAL_FIELDS)
-    _save(goal, actor)
+    apply_fields(goal, _cleaned(data, GOAL_FIELDS), GOAL_FIELDS)
+    save_row(goal, actor=actor)
     return goal
 
 
 @transaction.atomic
-def goal_update(*, actor, goal: CompetenceGoal, data: dict[str, Any]) -> CompetenceGoal:
+def goal_update(
+    *, actor, goal: CompetenceGoal, data: dict[str, Any], expected_version: int | str | None = None
+) -> CompetenceGoal:
     _locked(goal.version)
+    lock_and_check(goal, expected_version)
     _check_area(data, goal)
-    _apply(goal, data, GOAL_FIELDS)
-    _save(goal, actor)
+    apply_fields(goal, _cleaned(data, GOAL_FIELDS), GOAL_FIELDS)
+    save_row(goal, actor=actor)
     return goal
 
 
@@ -340,18 +323,21 @@ def goal_delete(*, actor, goal: CompetenceGoal) -> ConceptVersion:
 def training_create(*, actor, version: ConceptVersion, data: dict[str, Any]) -> TrainingEntry:
     _locked(version)
     entry = TrainingEntry(version=version, school_board_id=version.school_board_id)
-    _apply(entry, data, TRAINING_FIELDS)
-    _save(entry, actor)
+    apply_fields(entry, _cleaned(data, TRAINING_FIELDS), TRAINING_FIELDS)
+    save_row(entry, actor=actor)
     if "areas" in data:
         entry.areas.set(data["areas"])
     return entry
 
 
 @transaction.atomic
-def training_update(*, actor, entry: TrainingEntry, data: dict[str, Any]) -> TrainingEntry:
+def training_update(
+    *, actor, entry: TrainingEntry, data: dict[str, Any], expected_version: int | str | None = None
+) -> TrainingEntry:
     _locked(entry.version)
-    _apply(entry, data, TRAINING_FIELDS)
-    _save(entry, actor)
+    lock_and_check(entry, expected_version)
+    apply_fields(entry, _cleaned(data, TRAINING_FIELDS), TRAINING_FIELDS)
+    save_row(entry, actor=actor)
     if "areas" in data:
         entry.areas.set(data["areas"])
     return entry
@@ -385,9 +371,9 @@ def need_create(*, actor, version: ConceptVersion, data: dict[str, Any]) -> Equi
         school_board_id=version.school_board_id,
         school_id=version.concept.school_id,
     )
-    _apply(need, data, NEED_FIELDS)
+    apply_fields(need, _cleaned(data, NEED_FIELDS), NEED_FIELDS)
     _check_need_relations(need, data)
-    _save(need, actor)
+    save_row(need, actor=actor)
     if "rooms" in data:
         need.rooms.set(data["rooms"])
     if "goals" in data:
@@ -396,11 +382,14 @@ def need_create(*, actor, version: ConceptVersion, data: dict[str, Any]) -> Equi
 
 
 @transaction.atomic
-def need_update(*, actor, need: EquipmentNeed, data: dict[str, Any]) -> EquipmentNeed:
+def need_update(
+    *, actor, need: EquipmentNeed, data: dict[str, Any], expected_version: int | str | None = None
+) -> EquipmentNeed:
     _locked(need.version)
-    _apply(need, data, NEED_FIELDS)
+    lock_and_check(need, expected_version)
+    apply_fields(need, _cleaned(data, NEED_FIELDS), NEED_FIELDS)
     _check_need_relations(need, data)
-    _save(need, actor)
+    save_row(need, actor=actor)
     if "rooms" in data:
         need.rooms.set(data["rooms"])
     if "goals" in data:

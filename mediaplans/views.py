@@ -353,6 +353,9 @@ class SectionEditView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
             ctx["state"] = selectors.current_state(self.version.concept.school)
         return ctx
 
+    def current_values(self, current):
+        return {"text": current.section_text(self.section.key)}
+
     def perform(self, form):
         return services.version_update_section(
             actor=self.request.user,
@@ -380,6 +383,10 @@ class DevelopmentGoalsView(VersionEditMixin, PageMixin, ServiceFormMixin, FormVi
             "goal_3": goals[2],
             "edit_version": self.version.version,
         }
+
+    def current_values(self, current):
+        goals = selectors.development_goal_states(current)
+        return {"goal_1": goals[0], "goal_2": goals[1], "goal_3": goals[2]}
 
     def perform(self, form):
         d = form.cleaned_data

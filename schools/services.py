@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from core.services import bump_version
+from core.services import apply_fields, lock_and_check, save_row
 
 from .models import Room, School, SchoolBoard, Site
 
@@ -40,29 +40,22 @@ BOARD_FIELDS = (
 )
 
 
-def _apply(obj, data: dict[str, Any], allowed: tuple[str, ...], actor, reason: str = "") -> None:
-    for key in allowed:
-        if key in data:
-            setattr(obj, key, data[key])
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    bump_version(obj)
-    obj.save()
-
-
 @transaction.atomic
-def board_update(*, actor, board: SchoolBoard, data: dict[str, Any]) -> SchoolBoard:
-    _apply(board, data, BOARD_FIELDS, actor)
+def board_update(
+    *, actor, board: SchoolBoard, data: dict[str, Any], expected_version: int | str | None = None
+) -> SchoolBoard:
+    lock_and_check(board, expected_version)
+    apply_fields(board, data, BOARD_FIELDS)
+    save_row(board, actor=actor)
     return board
 
 
 @transaction.atomic
 def school_create(*, actor, board: SchoolBoard, data: dict[str, Any]) -> School:
     school = School(school_board=board, land=board.land)
-    _apply(school, data, SCHOOL_FIELDS, actor)
-    Site(
+    apply_fields(school, data, SCHOOL_FIELDS)
+    save_row(school, actor=actor)
+    main_site = Site(
         school=school,
         school_board=board,
         name=school.name,
@@ -70,39 +63,54 @@ def school_create(*, actor, board: SchoolBoard, data: dict[str, Any]) -> School:
         postal_code=school.postal_code,
         city=school.city,
         is_main=True,
-    ).save()
+    )
+    save_row(main_site, actor=actor)
     return school
 
 
 @transaction.atomic
-def school_update(*, actor, school: School, data: dict[str, Any]) -> School:
-    _apply(school, data, SCHOOL_FIELDS, actor)
+def school_update(
+    *, actor, school: School, data: dict[str, Any], expected_version: int | str | None = None
+) -> School:
+    lock_and_check(school, expected_version)
+    apply_fields(school, data, SCHOOL_FIELDS)
+    save_row(school, actor=actor)
     return school
 
 
 @transaction.atomic
 def site_create(*, actor, school: School, data: dict[str, Any]) -> Site:
     site = Site(school=school, school_board_id=school.school_board_id)
-    _apply(site, data, SITE_FIELDS, actor)
+    apply_fields(site, data, SITE_FIELDS)
+    save_row(site, actor=actor)
     return site
 
 
 @transaction.atomic
-def site_update(*, actor, site: Site, data: dict[str, Any]) -> Site:
-    _apply(site, data, SITE_FIELDS, actor)
+def site_update(
+    *, actor, site: Site, data: dict[str, Any], expected_version: int | str | None = None
+) -> Site:
+    lock_and_check(site, expected_version)
+    apply_fields(site, data, SITE_FIELDS)
+    save_row(site, actor=actor)
     return site
 
 
 @transaction.atomic
 def room_create(*, actor, site: Site, data: dict[str, Any]) -> Room:
     room = Room(site=site, school_id=site.school_id, school_board_id=site.school_board_id)
-    _apply(room, data, ROOM_FIELDS, actor)
+    apply_fields(room, data, ROOM_FIELDS)
+    save_row(room, actor=actor)
     return room
 
 
 @transaction.atomic
-def room_update(*, actor, room: Room, data: dict[str, Any]) -> Room:
-    _apply(room, data, ROOM_FIELDS, actor)
+def room_update(
+    *, actor, room: Room, data: dict[str, Any], expected_version: int | str | None = None
+) -> Room:
+    lock_and_check(room, expected_version)
+    apply_fields(room, data, ROOM_FIELDS)
+    save_row(room, actor=actor)
     return room
 
 
@@ -145,17 +153,14 @@ def membership_grant(
     if created:
         user = User(username=username, email=email, first_name=first_name, last_name=last_name)
         user.set_unusable_password()
-        user.full_clean()
-        user.save()
+        save_row(user, actor=actor)
     membership = Membership(
         user=user,
         role=role,
         school=school,
         school_board=None if school else board,
     )
-    membership._history_user = actor
-    membership.full_clean()
-    membership.save()
+    save_row(membership, actor=actor)
     if created and email:
         transaction.on_commit(lambda: _send_set_password_mail(user))
     return membership

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, MethodNotAllowed, PermissionDenied
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
@@ -93,12 +94,6 @@ CHANGE_DECIDE_BODY = _body(
     conditions=drf_serializers.CharField(required=False),
 )
 TPEK_REQUEST_BODY = _body("TpekRequest", deadline=drf_serializers.DateField())
-
-
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "Der Datensatz wurde inzwischen geändert (If-Match passt nicht)."
-    default_code = "precondition_failed"
 
 
 class GlobalReadOnlyViewSet(ScopedReadOnlyViewSet):
@@ -200,34 +195,7 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
         return self._budget_response(budget)
 
 
-def _if_match(request, obj) -> int | None:
-    """Optimistic locking over HTTP: If-Match carries the version the client read."""
-    raw = request.headers.get("If-Match")
-    if raw is None:
-        return None
-    value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or int(value) != obj.version:
-        raise PreconditionFailed()
-    return int(value)
-
-
-class VersionedMixin:
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = f'"{response.data.get("version")}"'
-        return response
-
-    def perform_update(self, serializer):
-        self._expected_version = _if_match(self.request, serializer.instance)
-        try:
-            super().perform_update(serializer)
-        except ApiValidationError as exc:
-            if "conflict" in str(exc.get_codes()):
-                raise PreconditionFailed()
-            raise
-
-
-class ApplicationViewSet(VersionedMixin, ScopedModelViewSet):
+class ApplicationViewSet(ScopedModelViewSet):
     queryset = Application.objects.none()
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilter
@@ -250,15 +218,12 @@ class ApplicationViewSet(VersionedMixin, ScopedModelViewSet):
         data = dict(serializer.validated_data)
         if "programme" in data and data.pop("programme") != serializer.instance.programme:
             raise ApiValidationError({"programme": ["Das Programm kann nicht geändert werden."]})
-        try:
-            return services.application_update(
-                actor=self.request.user,
-                application=serializer.instance,
-                data=data,
-                expected_version=self._expected_version,
-            )
-        except services.EditConflict:
-            raise PreconditionFailed()
+        return services.application_update(
+            actor=self.request.user,
+            application=serializer.instance,
+            data=data,
+            expected_version=self.expected_version,
+        )
 
     def _transition(self, func, **kwargs):
         app = self.get_object()
@@ -364,7 +329,7 @@ class ApplicationViewSet(VersionedMixin, ScopedModelViewSet):
         )
 
 
-class CostLineViewSet(VersionedMixin, ScopedModelViewSet):
+class CostLineViewSet(ScopedModelViewSet):
     queryset = CostLine.objects.none()
     serializer_class = CostLineSerializer
     filterset_class = CostLineFilter
@@ -385,21 +350,19 @@ class CostLineViewSet(VersionedMixin, ScopedModelViewSet):
             raise ApiValidationError(
                 {"application": ["Eine Position kann nicht in einen anderen Antrag wechseln."]}
             )
-        try:
-            return services.costline_save(
-                actor=self.request.user,
-                application=line.application,
-                line=line,
-                data=data,
-                expected_version=self._expected_version,
-            )
-        except services.EditConflict:
-            raise PreconditionFailed()
+        return services.costline_save(
+            actor=self.request.user,
+            application=line.application,
+            line=line,
+            data=data,
+            expected_version=self.expected_version,
+        )
 
     def perform_destroy(self, instance):
-        _if_match(self.request, instance)
-        with as_api_errors():
-            services.costline_delete(actor=self.request.user, line=instance)
+        with transaction.atomic():
+            self.check_precondition(self.request, instance)
+            with as_api_errors():
+                services.costline_delete(actor=self.request.user, line=instance)
 
 
 class ReviewCommentViewSet(ScopedModelViewSet):
@@ -506,7 +469,7 @@ class ProofViewSet(ScopedReadOnlyViewSet):
         return Response(ProofSerializer(proof).data)
 
 
-class ApplicationSchoolViewSet(VersionedMixin, ScopedModelViewSet):
+class ApplicationSchoolViewSet(ScopedModelViewSet):
     """The schools of applications with their TPEK and infrastructure annex texts.
 
     Read by everyone who sees the application (school staff: their school only); updated
@@ -531,15 +494,12 @@ class ApplicationSchoolViewSet(VersionedMixin, ScopedModelViewSet):
             raise PermissionDenied()
 
     def update_object(self, serializer):
-        try:
-            return services.tpek_update(
-                actor=self.request.user,
-                app_school=serializer.instance,
-                data=dict(serializer.validated_data),
-                expected_version=self._expected_version,
-            )
-        except services.EditConflict:
-            raise PreconditionFailed()
+        return services.tpek_update(
+            actor=self.request.user,
+            app_school=serializer.instance,
+            data=dict(serializer.validated_data),
+            expected_version=self.expected_version,
+        )
 
     @extend_schema(request=TPEK_REQUEST_BODY, responses=ApplicationSchoolSerializer)
     @action(detail=True, methods=["post"], url_path="request-tpek")

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.services import EditConflict
 from core.tenancy import access_for
 from mediaplans import selectors
 from mediaplans import services as mediaplans_services
@@ -110,7 +111,7 @@ def test_unknown_section_and_stale_edit_version_are_refused(world):
         services.version_update_section(
             actor=world.user("board_staff"), version=version, key="nope", text="x"
         )
-    with pytest.raises(ValidationError, match="Someone else"):
+    with pytest.raises(EditConflict, match="changed by someone else"):
         services.version_update_section(
             actor=world.user("board_staff"),
             version=version,
