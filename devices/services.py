@@ -50,6 +50,7 @@ from .models import (
 )
 from .workflow import (
     DEFECT,
+    DELIVERY_STATUSES,
     DEVICE,
     INITIAL_STATUSES,
     LOAN,
@@ -334,9 +335,9 @@ def delivery_register(
     category = category or (model.category if model else "")
     if not category:
         errors.setdefault("category", []).append(_("Choose a device model or a category."))
-    if status not in (DeviceStatus.DELIVERED, DeviceStatus.IN_STOCK, DeviceStatus.IN_USE):
+    if status not in DELIVERY_STATUSES:
         errors.setdefault("status", []).append(_("Invalid status for a delivery."))
-    if status == DeviceStatus.IN_USE and room is None:
+    if status in DEVICE.guards["in_use"] and room is None:
         errors.setdefault("room", []).append(_("A device in use needs a room."))
     if not lines:
         errors.setdefault("serials", []).append(_("Enter at least one serial number."))

@@ -39,6 +39,8 @@ INITIAL_STATUSES = (S.ORDERED, S.DELIVERED, S.IN_STOCK, S.IN_USE)
 #: a justification for retiring before the earmarking end must say something
 MIN_JUSTIFICATION_LENGTH = 10
 AVAILABLE_FOR_LOAN = (S.IN_STOCK, S.IN_USE)
+#: the statuses a delivery may register its devices in
+DELIVERY_STATUSES = (S.DELIVERED, S.IN_STOCK, S.IN_USE)
 
 D = DefectStatus
 DEFECT_TRANSITIONS: dict[str, set[str]] = {

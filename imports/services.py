@@ -26,6 +26,7 @@ from core.spreadsheets import Limits, SpreadsheetRefused, Table, read_table, sha
 from .kinds import Kind, RowProblem, display, get_kind
 from .models import ColumnMapping, ImportRun, ImportStatus
 from .parsing import CellError, normalize
+from .workflow import IMPORT_RUN
 
 ERROR_LIMIT = 5000
 SAMPLE_LIMIT = 500
@@ -515,7 +516,7 @@ def run_preview(*, actor, run: ImportRun, progress=None, engine: str | None = No
 
 def run_commit(*, actor, run: ImportRun, progress=None, engine: str | None = None) -> ImportRun:
     """All or nothing: analyse again inside one transaction, write only a clean file."""
-    if run.status == ImportStatus.COMMITTED:
+    if IMPORT_RUN.is_in(run, "committed"):
         raise ValidationError(_("This file has already been imported."))
     started = time.monotonic()
     table = _load_table(run)

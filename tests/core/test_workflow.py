@@ -102,7 +102,20 @@ def _proof(world):
     return ProofOfUse.objects.create(application=_application(world), school_board=world.board)
 
 
+def _import_run(world):
+    from imports.models import ImportRun
+
+    return ImportRun.objects.create(
+        school_board=world.board,
+        kind="devices",
+        file_name="geraete.csv",
+        file_sha256="0" * 64,
+        created_by=world.user("board_admin"),
+    )
+
+
 BUILDERS = {
+    "imports.run": _import_run,
     "devices.device": _device,
     "devices.loan": _loan,
     "devices.defect_report": _defect,
@@ -140,7 +153,7 @@ def test_a_300_character_note_succeeds_on_every_transition(world, name, step):
         obj=obj,
         to=step.target,
         actor=world.user("board_admin"),
-        access=everyone(world),
+        access=engine.SYSTEM if step.permission is engine.system_only else everyone(world),
         reason=NOTE_300,
         via=step.via,
     )
