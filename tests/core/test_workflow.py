@@ -129,10 +129,18 @@ BUILDERS = {
     "funding.proof": _proof,
 }
 
+
+def _step_id(wf, t) -> str:
+    return f"{wf.name}:{t.source}->{t.target}{'@' + t.via if t.via else ''}"
+
+
+# sorted: the tables are built from sets, whose order differs between (xdist) processes
 EVERY_TRANSITION = [
-    pytest.param(wf.name, t, id=f"{wf.name}:{t.source}->{t.target}{'@' + t.via if t.via else ''}")
-    for wf in engine.workflows()
-    for t in wf.transitions
+    pytest.param(wf.name, t, id=_step_id(wf, t))
+    for wf, t in sorted(
+        ((wf, t) for wf in engine.workflows() for t in wf.transitions),
+        key=lambda pair: _step_id(*pair),
+    )
 ]
 
 
