@@ -299,40 +299,12 @@ def parse_serial_lines(text: str) -> list[tuple[str, str]]:
     return rows
 
 
-@transaction.atomic
-def delivery_register(
-    *,
-    actor,
-    board,
-    school,
-    lines: list[tuple[str, str]],
-    delivered_on: dt.date,
-    model: DeviceModel | None = None,
-    category: str = "",
-    room=None,
-    pool: str = "",
-    inventory_prefix: str = "",
-    first_number: int = 1,
-    supplier: str = "",
-    invoice_reference: str = "",
-    price_net: Decimal | None = None,
-    price_gross: Decimal | None = None,
-    warranty_end: dt.date | None = None,
-    earmarking_end: dt.date | None = None,
-    received_by: str = "",
-    accessory_kinds: list[str] | tuple[str, ...] = (),
-    status: str = DeviceStatus.DELIVERED,
-    notes: str = "",
-) -> Delivery:
-    """Register a delivery of many devices at once and hand them to one school (bulk path)."""
+def _check_delivery_input(board, school, room, model, category, status, lines) -> None:
     errors: dict[str, list[str]] = {}
-    if school.school_board_id != board.pk:
-        raise ValidationError({"school": _("The school belongs to another Schulträger.")})
     if room is not None and room.school_id != school.pk:
         errors.setdefault("room", []).append(_("The room belongs to another school."))
     if model is not None and model.school_board_id != board.pk:
         errors.setdefault("model", []).append(_("The device model belongs to another Schulträger."))
-    category = category or (model.category if model else "")
     if not category:
         errors.setdefault("category", []).append(_("Choose a device model or a category."))
     if status not in DELIVERY_STATUSES:
@@ -347,23 +319,10 @@ def delivery_register(
         )
     if errors:
         raise ValidationError(errors)
-    if price_net is None and model is not None:
-        price_net = model.default_price_net
-    if price_gross is None and model is not None:
-        price_gross = model.default_price_gross
-    if price_net is not None and price_gross is not None and price_gross < price_net:
-        raise ValidationError(
-            {"price_gross": _("The gross price cannot be lower than the net price.")}
-        )
-    number = first_number
-    rows: list[tuple[str, str]] = []
-    for serial, inventory in lines:
-        if not inventory:
-            inventory = f"{inventory_prefix}{number:05d}"
-            number += 1
-        rows.append((serial, inventory))
-    serials = [s for s, _i in rows if s]
-    inventories = [i for _s, i in rows]
+
+
+def _serial_problems(board, serials: list[str], inventories: list[str]) -> list[str]:
+    """Duplicates in the list, too long values, and numbers already registered."""
     problems = []
     for label, values in ((_("serial number"), serials), (_("Inventarnummer"), inventories)):
         seen, dupes = set(), set()
@@ -396,6 +355,57 @@ def delivery_register(
             _("Inventarnummern already used: %(values)s")
             % {"values": ", ".join(sorted(taken_inv)[:20])}
         )
+    return problems
+
+
+@transaction.atomic
+def delivery_register(
+    *,
+    actor,
+    board,
+    school,
+    lines: list[tuple[str, str]],
+    delivered_on: dt.date,
+    model: DeviceModel | None = None,
+    category: str = "",
+    room=None,
+    pool: str = "",
+    inventory_prefix: str = "",
+    first_number: int = 1,
+    supplier: str = "",
+    invoice_reference: str = "",
+    price_net: Decimal | None = None,
+    price_gross: Decimal | None = None,
+    warranty_end: dt.date | None = None,
+    earmarking_end: dt.date | None = None,
+    received_by: str = "",
+    accessory_kinds: list[str] | tuple[str, ...] = (),
+    status: str = DeviceStatus.DELIVERED,
+    notes: str = "",
+) -> Delivery:
+    """Register a delivery of many devices at once and hand them to one school (bulk path)."""
+    if school.school_board_id != board.pk:
+        raise ValidationError({"school": _("The school belongs to another Schulträger.")})
+    category = category or (model.category if model else "")
+    _check_delivery_input(board, school, room, model, category, status, lines)
+    if price_net is None and model is not None:
+        price_net = model.default_price_net
+    if price_gross is None and model is not None:
+        price_gross = model.default_price_gross
+    if price_net is not None and price_gross is not None and price_gross < price_net:
+        raise ValidationError(
+            {"price_gross": _("The gross price cannot be lower than the net price.")}
+        )
+    number = first_number
+    rows: list[tuple[str, str]] = []
+    for serial, inventory in lines:
+        if not inventory:
+            inventory = f"{inventory_prefix}{number:05d}"
+            number += 1
+        rows.append((serial, inventory))
+    serials = [s for s, _i in rows if s]
+    inventories = [i for _s, i in rows]
+    problems = _serial_problems(board, serials, inventories)
     if problems:
         raise ValidationError({"serials": problems})
     delivery = Delivery(

@@ -64,7 +64,14 @@ def _stocktake(world):
 
 
 def _version(world):
-    return concept_with_version(world.school)[1]
+    """A version that may also stand in an adopted status (the database demands date and body)."""
+    from mediaplans.choices import AdoptionBody
+
+    version = concept_with_version(world.school)[1]
+    version.adopted_on = dt.date(2026, 6, 1)
+    version.adopted_by_body = AdoptionBody.values[0]
+    version.save()
+    return version
 
 
 def _training(world):
