@@ -357,8 +357,9 @@ def ratio(a: float, b: float) -> str:
 def main() -> None:
     import openpyxl
 
+    from core.models import StatusChange
     from core.spreadsheets import read_table, read_xlsx_openpyxl, write_csv, write_xlsx
-    from devices.models import Device, DeviceStatusChange
+    from devices.models import Device
     from imports import exporting
     from imports.kinds import get_kind
 
@@ -393,7 +394,7 @@ def main() -> None:
             history_user_id=user.pk,
             history_change_reason__contains=child["sha"][:40],
         )
-        log = DeviceStatusChange.objects.filter(school_board=board, from_status="")
+        log = StatusChange.objects.filter(school_board=board, from_status="")
         counts = (devices.count(), history.count(), log.count())
     print(
         f"  written: {counts[0]} devices, {counts[1]} history rows (user, file, SHA-256), "
@@ -529,7 +530,7 @@ def main() -> None:
     else:
         with scopes_disabled(), transaction.atomic(), connection.cursor() as cursor:
             # leave the shared benchmark database small for the next run
-            for model in (DeviceStatusChange, Device.history.model, Device):
+            for model in (StatusChange, Device.history.model, Device):
                 cursor.execute(
                     f"DELETE FROM {model._meta.db_table} WHERE school_board_id = %s", [board.pk]
                 )

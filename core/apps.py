@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from . import checks  # noqa: F401  (registers system checks)
+
+        # every app's workflow.py registers its status tables with core.workflow
+        autodiscover_modules("workflow")

@@ -3,11 +3,17 @@
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
+
+#: the longest reason a status change keeps (history's own column keeps 100 characters)
+STATUS_REASON_MAX = 2000
 
 
 class BaseModel(models.Model):
@@ -139,3 +145,122 @@ def not_negative(prefix: str, *fields: str) -> list[models.CheckConstraint]:
         )
         for name in fields
     ]
+
+
+class StatusChange(models.Model):
+    """One recorded status change (Statuswechsel) of any row: who, when, from, to, why.
+
+    The single log of `core.workflow`: every status field of every app writes here
+    (and funding also records steps without a status change, from == to).
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(db_index=True)
+    content_object = GenericForeignKey("content_type", "object_id")
+    school_board = models.ForeignKey(
+        "schools.SchoolBoard",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Schulträger"),
+        editable=False,
+    )
+    #: the row's school (for school staff, who see only their school's rows)
+    school = models.ForeignKey(
+        "schools.School",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    field = models.CharField(_("field"), max_length=40, default="status")
+    from_status = models.CharField(_("from"), max_length=40, blank=True)
+    to_status = models.CharField(_("to"), max_length=40, blank=True)
+    action = models.CharField(_("action"), max_length=40, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    reason = models.TextField(
+        _("reason"), blank=True, validators=[MaxLengthValidator(STATUS_REASON_MAX)]
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = BoardScopedManager()
+    school_path: ClassVar[str | None] = "school"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "field"])]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_label or '–'} → {self.to_label}"
+
+    def get_absolute_url(self) -> str:
+        obj = self.content_object
+        return obj.get_absolute_url() if obj is not None else ""
+
+    # --- presentation (labels come from the row's workflow table) -------------------
+    def _workflow(self):
+        from core.workflow import workflow_for_content_type
+
+        return workflow_for_content_type(self.content_type_id, self.field)
+
+    def _label(self, value: str) -> str:
+        if not value:
+            return ""
+        wf = self._workflow()
+        return wf.label(value) if wf is not None else value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
+
+    def get_from_status_display(self) -> str:
+        return self.from_label
+
+    def get_to_status_display(self) -> str:
+        return self.to_label
+
+    @property
+    def action_label(self) -> str:
+        wf = self._workflow()
+        return wf.action_label(self.action) if wf is not None else self.action
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor is None:
+            return "System"
+        return self.actor.get_full_name() or self.actor.get_username()
+
+    @property
+    def flagged(self) -> bool:
+        """A device retired before the end of its Zweckbindung."""
+        return bool((self.data or {}).get("flagged"))
+
+    @property
+    def changed_at(self):
+        return self.created_at
+
+    @property
+    def note(self) -> str:
+        return self.reason
+
+    @property
+    def snapshot(self) -> dict:
+        return (self.data or {}).get("snapshot", {})

@@ -7,7 +7,6 @@ from .models import (
     Delivery,
     Device,
     DeviceModel,
-    DeviceStatusChange,
     Loan,
     LoanReturn,
     PrivacyLog,
@@ -39,7 +38,6 @@ class LoanAdmin(SimpleHistoryAdmin):
 for model in (
     Accessory,
     Delivery,
-    DeviceStatusChange,
     LoanReturn,
     DefectReport,
     Stocktake,

@@ -260,7 +260,6 @@ def _board_seed(board, actor, prefix, rng, today, stdout):
         device=tablets[3],
         to_status="retired",
         reason="Wasserschaden, Reparatur unwirtschaftlich (Gutachten liegt vor)",
-        check_permission=False,
     )
     for device in tablets[4:20]:
         device_transition(
@@ -268,7 +267,6 @@ def _board_seed(board, actor, prefix, rng, today, stdout):
             device=device,
             to_status="in_use",
             room=rooms[0] if rooms else None,
-            check_permission=False,
         )
     # a stocktake of the first room with discrepancies
     if rooms:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
@@ -208,6 +209,8 @@ class Device(BoardOwnedModel):
     retired_early = models.BooleanField(
         _("retired before earmarking end"), default=False, editable=False
     )
+    #: the status log (core.StatusChange), newest first
+    status_changes = GenericRelation("core.StatusChange", related_query_name="device")
     history = HistoricalRecords()
 
     objects = _scoped(DeviceQuerySet)
@@ -320,46 +323,6 @@ class Accessory(BoardOwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("devices:device-detail", args=[self.device_id]) + "#zubehoer"
-
-
-class DeviceStatusChange(BoardOwnedModel):
-    """One recorded status transition (Statuswechsel): who, when, from, to, why."""
-
-    device = models.ForeignKey(
-        Device, on_delete=models.CASCADE, related_name="status_changes", editable=False
-    )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=DeviceStatus.choices, blank=True
-    )
-    to_status = models.CharField(_("to"), max_length=20, choices=DeviceStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True, validators=[MaxLengthValidator(2000)])
-    flagged = models.BooleanField(
-        _("flagged"), default=False, help_text=_("Retired before the end of its Zweckbindung.")
-    )
-    history = HistoricalRecords()
-
-    objects = BoardScopedManager()
-    school_path = "device__school"
-
-    class Meta:
-        ordering = ["-changed_at", "-id"]
-        verbose_name = _("Statuswechsel")
-        verbose_name_plural = _("Statuswechsel")
-
-    def __str__(self) -> str:
-        return f"{self.device_id}: {self.from_status} → {self.to_status}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("devices:device-detail", args=[self.device_id]) + "#status"
 
 
 class Loan(BoardOwnedModel):

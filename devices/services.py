@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import workflow as engine
 from core.money import round_money
 from core.services import apply_fields, bump_version, lock_and_check, save_row
+from core.tenancy import Access, access_for
 
 from .choices import (
     OPEN_DEFECT_STATUSES,
-    OPEN_LOAN_STATUSES,
     BorrowerKind,
     Condition,
     DefectKind,
@@ -40,7 +41,6 @@ from .models import (
     Delivery,
     Device,
     DeviceModel,
-    DeviceStatusChange,
     Loan,
     LoanItem,
     LoanReturn,
@@ -49,7 +49,15 @@ from .models import (
     StocktakeEntry,
 )
 from .rules import price_order_error, room_required_error
-from .workflow import AVAILABLE_FOR_LOAN, DEFECT_TRANSITIONS, INITIAL_STATUSES, device_transition
+from .workflow import (
+    DEFECT,
+    DELIVERY_STATUSES,
+    DEVICE,
+    INITIAL_STATUSES,
+    LOAN,
+    STOCKTAKE,
+    device_transition,
+)
 
 DEVICE_MODEL_FIELDS = (
     "manufacturer",
@@ -183,14 +191,7 @@ def device_create(
     if message := room_required_error(status, device.room_id):
         raise ValidationError({"room": message})
     save_row(device, actor=actor, reason=_("created"))
-    DeviceStatusChange.objects.create(
-        school_board=board,
-        device=device,
-        from_status="",
-        to_status=status,
-        actor=actor,
-        reason=_("created"),
-    )
+    engine.record_initial([device], actor=actor, reason=_("created"))
     return device
 
 
@@ -201,11 +202,7 @@ def device_update(
     lock_and_check(device, expected_version)
     if "room" in data and (message := room_required_error(device.status, data["room"])):
         raise ValidationError({"room": message})
-    if (
-        "school" in data
-        and data["school"] != device.school
-        and device.status == DeviceStatus.ON_LOAN
-    ):
+    if "school" in data and data["school"] != device.school and DEVICE.is_in(device, "on_loan"):
         raise ValidationError({"school": _("A device on loan cannot move to another school.")})
     apply_fields(device, data, DEVICE_FIELDS)
     save_row(device, actor=actor)
@@ -222,11 +219,7 @@ def accessory_create(*, actor, device: Device, data: dict[str, Any]) -> Accessor
 
 @transaction.atomic
 def accessory_update(
-    *,
-    actor,
-    accessory: Accessory,
-    data: dict[str, Any],
-    expected_version: int | str | None = None,
+    *, actor, accessory: Accessory, data: dict[str, Any], expected_version: int | str | None = None
 ) -> Accessory:
     lock_and_check(accessory, expected_version)
     apply_fields(accessory, data, ACCESSORY_FIELDS)
@@ -283,7 +276,7 @@ def devices_assign_cost_line(*, actor, board, devices, cost_line=None, reason: s
     )
     for device in changed:
         device.cost_line_id = new_id
-        bump_version(device)
+        device.version = (device.version or 0) + 1
         device.updated_at = timezone.now()
         device._change_reason = why[:100]
     if changed:
@@ -313,10 +306,7 @@ def parse_serial_lines(text: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _delivery_input_errors(
-    *, board, school, lines, model, category: str, room, status: str
-) -> dict[str, list[str]]:
-    """The form-level checks of a delivery, as a field -> messages dict."""
+def _check_delivery_input(board, school, room, model, category, status, lines) -> None:
     errors: dict[str, list[str]] = {}
     if room is not None and room.school_id != school.pk:
         errors.setdefault("room", []).append(_("The room belongs to another school."))
@@ -324,7 +314,7 @@ def _delivery_input_errors(
         errors.setdefault("model", []).append(_("The device model belongs to another Schulträger."))
     if not category:
         errors.setdefault("category", []).append(_("Choose a device model or a category."))
-    if status not in (DeviceStatus.DELIVERED, DeviceStatus.IN_STOCK, DeviceStatus.IN_USE):
+    if status not in DELIVERY_STATUSES:
         errors.setdefault("status", []).append(_("Invalid status for a delivery."))
     if message := room_required_error(status, room):
         errors.setdefault("room", []).append(message)
@@ -334,27 +324,12 @@ def _delivery_input_errors(
         errors.setdefault("serials", []).append(
             _("At most %(n)s devices per delivery.") % {"n": MAX_BATCH}
         )
-    return errors
+    if errors:
+        raise ValidationError(errors)
 
 
-def _numbered(
-    lines: list[tuple[str, str]], prefix: str, first_number: int
-) -> list[tuple[str, str]]:
-    """(serial, Inventarnummer) per line; a blank Inventarnummer gets the next number."""
-    number = first_number
-    rows: list[tuple[str, str]] = []
-    for serial, inventory in lines:
-        if not inventory:
-            inventory = f"{prefix}{number:05d}"
-            number += 1
-        rows.append((serial, inventory))
-    return rows
-
-
-def _delivery_list_problems(board, rows: list[tuple[str, str]]) -> list[str]:
-    """Serials and Inventarnummern: twice in the list, too long, or taken in the board."""
-    serials = [s for s, _i in rows if s]
-    inventories = [i for _s, i in rows]
+def _serial_problems(board, serials: list[str], inventories: list[str]) -> list[str]:
+    """Duplicates in the list, too long values, and numbers already registered."""
     problems = []
     for label, values in ((_("serial number"), serials), (_("Inventarnummer"), inventories)):
         seen, dupes = set(), set()
@@ -419,25 +394,23 @@ def delivery_register(
     if school.school_board_id != board.pk:
         raise ValidationError({"school": _("The school belongs to another Schulträger.")})
     category = category or (model.category if model else "")
-    errors = _delivery_input_errors(
-        board=board,
-        school=school,
-        lines=lines,
-        model=model,
-        category=category,
-        room=room,
-        status=status,
-    )
-    if errors:
-        raise ValidationError(errors)
+    _check_delivery_input(board, school, room, model, category, status, lines)
     if price_net is None and model is not None:
         price_net = model.default_price_net
     if price_gross is None and model is not None:
         price_gross = model.default_price_gross
     if message := price_order_error(price_net, price_gross):
         raise ValidationError({"price_gross": message})
-    rows = _numbered(lines, inventory_prefix, first_number)
-    problems = _delivery_list_problems(board, rows)
+    number = first_number
+    rows: list[tuple[str, str]] = []
+    for serial, inventory in lines:
+        if not inventory:
+            inventory = f"{inventory_prefix}{number:05d}"
+            number += 1
+        rows.append((serial, inventory))
+    serials = [s for s, _i in rows if s]
+    inventories = [i for _s, i in rows]
+    problems = _serial_problems(board, serials, inventories)
     if problems:
         raise ValidationError({"serials": problems})
     delivery = Delivery(
@@ -492,18 +465,7 @@ def delivery_register(
                 ]
             }
         ) from exc
-    changes = [
-        DeviceStatusChange(
-            school_board=board,
-            device=d,
-            from_status="",
-            to_status=status,
-            actor=actor,
-            reason=reason,
-        )
-        for d in devices
-    ]
-    bulk_create_with_history(changes, DeviceStatusChange, batch_size=500, default_user=actor)
+    engine.record_initial(devices, actor=actor, reason=reason)
     if accessory_kinds:
         accessories = [
             Accessory(school_board=board, device=d, kind=kind)
@@ -535,9 +497,9 @@ def _check_devices_for_loan(school, devices: list[Device], *, loan: Loan | None 
             problems.append(
                 _("%(inv)s belongs to another school.") % {"inv": device.inventory_number}
             )
-        elif device.pk in open_items or device.status == DeviceStatus.ON_LOAN:
+        elif device.pk in open_items or DEVICE.is_in(device, "on_loan"):
             problems.append(_("%(inv)s is already on loan.") % {"inv": device.inventory_number})
-        elif device.status not in AVAILABLE_FOR_LOAN:
+        elif not DEVICE.is_in(device, "lendable"):
             problems.append(
                 _("%(inv)s cannot be lent: its status is “%(status)s”.")
                 % {"inv": device.inventory_number, "status": device.get_status_display()}
@@ -585,10 +547,11 @@ def loan_create(
             device=device,
             value=round_money(device.price_gross) if device.price_gross is not None else None,
         )
+        item._history_user = actor
         try:
             with transaction.atomic():
-                save_row(item, actor=actor)
-        except (IntegrityError, ValidationError) as exc:
+                item.save()
+        except IntegrityError as exc:
             raise ValidationError(
                 {"devices": [_("%(inv)s is already on loan.") % {"inv": device.inventory_number}]}
             ) from exc
@@ -615,6 +578,20 @@ def _lock_loan(loan: Loan) -> Loan:
     return Loan.objects.select_for_update().get(pk=loan.pk)
 
 
+def _loan_step(loan: Loan, to: str, *, actor, access: Access | None, reason="", **kw) -> Loan:
+    """A loan's status step through the one workflow engine; returns the saved loan."""
+    change = engine.transition(
+        workflow=LOAN,
+        obj=loan,
+        to=to,
+        actor=actor,
+        access=access if access is not None else access_for(actor),
+        reason=reason,
+        **kw,
+    )
+    return change.content_object
+
+
 @transaction.atomic
 def loan_sign(
     *,
@@ -623,58 +600,70 @@ def loan_sign(
     borrower_signed: bool,
     guardian_signed: bool,
     signed_on: dt.date | None = None,
+    access: Access | None = None,
 ) -> Loan:
     """Record the signed contract; a minor's contract needs the guardian's signature."""
-    locked = _lock_loan(loan)
-    if locked.status != LoanStatus.PREPARED:
-        raise ValidationError(_("Only a prepared contract can be marked as signed."))
-    if not borrower_signed:
-        raise ValidationError({"borrower_signed": _("The borrower must sign the contract.")})
-    if locked.needs_guardian and not guardian_signed:
-        raise ValidationError(
-            {"guardian_signed": _("The borrower is a minor: the guardian must sign the contract.")}
-        )
-    locked.status = LoanStatus.SIGNED
-    locked.borrower_signed = True
-    locked.guardian_signed = bool(guardian_signed) and locked.needs_guardian
-    locked.signed_on = signed_on or timezone.localdate()
-    save_row(locked, actor=actor, reason=_("signed"))
-    return locked
+
+    def apply(locked: Loan) -> None:
+        if not borrower_signed:
+            raise ValidationError({"borrower_signed": _("The borrower must sign the contract.")})
+        if locked.needs_guardian and not guardian_signed:
+            raise ValidationError(
+                {
+                    "guardian_signed": _(
+                        "The borrower is a minor: the guardian must sign the contract."
+                    )
+                }
+            )
+        locked.borrower_signed = True
+        locked.guardian_signed = bool(guardian_signed) and locked.needs_guardian
+        locked.signed_on = signed_on or timezone.localdate()
+
+    return _loan_step(
+        loan, LoanStatus.SIGNED, actor=actor, access=access, reason=_("signed"), apply=apply
+    )
 
 
 @transaction.atomic
-def loan_hand_out(*, actor, loan: Loan, on: dt.date | None = None) -> Loan:
-    locked = _lock_loan(loan)
-    if locked.status != LoanStatus.SIGNED:
-        raise ValidationError(_("Hand out a device only after the contract has been signed."))
+def loan_hand_out(
+    *, actor, loan: Loan, on: dt.date | None = None, access: Access | None = None
+) -> Loan:
+    access = access if access is not None else access_for(actor)
     on = on or timezone.localdate()
-    for item in locked.items.filter(is_open=True).select_related("device"):
-        device_transition(
-            actor=actor,
-            device=item.device,
-            to_status=DeviceStatus.ON_LOAN,
-            reason=str(locked),
-            via_loan=True,
-            check_permission=False,
-            on=on,
-        )
-    locked.status = LoanStatus.HANDED_OUT
-    locked.handed_out_on = on
-    locked.handed_out_by = actor
-    save_row(locked, actor=actor, reason=_("handed out"))
-    return locked
+
+    def apply(locked: Loan) -> None:
+        for item in locked.items.filter(is_open=True).select_related("device"):
+            device_transition(
+                actor=actor,
+                device=item.device,
+                to_status=DeviceStatus.ON_LOAN,
+                reason=str(locked),
+                via="loan",
+                access=access,
+                on=on,
+            )
+        locked.handed_out_on = on
+        locked.handed_out_by = actor
+
+    return _loan_step(
+        loan, LoanStatus.HANDED_OUT, actor=actor, access=access, reason=_("handed out"), apply=apply
+    )
 
 
 @transaction.atomic
-def loan_cancel(*, actor, loan: Loan, reason: str = "") -> Loan:
-    locked = _lock_loan(loan)
-    if locked.status not in (LoanStatus.PREPARED, LoanStatus.SIGNED):
-        raise ValidationError(_("Only a loan that has not been handed out can be cancelled."))
-    locked.items.filter(is_open=True).update(is_open=False)
-    locked.status = LoanStatus.CANCELLED
-    locked.returned_on = timezone.localdate()
-    save_row(locked, actor=actor, reason=reason or _("cancelled"))
-    return locked
+def loan_cancel(*, actor, loan: Loan, reason: str = "", access: Access | None = None) -> Loan:
+    def apply(locked: Loan) -> None:
+        locked.items.filter(is_open=True).update(is_open=False)
+        locked.returned_on = timezone.localdate()
+
+    return _loan_step(
+        loan,
+        LoanStatus.CANCELLED,
+        actor=actor,
+        access=access,
+        reason=reason or _("cancelled"),
+        apply=apply,
+    )
 
 
 @dataclass
@@ -688,12 +677,18 @@ class ReturnItem:
 
 @transaction.atomic
 def loan_return(
-    *, actor, loan: Loan, items: dict[int, ReturnItem], returned_on: dt.date, notes: str = ""
+    *,
+    actor,
+    loan: Loan,
+    items: dict[int, ReturnItem],
+    returned_on: dt.date,
+    notes: str = "",
+    access: Access | None = None,
 ) -> LoanReturn:
     """Check devices of a loan back in; missing or damaged items create defect reports."""
+    access = access if access is not None else access_for(actor)
     locked = _lock_loan(loan)
-    if locked.status != LoanStatus.HANDED_OUT:
-        raise ValidationError(_("This loan has not been handed out, so nothing can be returned."))
+    LOAN.ensure(locked, LoanStatus.RETURNED)
     if not items:
         raise ValidationError({"items": _("Choose at least one device to check in.")})
     if returned_on < (locked.handed_out_on or locked.start_date):
@@ -768,7 +763,8 @@ def loan_return(
         item.returned_on = returned_on
         item.return_condition = data.condition
         item.damage_notes = data.damage_notes
-        save_row(item, actor=actor)
+        item._history_user = actor
+        item.save()
         item.missing_accessories.set(missing)
         target = {
             Condition.MISSING: DeviceStatus.LOST,
@@ -780,8 +776,8 @@ def loan_return(
             device=item.device,
             to_status=target,
             reason=_("Return of %(loan)s") % {"loan": locked.contract_number},
-            via_loan=True,
-            check_permission=False,
+            via="loan",
+            access=access,
             on=returned_on,
         )
     protocol.accessories_complete = complete
@@ -799,9 +795,14 @@ def loan_return(
         )
         save_row(report, actor=actor)
     if not locked.items.filter(is_open=True).exists():
-        locked.status = LoanStatus.RETURNED
-        locked.returned_on = returned_on
-        save_row(locked, actor=actor, reason=_("returned"))
+        _loan_step(
+            locked,
+            LoanStatus.RETURNED,
+            actor=actor,
+            access=access,
+            reason=_("returned"),
+            apply=lambda row: setattr(row, "returned_on", returned_on),
+        )
     return protocol
 
 
@@ -817,10 +818,12 @@ def _open_item_for(device: Device) -> LoanItem | None:
 
 
 @transaction.atomic
-def defect_report_create(*, actor, device: Device, data: dict[str, Any]) -> DefectReport:
+def defect_report_create(
+    *, actor, device: Device, data: dict[str, Any], access: Access | None = None
+) -> DefectReport:
     """A defect, damage, loss or theft report; loss and theft change the device's status."""
     device = Device.objects.select_for_update().get(pk=device.pk)
-    if device.status in (DeviceStatus.RETIRED, DeviceStatus.ORDERED):
+    if not DEVICE.is_in(device, "reportable"):
         raise ValidationError(
             _("No reports for a device that is %(status)s.")
             % {"status": device.get_status_display()}
@@ -845,58 +848,154 @@ def defect_report_create(*, actor, device: Device, data: dict[str, Any]) -> Defe
     target = {DefectKind.LOSS: DeviceStatus.LOST, DefectKind.THEFT: DeviceStatus.STOLEN}.get(
         report.kind
     )
-    if target and device.status != target:
+    if target and not DEVICE.is_in(device, target):
+        access = access if access is not None else access_for(actor)
         if item is not None:
-            _close_item(item, actor=actor, condition=Condition.MISSING, on=report.reported_on)
+            _close_item(
+                item, actor=actor, access=access, condition=Condition.MISSING, on=report.reported_on
+            )
         device_transition(
             actor=actor,
             device=device,
             to_status=target,
             reason=str(report),
-            via_loan=item is not None,
-            check_permission=False,
+            via="defect",
+            access=access,
             on=report.reported_on,
         )
     return report
 
 
-def _close_item(item: LoanItem, *, actor, condition: str, on: dt.date) -> None:
+def _close_item(item: LoanItem, *, actor, access: Access, condition: str, on: dt.date) -> None:
     item.is_open = False
     item.returned_on = on
     item.return_condition = condition
-    save_row(item, actor=actor)
+    item._history_user = actor
+    item.save()
     loan = item.loan
     if not loan.items.filter(is_open=True).exists():
-        loan.status = LoanStatus.RETURNED
+        _loan_step(
+            loan,
+            LoanStatus.RETURNED,
+            actor=actor,
+            access=access,
+            reason=_("closed"),
+            apply=lambda row: setattr(row, "returned_on", on),
+        )
         loan.returned_on = on
-        save_row(loan, actor=actor, reason=_("closed"))
+
+
+def _defect_to_repair(
+    locked: DefectReport, device: Device, replacement_device, *, actor, access: Access
+) -> None:
+    """The device goes to repair; a device on loan leaves the loan, a replacement joins it."""
+    item = _open_item_for(device)
+    if replacement_device is not None and item is None:
+        raise ValidationError(
+            {"replacement_device": _("The device is not on loan, so no replacement is needed.")}
+        )
+    if item is None:
+        if not DEVICE.is_in(device, "in_repair"):
+            device_transition(
+                actor=actor,
+                device=device,
+                to_status=DeviceStatus.IN_REPAIR,
+                reason=str(locked),
+                via="defect",
+                access=access,
+            )
+        return
+    loan = item.loan
+    _close_item(
+        item, actor=actor, access=access, condition=Condition.DEFECTIVE, on=timezone.localdate()
+    )
+    device_transition(
+        actor=actor,
+        device=device,
+        to_status=DeviceStatus.IN_REPAIR,
+        reason=str(locked),
+        via="defect",
+        access=access,
+    )
+    if replacement_device is not None:
+        locked.replacement_device = _hand_out_replacement(
+            loan, device, replacement_device, actor=actor, access=access
+        )
+
+
+def _hand_out_replacement(loan: Loan, device: Device, replacement_device, *, actor, access):
+    replacement = Device.objects.select_for_update().get(pk=replacement_device.pk)
+    _check_devices_for_loan(loan.school, [replacement])
+    loan.refresh_from_db()
+    if LOAN.can(loan, LoanStatus.HANDED_OUT, via="defect"):
+        _loan_step(
+            loan,
+            LoanStatus.HANDED_OUT,
+            actor=actor,
+            access=access,
+            reason=_("replacement device"),
+            via="defect",
+            apply=lambda row: setattr(row, "returned_on", None),
+        )
+    new_item = LoanItem(
+        school_board_id=loan.school_board_id,
+        loan=loan,
+        device=replacement,
+        value=replacement.price_gross,
+    )
+    new_item._history_user = actor
+    new_item.save()
+    device_transition(
+        actor=actor,
+        device=replacement,
+        to_status=DeviceStatus.ON_LOAN,
+        via="defect",
+        reason=_("Replacement for %(inv)s") % {"inv": device},
+        access=access,
+    )
+    return replacement
+
+
+def _defect_settle(locked: DefectReport, device: Device, *, actor, access, resolution: str):
+    """Replaced or written off: a device still on loan comes back, then it is retired."""
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say how the case was settled.")})
+    item = _open_item_for(device)
+    if item is not None:
+        _close_item(
+            item, actor=actor, access=access, condition=Condition.DEFECTIVE, on=timezone.localdate()
+        )
+        device_transition(
+            actor=actor,
+            device=device,
+            to_status=DeviceStatus.IN_REPAIR,
+            reason=str(locked),
+            via="defect",
+            access=access,
+        )
+    if not DEVICE.is_in(device, "retired"):
+        device_transition(
+            actor=actor,
+            device=device,
+            to_status=DeviceStatus.RETIRED,
+            reason=f"{locked}: {resolution}",
+            via="defect",
+            access=access,
+        )
 
 
 @transaction.atomic
-def defect_transition(  # noqa: C901 - fixed on wip/workflow
+def defect_transition(
     *,
     actor,
     report: DefectReport,
     to_status: str,
     resolution: str = "",
     replacement_device: Device | None = None,
+    access: Access | None = None,
 ) -> DefectReport:
     """open → in repair → repaired / replaced / written off; the device follows."""
-    locked = DefectReport.objects.select_for_update().get(pk=report.pk)
-    if to_status not in DEFECT_TRANSITIONS.get(locked.status, set()):
-        raise ValidationError(
-            {
-                "to_status": _("A report cannot go from “%(old)s” to “%(new)s”.")
-                % {
-                    "old": DefectStatus(locked.status).label,
-                    "new": DefectStatus(to_status).label
-                    if to_status in DefectStatus.values
-                    else to_status,
-                }
-            }
-        )
-    device = Device.objects.get(pk=locked.device_id)
-    today = timezone.localdate()
+    access = access if access is not None else access_for(actor)
     if replacement_device is not None and to_status != DefectStatus.IN_REPAIR:
         raise ValidationError(
             {
@@ -905,90 +1004,36 @@ def defect_transition(  # noqa: C901 - fixed on wip/workflow
                 )
             }
         )
-    if to_status == DefectStatus.IN_REPAIR:
-        item = _open_item_for(device)
-        if replacement_device is not None and item is None:
-            raise ValidationError(
-                {"replacement_device": _("The device is not on loan, so no replacement is needed.")}
-            )
-        if item is not None:
-            loan = item.loan
-            _close_item(item, actor=actor, condition=Condition.DEFECTIVE, on=today)
-            device_transition(
-                actor=actor,
-                device=device,
-                to_status=DeviceStatus.IN_REPAIR,
-                reason=str(locked),
-                via_loan=True,
-                check_permission=False,
-            )
-            if replacement_device is not None:
-                replacement = Device.objects.select_for_update().get(pk=replacement_device.pk)
-                _check_devices_for_loan(loan.school, [replacement])
-                if loan.status == LoanStatus.RETURNED:
-                    loan.status = LoanStatus.HANDED_OUT
-                    loan.returned_on = None
-                    save_row(loan, actor=actor, reason=_("replacement device"))
-                new_item = LoanItem(
-                    school_board_id=loan.school_board_id,
-                    loan=loan,
-                    device=replacement,
-                    value=replacement.price_gross,
-                )
-                save_row(new_item, actor=actor)
+
+    def apply(locked: DefectReport) -> None:
+        device = Device.objects.get(pk=locked.device_id)
+        if to_status == DefectStatus.IN_REPAIR:
+            _defect_to_repair(locked, device, replacement_device, actor=actor, access=access)
+        elif to_status == DefectStatus.REPAIRED:
+            if DEVICE.is_in(device, "repairable"):
                 device_transition(
                     actor=actor,
-                    device=replacement,
-                    to_status=DeviceStatus.ON_LOAN,
-                    via_loan=True,
-                    reason=_("Replacement for %(inv)s") % {"inv": device},
-                    check_permission=False,
+                    device=device,
+                    to_status=DeviceStatus.IN_STOCK,
+                    reason=str(locked),
+                    via="defect",
+                    access=access,
                 )
-                locked.replacement_device = replacement
-        elif device.status != DeviceStatus.IN_REPAIR:
-            device_transition(
-                actor=actor,
-                device=device,
-                to_status=DeviceStatus.IN_REPAIR,
-                reason=str(locked),
-                check_permission=False,
-            )
-    elif to_status == DefectStatus.REPAIRED:
-        if device.status in (DeviceStatus.IN_REPAIR, DeviceStatus.LOST, DeviceStatus.STOLEN):
-            device_transition(
-                actor=actor,
-                device=device,
-                to_status=DeviceStatus.IN_STOCK,
-                reason=str(locked),
-                check_permission=False,
-            )
-    elif to_status in (DefectStatus.REPLACED, DefectStatus.WRITTEN_OFF):
-        if not resolution.strip():
-            raise ValidationError({"resolution": _("Say how the case was settled.")})
-        item = _open_item_for(device)
-        if item is not None:
-            _close_item(item, actor=actor, condition=Condition.DEFECTIVE, on=today)
-            device_transition(
-                actor=actor,
-                device=device,
-                to_status=DeviceStatus.IN_REPAIR,
-                reason=str(locked),
-                via_loan=True,
-                check_permission=False,
-            )
-        if device.status != DeviceStatus.RETIRED:
-            device_transition(
-                actor=actor,
-                device=device,
-                to_status=DeviceStatus.RETIRED,
-                reason=f"{locked}: {resolution}",
-                check_permission=False,
-            )
-    locked.status = to_status
-    if resolution:
-        locked.resolution = resolution
-    save_row(locked, actor=actor, reason=DefectStatus(to_status).label)
-    return locked
+        else:
+            _defect_settle(locked, device, actor=actor, access=access, resolution=resolution)
+        if resolution:
+            locked.resolution = resolution
+
+    change = engine.transition(
+        workflow=DEFECT,
+        obj=report,
+        to=to_status,
+        actor=actor,
+        access=access,
+        reason=resolution or str(DefectStatus(to_status).label),
+        apply=apply,
+    )
+    return change.content_object
 
 
 # --- stocktakes ---------------------------------------------------------------------------------
@@ -1030,8 +1075,7 @@ def find_device_by_code(board_id: int, code: str) -> Device | None:
 @transaction.atomic
 def stocktake_scan(*, actor, stocktake: Stocktake, code: str, room=None) -> StocktakeEntry:
     stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
-    if stocktake.status != StocktakeStatus.OPEN:
-        raise ValidationError(_("This stocktake is closed."))
+    STOCKTAKE.require(stocktake, "counting", _("This stocktake is closed."))
     code = (code or "").strip()
     if not code:
         raise ValidationError({"code": _("Scan or type an Inventarnummer.")})
@@ -1053,27 +1097,30 @@ def stocktake_scan(*, actor, stocktake: Stocktake, code: str, room=None) -> Stoc
         room=room,
         scanned_by=actor,
     )
-    save_row(entry, actor=actor)
+    entry._history_user = actor
+    entry.save()
     return entry
 
 
 @transaction.atomic
-def stocktake_close(*, actor, stocktake: Stocktake) -> Stocktake:
+def stocktake_close(*, actor, stocktake: Stocktake, access: Access | None = None) -> Stocktake:
     from .documents import stocktake_discrepancies
 
-    locked = (
-        Stocktake.objects.select_for_update(of=("self",))
-        .select_related("school", "room")
-        .get(pk=stocktake.pk)
+    def apply(locked: Stocktake) -> None:
+        result = stocktake_discrepancies(locked)
+        locked.result = {k: result[k] for k in ("counts",)}
+        locked.closed_on = timezone.localdate()
+
+    change = engine.transition(
+        workflow=STOCKTAKE,
+        obj=stocktake,
+        to=StocktakeStatus.CLOSED,
+        actor=actor,
+        access=access if access is not None else access_for(actor),
+        reason=_("closed"),
+        apply=apply,
     )
-    if locked.status != StocktakeStatus.OPEN:
-        raise ValidationError(_("This stocktake is already closed."))
-    result = stocktake_discrepancies(locked)
-    locked.result = {k: result[k] for k in ("counts",)}
-    locked.status = StocktakeStatus.CLOSED
-    locked.closed_on = timezone.localdate()
-    save_row(locked, actor=actor, reason=_("closed"))
-    return locked
+    return change.content_object
 
 
 # --- data protection ----------------------------------------------------------------------------
@@ -1169,7 +1216,10 @@ def _anonymise(loans: list[Loan], *, actor, reason: str) -> int:
         for key, value in blank.items():
             setattr(loan, key, value)
         loan.anonymised_at = now
-        save_row(loan, actor=actor, reason=reason)
+        loan._history_user = actor
+        loan._change_reason = reason
+        bump_version(loan)
+        loan.save()
     # the history tables hold every earlier version: anonymise them too
     LoanModel.history.filter(id__in=ids).update(**blank)
     LoanReturn.objects.filter(loan_id__in=ids).update(notes="")
@@ -1181,7 +1231,7 @@ def _anonymise(loans: list[Loan], *, actor, reason: str) -> int:
 def privacy_erase(*, actor, board, name: str) -> int:
     """Art. 17 DSGVO: anonymise a person's closed loans now; running contracts are refused."""
     loans = list(loans_of_person(board=board, name=name))
-    running = [loan for loan in loans if loan.status in OPEN_LOAN_STATUSES]
+    running = [loan for loan in loans if LOAN.is_in(loan, "open")]
     if running:
         raise ValidationError(
             {
@@ -1243,7 +1293,7 @@ def retention_start(loan: Loan, *, today: dt.date) -> dt.date | None:
     runs from the return only once the loan's school year has ended (the pupil may still be
     at school and the contract may still be needed). Teacher loans: from the return.
     """
-    if loan.status not in (LoanStatus.RETURNED, LoanStatus.CANCELLED) or not loan.returned_on:
+    if not LOAN.is_in(loan, "finished") or not loan.returned_on:
         return None
     if loan.borrower_kind != BorrowerKind.PUPIL:
         return loan.returned_on
@@ -1313,7 +1363,7 @@ def loan_record_pupil_left(*, actor, loan: Loan, left_on: dt.date, note: str = "
         # the loan ends earlier when the pupil leaves: the device is due on the leaving day
         locked.due_rule = DueRule.FIXED
         locked.due_date = max(left_on, locked.start_date)
-    save_row(locked, actor=actor, reason=reason)
+    save_row(locked, actor=actor, reason=reason[:100])
     return locked
 
 

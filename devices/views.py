@@ -38,7 +38,7 @@ from core.views import (
 from schools.models import SchoolBoard
 
 from . import documents, permissions, services
-from .choices import DefectStatus, DeviceStatus, LoanStatus
+from .choices import DefectStatus
 from .filters import (
     DefectFilter,
     DeliveryFilter,
@@ -76,7 +76,14 @@ from .models import (
     PrivacyLog,
     Stocktake,
 )
-from .workflow import DEFECT_TRANSITIONS, allowed_targets, device_transition
+from .workflow import (
+    DEFECT_TRANSITIONS,
+    DEVICE,
+    LOAN,
+    STOCKTAKE,
+    allowed_targets,
+    device_transition,
+)
 
 #: up to this many labels (four A4 pages) the sheet is rendered in the request (about 3 s);
 #: more run as a background job (bench/devices_labels.py: 300 labels ≈ 8 s, 3,000 ≈ 50 s)
@@ -187,9 +194,9 @@ class DeviceDetailView(ScopedDetailView):
         ctx["may_see_loan"] = bool(open_item) and permissions.can_see_personal_data(
             access, open_item.loan
         )
-        ctx["can_report"] = permissions.can_edit_school_record(
-            access, device
-        ) and device.status not in (DeviceStatus.RETIRED, DeviceStatus.ORDERED)
+        ctx["can_report"] = permissions.can_edit_school_record(access, device) and DEVICE.is_in(
+            device, "reportable"
+        )
         ctx["funding_category"] = device.funding_category
         line = device.cost_line
         ctx["cost_line"] = line
@@ -819,7 +826,7 @@ class LoanReturnView(PersonalDataMixin, ScopedQuerysetMixin, PageMixin, FormView
         self.loan = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         if not self.can_edit(self.loan):
             raise PermissionDenied
-        if self.loan.status != LoanStatus.HANDED_OUT:
+        if not LOAN.is_in(self.loan, "handed_out"):
             messages.error(
                 request, gettext("This loan has not been handed out, so nothing can be returned.")
             )
@@ -1042,7 +1049,7 @@ class StocktakeDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["report"] = documents.stocktake_discrepancies(self.object)
-        if ctx["can_edit"] and self.object.status == "open":
+        if ctx["can_edit"] and STOCKTAKE.is_in(self.object, "counting"):
             ctx["scan_form"] = ScanForm(stocktake=self.object, access=self.request.access)
         ctx["entries"] = list(self.object.entries.select_related("device", "room")[:30])
         return ctx

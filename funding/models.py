@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -482,6 +483,8 @@ class Application(BoardOwnedModel):
     content_checked_at = models.DateTimeField(
         _("content checked"), null=True, blank=True, editable=False
     )
+    #: the procedure steps (Verfahrensschritte) in the one status log (core.StatusChange)
+    events = GenericRelation("core.StatusChange", related_query_name="application")
     history = HistoricalRecords()
 
     objects = BoardScopedManager(
@@ -690,59 +693,6 @@ class CostLine(BoardOwnedModel):
                     )
                 }
             )
-
-
-class ApplicationEvent(BoardOwnedModel):
-    """A recorded step of an application (who, when, what, why), with a snapshot on submit."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="events", editable=False
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(_("action"), max_length=40)
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    snapshot = models.JSONField(default=dict, blank=True)
-
-    objects = BoardScopedManager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("Verfahrensschritt")
-        verbose_name_plural = _("Verfahrensschritte")
-
-    ACTION_LABELS = {
-        "create": "angelegt",
-        "submit": "eingereicht",
-        "request_changes": "nachgefordert",
-        "forward": "inhaltlich geprüft und weitergeleitet",
-        "approve": "bewilligt",
-        "reject": "abgelehnt",
-        "close": "abgeschlossen",
-        "change_request": "Änderungsantrag",
-        "change_approved": "Änderungsbescheid",
-        "change_rejected": "Änderung abgelehnt",
-        "proof_submitted": "Verwendungsnachweis eingereicht",
-    }
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.application.number}"
-
-    @property
-    def action_label(self) -> str:
-        return self.ACTION_LABELS.get(self.action, self.action)
-
-    @property
-    def actor_name(self) -> str:
-        if self.actor is None:
-            return "System"
-        return self.actor.get_full_name() or self.actor.get_username()
-
-    def get_absolute_url(self) -> str:
-        return self.application.get_absolute_url()
 
 
 class ReviewComment(BoardOwnedModel):

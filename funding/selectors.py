@@ -317,13 +317,12 @@ DIFF_LABELS = {
 
 def application_diff(application) -> dict | None:
     """Changes of the lines against the previous submission (None: nothing to compare)."""
-    from .models import ApplicationEvent
-
-    snaps = list(
-        ApplicationEvent.objects.filter(application=application, action="submit")
+    snaps = [
+        (data or {}).get("snapshot", {})
+        for data in application.events.filter(action="submit")
         .order_by("-created_at", "-id")
-        .values_list("snapshot", flat=True)[:2]
-    )
+        .values_list("data", flat=True)[:2]
+    ]
     if application.is_editable:
         if not snaps:
             return None

@@ -15,9 +15,16 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import workflow as engine
 from core.money import ZERO, format_money, round_money
-from core.services import EditConflict, apply_fields, check_version, save_row  # noqa: F401 - EditConflict: re-exported for views
-from core.tenancy import Access
+from core.services import (  # noqa: F401 - EditConflict: re-exported for views
+    EditConflict,
+    apply_fields,
+    bump_version,
+    check_version,
+    save_row,
+)
+from core.tenancy import Access, access_for
 
 from . import permissions, rules, workflow
 from .choices import (
@@ -32,7 +39,6 @@ from .choices import (
 )
 from .models import (
     Application,
-    ApplicationEvent,
     ApplicationSchool,
     Budget,
     BudgetShare,
@@ -51,15 +57,7 @@ from .selectors import budget_for, budget_status, latest_decisions
 
 
 def _event(application, actor, action: str, reason: str = "") -> None:
-    ApplicationEvent.objects.create(
-        application=application,
-        school_board_id=application.school_board_id,
-        actor=actor,
-        action=action,
-        from_status=application.status,
-        to_status=application.status,
-        reason=reason,
-    )
+    workflow.record_event(application, actor=actor, action=action, reason=reason)
 
 
 # ------------------------------------------------------------------ rule sets
@@ -484,14 +482,22 @@ def costline_delete(*, actor, line: CostLine) -> None:
 
 # ------------------------------------------------------------------------ TPEK
 @transaction.atomic
-def tpek_request(*, actor, app_school: ApplicationSchool, deadline: dt.date) -> ApplicationSchool:
+def tpek_request(
+    *, actor, app_school: ApplicationSchool, deadline: dt.date, access: Access | None = None
+) -> ApplicationSchool:
     """The board asks the school for its pedagogical annex."""
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("Die Frist muss in der Zukunft liegen.")})
-    entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
-    entry.tpek_status, entry.tpek_deadline = TpekStatus.REQUESTED, deadline
-    save_row(entry, actor=actor, reason="TPEK requested")
-    return entry
+    change = engine.transition(
+        workflow=workflow.TPEK,
+        obj=app_school,
+        to=TpekStatus.REQUESTED,
+        actor=actor,
+        access=access if access is not None else access_for(actor),
+        reason="TPEK requested",
+        apply=lambda entry: setattr(entry, "tpek_deadline", deadline),
+    )
+    return change.content_object
 
 
 @transaction.atomic
@@ -517,18 +523,28 @@ def tpek_update(
 
 
 @transaction.atomic
-def tpek_submit(*, actor, app_school: ApplicationSchool) -> ApplicationSchool:
-    entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
-    if not entry.tpek_complete:
-        raise ValidationError(
-            _(
-                "Bitte geplante Ausstattung, pädagogische Begründung und "
-                "Kompetenzbereiche ausfüllen."
+def tpek_submit(
+    *, actor, app_school: ApplicationSchool, access: Access | None = None
+) -> ApplicationSchool:
+    def apply(entry: ApplicationSchool) -> None:
+        if not entry.tpek_complete:
+            raise ValidationError(
+                _(
+                    "Bitte geplante Ausstattung, pädagogische Begründung und "
+                    "Kompetenzbereiche ausfüllen."
+                )
             )
-        )
-    entry.tpek_status = TpekStatus.SUBMITTED
-    save_row(entry, actor=actor, reason="TPEK submitted")
-    return entry
+
+    change = engine.transition(
+        workflow=workflow.TPEK,
+        obj=app_school,
+        to=TpekStatus.SUBMITTED,
+        actor=actor,
+        access=access if access is not None else access_for(actor),
+        reason="TPEK submitted",
+        apply=apply,
+    )
+    return change.content_object
 
 
 @transaction.atomic
@@ -542,8 +558,8 @@ def report_update(
     entry = ApplicationSchool.objects.select_for_update().get(pk=app_school.pk)
     check_version(entry, expected_version)
     proof = ProofOfUse.objects.filter(application_id=entry.application_id).first()
-    if proof is not None and proof.status != ProofStatus.DRAFT:
-        raise ValidationError(_("Der Verwendungsnachweis ist eingereicht."))
+    if proof is not None:
+        workflow.PROOF.require(proof, "draft", _("Der Verwendungsnachweis ist eingereicht."))
     apply_fields(entry, data, REPORT_FIELDS)
     save_row(entry, actor=actor)
     return entry
@@ -605,8 +621,83 @@ def _decision_number(application: Application, kind: str) -> str:
     return f"ZB-{application.number}-{count + 1}"
 
 
+def _decision_guard(app: Application, actor, access: Access) -> None:
+    if not permissions.is_approver_for(access, app):
+        raise PermissionDenied
+    workflow.APPLICATION.require(
+        app,
+        "decidable",
+        _(
+            "Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann beschieden werden "
+            "(Status: %(status)s)."
+        )
+        % {"status": app.get_status_display()},
+    )
+    if app.content_checked_by_id == actor.pk:
+        raise ValidationError(
+            _(
+                "Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
+                "darf nicht bewilligen."
+            )
+        )
+
+
+def _partial_amount(line: CostLine, raw, gross: Decimal) -> Decimal:
+    value = Decimal(str(raw))
+    if value.as_tuple().exponent < -2:
+        raise ValidationError(
+            {
+                "amounts": _("Pos. %(pos)s: höchstens zwei Nachkommastellen.")
+                % {"pos": line.position}
+            }
+        )
+    if value < 0 or value > gross:
+        raise ValidationError(
+            {
+                "amounts": _(
+                    "Pos. %(pos)s: Der bewilligte Betrag muss zwischen 0 und %(max)s liegen."
+                )
+                % {"pos": line.position, "max": format_money(gross)}
+            }
+        )
+    return value
+
+
+def _approved_amounts(
+    lines: list[CostLine], result, kind: str, line_amounts: dict[int, Decimal] | None
+) -> dict[int, Decimal]:
+    """The approved gross amount per line: all, nothing, or what the approver entered."""
+    approved: dict[int, Decimal] = {}
+    for line in lines:
+        gross = result.totals.line_amounts[line.ref].gross
+        if kind == DecisionKind.FULL:
+            approved[line.pk] = gross
+        elif kind == DecisionKind.REJECTION:
+            approved[line.pk] = ZERO
+        else:
+            approved[line.pk] = _partial_amount(
+                line, (line_amounts or {}).get(line.pk, gross), gross
+            )
+    return approved
+
+
+def _check_budget(app: Application, funding: Decimal) -> None:
+    budget = budget_for(app)
+    if budget is None:
+        raise ValidationError(_("Für diesen Schulträger ist kein Budget hinterlegt."))
+    free = budget_status(budget, exclude_application_id=app.pk).remaining
+    if funding > free:
+        raise ValidationError(
+            _(
+                "Die Bewilligung von %(amount)s übersteigt das verbleibende Budget des "
+                "Schulträgers (%(free)s)."
+            )
+            % {"amount": format_money(funding), "free": format_money(free)}
+        )
+
+
 @transaction.atomic
-def decision_make(  # noqa: C901 - fixed on wip/workflow
+def decision_make(
     *,
     actor,
     access: Access,
@@ -624,23 +715,7 @@ def decision_make(  # noqa: C901 - fixed on wip/workflow
     from .selectors import check_for
 
     app = workflow.lock(application)
-    if not permissions.is_approver_for(access, app):
-        raise PermissionDenied
-    if app.status != ApplicationStatus.FORWARDED:
-        raise ValidationError(
-            _(
-                "Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann beschieden werden "
-                "(Status: %(status)s)."
-            )
-            % {"status": app.get_status_display()}
-        )
-    if app.content_checked_by_id == actor.pk:
-        raise ValidationError(
-            _(
-                "Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
-                "darf nicht bewilligen."
-            )
-        )
+    _decision_guard(app, actor, access)
     if kind not in (DecisionKind.FULL, DecisionKind.PARTIAL, DecisionKind.REJECTION):
         raise ValidationError({"kind": _("Unbekannte Art des Bescheids.")})
     if period_start and period_end and period_start > period_end:
@@ -649,60 +724,23 @@ def decision_make(  # noqa: C901 - fixed on wip/workflow
         )
     result = check_for(app.pk)
     lines = list(CostLine.objects.filter(application=app).order_by("position"))
-    approved: dict[int, Decimal] = {}
-    for line in lines:
-        gross = result.totals.line_amounts[line.ref].gross
-        if kind == DecisionKind.FULL:
-            approved[line.pk] = gross
-        elif kind == DecisionKind.REJECTION:
-            approved[line.pk] = ZERO
-        else:
-            raw = (line_amounts or {}).get(line.pk, gross)
-            value = Decimal(str(raw))
-            if value.as_tuple().exponent < -2:
-                raise ValidationError(
-                    {
-                        "amounts": _("Pos. %(pos)s: höchstens zwei Nachkommastellen.")
-                        % {"pos": line.position}
-                    }
-                )
-            if value < 0 or value > gross:
-                raise ValidationError(
-                    {
-                        "amounts": _(
-                            "Pos. %(pos)s: Der bewilligte Betrag muss zwischen 0 "
-                            "und %(max)s liegen."
-                        )
-                        % {"pos": line.position, "max": format_money(gross)}
-                    }
-                )
-            approved[line.pk] = value
+    approved = _approved_amounts(lines, result, kind, line_amounts)
     params = app.ruleset.params()
     eligible = round_money(sum(approved.values(), ZERO))
     funding, _own = rules.funding_split(eligible, params)
     if kind == DecisionKind.PARTIAL and eligible == result.totals.eligible:
         kind = DecisionKind.FULL
-    if kind != DecisionKind.REJECTION:
-        budget = budget_for(app)
-        if budget is None:
-            raise ValidationError(_("Für diesen Schulträger ist kein Budget hinterlegt."))
-        free = budget_status(budget, exclude_application_id=app.pk).remaining
-        if funding > free:
-            raise ValidationError(
-                _(
-                    "Die Bewilligung von %(amount)s übersteigt das verbleibende Budget des "
-                    "Schulträgers (%(free)s)."
-                )
-                % {"amount": format_money(funding), "free": format_money(free)}
-            )
+    rejected = kind == DecisionKind.REJECTION
+    if not rejected:
+        _check_budget(app, funding)
     decision = Decision(
         application=app,
         school_board_id=app.school_board_id,
         kind=kind,
         number=number or _decision_number(app, kind),
         date=date,
-        approved_amount=ZERO if kind == DecisionKind.REJECTION else funding,
-        eligible_amount=ZERO if kind == DecisionKind.REJECTION else eligible,
+        approved_amount=ZERO if rejected else funding,
+        eligible_amount=ZERO if rejected else eligible,
         rate=params.funding_rate,
         period_start=period_start or app.planned_start,
         period_end=period_end or app.planned_end,
@@ -717,9 +755,7 @@ def decision_make(  # noqa: C901 - fixed on wip/workflow
         actor=actor,
         access=access,
         application=app,
-        to=ApplicationStatus.REJECTED
-        if kind == DecisionKind.REJECTION
-        else ApplicationStatus.APPROVED,
+        to=ApplicationStatus.REJECTED if rejected else ApplicationStatus.APPROVED,
         reason=reason or decision.number,
         _by_decision=True,
     )
@@ -734,8 +770,9 @@ def change_request_create(
     app = workflow.lock(application)
     if not permissions.is_board_editor(access, app):
         raise PermissionDenied
-    if app.status != ApplicationStatus.APPROVED:
-        raise ValidationError(_("Ein Änderungsantrag ist nur nach der Bewilligung möglich."))
+    workflow.APPLICATION.require(
+        app, "approved", _("Ein Änderungsantrag ist nur nach der Bewilligung möglich.")
+    )
     if ChangeRequest.objects.filter(application=app, status=ChangeRequestStatus.OPEN).exists():
         raise ValidationError(_("Es gibt bereits einen offenen Änderungsantrag."))
     cr = ChangeRequest(
@@ -761,50 +798,64 @@ def change_request_decide(
     conditions: str = "",
 ) -> ChangeRequest:
     """Decide a change request; approval issues an amended decision (Änderungsbescheid)."""
-    cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
-    app = workflow.lock(cr.application)
-    if not permissions.is_approver_for(access, app):
-        raise PermissionDenied
-    if cr.status != ChangeRequestStatus.OPEN:
-        raise ValidationError(_("Dieser Änderungsantrag ist bereits entschieden."))
-    if app.content_checked_by_id == actor.pk:
-        raise ValidationError(
-            _(
-                "Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
-                "darf nicht entscheiden."
-            )
-        )
-    if approve:
-        current = latest_decisions([app.pk]).get(app.pk)
-        free = budget_status(budget_for(app), exclude_application_id=app.pk).remaining
-        if cr.requested_amount > free:
+    target = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+
+    def apply(cr: ChangeRequest) -> None:
+        app = workflow.lock(cr.application)
+        if app.content_checked_by_id == actor.pk:
             raise ValidationError(
-                _("Der geänderte Betrag übersteigt das verbleibende Budget (%(free)s).")
-                % {"free": format_money(free)}
+                _(
+                    "Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
+                    "darf nicht entscheiden."
+                )
             )
-        rate = current.rate
-        decision = Decision(
-            application=app,
-            school_board_id=app.school_board_id,
-            kind=DecisionKind.AMENDMENT,
-            number=_decision_number(app, DecisionKind.AMENDMENT),
-            date=date,
-            approved_amount=cr.requested_amount,
-            eligible_amount=round_money(cr.requested_amount / rate) if rate else ZERO,
-            rate=rate,
-            period_start=current.period_start,
-            period_end=current.period_end,
-            conditions=conditions or current.conditions,
-            reason=reason or cr.reason,
-            decided_by=actor,
-            supersedes=current,
-        )
-        save_row(decision, actor=actor, reason="amendment")
-        cr.decision = decision
-    cr.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    save_row(cr, actor=actor, reason=reason)
-    _event(app, actor, "change_approved" if approve else "change_rejected", reason)
+        if approve:
+            cr.decision = _amendment(
+                app, cr, actor=actor, date=date, reason=reason, conditions=conditions
+            )
+
+    change = engine.transition(
+        workflow=workflow.CHANGE_REQUEST,
+        obj=change_request,
+        to=target,
+        actor=actor,
+        access=access,
+        reason=reason,
+        apply=apply,
+    )
+    cr = change.content_object
+    _event(cr.application, actor, "change_approved" if approve else "change_rejected", reason)
     return cr
+
+
+def _amendment(app: Application, cr: ChangeRequest, *, actor, date, reason, conditions):
+    """The amended decision (Änderungsbescheid) of an approved change request."""
+    current = latest_decisions([app.pk]).get(app.pk)
+    free = budget_status(budget_for(app), exclude_application_id=app.pk).remaining
+    if cr.requested_amount > free:
+        raise ValidationError(
+            _("Der geänderte Betrag übersteigt das verbleibende Budget (%(free)s).")
+            % {"free": format_money(free)}
+        )
+    rate = current.rate
+    decision = Decision(
+        application=app,
+        school_board_id=app.school_board_id,
+        kind=DecisionKind.AMENDMENT,
+        number=_decision_number(app, DecisionKind.AMENDMENT),
+        date=date,
+        approved_amount=cr.requested_amount,
+        eligible_amount=round_money(cr.requested_amount / rate) if rate else ZERO,
+        rate=rate,
+        period_start=current.period_start,
+        period_end=current.period_end,
+        conditions=conditions or current.conditions,
+        reason=reason or cr.reason,
+        decided_by=actor,
+        supersedes=current,
+    )
+    save_row(decision, actor=actor, reason="amendment")
+    return decision
 
 
 # --------------------------------------------------------- invoices and payouts
@@ -813,8 +864,9 @@ INVOICE_FIELDS = ("cost_line", "number", "date", "supplier", "amount", "paid_on"
 
 @transaction.atomic
 def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> Invoice:
-    if application.status not in (ApplicationStatus.APPROVED,):
-        raise ValidationError(_("Rechnungen können erst nach der Bewilligung erfasst werden."))
+    workflow.APPLICATION.require(
+        application, "approved", _("Rechnungen können erst nach der Bewilligung erfasst werden.")
+    )
     line = data.get("cost_line")
     if line is None or line.application_id != application.pk:
         raise ValidationError({"cost_line": _("Die Position gehört nicht zu diesem Antrag.")})
@@ -845,8 +897,9 @@ def payout_totals(application: Application, invoices) -> tuple[Decimal, Decimal]
 @transaction.atomic
 def payout_create(*, actor, application: Application, invoices) -> PayoutRequest:
     app = workflow.lock(application)
-    if app.status != ApplicationStatus.APPROVED:
-        raise ValidationError(_("Mittel können nur für einen bewilligten Antrag abgerufen werden."))
+    workflow.APPLICATION.require(
+        app, "approved", _("Mittel können nur für einen bewilligten Antrag abgerufen werden.")
+    )
     window = rules.check_payout_window(timezone.localdate(), app.ruleset.params())
     if window:
         raise ValidationError(window[0].message)
@@ -901,30 +954,24 @@ def payout_create(*, actor, application: Application, invoices) -> PayoutRequest
 def payout_transition(
     *, actor, access: Access, payout: PayoutRequest, to: str, paid_on: dt.date | None = None
 ) -> PayoutRequest:
-    p = PayoutRequest.objects.select_for_update().get(pk=payout.pk)
-    allowed = {
-        PayoutStatus.DRAFT: {PayoutStatus.SUBMITTED},
-        PayoutStatus.SUBMITTED: {PayoutStatus.PAID, PayoutStatus.REJECTED},
-    }
-    if to not in allowed.get(p.status, set()):
-        raise ValidationError(
-            _("Dieser Schritt ist im Status „%(status)s“ nicht möglich.")
-            % {"status": p.get_status_display()}
-        )
-    if to == PayoutStatus.SUBMITTED:
-        if not permissions.is_board_editor(access, p):
-            raise PermissionDenied
-        p.submitted_at = timezone.now()
-    else:
-        if not permissions.is_approver_for(access, p):
-            raise PermissionDenied
-        if to == PayoutStatus.PAID:
+    def apply(p: PayoutRequest) -> None:
+        if to == PayoutStatus.SUBMITTED:
+            p.submitted_at = timezone.now()
+        elif to == PayoutStatus.PAID:
             p.paid_on = paid_on or timezone.localdate()
         else:
             Invoice.objects.filter(payout=p).update(payout=None)
-    p.status = to
-    save_row(p, actor=actor, reason=to)
-    return p
+
+    change = engine.transition(
+        workflow=workflow.PAYOUT,
+        obj=payout,
+        to=to,
+        actor=actor,
+        access=access,
+        reason=to,
+        apply=apply,
+    )
+    return change.content_object
 
 
 # ----------------------------------------------------------------- proof of use
@@ -933,8 +980,9 @@ def proof_start(*, actor, access: Access, application: Application) -> ProofOfUs
     app = workflow.lock(application)
     if not permissions.is_board_editor(access, app):
         raise PermissionDenied
-    if app.status != ApplicationStatus.APPROVED:
-        raise ValidationError(_("Ein Verwendungsnachweis ist nur für bewilligte Anträge möglich."))
+    workflow.APPLICATION.require(
+        app, "approved", _("Ein Verwendungsnachweis ist nur für bewilligte Anträge möglich.")
+    )
     existing = ProofOfUse.objects.filter(application=app).first()
     if existing:
         return existing
@@ -959,8 +1007,7 @@ def proof_update(
 ) -> ProofOfUse:
     p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
     check_version(p, expected_version)
-    if p.status != ProofStatus.DRAFT:
-        raise ValidationError(_("Der Verwendungsnachweis ist eingereicht."))
+    workflow.PROOF.require(p, "draft", _("Der Verwendungsnachweis ist eingereicht."))
     p.summary = summary
     save_row(p, actor=actor)
     return p
@@ -970,18 +1017,25 @@ def proof_update(
 def proof_submit(*, actor, access: Access, proof: ProofOfUse) -> ProofOfUse:
     from .documents import proof_findings
 
-    p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
-    if not permissions.is_board_editor(access, p):
-        raise PermissionDenied
-    if p.status != ProofStatus.DRAFT:
-        raise ValidationError(_("Der Verwendungsnachweis ist bereits eingereicht."))
-    errors = [f for f in proof_findings(p.application) if f.is_error]
-    if errors:
-        raise ValidationError(
-            ["Der Verwendungsnachweis kann nicht eingereicht werden:"] + [f.message for f in errors]
-        )
-    p.status, p.submitted_at = ProofStatus.SUBMITTED, timezone.now()
-    save_row(p, actor=actor, reason="submitted")
+    def apply(p: ProofOfUse) -> None:
+        errors = [f for f in proof_findings(p.application) if f.is_error]
+        if errors:
+            raise ValidationError(
+                ["Der Verwendungsnachweis kann nicht eingereicht werden:"]
+                + [f.message for f in errors]
+            )
+        p.submitted_at = timezone.now()
+
+    change = engine.transition(
+        workflow=workflow.PROOF,
+        obj=proof,
+        to=ProofStatus.SUBMITTED,
+        actor=actor,
+        access=access,
+        reason="submitted",
+        apply=apply,
+    )
+    p = change.content_object
     _event(p.application, actor, "proof_submitted")
     return p
 
@@ -997,23 +1051,30 @@ def proof_check(
     note: str = "",
 ) -> ProofOfUse:
     """The reviewer checks the proof: closed, or a repayment is claimed."""
-    p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
-    if not permissions.is_approver_for(access, p):
-        raise PermissionDenied
-    if p.status != ProofStatus.SUBMITTED:
-        raise ValidationError(_("Nur ein eingereichter Verwendungsnachweis kann geprüft werden."))
-    if outcome == ProofStatus.REPAYMENT:
-        if repayment_amount is None or repayment_amount <= 0:
-            raise ValidationError(
-                {"repayment_amount": _("Bitte den Rückforderungsbetrag angeben.")}
-            )
-        p.repayment_amount = repayment_amount
-    elif outcome != ProofStatus.CLOSED:
+    if outcome not in (ProofStatus.CLOSED, ProofStatus.REPAYMENT):
         raise ValidationError({"outcome": _("Unbekanntes Prüfergebnis.")})
-    p.status, p.checked_by, p.checked_at, p.check_note = (outcome, actor, timezone.now(), note)
-    save_row(p, actor=actor, reason=outcome)
+
+    def apply(p: ProofOfUse) -> None:
+        if outcome == ProofStatus.REPAYMENT:
+            if repayment_amount is None or repayment_amount <= 0:
+                raise ValidationError(
+                    {"repayment_amount": _("Bitte den Rückforderungsbetrag angeben.")}
+                )
+            p.repayment_amount = repayment_amount
+        p.checked_by, p.checked_at, p.check_note = actor, timezone.now(), note
+
+    change = engine.transition(
+        workflow=workflow.PROOF,
+        obj=proof,
+        to=outcome,
+        actor=actor,
+        access=access,
+        reason=note or outcome,
+        apply=apply,
+    )
+    p = change.content_object
     app = p.application
-    if app.status == ApplicationStatus.APPROVED:
+    if workflow.APPLICATION.can(app, ApplicationStatus.CLOSED):
         workflow.transition(
             actor=actor,
             access=access,
@@ -1068,5 +1129,7 @@ def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[i
         raise ValidationError(errors)
     created = sum(1 for i in items if i.pk is None)
     for item in items:
-        save_row(item, actor=actor)
+        item._history_user = actor
+        bump_version(item)
+        item.save()
     return created, len(items) - created

@@ -1,19 +1,23 @@
-"""The application's status machine as a table, and the one transition service."""
+"""Funding's status machines as tables (applications, TPEK, change requests, payouts,
+proofs of use). Every status here changes only through `core.workflow.transition`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.services import bump_version
+from core import workflow as engine
 from core.tenancy import Access
 
 from . import permissions
 from .choices import ApplicationStatus as S
+from .choices import ChangeRequestStatus, PayoutStatus, ProofStatus, TpekStatus
+from .models import Application, ApplicationSchool, ChangeRequest, PayoutRequest, ProofOfUse
 
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
@@ -35,12 +39,181 @@ ACTIONS = {
 #: transitions that only a decision (decision_make) may perform
 BY_DECISION = {S.APPROVED, S.REJECTED}
 
+ACTION_LABELS = {
+    "create": "angelegt",
+    "submit": "eingereicht",
+    "request_changes": "nachgefordert",
+    "forward": "inhaltlich geprüft und weitergeleitet",
+    "approve": "bewilligt",
+    "reject": "abgelehnt",
+    "close": "abgeschlossen",
+    "change_request": "Änderungsantrag",
+    "change_approved": "Änderungsbescheid",
+    "change_rejected": "Änderung abgelehnt",
+    "proof_submitted": "Verwendungsnachweis eingereicht",
+}
+
+
+def _permission_for(target: str):
+    if target in BY_BOARD:
+        return permissions.is_board_editor
+    if target in BY_DECISION or target == S.CLOSED:
+        return permissions.is_approver_for  # Landesverwaltungsamt
+    return permissions.is_content_checker_for  # LISA/LINDIUS
+
+
+APPLICATION = engine.register(
+    engine.Workflow(
+        name="funding.application",
+        model=Application,
+        choices=S,
+        transitions=[
+            engine.Transition(
+                source,
+                target,
+                _permission_for(target),
+                reason=engine.REQUIRED if target == S.CHANGES_REQUESTED else engine.OPTIONAL,
+                action=ACTIONS[target],
+                via="decision" if target in BY_DECISION else "",
+            )
+            for source, targets in TRANSITIONS.items()
+            for target in targets
+        ],
+        action_labels=ACTION_LABELS,
+        refusal=gettext_lazy(
+            "Dieser Schritt ist im Status „%(old)s“ nicht möglich (bereits erledigt?)."
+        ),
+        refusal_field=None,
+        reason_required=gettext_lazy("Bitte angeben, was nachgefordert wird."),
+        guards={
+            "decidable": {S.FORWARDED},
+            # change requests, invoices, payouts and proofs of use follow an approval
+            "approved": {S.APPROVED},
+            "editable": {S.DRAFT, S.CHANGES_REQUESTED},
+            "draft": {S.DRAFT},
+            "pending": {S.SUBMITTED, S.CHANGES_REQUESTED, S.FORWARDED},
+        },
+    )
+)
+
+
+def _may_request_tpek(access: Access, entry) -> bool:
+    return access.can_edit(entry, school_staff_may_edit=False)
+
+
+def _may_submit_tpek(access: Access, entry) -> bool:
+    return access.can_edit(entry, school_staff_may_edit=True)
+
+
+TP = TpekStatus
+TPEK = engine.register(
+    engine.Workflow(
+        name="funding.tpek",
+        model=ApplicationSchool,
+        field="tpek_status",
+        choices=TP,
+        transitions=[
+            *(
+                engine.Transition(source, TP.REQUESTED, _may_request_tpek, action="tpek_request")
+                for source in TP.values
+            ),
+            *(
+                engine.Transition(source, TP.SUBMITTED, _may_submit_tpek, action="tpek_submit")
+                for source in TP.values
+            ),
+        ],
+        refusal_field="tpek_status",
+    )
+)
+
+CR = ChangeRequestStatus
+CHANGE_REQUEST = engine.register(
+    engine.Workflow(
+        name="funding.change_request",
+        model=ChangeRequest,
+        choices=CR,
+        transitions=[
+            engine.Transition(CR.OPEN, CR.APPROVED, permissions.is_approver_for, action="approve"),
+            engine.Transition(CR.OPEN, CR.REJECTED, permissions.is_approver_for, action="reject"),
+        ],
+        refusal=gettext_lazy("Dieser Änderungsantrag ist bereits entschieden."),
+        refusal_field=None,
+        guards={"open": {CR.OPEN}},
+    )
+)
+
+P = PayoutStatus
+PAYOUT = engine.register(
+    engine.Workflow(
+        name="funding.payout",
+        model=PayoutRequest,
+        choices=P,
+        transitions=[
+            engine.Transition(P.DRAFT, P.SUBMITTED, permissions.is_board_editor, action="submit"),
+            engine.Transition(P.SUBMITTED, P.PAID, permissions.is_approver_for, action="pay"),
+            engine.Transition(
+                P.SUBMITTED, P.REJECTED, permissions.is_approver_for, action="reject"
+            ),
+        ],
+        refusal=gettext_lazy("Dieser Schritt ist im Status „%(old)s“ nicht möglich."),
+        refusal_field=None,
+        guards={"counts": {P.DRAFT, P.SUBMITTED, P.PAID}},
+    )
+)
+
+PR = ProofStatus
+PROOF = engine.register(
+    engine.Workflow(
+        name="funding.proof",
+        model=ProofOfUse,
+        choices=PR,
+        transitions=[
+            engine.Transition(
+                PR.DRAFT, PR.SUBMITTED, permissions.is_board_editor, action="proof_submitted"
+            ),
+            engine.Transition(PR.SUBMITTED, PR.CLOSED, permissions.is_approver_for, action="close"),
+            engine.Transition(
+                PR.SUBMITTED, PR.REPAYMENT, permissions.is_approver_for, action="repayment"
+            ),
+        ],
+        refusals={
+            PR.SUBMITTED: gettext_lazy("Der Verwendungsnachweis ist bereits eingereicht."),
+            PR.CLOSED: gettext_lazy(
+                "Nur ein eingereichter Verwendungsnachweis kann geprüft werden."
+            ),
+            PR.REPAYMENT: gettext_lazy(
+                "Nur ein eingereichter Verwendungsnachweis kann geprüft werden."
+            ),
+        },
+        refusal_field=None,
+        guards={"draft": {PR.DRAFT}},
+    )
+)
+
 
 def lock(application):
     """Re-read the application under a row lock (the current status is the locked one)."""
-    from .models import Application
-
     return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _submit_snapshot(app) -> dict:
+    from .selectors import check_for, line_snapshot
+
+    result = check_for(app.pk, submission_date=timezone.localdate())
+    if result.errors:
+        raise ValidationError(
+            [_("Der Antrag kann nicht eingereicht werden, solange Fehler bestehen:")]
+            + [f.message for f in result.errors]
+        )
+    snapshot = line_snapshot(Application.objects.for_check().get(pk=app.pk))
+    snapshot["totals"] = {
+        "eligible": str(result.totals.eligible),
+        "funding": str(result.totals.funding),
+        "own_share": str(result.totals.own_share),
+    }
+    app.submitted_at = timezone.now()
+    app.changes_deadline = None
+    return {"snapshot": snapshot}
 
 
 @transaction.atomic
@@ -54,71 +227,36 @@ def transition(
     deadline: dt.date | None = None,
     _by_decision: bool = False,
 ):
-    """Change the status: lock, check the table and the permission, save, record."""
-    from .models import ApplicationEvent
-    from .selectors import check_for, line_snapshot
-
-    app = lock(application)
-    allowed = TRANSITIONS.get(app.status, set())
-    if to not in allowed:
-        raise ValidationError(
-            _("Dieser Schritt ist im Status „%(status)s“ nicht möglich (bereits erledigt?).")
-            % {"status": app.get_status_display()}
-        )
-    if to in BY_DECISION and not _by_decision:
+    """Change the status (a thin wrapper over `core.workflow.transition`)."""
+    via = "decision" if _by_decision else ""
+    if to in BY_DECISION and not via and APPLICATION.can(application, to, "decision"):
         raise ValidationError(_("Bewilligung und Ablehnung erfolgen über einen Bescheid."))
-    if to in BY_BOARD:
-        if not permissions.is_board_editor(access, app):
-            raise PermissionDenied
-    elif to in BY_DECISION or to == S.CLOSED:
-        if not permissions.is_approver_for(access, app):  # Landesverwaltungsamt
-            raise PermissionDenied
-    elif not permissions.is_content_checker_for(access, app):  # LISA/LINDIUS
-        raise PermissionDenied
-    snapshot = {}
-    today = timezone.localdate()
-    if to == S.SUBMITTED:
-        result = check_for(app.pk, submission_date=today)
-        if result.errors:
-            raise ValidationError(
-                [_("Der Antrag kann nicht eingereicht werden, solange Fehler bestehen:")]
-                + [f.message for f in result.errors]
-            )
-        from .models import Application
 
-        snapshot = line_snapshot(Application.objects.for_check().get(pk=app.pk))
-        snapshot["totals"] = {
-            "eligible": str(result.totals.eligible),
-            "funding": str(result.totals.funding),
-            "own_share": str(result.totals.own_share),
-        }
-        app.submitted_at = timezone.now()
-        app.changes_deadline = None
-    if to == S.CHANGES_REQUESTED:
-        if not reason.strip():
-            raise ValidationError({"reason": _("Bitte angeben, was nachgefordert wird.")})
-        if deadline is None or deadline < today:
-            raise ValidationError({"deadline": _("Die Frist muss heute oder später liegen.")})
-        app.changes_deadline = deadline
-    if to == S.FORWARDED:
-        app.content_checked_by = actor
-        app.content_checked_at = timezone.now()
-    previous = app.status
-    app.status = to
-    app._history_user = actor
-    app._change_reason = reason[:100] if reason else ACTIONS[to]
-    bump_version(app)
-    app.save()
-    ApplicationEvent.objects.create(
-        application=app,
-        school_board_id=app.school_board_id,
+    def apply(app) -> dict | None:
+        if to == S.SUBMITTED:
+            return _submit_snapshot(app)
+        if to == S.CHANGES_REQUESTED:
+            if deadline is None or deadline < timezone.localdate():
+                raise ValidationError({"deadline": _("Die Frist muss heute oder später liegen.")})
+            app.changes_deadline = deadline
+        if to == S.FORWARDED:
+            app.content_checked_by = actor
+            app.content_checked_at = timezone.now()
+        return None
+
+    change = engine.transition(
+        workflow=APPLICATION,
+        obj=application,
+        to=to,
         actor=actor,
-        action=ACTIONS[to],
-        from_status=previous,
-        to_status=to,
+        access=access,
         reason=reason,
-        snapshot=snapshot,
+        apply=apply,
+        via=via,
     )
-    application.status = app.status
-    application.version = app.version
-    return app
+    return change.content_object
+
+
+def record_event(application, *, actor, action: str, reason: str = "") -> None:
+    """A procedure step without a status change (change request, proof of use submitted)."""
+    engine.record(application, actor=actor, action=action, reason=reason)

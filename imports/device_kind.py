@@ -20,8 +20,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from core import workflow as engine
+from core.models import StatusChange
 from devices.choices import DeviceCategory, DeviceStatus
-from devices.models import Device, DeviceModel, DeviceStatusChange
+from devices.models import Device, DeviceModel
 from schools.models import Room
 
 from . import parsing
@@ -371,30 +373,25 @@ class DeviceKind(Kind):
             )
         super().write(ctx, new, changed, fields, actor, reason)
         log = [
-            DeviceStatusChange(
-                school_board=ctx.board,
-                device_id=o.pk,
-                from_status="",
-                to_status=o.status,
-                actor=actor,
-                reason=reason,
+            engine.log_entry(
+                o, actor=actor, from_status="", to_status=o.status, action="create", reason=reason
             )
             for o in new
         ]
         log += [
-            DeviceStatusChange(
-                school_board=ctx.board,
-                device_id=o.pk,
+            engine.log_entry(
+                o,
+                actor=actor,
                 from_status=old_status[o.pk],
                 to_status=o.status,
-                actor=actor,
+                action="import",
                 reason=reason,
             )
             for o in changed
             if o.pk in old_status and old_status[o.pk] != o.status
         ]
         if log:
-            DeviceStatusChange.objects.bulk_create(log, batch_size=BATCH)
+            StatusChange.objects.bulk_create(log, batch_size=BATCH)
 
     # --- export ---------------------------------------------------------------------------
     def export_shape(self, qs):

@@ -27,6 +27,7 @@ from .pipeline.map import check_mapping, detect_mapping, remember_mapping, remem
 from .pipeline.plan import ImportRejected, Plan, analyse_file, engine_for
 from .pipeline.read import load_table
 from .pipeline.write import write_file
+from .workflow import IMPORT_RUN
 
 __all__ = [
     "ImportRejected",
@@ -135,7 +136,7 @@ def run_preview(*, actor, run: ImportRun, progress=None, engine: str | None = No
 
 def run_commit(*, actor, run: ImportRun, progress=None, engine: str | None = None) -> ImportRun:
     """All or nothing: analyse again inside one transaction, write only a clean file."""
-    if run.status == ImportStatus.COMMITTED:
+    if IMPORT_RUN.is_in(run, "committed"):
         raise ValidationError(_("This file has already been imported."))
     started = time.monotonic()
     table = _load_table(run)

@@ -24,6 +24,7 @@ from .forms import MappingForm, MdmForm, UploadForm
 from .kinds import get_kind
 from .models import ImportKind, ImportRun, ImportStatus, MdmReconciliation
 from .parsing import shown
+from .workflow import IMPORT_RUN
 
 
 def inline_rows() -> int:
@@ -196,7 +197,7 @@ def _start(request, run: ImportRun, job_kind: str, title: str):
 @require_POST
 def commit(request, pk):
     run = _editable_run(request, pk)
-    if run.status != ImportStatus.PREVIEWED:
+    if not IMPORT_RUN.is_in(run, "committable"):
         messages.error(request, _("Only a preview without errors can be imported."))
         return redirect(run)
     return _start(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from core import workflow as engine
 from schools.models import Room, School
 
 from .choices import SECTION_KEYS, ConceptStatus
@@ -18,7 +19,6 @@ from .models import (
     CompetenceArea,
     CompetenceGoal,
     ConceptComment,
-    ConceptTransition,
     ConceptVersion,
     EquipmentNeed,
     MediaConcept,
@@ -284,13 +284,12 @@ def _adopt(version, on, body, actor, school):
         school, now=timezone.make_aware(dt.datetime.combine(on, dt.time(16, 0)))
     )
     version.save()
-    ConceptTransition.objects.create(
-        version=version,
-        school_board_id=version.school_board_id,
-        from_status="consultation",
-        to_status="adopted",
+    engine.record(
+        version,
         actor=actor,
-        note=version.adoption_note,
+        action=ConceptStatus.ADOPTED,
+        from_status=ConceptStatus.CONSULTATION,
+        reason=version.adoption_note,
     )
 
 
@@ -354,12 +353,12 @@ def seed(*, stdout, rng) -> None:
         elif plan == "consultation":
             v = version(1, sections=_sections(school, today.year + 1), status="consultation")
             _fill_rows(v, school, rooms, areas, rng)
-            ConceptTransition.objects.create(
-                version=v,
-                school_board_id=board_id,
-                from_status="draft",
-                to_status="consultation",
-                note="Zur Beratung in der Gesamtkonferenz",
+            engine.record(
+                v,
+                actor=None,
+                action=ConceptStatus.CONSULTATION,
+                from_status=ConceptStatus.DRAFT,
+                reason="Zur Beratung in der Gesamtkonferenz",
             )
             ConceptComment.objects.create(
                 version=v,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -156,6 +157,8 @@ class ConceptVersion(BoardOwnedModel):
         editable=False,
         verbose_name=_("based on"),
     )
+    #: the status log (core.StatusChange)
+    transitions = GenericRelation("core.StatusChange", related_query_name="concept_version")
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(VersionQuerySet))
@@ -227,35 +230,6 @@ class ConceptVersion(BoardOwnedModel):
             errors["development_goals"] = _("The short form has at most three development goals.")
         if errors:
             raise ValidationError(errors)
-
-
-class ConceptTransition(BoardOwnedModel):
-    """A recorded status change of a version (Statuswechsel): who, when, why."""
-
-    version = models.ForeignKey(
-        ConceptVersion, on_delete=models.CASCADE, related_name="transitions", editable=False
-    )
-    from_status = models.CharField(max_length=20, choices=ConceptStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ConceptStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    history = HistoricalRecords()
-
-    objects = BoardScopedManager()
-    school_path = "version__concept__school"
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-    def get_absolute_url(self) -> str:
-        return self.version.get_absolute_url()
 
 
 class ConceptComment(BoardOwnedModel):

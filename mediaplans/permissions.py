@@ -30,7 +30,6 @@ VERSION_PATHS = {
     "trainingentry": "version__",
     "equipmentneed": "version__",
     "conceptcomment": "version__",
-    "concepttransition": "version__",
 }
 
 

@@ -16,7 +16,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import workflow as engine
 from core.services import apply_fields, check_version, lock_and_check, save_row
+from core.tenancy import Access, access_for
 
 from .choices import KMK_AREAS, SECTION_KEYS, ConceptForm, ConceptStatus
 from .models import (
@@ -332,14 +334,32 @@ def training_create(*, actor, version: ConceptVersion, data: dict[str, Any]) -> 
 
 @transaction.atomic
 def training_update(
-    *, actor, entry: TrainingEntry, data: dict[str, Any], expected_version: int | str | None = None
+    *,
+    actor,
+    entry: TrainingEntry,
+    data: dict[str, Any],
+    expected_version: int | str | None = None,
+    access: Access | None = None,
 ) -> TrainingEntry:
+    """Edit a training; a new status goes through its table (core.workflow)."""
+    from .workflow import TRAINING
+
     _locked(entry.version)
     lock_and_check(entry, expected_version)
-    apply_fields(entry, _cleaned(data, TRAINING_FIELDS), TRAINING_FIELDS)
+    new_status = data.get("status", entry.status)
+    fields = tuple(f for f in TRAINING_FIELDS if f != "status")
+    apply_fields(entry, _cleaned(data, fields), fields)
     save_row(entry, actor=actor)
     if "areas" in data:
         entry.areas.set(data["areas"])
+    if new_status != getattr(entry, TRAINING.field):
+        engine.transition(
+            workflow=TRAINING,
+            obj=entry,
+            to=new_status,
+            actor=actor,
+            access=access if access is not None else access_for(actor),
+        )
     return entry
 
 

@@ -1,20 +1,23 @@
-"""The version status machine as a table, and the one transition service."""
+"""The concept's status machines as tables (versions, training entries).
+
+Every status here changes only through `core.workflow.transition`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.services import bump_version
+from core import workflow as engine
 from core.tenancy import Access
 
 from . import permissions
-from .choices import AdoptionBody, ConceptStatus
-from .models import ConceptTransition, ConceptVersion
+from .choices import AdoptionBody, ConceptStatus, TrainingStatus
+from .models import ConceptVersion, TrainingEntry
 
 S = ConceptStatus
 TRANSITIONS: dict[str, set[str]] = {
@@ -27,18 +30,107 @@ TRANSITIONS: dict[str, set[str]] = {
 USER_TRANSITIONS = {S.DRAFT: {S.CONSULTATION, S.ADOPTED}, S.CONSULTATION: {S.DRAFT, S.ADOPTED}}
 
 
+def _may_write(access: Access, obj) -> bool:
+    return permissions.can_write(access, obj)
+
+
+VERSION = engine.register(
+    engine.Workflow(
+        name="mediaplans.version",
+        model=ConceptVersion,
+        choices=ConceptStatus,
+        transitions=[
+            *(
+                engine.Transition(source, target, _may_write, action=target)
+                for source, targets in USER_TRANSITIONS.items()
+                for target in targets
+            ),
+            # the adopted version is superseded when its successor is adopted
+            engine.Transition(
+                S.ADOPTED, S.SUPERSEDED, _may_write, action="superseded", via="adoption"
+            ),
+        ],
+        refusal=gettext_lazy("A version cannot go from „%(old)s“ to „%(new)s“."),
+        refusal_field=None,
+        guards={
+            "adopted": {S.ADOPTED},
+            "superseded": {S.SUPERSEDED},
+            "in_progress": {S.DRAFT, S.CONSULTATION},
+        },
+    )
+)
+
+T = TrainingStatus
+TRAINING = engine.register(
+    engine.Workflow(
+        name="mediaplans.training",
+        model=TrainingEntry,
+        choices=TrainingStatus,
+        transitions=[
+            engine.Transition(source, target, _may_write)
+            for source, targets in {
+                T.PLANNED: {T.BOOKED, T.DONE, T.CANCELLED},
+                T.BOOKED: {T.PLANNED, T.DONE, T.CANCELLED},
+                T.DONE: {T.PLANNED, T.BOOKED},
+                T.CANCELLED: {T.PLANNED, T.BOOKED},
+            }.items()
+            for target in targets
+        ],
+        refusal=gettext_lazy("A training cannot go from „%(old)s“ to „%(new)s“."),
+        refusal_field="status",
+    )
+)
+
+
 def allowed_targets(version: ConceptVersion) -> set[str]:
-    return set(USER_TRANSITIONS.get(version.status, set()))
+    return set(VERSION.table(via="").get(version.status, set()))
 
 
-def _log(version, from_status, to_status, actor, note=""):
-    ConceptTransition.objects.create(
-        version=version,
-        school_board_id=version.school_board_id,
-        from_status=from_status,
-        to_status=to_status,
+def _adoption_errors(locked: ConceptVersion, adopted_on, adopted_by_body: str) -> None:
+    from .selectors import adoption_problems
+
+    errors = {}
+    if adopted_on is None:
+        errors["adopted_on"] = _("Give the date of the resolution.")
+    elif adopted_on > timezone.localdate():
+        errors["adopted_on"] = _("The resolution date cannot be in the future.")
+    if adopted_by_body not in AdoptionBody.values:
+        errors["adopted_by_body"] = _("Choose the body that adopted the concept.")
+    problems = adoption_problems(locked)
+    if errors:
+        if problems:
+            errors["__all__"] = problems
+        raise ValidationError(errors)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _supersede_previous(locked: ConceptVersion, adopted_on, *, actor, access: Access) -> None:
+    previous = (
+        ConceptVersion.objects.select_for_update()
+        .filter(concept_id=locked.concept_id, status=S.ADOPTED)
+        .first()
+    )
+    if previous is None:
+        return
+    if previous.adopted_on and adopted_on < previous.adopted_on:
+        raise ValidationError(
+            {
+                "adopted_on": _(
+                    "The resolution date cannot be before the adoption of version %(n)s (%(date)s)."
+                )
+                % {"n": previous.number, "date": previous.adopted_on.strftime("%d.%m.%Y")}
+            }
+        )
+    engine.transition(
+        workflow=VERSION,
+        obj=previous,
+        to=S.SUPERSEDED,
         actor=actor,
-        note=note[:500],
+        access=access,
+        reason=_("superseded by version %s") % locked.number,
+        via="adoption",
+        apply=lambda row: setattr(row, "superseded_on", adopted_on),
     )
 
 
@@ -54,70 +146,25 @@ def version_transition(
     adopted_by_body: str = "",
 ) -> ConceptVersion:
     """Move a version along the table; adoption freezes it and supersedes its predecessor."""
-    from .selectors import adoption_problems, current_state
+    from .selectors import current_state
 
-    locked = ConceptVersion.objects.select_for_update().get(pk=version.pk)
-    if not permissions.can_write(access, locked):
-        raise PermissionDenied
-    if to_status not in USER_TRANSITIONS.get(locked.status, set()):
-        raise ValidationError(
-            _("A version cannot go from „%(from)s“ to „%(to)s“.")
-            % {"from": locked.get_status_display(), "to": dict(S.choices).get(to_status, to_status)}
-        )
-    from_status = locked.status
-    if to_status == S.ADOPTED:
-        errors = {}
-        if adopted_on is None:
-            errors["adopted_on"] = _("Give the date of the resolution.")
-        elif adopted_on > timezone.localdate():
-            errors["adopted_on"] = _("The resolution date cannot be in the future.")
-        if adopted_by_body not in AdoptionBody.values:
-            errors["adopted_by_body"] = _("Choose the body that adopted the concept.")
-        problems = adoption_problems(locked)
-        if errors:
-            if problems:
-                errors["__all__"] = problems
-            raise ValidationError(errors)
-        if problems:
-            raise ValidationError(problems)
-        previous = (
-            ConceptVersion.objects.select_for_update()
-            .filter(concept_id=locked.concept_id, status=S.ADOPTED)
-            .first()
-        )
-        if previous is not None:
-            if previous.adopted_on and adopted_on < previous.adopted_on:
-                raise ValidationError(
-                    {
-                        "adopted_on": _(
-                            "The resolution date cannot be before the adoption of version %(n)s "
-                            "(%(date)s)."
-                        )
-                        % {"n": previous.number, "date": previous.adopted_on.strftime("%d.%m.%Y")}
-                    }
-                )
-            previous.status = S.SUPERSEDED
-            previous.superseded_on = adopted_on
-            previous._history_user = actor
-            previous._change_reason = f"superseded by version {locked.number}"
-            bump_version(previous)
-            previous.save()
-            _log(
-                previous,
-                S.ADOPTED,
-                S.SUPERSEDED,
-                actor,
-                _("superseded by version %s") % locked.number,
-            )
+    def apply(locked: ConceptVersion) -> None:
+        if to_status != S.ADOPTED:
+            return
+        _adoption_errors(locked, adopted_on, adopted_by_body)
+        _supersede_previous(locked, adopted_on, actor=actor, access=access)
         locked.adopted_on = adopted_on
         locked.adopted_by_body = adopted_by_body
         locked.adoption_note = note[:300]
         locked.current_state_snapshot = current_state(locked.concept.school)
-    locked.status = to_status
-    locked._history_user = actor
-    locked._change_reason = note or f"{from_status} → {to_status}"
-    locked.full_clean()
-    bump_version(locked)
-    locked.save()
-    _log(locked, from_status, to_status, actor, note)
-    return locked
+
+    change = engine.transition(
+        workflow=VERSION,
+        obj=version,
+        to=to_status,
+        actor=actor,
+        access=access,
+        reason=note,
+        apply=apply,
+    )
+    return change.content_object

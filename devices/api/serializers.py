@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from core.api import ScopedRelatedField
+from core.models import StatusChange
 from funding.models import CostLine
 from schools.models import Room, School
 
@@ -11,7 +12,6 @@ from ..models import (
     Delivery,
     Device,
     DeviceModel,
-    DeviceStatusChange,
     Loan,
     LoanItem,
     LoanReturn,
@@ -147,8 +147,13 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
+    """A device's status change from the one log (core.StatusChange); field names unchanged."""
+
+    changed_at = serializers.DateTimeField(source="created_at", read_only=True)
+    flagged = serializers.BooleanField(read_only=True)
+
     class Meta:
-        model = DeviceStatusChange
+        model = StatusChange
         fields = ["id", "from_status", "to_status", "actor", "changed_at", "reason", "flagged"]
 
 

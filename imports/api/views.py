@@ -16,7 +16,8 @@ from core.spreadsheets import SpreadsheetRefused
 
 from .. import exporting, services
 from ..filters import ImportRunFilter, MdmFilter
-from ..models import ImportKind, ImportRun, ImportStatus, MdmReconciliation
+from ..models import ImportKind, ImportRun, MdmReconciliation
+from ..workflow import IMPORT_RUN
 from .serializers import (
     ImportRunSerializer,
     ImportUploadSerializer,
@@ -57,7 +58,7 @@ class ImportRunViewSet(ScopedReadOnlyViewSet):
         if run.rows_total > settings.PAKTWERK.get("IMPORT_INLINE_ROWS", 2000):
             if job_kind == "imports.commit":
                 services.run_preview(actor=request.user, run=run)
-                if run.status != ImportStatus.PREVIEWED:
+                if not IMPORT_RUN.is_in(run, "committable"):
                     return Response(
                         ImportRunSerializer(run).data, status=status.HTTP_400_BAD_REQUEST
                     )
@@ -76,12 +77,12 @@ class ImportRunViewSet(ScopedReadOnlyViewSet):
             services.run_preview(actor=request.user, run=run)
         else:
             services.run_preview(actor=request.user, run=run)
-            if run.status == ImportStatus.PREVIEWED:
+            if IMPORT_RUN.is_in(run, "committable"):
                 # a rejected commit records its errors on the run (reported below)
                 with contextlib.suppress(services.ImportRejected):
                     services.run_commit(actor=request.user, run=run)
         run.refresh_from_db()
-        ok = run.status in (ImportStatus.PREVIEWED, ImportStatus.COMMITTED)
+        ok = IMPORT_RUN.is_in(run, "accepted")
         return Response(
             ImportRunSerializer(run).data,
             status=status.HTTP_201_CREATED if ok else status.HTTP_400_BAD_REQUEST,
@@ -92,7 +93,7 @@ class ImportRunViewSet(ScopedReadOnlyViewSet):
         run = self.get_object()
         if not request.access.can_edit(run, school_staff_may_edit=False):
             raise PermissionDenied()
-        if run.status != ImportStatus.PREVIEWED:
+        if not IMPORT_RUN.is_in(run, "committable"):
             raise ValidationError({"status": ["Only a preview without errors can be imported."]})
         try:
             services.run_commit(actor=request.user, run=run)

@@ -21,7 +21,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
-from devices.models import Device, DeviceModel, DeviceStatusChange
+from core import workflow as engine
+from core.models import StatusChange
+from devices.models import Device, DeviceModel
 from schools.models import Room
 
 from .plan import (
@@ -147,18 +149,26 @@ def _history_select(actor_id, reason: str, now, history_type: str):
 
 def _status_select(actor_id, reason: str, now):
     """(columns, select expressions, params) for status-log rows of freshly inserted devices."""
-    fixed = {"school_board_id": "d.school_board_id", "device_id": "d.id", "to_status": "d.status"}
+    from django.contrib.contenttypes.models import ContentType
+
+    fixed = {
+        "school_board_id": "d.school_board_id",
+        "school_id": "d.school_id",
+        "object_id": "d.id",
+        "to_status": "d.status",
+    }
     constants = {
+        "content_type_id": ContentType.objects.get_for_model(Device).pk,
+        "field": "status",
         "from_status": "",
+        "action": "create",
         "actor_id": actor_id,
-        "changed_at": now,
         "reason": reason,
         "created_at": now,
-        "updated_at": now,
-        "version": 1,
+        "data": {},
     }
     columns, exprs, params = [], [], []
-    for f in DeviceStatusChange._meta.concrete_fields:
+    for f in StatusChange._meta.concrete_fields:
         if f.primary_key:
             continue
         columns.append(connection.ops.quote_name(f.column))
@@ -187,7 +197,7 @@ def write_columns(plan: Plan, *, actor, reason: str, progress=None) -> None:
 def _insert_new(fast: FastState, board_id, actor, reason, now, progress) -> None:
     table = connection.ops.quote_name(Device._meta.db_table)
     history_table = connection.ops.quote_name(Device.history.model._meta.db_table)
-    status_table = connection.ops.quote_name(DeviceStatusChange._meta.db_table)
+    status_table = connection.ops.quote_name(StatusChange._meta.db_table)
     columns = _device_columns(board_id, now)
     varying = [(f, index) for f, index, _c in columns if index is not None]
     h_cols, h_exprs, h_params = _history_select(actor.pk, reason, now, "+")
@@ -340,16 +350,16 @@ def _update_changed(plan, fast: FastState, board_id, actor, reason, now) -> None
             if cursor.rowcount not in (-1, len(ids)):
                 raise RuntimeError("device import: update count mismatch")
     log = [
-        DeviceStatusChange(
-            school_board_id=board_id,
-            device_id=states[p][PK],
+        engine.log_entry(
+            Device(pk=states[p][PK], school_board_id=board_id, school_id=states[p][SCHOOL]),
+            actor=actor,
             from_status=fast.old_status[p],
             to_status=states[p][STATUS],
-            actor=actor,
+            action="import",
             reason=reason,
         )
         for p in fast.changed
         if fast.old_status.get(p) != states[p][STATUS]
     ]
     if log:
-        DeviceStatusChange.objects.bulk_create(log, batch_size=CHUNK)
+        StatusChange.objects.bulk_create(log, batch_size=CHUNK)

@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.urls import reverse
 
+from core import workflow as engine
 from devices import services
-from devices.models import DeviceStatusChange, PrivacyLog
+from devices.models import PrivacyLog
 from tests.devices.factories import (
     AccessoryFactory,
     DeviceFactory,
@@ -59,9 +60,10 @@ def make_delivery(world, side, marker):
 
 def make_status_change(world, side, marker):
     device = DeviceFactory(school=_school(world, side))
-    return DeviceStatusChange.objects.create(
-        school_board=device.school_board,
-        device=device,
+    return engine.record(
+        device,
+        actor=None,
+        action="",
         from_status="in_stock",
         to_status="in_repair",
         reason=marker,
@@ -183,9 +185,9 @@ CASES = [
         extra_urls={"labels": lambda o: reverse("devices:delivery-labels", args=[o.pk])},
     ),
     IsolationCase(
-        name="devices.DeviceStatusChange",
+        name="core.StatusChange (device)",
         make=make_status_change,
-        detail_url=lambda o: reverse("devices:device-detail", args=[o.device_id]),
+        detail_url=lambda o: reverse("devices:device-detail", args=[o.object_id]),
     ),
     IsolationCase(
         name="devices.Loan",

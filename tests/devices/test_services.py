@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from core.models import StatusChange
 from devices import services as devices_services
 from devices import workflow as devices_workflow
 from devices.choices import FUNDING_CATEGORY_BY_DEVICE_CATEGORY, DeviceCategory, DeviceStatus
@@ -14,7 +15,6 @@ from devices.models import (
     DefectReport,
     Delivery,
     Device,
-    DeviceStatusChange,
     Loan,
     LoanItem,
     PrivacyLog,
@@ -149,7 +149,7 @@ def test_forbidden_jump_changes_nothing(world):
         )
     assert "bestellt" in str(exc.value) and "im Einsatz" in str(exc.value)
     device.refresh_from_db()
-    assert device.status == "ordered" and not DeviceStatusChange.objects.exists()
+    assert device.status == "ordered" and not StatusChange.objects.exists()
 
 
 def test_in_use_needs_a_room(world):
@@ -224,7 +224,7 @@ def test_delivery_of_300_serials_in_one_batch(world, django_assert_max_num_queri
     assert devices.filter(inventory_number="HZ-26-00001").exists()
     assert devices.filter(inventory_number="HZ-26-00300").exists()
     assert Device.history.filter(delivery_id=delivery.pk).count() == 300
-    assert DeviceStatusChange.objects.filter(device__delivery=delivery).count() == 300
+    assert StatusChange.objects.filter(device__delivery=delivery).count() == 300
     assert devices.first().accessories.count() == 2
 
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from core import workflow as engine
 from funding.models import (
-    ApplicationEvent,
     Budget,
     BudgetShare,
     ChangeRequest,
@@ -116,9 +116,7 @@ def make_decision(world, side, marker):
 
 def make_event(world, side, marker):
     app = make_application(world, side, marker)
-    return ApplicationEvent.objects.create(
-        application=app, school_board=app.school_board, action="create", reason=marker
-    )
+    return engine.record(app, actor=None, action="create", reason=marker)
 
 
 def make_comment(world, side, marker):
@@ -238,9 +236,9 @@ CASES = [
         readers=BOARD_READERS,
     ),
     IsolationCase(
-        name="funding.ApplicationEvent",
+        name="core.StatusChange (application)",
         make=make_event,
-        detail_url=lambda o: reverse("funding:application-detail", args=[o.application_id]),
+        detail_url=lambda o: reverse("funding:application-detail", args=[o.object_id]),
         readers=BOARD_READERS,
     ),
     IsolationCase(

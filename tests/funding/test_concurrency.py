@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django_scopes import scopes_disabled
 
+from core.models import StatusChange
 from core.tenancy import access_for
 from funding import services
-from funding.models import Application, ApplicationEvent, Decision
+from funding.models import Application, Decision
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -61,7 +62,7 @@ def test_double_submission_impossible(world, draft):
 
     outcomes = _race(submit)
     assert outcomes.count("ok") == 1, outcomes
-    assert ApplicationEvent.objects.filter(application=draft, action="submit").count() == 1
+    assert StatusChange.objects.filter(application=draft, action="submit").count() == 1
 
 
 def test_double_approval_impossible(world, draft, reviewer2):

@@ -7,13 +7,13 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.models import StatusChange
 from core.tenancy import access_for
 from funding import selectors
 from funding import services as funding_services
 from funding.choices import ApplicationStatus, PayoutStatus, ProofStatus
 from funding.models import (
     Application,
-    ApplicationEvent,
     Budget,
     CostLine,
     Decision,
@@ -239,7 +239,7 @@ def test_submission_blocked_while_errors_remain(world, draft):
     assert any("Smartphone" in m for m in exc.value.messages)
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.DRAFT
-    assert not ApplicationEvent.objects.filter(action="submit").exists()
+    assert not StatusChange.objects.filter(action="submit").exists()
 
 
 def test_accompanying_without_investment_blocks(world, draft):
@@ -271,7 +271,7 @@ def test_double_submission_impossible(world, draft):
     submit(world, draft)
     with pytest.raises(ValidationError):
         submit(world, Application.objects.get(pk=draft.pk))
-    assert ApplicationEvent.objects.filter(application=draft, action="submit").count() == 1
+    assert StatusChange.objects.filter(application=draft, action="submit").count() == 1
 
 
 def test_submitted_application_is_frozen(world, draft):

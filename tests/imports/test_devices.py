@@ -5,8 +5,9 @@ import io
 import openpyxl
 import pytest
 
+from core.models import StatusChange
 from core.tenancy import access_for, board_scope
-from devices.models import Device, DeviceModel, DeviceStatusChange
+from devices.models import Device, DeviceModel
 from imports import exporting, services
 from imports.models import ImportStatus
 from schools.models import Room
@@ -76,7 +77,7 @@ def test_import_creates_devices_rooms_models_with_history_and_status_log(world):
     assert history.history_user == world.user("consultant")
     assert "geraete.csv" in history.history_change_reason
     assert run.file_sha256[:20] in history.history_change_reason
-    assert DeviceStatusChange.objects.filter(device=d1, to_status="in_stock").exists()
+    assert StatusChange.objects.filter(device=d1, to_status="in_stock").exists()
 
 
 def test_preview_lists_new_rooms_and_models_and_writes_nothing(world):

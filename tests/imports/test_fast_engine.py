@@ -13,9 +13,10 @@ from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.models import StatusChange
 from core.spreadsheets import SpreadsheetRefused, read_table, write_csv, write_csv_columns
 from core.tenancy import access_for, board_scope
-from devices.models import Device, DeviceModel, DeviceStatusChange
+from devices.models import Device, DeviceModel
 from imports import exporting, services
 from imports.kinds import get_kind
 from imports.models import ImportRun
@@ -117,7 +118,7 @@ def snapshot(world) -> dict:
                     value = rooms.get(value)
                 elif f.attname == "model_id":
                     value = models.get(value)
-                elif f.attname == "device_id":
+                elif f.attname in ("device_id", "object_id"):
                     value = inv_of.get(value)
                 out.append((f.name, value))
             return tuple(out)
@@ -127,7 +128,7 @@ def snapshot(world) -> dict:
         history = sorted(norm(h) for h in Device.history.all())
         for h in Device.history.all():
             assert h.history_date is not None
-        log = sorted(norm(s) for s in DeviceStatusChange.objects.all())
+        log = sorted(norm(s) for s in StatusChange.objects.all())
         return {
             "devices": [norm(d) for d in devices],
             "history": history,
@@ -442,7 +443,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(world, monkeypatch):
             engine="fast",
         )
     assert not Device.objects.exists() and not Device.history.exists()
-    assert not DeviceStatusChange.objects.exists()
+    assert not StatusChange.objects.exists()
     assert not Room.objects.filter(name="Neu").exists() and not DeviceModel.objects.exists()
     assert ImportRun.objects.get().status == "uploaded"
 

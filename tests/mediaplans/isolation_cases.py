@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from mediaplans.models import ConceptComment, ConceptTransition
+from core import workflow as engine
+from mediaplans.models import ConceptComment
 from tests.isolation import IsolationCase
 from tests.mediaplans.factories import (
     GoalFactory,
@@ -69,13 +70,16 @@ def make_comment(world, side, marker):
 
 def make_transition(world, side, marker):
     version = make_version(world, side, "x")
-    return ConceptTransition.objects.create(
-        version=version,
-        school_board=version.school_board,
+    change = engine.record(
+        version,
+        actor=None,
+        action="consultation",
         from_status="draft",
         to_status="consultation",
-        note=f"Notiz {marker}",
+        reason=f"Notiz {marker}",
     )
+    change.version_id = version.pk  # for _version_url
+    return change
 
 
 def _version_url(o):
@@ -180,7 +184,7 @@ CASES = [
         extra_urls={"version": _version_url},
     ),
     IsolationCase(
-        name="mediaplans.ConceptTransition",
+        name="core.StatusChange (concept version)",
         make=make_transition,
         readers=DRAFT_READERS,
         writers=WRITERS,

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.models import StatusChange
 from core.services import EditConflict
 from core.tenancy import access_for
 from mediaplans import selectors
@@ -15,7 +16,6 @@ from mediaplans import workflow as mediaplans_workflow
 from mediaplans.choices import SECTION_KEYS, ConceptStatus
 from mediaplans.models import (
     CompetenceGoal,
-    ConceptTransition,
     ConceptVersion,
     EquipmentNeed,
     MediaConcept,
@@ -164,7 +164,7 @@ def test_adoption_with_empty_required_section_is_refused_and_changes_nothing(wor
     assert "Beteiligungsstrukturen" in str(exc.value)
     version.refresh_from_db()
     assert version.status == "draft" and version.adopted_on is None
-    assert not ConceptTransition.objects.exists()
+    assert not StatusChange.objects.exists()
 
 
 def test_adoption_needs_date_and_body_and_no_future_date(world):
@@ -188,7 +188,7 @@ def test_adoption_freezes_and_snapshots_current_state(world):
     adopted = _adopt(world, version)
     assert adopted.current_state_snapshot["rooms_with_wlan"] == 1
     assert adopted.current_state_snapshot["as_of"]
-    transitions = list(ConceptTransition.objects.values_list("from_status", "to_status"))
+    transitions = list(StatusChange.objects.values_list("from_status", "to_status"))
     assert transitions == [("draft", "adopted")]
     for call in (
         lambda: services.version_update_section(
