@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.formatting import format_date
 from core.money import round_money
 from core.services import bump_version
 
@@ -1266,11 +1267,11 @@ def loan_record_pupil_left(*, actor, loan: Loan, left_on: dt.date, note: str = "
         raise ValidationError(
             {
                 "left_on": _("The leaving date cannot be before the start of the loan (%(d)s).")
-                % {"d": locked.start_date.strftime("%d.%m.%Y")}
+                % {"d": format_date(locked.start_date)}
             }
         )
     locked.pupil_left_on = left_on
-    reason = _("pupil left school on %(d)s") % {"d": left_on.strftime("%d.%m.%Y")}
+    reason = _("pupil left school on %(d)s") % {"d": format_date(left_on)}
     if note.strip():
         reason = f"{reason}: {note.strip()}"
     if locked.is_open and locked.due_date > left_on:
@@ -1317,7 +1318,7 @@ def anonymise_expired_loans(
             action=PrivacyAction.RETENTION,
             actor=actor,
             loan_count=count,
-            detail=_("returned and left on or before %(d)s") % {"d": cutoff.strftime("%d.%m.%Y")},
+            detail=_("returned and left on or before %(d)s") % {"d": format_date(cutoff)},
         )
         total += count
     return total

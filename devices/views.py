@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
 from core.context import board_for_create, current_board_id
+from core.formatting import format_number
 from core.jobs import job_start as start_job
 from core.jobs import job_url
 from core.pdf import pdf_response
@@ -282,7 +283,7 @@ def _labels(request, devices, *, filename: str, back_url: str, title: str):
         messages.error(
             request,
             gettext("At most %(n)s labels at once: narrow the filter.")
-            % {"n": f"{MAX_LABELS:,}".replace(",", ".")},
+            % {"n": format_number(MAX_LABELS)},
         )
         return HttpResponseRedirect(back_url)
     if request.method == "POST":

@@ -15,7 +15,8 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import ZERO, format_money, round_money
+from core.formatting import format_money
+from core.money import ZERO, round_money
 from core.services import EditConflict, bump_version
 from core.tenancy import Access
 
@@ -1051,7 +1052,7 @@ CATALOGUE_COLUMNS = (
 @transaction.atomic
 def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[int, int]:
     """Create or update Warenkorb items; any bad row rejects the whole file (row numbers)."""
-    from core.money import parse_money
+    from core.formatting import parse_money
 
     errors = []
     items = []

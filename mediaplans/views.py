@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.formatting import format_date
 from core.history import history_entries
 from core.pdf import pdf_response
 from core.services import recheck_tenancy
@@ -700,7 +701,7 @@ class BoardOverviewView(PageMixin, TemplateView):
                         r["school"].name,
                         selectors.OVERVIEW_STATE_LABELS[r["state"]],
                         adopted.number if adopted else "",
-                        adopted.adopted_on.strftime("%d.%m.%Y") if adopted else "",
+                        format_date(adopted.adopted_on) if adopted else "",
                         adopted.get_adopted_by_body_display() if adopted else "",
                         r["age_months"] if r["age_months"] is not None else "",
                         open_v.number if open_v else "",
