@@ -63,8 +63,8 @@ class DeviceModel(BoardOwnedModel):
 
     class Meta:
         ordering = ["manufacturer", "name"]
-        verbose_name = _("Gerätemodell")
-        verbose_name_plural = _("Gerätemodelle")
+        verbose_name = _("Device model")
+        verbose_name_plural = _("Device models")
         constraints = [
             models.UniqueConstraint(
                 fields=["school_board", "manufacturer", "name"], name="device_model_unique_in_board"
@@ -95,7 +95,7 @@ class Delivery(BoardOwnedModel):
         "schools.School",
         on_delete=models.PROTECT,
         related_name="device_deliveries",
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
     )
     model = models.ForeignKey(
         DeviceModel,
@@ -126,11 +126,11 @@ class Delivery(BoardOwnedModel):
 
     class Meta:
         ordering = ["-delivered_on", "-id"]
-        verbose_name = _("Lieferung")
-        verbose_name_plural = _("Lieferungen")
+        verbose_name = _("Delivery")
+        verbose_name_plural = _("Deliveries")
 
     def __str__(self) -> str:
-        return _("Lieferung %(n)s an %(school)s") % {"n": self.pk, "school": self.school.name}
+        return _("Delivery %(n)s to %(school)s") % {"n": self.pk, "school": self.school.name}
 
     def get_absolute_url(self) -> str:
         return reverse("devices:delivery-detail", args=[self.pk])
@@ -158,7 +158,7 @@ class Device(BoardOwnedModel):
         editable=False,
     )
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="devices", verbose_name=_("Schule")
+        "schools.School", on_delete=models.PROTECT, related_name="devices", verbose_name=_("School")
     )
     room = models.ForeignKey(
         "schools.Room",
@@ -166,7 +166,7 @@ class Device(BoardOwnedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="devices",
-        verbose_name=_("Raum"),
+        verbose_name=_("Room"),
     )
     pool = models.CharField(_("pool / class set"), max_length=100, blank=True)
     delivery = models.ForeignKey(
@@ -175,7 +175,7 @@ class Device(BoardOwnedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="devices",
-        verbose_name=_("Lieferung"),
+        verbose_name=_("Delivery"),
         editable=False,
     )
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
@@ -184,7 +184,7 @@ class Device(BoardOwnedModel):
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True)
-    earmarking_end = models.DateField(_("Zweckbindung bis"), null=True, blank=True)
+    earmarking_end = models.DateField(_("Earmarked until"), null=True, blank=True)
     mdm_id = models.CharField(_("MDM id"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(5000)])
     cost_line = models.ForeignKey(
@@ -205,8 +205,8 @@ class Device(BoardOwnedModel):
 
     class Meta:
         ordering = ["inventory_number"]
-        verbose_name = _("Gerät")
-        verbose_name_plural = _("Geräte")
+        verbose_name = _("Device")
+        verbose_name_plural = _("Devices")
         constraints = [
             models.UniqueConstraint(
                 fields=["school_board", "inventory_number"],
@@ -291,7 +291,7 @@ class Accessory(BoardOwnedModel):
         Device,
         on_delete=models.CASCADE,
         related_name="accessories",
-        verbose_name=_("Gerät"),
+        verbose_name=_("Device"),
         editable=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AccessoryKind.choices)
@@ -304,8 +304,8 @@ class Accessory(BoardOwnedModel):
 
     class Meta:
         ordering = ["device_id", "kind", "id"]
-        verbose_name = _("Zubehör")
-        verbose_name_plural = _("Zubehör")
+        verbose_name = _("Accessories")
+        verbose_name_plural = _("Accessories")
 
     def __str__(self) -> str:
         label = self.description or self.get_kind_display()
@@ -345,8 +345,8 @@ class DeviceStatusChange(BoardOwnedModel):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
-        verbose_name = _("Statuswechsel")
-        verbose_name_plural = _("Statuswechsel")
+        verbose_name = _("Status change")
+        verbose_name_plural = _("Status change")
 
     def __str__(self) -> str:
         return f"{self.device_id}: {self.from_status} → {self.to_status}"
@@ -362,7 +362,7 @@ class Loan(BoardOwnedModel):
         "schools.School",
         on_delete=models.PROTECT,
         related_name="device_loans",
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
     )
     borrower_kind = models.CharField(
         _("borrower"), max_length=10, choices=BorrowerKind.choices, default=BorrowerKind.PUPIL
@@ -528,8 +528,8 @@ class LoanItem(BoardOwnedModel):
 
     class Meta:
         ordering = ["loan_id", "id"]
-        verbose_name = _("Leihgerät")
-        verbose_name_plural = _("Leihgeräte")
+        verbose_name = _("Loan device")
+        verbose_name_plural = _("Loan devices")
         constraints = [
             models.UniqueConstraint(
                 fields=["device"],
@@ -575,7 +575,7 @@ class LoanReturn(BoardOwnedModel):
         verbose_name_plural = _("Rückgabeprotokolle")
 
     def __str__(self) -> str:
-        return _("Rückgabe %(n)s") % {"n": self.pk}
+        return _("Return %(n)s") % {"n": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("devices:return-detail", args=[self.pk])
@@ -588,7 +588,7 @@ class DefectReport(BoardOwnedModel):
         Device,
         on_delete=models.PROTECT,
         related_name="defect_reports",
-        verbose_name=_("Gerät"),
+        verbose_name=_("Device"),
         editable=False,
     )
     loan = models.ForeignKey(
@@ -646,8 +646,8 @@ class DefectReport(BoardOwnedModel):
 
     class Meta:
         ordering = ["-reported_on", "-id"]
-        verbose_name = _("Schadensmeldung")
-        verbose_name_plural = _("Schadensmeldungen")
+        verbose_name = _("Defect report")
+        verbose_name_plural = _("Defect reports")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=DefectKind.THEFT) | ~Q(police_report_reference=""),
@@ -657,7 +657,7 @@ class DefectReport(BoardOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return _("Schadensmeldung %(n)s") % {"n": self.pk}
+        return _("Defect report %(n)s") % {"n": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("devices:defect-detail", args=[self.pk])
@@ -680,7 +680,7 @@ class Stocktake(BoardOwnedModel):
         "schools.School",
         on_delete=models.PROTECT,
         related_name="stocktakes",
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
     )
     room = models.ForeignKey(
         "schools.Room",
@@ -688,7 +688,7 @@ class Stocktake(BoardOwnedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="stocktakes",
-        verbose_name=_("Raum"),
+        verbose_name=_("Room"),
         help_text=_("Leave empty to count the whole school."),
     )
     started_on = models.DateField(_("started on"))
@@ -718,12 +718,12 @@ class Stocktake(BoardOwnedModel):
 
     class Meta:
         ordering = ["-started_on", "-id"]
-        verbose_name = _("Inventur")
-        verbose_name_plural = _("Inventuren")
+        verbose_name = _("Stocktake")
+        verbose_name_plural = _("Stocktakes")
 
     def __str__(self) -> str:
         where = self.room.name if self.room_id else self.school.name
-        return _("Inventur %(n)s – %(where)s") % {"n": self.pk, "where": where}
+        return _("Stocktake %(n)s – %(where)s") % {"n": self.pk, "where": where}
 
     def get_absolute_url(self) -> str:
         return reverse("devices:stocktake-detail", args=[self.pk])
@@ -772,8 +772,8 @@ class StocktakeEntry(BoardOwnedModel):
 
     class Meta:
         ordering = ["-scanned_at", "-id"]
-        verbose_name = _("Inventurerfassung")
-        verbose_name_plural = _("Inventurerfassungen")
+        verbose_name = _("Stocktake record")
+        verbose_name_plural = _("Stocktake records")
         constraints = [
             models.UniqueConstraint(
                 fields=["stocktake", "device"],
@@ -812,8 +812,8 @@ class PrivacyLog(BoardOwnedModel):
 
     class Meta:
         ordering = ["-performed_at", "-id"]
-        verbose_name = _("Datenschutzprotokoll")
-        verbose_name_plural = _("Datenschutzprotokoll")
+        verbose_name = _("Privacy log")
+        verbose_name_plural = _("Privacy log")
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.loan_count})"

@@ -437,7 +437,7 @@ def delivery_register(
         )
         for serial, inventory in rows
     ]
-    reason = _("Lieferung %(n)s") % {"n": delivery.pk}
+    reason = _("Delivery %(n)s") % {"n": delivery.pk}
     try:
         with transaction.atomic():
             devices = bulk_create_with_history(

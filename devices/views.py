@@ -90,15 +90,15 @@ DEVICE_COLUMNS = [
     Column("serial_number", _("serial number")),
     Column("description", _("device")),
     Column("status", _("status")),
-    Column("school.name", _("Schule")),
-    Column("room.name", _("Raum")),
+    Column("school.name", _("School")),
+    Column("room.name", _("Room")),
     Column("pool", _("pool / class set")),
     Column("warranty_end", _("warranty end"), fmt="date"),
 ]
 DEVICE_SUBNAV = [
     (_("Deliveries"), "devices:delivery-list"),
     (_("Device models"), "devices:model-list"),
-    (_("Schadensmeldungen"), "devices:defect-list"),
+    (_("Defect reports"), "devices:defect-list"),
     (_("Stocktakes"), "devices:stocktake-list"),
 ]
 
@@ -154,8 +154,8 @@ class DeviceDetailView(ScopedDetailView):
         Column("model", _("device model")),
         Column("category", _("category")),
         Column("status", _("status")),
-        Column("school.name", _("Schule")),
-        Column("room.name", _("Raum")),
+        Column("school.name", _("School")),
+        Column("room.name", _("Room")),
         Column("pool", _("pool / class set")),
         Column("purchase_date", _("purchase date"), fmt="date"),
         Column("price_net", _("price net"), fmt="money"),
@@ -163,13 +163,13 @@ class DeviceDetailView(ScopedDetailView):
         Column("supplier", _("supplier")),
         Column("invoice_reference", _("invoice reference")),
         Column("warranty_end", _("warranty end"), fmt="date"),
-        Column("earmarking_end", _("Zweckbindung bis"), fmt="date"),
+        Column("earmarking_end", _("Earmarked until"), fmt="date"),
         Column("mdm_id", _("MDM id")),
         Column("notes", _("notes")),
     ]
 
     def get_title(self):
-        return gettext("Gerät %(inv)s") % {"inv": self.object.inventory_number}
+        return gettext("Device %(inv)s") % {"inv": self.object.inventory_number}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -507,7 +507,7 @@ class DeliveryListView(ScopedListView):
     create_url = "devices:delivery-create"
     columns = [
         Column("delivered_on", _("delivered on"), fmt="date", link=True),
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("model", _("device model")),
         Column("pool", _("pool / class set")),
         Column("supplier", _("supplier")),
@@ -571,7 +571,7 @@ class DeliveryDetailView(ScopedDetailView):
     template_name = "devices/delivery_detail.html"
     school_staff_may_edit = False
     fields_shown = [
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("delivered_on", _("delivered on"), fmt="date"),
         Column("model", _("device model")),
         Column("pool", _("pool / class set")),
@@ -620,7 +620,7 @@ class LoanListView(ScopedListView):
         Column("contract_number", _("Leihvertrag"), link=True),
         Column("borrower_name", _("borrower")),
         Column("school_class", _("class")),
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("status", _("status")),
         Column("device_count", _("devices"), fmt="number", numeric=True),
         Column("start_date", _("start"), fmt="date"),
@@ -714,7 +714,7 @@ class LoanDetailView(PersonalDataMixin, ScopedDetailView):
     template_name = "devices/loan_detail.html"
     fields_shown = [
         Column("status", _("status")),
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("borrower_kind", _("borrower")),
         Column("borrower_name", _("name")),
         Column("school_class", _("class")),
@@ -895,11 +895,11 @@ def return_protocol(request, pk):
 class DefectListView(ScopedListView):
     model = DefectReport
     filterset_class = DefectFilter
-    title = _("Schadensmeldungen")
+    title = _("Defect reports")
     columns = [
         Column("reported_on", _("reported on"), fmt="date", link=True),
         Column("device.inventory_number", _("Inventarnummer")),
-        Column("device.school.name", _("Schule")),
+        Column("device.school.name", _("School")),
         Column("kind", _("kind")),
         Column("status", _("status")),
         Column("police_report_reference", _("police report reference")),
@@ -985,8 +985,8 @@ class StocktakeListView(ScopedListView):
     create_url = "devices:stocktake-create"
     columns = [
         Column("started_on", _("started on"), fmt="date", link=True),
-        Column("school.name", _("Schule")),
-        Column("room.name", _("Raum")),
+        Column("school.name", _("School")),
+        Column("room.name", _("Room")),
         Column("status", _("status")),
         Column("entry_count", _("scanned"), fmt="number", numeric=True),
     ]
@@ -1033,8 +1033,8 @@ class StocktakeDetailView(ScopedDetailView):
     model = Stocktake
     template_name = "devices/stocktake_detail.html"
     fields_shown = [
-        Column("school.name", _("Schule")),
-        Column("room.name", _("Raum")),
+        Column("school.name", _("School")),
+        Column("room.name", _("Room")),
         Column("started_on", _("started on"), fmt="date"),
         Column("status", _("status")),
         Column("closed_on", _("closed on"), fmt="date"),

@@ -192,8 +192,8 @@ class RuleSet(BaseModel):
 
     class Meta:
         ordering = ["programme__name", "-number"]
-        verbose_name = _("Regelwerk")
-        verbose_name_plural = _("Regelwerke")
+        verbose_name = _("Rule set")
+        verbose_name_plural = _("Rule sets")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "number"], name="ruleset_number_unique_per_programme"
@@ -300,7 +300,7 @@ class CatalogueItem(BaseModel):
 
     class Meta:
         ordering = ["contract_reference", "item_number"]
-        verbose_name = _("Warenkorb-Artikel")
+        verbose_name = _("Warenkorb item")
         verbose_name_plural = _("Warenkorb")
         constraints = [
             models.UniqueConstraint(
@@ -331,7 +331,7 @@ class Budget(BoardOwnedModel):
         RuleSet,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("Regelwerk"),
+        verbose_name=_("Rule set"),
         null=True,
         blank=True,
     )
@@ -377,7 +377,7 @@ class BudgetShare(BoardOwnedModel):
         Budget, on_delete=models.CASCADE, related_name="shares", editable=False
     )
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("School")
     )
     amount = models.DecimalField(_("planned share"), **MONEY, validators=NOT_NEGATIVE)
     history = HistoricalRecords()
@@ -387,8 +387,8 @@ class BudgetShare(BoardOwnedModel):
 
     class Meta:
         ordering = ["school__name"]
-        verbose_name = _("Budgetanteil")
-        verbose_name_plural = _("Budgetanteile")
+        verbose_name = _("Budget share")
+        verbose_name_plural = _("Budget shares")
         constraints = [
             models.UniqueConstraint(fields=["budget", "school"], name="budget_share_unique"),
         ]
@@ -416,7 +416,7 @@ class Application(BoardOwnedModel):
         on_delete=models.PROTECT,
         related_name="applications",
         editable=False,
-        verbose_name=_("Regelwerk"),
+        verbose_name=_("Rule set"),
     )
     status = models.CharField(
         _("status"),
@@ -494,7 +494,7 @@ class ApplicationSchool(BoardOwnedModel):
         Application, on_delete=models.CASCADE, related_name="schools", editable=False
     )
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("School")
     )
     site = models.ForeignKey(
         "schools.Site",
@@ -536,8 +536,8 @@ class ApplicationSchool(BoardOwnedModel):
 
     class Meta:
         ordering = ["school__name"]
-        verbose_name = _("Schule im Antrag")
-        verbose_name_plural = _("Schulen im Antrag")
+        verbose_name = _("School in the application")
+        verbose_name_plural = _("Schools in the application")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "school"], name="application_school_unique"
@@ -566,7 +566,7 @@ class CostLine(BoardOwnedModel):
     )
     position = models.PositiveIntegerField(_("position"), default=0, editable=False)
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("School")
     )
     category = models.CharField(_("category"), max_length=30, choices=FundingCategory.choices)
     description = models.CharField(_("description"), max_length=300)
@@ -596,7 +596,7 @@ class CostLine(BoardOwnedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("Warenkorb-Artikel"),
+        verbose_name=_("Warenkorb item"),
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
@@ -684,8 +684,8 @@ class ApplicationEvent(BoardOwnedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("Verfahrensschritt")
-        verbose_name_plural = _("Verfahrensschritte")
+        verbose_name = _("Procedure step")
+        verbose_name_plural = _("Procedure steps")
 
     ACTION_LABELS = {
         "create": "angelegt",
@@ -743,8 +743,8 @@ class ReviewComment(BoardOwnedModel):
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name = _("Anmerkung")
-        verbose_name_plural = _("Anmerkungen")
+        verbose_name = _("Comment")
+        verbose_name_plural = _("Comments")
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -907,8 +907,8 @@ class Invoice(BoardOwnedModel):
 
     class Meta:
         ordering = ["date", "number"]
-        verbose_name = _("Rechnung")
-        verbose_name_plural = _("Rechnungen")
+        verbose_name = _("Invoice")
+        verbose_name_plural = _("Invoices")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "supplier", "number"], name="invoice_unique_per_supplier"

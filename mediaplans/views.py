@@ -250,7 +250,7 @@ class VersionDetailView(VersionScopedMixin, ScopedDetailView):
 
     def get_breadcrumbs(self):
         return concept_breadcrumbs(
-            self.object.concept, (_("Fassung %s") % self.object.number, None)
+            self.object.concept, (_("Version %s") % self.object.number, None)
         )
 
     def get_context_data(self, **kwargs):
@@ -311,7 +311,7 @@ class VersionEditMixin:
     def get_breadcrumbs(self):
         return concept_breadcrumbs(
             self.version.concept,
-            (_("Fassung %s") % self.version.number, self.version.get_absolute_url()),
+            (_("Version %s") % self.version.number, self.version.get_absolute_url()),
             (self.get_title(), None),
         )
 
@@ -344,7 +344,7 @@ class SectionEditView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["label"] = _("Text von Abschnitt %s") % self.section.number
+        kwargs["label"] = _("Text of section %s") % self.section.number
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -443,7 +443,7 @@ class TransitionView(View):
                 messages.error(request, msg)
         else:
             messages.success(
-                request, gettext("Status changed to „%s“.") % version.get_status_display()
+                request, gettext("Status changed to “%s”.") % version.get_status_display()
             )
         return HttpResponseRedirect(version.get_absolute_url())
 
@@ -525,7 +525,7 @@ class RowUpdateView(VersionScopedMixin, ScopedUpdateView):
     def get_breadcrumbs(self):
         v = self.object.version
         return concept_breadcrumbs(
-            v.concept, (_("Fassung %s") % v.number, v.get_absolute_url()), (self.get_title(), None)
+            v.concept, (_("Version %s") % v.number, v.get_absolute_url()), (self.get_title(), None)
         )
 
     def get_success_url(self):

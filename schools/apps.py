@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class SchoolsConfig(AppConfig):
     name = "schools"
-    verbose_name = _("Schulregister")
+    verbose_name = _("School register")
