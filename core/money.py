@@ -1,4 +1,4 @@
-"""Money: Decimal only, rounded half-up to the cent, formatted the German way."""
+"""Money: Decimal only, rounded half-up to the cent (formatting: core.formatting)."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -25,26 +25,10 @@ def round_money(value: object) -> Decimal:
     return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def format_money(value: object, *, currency: bool = True) -> str:
-    """1234.5 -> '1.234,50 €'."""
-    if value is None or value == "":
-        return ""
-    amount = round_money(value)
-    sign = "-" if amount < 0 else ""
-    whole, frac = f"{abs(amount):.2f}".split(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    text = f"{sign}{grouped},{frac}"
-    return f"{text} €" if currency else text
+def __getattr__(name: str):
+    """`core.money.format_money`/`parse_money` moved to core.formatting (the one path)."""
+    if name in ("format_money", "parse_money"):
+        from core import formatting
 
-
-def parse_money(text: str) -> Decimal:
-    """Parse '1.234,56', '1234,56', '1234.56' or '1.234,56 €' to Decimal (not rounded)."""
-    cleaned = str(text).replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-    if not cleaned:
-        raise ValueError("empty amount")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(f"Not an amount: {text!r}") from exc
+        return getattr(formatting, name)
+    raise AttributeError(name)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
@@ -75,14 +75,19 @@ def render_pdf(
     variant: str = PDF_VARIANT_UA,
     attachments: list[PdfAttachment] | None = None,
 ) -> bytes:
-    """Render `template_name` (extending pdf/base.html) to a tagged PDF and return its bytes."""
+    """Render `template_name` (extending pdf/base.html) to a tagged PDF and return its bytes.
+
+    Documents are addressed to German authorities and contract partners, so they render in
+    `lang` ("de") whatever the UI language (docs/decisions.md, "Both languages").
+    """
     ctx = {
         "pdf_title": title,
         "pdf_lang": lang,
         "generated_at": timezone.localtime(),
         **context,
     }
-    html = render_to_string(template_name, ctx)
+    with translation.override(lang):
+        html = render_to_string(template_name, ctx)
     document = HTML(
         string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=AllowListFetcher()
     )

@@ -34,6 +34,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.formatting import format_date, format_datetime, format_decimal, format_number
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
 _SCAN_CHUNK = 1 << 20
@@ -124,7 +126,7 @@ def precheck(name: str, data: bytes, limits: Limits | None = None) -> str:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f}".replace(".", ",")
+    return format_decimal(n / 1024 / 1024, 1)
 
 
 def _precheck_csv(data: bytes, limits: Limits) -> None:
@@ -139,8 +141,8 @@ def _precheck_csv(data: bytes, limits: Limits) -> None:
         raise SpreadsheetRefused(
             _("The file has too many rows (%(rows)s; at most %(max)s).")
             % {
-                "rows": f"{lines - 1:,}".replace(",", "."),
-                "max": f"{limits.max_rows:,}".replace(",", "."),
+                "rows": format_number(lines - 1),
+                "max": format_number(limits.max_rows),
             }
         )
 
@@ -188,8 +190,8 @@ def _precheck_xlsx(data: bytes, limits: Limits) -> None:
                 raise SpreadsheetRefused(
                     _("The file has too many rows (%(rows)s; at most %(max)s).")
                     % {
-                        "rows": f"{rows - 1:,}".replace(",", "."),
-                        "max": f"{limits.max_rows:,}".replace(",", "."),
+                        "rows": format_number(rows - 1),
+                        "max": format_number(limits.max_rows),
                     }
                 )
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
@@ -393,12 +395,13 @@ def csv_cell(value) -> str:
         return escape_formula(value)
     if isinstance(value, bool):
         return "ja" if value else "nein"
+    # CSV files are for German Excel (`;`, decimal comma): German formats, whatever the UI.
     if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
+        return format_datetime(value, lang="de")
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return format_date(value, lang="de")
     if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
+        return format_decimal(value, 2, grouping=False, lang="de")
     if isinstance(value, float):
         return repr(value).replace(".", ",")
     return str(value)

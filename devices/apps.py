@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class DevicesConfig(AppConfig):
     name = "devices"
-    verbose_name = _("Geräte")
+    verbose_name = _("Devices")
 
     def ready(self):
         from . import jobs  # noqa: F401  (registers the job handlers)

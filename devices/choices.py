@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mediaplans.choices import FundingCategory
 
@@ -10,15 +11,15 @@ class DeviceCategory(models.TextChoices):
     TABLET = "tablet", _("Tablet")
     NOTEBOOK = "notebook", _("Notebook")
     DESKTOP = "desktop", _("Desktop-PC")
-    INTERACTIVE_BOARD = "interactive_board", _("Interaktive Tafel")
+    INTERACTIVE_BOARD = "interactive_board", _("Interactive whiteboard")
     DISPLAY = "display", _("Display")
-    PROJECTOR = "projector", _("Beamer")
-    DOCUMENT_CAMERA = "document_camera", _("Dokumentenkamera")
+    PROJECTOR = "projector", _("Projector")
+    DOCUMENT_CAMERA = "document_camera", _("Document camera")
     ACCESS_POINT = "access_point", _("Access Point")
-    SWITCH = "switch", _("Switch")
+    SWITCH = "switch", pgettext_lazy("device category", "Switch")
     SERVER = "server", _("Server")
-    PRINTER = "printer", _("Drucker")
-    OTHER = "other", _("Sonstiges Gerät")
+    PRINTER = "printer", _("Printer")
+    OTHER = "other", _("Other device")
 
 
 #: each device category counts towards one funding category (DOMAIN.md §4)
@@ -39,83 +40,83 @@ FUNDING_CATEGORY_BY_DEVICE_CATEGORY: dict[str, str] = {
 
 
 class DeviceStatus(models.TextChoices):
-    ORDERED = "ordered", _("bestellt")
-    DELIVERED = "delivered", _("geliefert")
-    IN_STOCK = "in_stock", _("im Lager")
-    IN_USE = "in_use", _("im Einsatz")
-    ON_LOAN = "on_loan", _("verliehen")
-    IN_REPAIR = "in_repair", _("in Reparatur")
-    LOST = "lost", _("verloren")
-    STOLEN = "stolen", _("gestohlen")
-    RETIRED = "retired", _("ausgesondert")
+    ORDERED = "ordered", _("ordered")
+    DELIVERED = "delivered", _("delivered")
+    IN_STOCK = "in_stock", _("in stock")
+    IN_USE = "in_use", _("in use")
+    ON_LOAN = "on_loan", _("on loan")
+    IN_REPAIR = "in_repair", _("in repair")
+    LOST = "lost", _("lost")
+    STOLEN = "stolen", _("stolen")
+    RETIRED = "retired", _("retired")
 
 
 class AccessoryKind(models.TextChoices):
-    CHARGER = "charger", _("Ladegerät / Netzteil")
-    CABLE = "cable", _("Kabel")
-    PEN = "pen", _("Stift")
-    CASE = "case", _("Hülle / Tasche")
-    KEYBOARD = "keyboard", _("Tastatur")
-    MOUSE = "mouse", _("Maus")
+    CHARGER = "charger", _("Charger / power supply")
+    CABLE = "cable", _("Cable")
+    PEN = "pen", _("Pen")
+    CASE = "case", _("Case / bag")
+    KEYBOARD = "keyboard", _("Keyboard")
+    MOUSE = "mouse", _("Mouse")
     HEADSET = "headset", _("Headset")
-    REMOTE = "remote", _("Fernbedienung")
-    OTHER = "other", _("Sonstiges Zubehör")
+    REMOTE = "remote", _("Remote control")
+    OTHER = "other", _("Other accessory")
 
 
 class BorrowerKind(models.TextChoices):
-    PUPIL = "pupil", _("Schülerin / Schüler")
-    TEACHER = "teacher", _("Lehrkraft")
+    PUPIL = "pupil", _("Pupil")
+    TEACHER = "teacher", _("Teacher")
 
 
 class DueRule(models.TextChoices):
-    FIXED = "fixed", _("festes Datum")
-    LAST_SCHOOL_DAY = "last_school_day", _("letzter Schultag des Schuljahres")
+    FIXED = "fixed", _("fixed date")
+    LAST_SCHOOL_DAY = "last_school_day", _("last school day of the school year")
 
 
 class LoanStatus(models.TextChoices):
-    PREPARED = "prepared", _("vorbereitet")
-    SIGNED = "signed", _("unterschrieben")
-    HANDED_OUT = "handed_out", _("ausgegeben")
-    RETURNED = "returned", _("zurückgegeben")
-    CANCELLED = "cancelled", _("storniert")
+    PREPARED = "prepared", _("prepared")
+    SIGNED = "signed", _("signed")
+    HANDED_OUT = "handed_out", _("handed out")
+    RETURNED = "returned", _("returned")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 OPEN_LOAN_STATUSES = (LoanStatus.PREPARED, LoanStatus.SIGNED, LoanStatus.HANDED_OUT)
 
 
 class Condition(models.TextChoices):
-    GOOD = "good", _("einwandfrei")
-    WORN = "worn", _("Gebrauchsspuren")
-    DAMAGED = "damaged", _("beschädigt")
-    DEFECTIVE = "defective", _("defekt")
-    MISSING = "missing", _("nicht zurückgegeben")
+    GOOD = "good", _("good")
+    WORN = "worn", _("signs of wear")
+    DAMAGED = "damaged", _("damaged")
+    DEFECTIVE = "defective", _("defective")
+    MISSING = "missing", _("not returned")
 
 
 class DefectKind(models.TextChoices):
-    DEFECT = "defect", _("Defekt")
-    DAMAGE = "damage", _("Beschädigung")
-    MISSING_ACCESSORY = "missing_accessory", _("fehlendes Zubehör")
-    LOSS = "loss", _("Verlust")
-    THEFT = "theft", _("Diebstahl")
+    DEFECT = "defect", _("Defect")
+    DAMAGE = "damage", _("Damage")
+    MISSING_ACCESSORY = "missing_accessory", _("missing accessory")
+    LOSS = "loss", _("Loss")
+    THEFT = "theft", _("Theft")
 
 
 class DefectStatus(models.TextChoices):
-    OPEN = "open", _("offen")
-    IN_REPAIR = "in_repair", _("in Reparatur")
-    REPAIRED = "repaired", _("repariert")
-    REPLACED = "replaced", _("ersetzt")
-    WRITTEN_OFF = "written_off", _("abgeschrieben")
+    OPEN = "open", _("open")
+    IN_REPAIR = "in_repair", _("in repair")
+    REPAIRED = "repaired", _("repaired")
+    REPLACED = "replaced", _("replaced")
+    WRITTEN_OFF = "written_off", _("written off")
 
 
 OPEN_DEFECT_STATUSES = (DefectStatus.OPEN, DefectStatus.IN_REPAIR)
 
 
 class StocktakeStatus(models.TextChoices):
-    OPEN = "open", _("läuft")
-    CLOSED = "closed", _("abgeschlossen")
+    OPEN = "open", _("running")
+    CLOSED = "closed", _("closed")
 
 
 class PrivacyAction(models.TextChoices):
-    EXPORT = "export", _("Auskunft (Art. 15 DSGVO)")
-    ERASURE = "erasure", _("Löschung (Art. 17 DSGVO)")
-    RETENTION = "retention", _("Anonymisierung nach Aufbewahrungsfrist")
+    EXPORT = "export", _("Access request (Art. 15 DSGVO)")
+    ERASURE = "erasure", _("Erasure (Art. 17 DSGVO)")
+    RETENTION = "retention", _("Anonymisation after the retention period")

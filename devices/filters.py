@@ -30,8 +30,8 @@ def _visible_rooms(request):
 
 class DeviceFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Inventarnummer or serial number"), method="filter_q")
-    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=_visible(School))
-    room = filters.ModelChoiceFilter(label=_("Raum"), queryset=_visible_rooms)
+    school = filters.ModelChoiceFilter(label=_("School"), queryset=_visible(School))
+    room = filters.ModelChoiceFilter(label=_("Room"), queryset=_visible_rooms)
     status = filters.ChoiceFilter(label=_("status"), choices=DeviceStatus.choices)
     category = filters.ChoiceFilter(label=_("category"), choices=DeviceCategory.choices)
     model = filters.ModelChoiceFilter(label=_("device model"), queryset=_visible(DeviceModel))
@@ -94,7 +94,7 @@ class DeviceModelFilter(filters.FilterSet):
 
 
 class DeliveryFilter(filters.FilterSet):
-    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=_visible(School))
+    school = filters.ModelChoiceFilter(label=_("School"), queryset=_visible(School))
 
     class Meta:
         model = Delivery
@@ -103,7 +103,7 @@ class DeliveryFilter(filters.FilterSet):
 
 class LoanFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Name, class or Inventarnummer"), method="filter_q")
-    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=_visible(School))
+    school = filters.ModelChoiceFilter(label=_("School"), queryset=_visible(School))
     status = filters.ChoiceFilter(label=_("status"), choices=LoanStatus.choices)
     overdue = filters.BooleanFilter(
         label=_("only overdue"), method="filter_overdue", widget=filters.widgets.BooleanWidget()
@@ -132,7 +132,7 @@ class DefectFilter(filters.FilterSet):
     status = filters.ChoiceFilter(label=_("status"), choices=DefectStatus.choices)
     kind = filters.ChoiceFilter(label=_("kind"), choices=DefectKind.choices)
     school = filters.ModelChoiceFilter(
-        label=_("Schule"), queryset=_visible(School), field_name="device__school"
+        label=_("School"), queryset=_visible(School), field_name="device__school"
     )
 
     class Meta:
@@ -141,7 +141,7 @@ class DefectFilter(filters.FilterSet):
 
 
 class StocktakeFilter(filters.FilterSet):
-    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=_visible(School))
+    school = filters.ModelChoiceFilter(label=_("School"), queryset=_visible(School))
 
     class Meta:
         model = Stocktake

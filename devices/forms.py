@@ -61,8 +61,8 @@ class DeviceModelForm(KernWidgetsMixin, forms.ModelForm):
 
 
 class DeviceForm(KernWidgetsMixin, forms.ModelForm):
-    school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
-    room = forms.ModelChoiceField(label=_("Raum"), queryset=Room.objects.none(), required=False)
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
     model = forms.ModelChoiceField(
         label=_("device model"), queryset=DeviceModel.objects.none(), required=False
     )
@@ -164,7 +164,7 @@ class AccessoryForm(KernWidgetsMixin, forms.ModelForm):
 class TransitionForm(KernWidgetsMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("new status"))
     room = forms.ModelChoiceField(
-        label=_("Raum"),
+        label=_("Room"),
         queryset=Room.objects.none(),
         required=False,
         help_text=_("Needed for “in use”."),
@@ -184,7 +184,7 @@ class TransitionForm(KernWidgetsMixin, forms.Form):
 
 
 class DeliveryForm(KernWidgetsMixin, forms.Form):
-    school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
     model = forms.ModelChoiceField(
         label=_("device model"), queryset=DeviceModel.objects.none(), required=False
     )
@@ -217,7 +217,7 @@ class DeliveryForm(KernWidgetsMixin, forms.Form):
         initial=DeviceStatus.DELIVERED,
         choices=[(s, DeviceStatus(s).label) for s in ("delivered", "in_stock", "in_use")],
     )
-    room = forms.ModelChoiceField(label=_("Raum"), queryset=Room.objects.none(), required=False)
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
     pool = forms.CharField(label=_("pool / class set"), required=False, max_length=100)
     supplier = forms.CharField(label=_("supplier"), required=False, max_length=200)
     invoice_reference = forms.CharField(
@@ -230,9 +230,7 @@ class DeliveryForm(KernWidgetsMixin, forms.Form):
         label=_("price gross"), required=False, max_digits=12, decimal_places=2, min_value=0
     )
     warranty_end = forms.DateField(label=_("warranty end"), required=False, widget=DateInput())
-    earmarking_end = forms.DateField(
-        label=_("Zweckbindung bis"), required=False, widget=DateInput()
-    )
+    earmarking_end = forms.DateField(label=_("Earmarked until"), required=False, widget=DateInput())
     received_by = forms.CharField(label=_("received by (school)"), required=False, max_length=200)
     accessory_kinds = forms.MultipleChoiceField(
         label=_("accessories per device"),
@@ -259,7 +257,7 @@ def split_codes(text: str) -> list[str]:
 
 
 class LoanForm(KernWidgetsMixin, forms.ModelForm):
-    school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
     device_codes = forms.CharField(
         label=_("devices (Inventarnummern)"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -440,9 +438,9 @@ class DefectTransitionForm(KernWidgetsMixin, forms.Form):
 
 
 class StocktakeForm(KernWidgetsMixin, forms.ModelForm):
-    school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
     room = forms.ModelChoiceField(
-        label=_("Raum"),
+        label=_("Room"),
         queryset=Room.objects.none(),
         required=False,
         help_text=_("Leave empty to count the whole school."),

@@ -79,8 +79,8 @@ class DeviceModel(BoardOwnedModel):
 
     class Meta:
         ordering = ["manufacturer", "name", "id"]
-        verbose_name = _("Gerätemodell")
-        verbose_name_plural = _("Gerätemodelle")
+        verbose_name = _("Device model")
+        verbose_name_plural = _("Device models")
         constraints = [
             models.UniqueConstraint(
                 fields=["school_board", "manufacturer", "name"], name="device_model_unique_in_board"
@@ -106,7 +106,7 @@ class Delivery(BoardOwnedModel):
         "schools.School",
         on_delete=models.PROTECT,
         related_name="device_deliveries",
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
     )
     model = models.ForeignKey(
         DeviceModel,
@@ -137,11 +137,11 @@ class Delivery(BoardOwnedModel):
 
     class Meta:
         ordering = ["-delivered_on", "-id"]
-        verbose_name = _("Lieferung")
-        verbose_name_plural = _("Lieferungen")
+        verbose_name = _("Delivery")
+        verbose_name_plural = _("Deliveries")
 
     def __str__(self) -> str:
-        return _("Lieferung %(n)s an %(school)s") % {"n": self.pk, "school": self.school.name}
+        return _("Delivery %(n)s to %(school)s") % {"n": self.pk, "school": self.school.name}
 
     def get_absolute_url(self) -> str:
         return reverse("devices:delivery-detail", args=[self.pk])
@@ -169,7 +169,7 @@ class Device(BoardOwnedModel):
         editable=False,
     )
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="devices", verbose_name=_("Schule")
+        "schools.School", on_delete=models.PROTECT, related_name="devices", verbose_name=_("School")
     )
     room = models.ForeignKey(
         "schools.Room",
@@ -177,7 +177,7 @@ class Device(BoardOwnedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="devices",
-        verbose_name=_("Raum"),
+        verbose_name=_("Room"),
     )
     pool = models.CharField(_("pool / class set"), max_length=100, blank=True)
     delivery = models.ForeignKey(
@@ -186,7 +186,7 @@ class Device(BoardOwnedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="devices",
-        verbose_name=_("Lieferung"),
+        verbose_name=_("Delivery"),
         editable=False,
     )
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
@@ -195,7 +195,7 @@ class Device(BoardOwnedModel):
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True)
-    earmarking_end = models.DateField(_("Zweckbindung bis"), null=True, blank=True)
+    earmarking_end = models.DateField(_("Earmarked until"), null=True, blank=True)
     mdm_id = models.CharField(_("MDM id"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(5000)])
     cost_line = models.ForeignKey(
@@ -218,8 +218,8 @@ class Device(BoardOwnedModel):
 
     class Meta:
         ordering = ["inventory_number", "id"]
-        verbose_name = _("Gerät")
-        verbose_name_plural = _("Geräte")
+        verbose_name = _("Device")
+        verbose_name_plural = _("Devices")
         constraints = [
             models.UniqueConstraint(
                 fields=["school_board", "inventory_number"],
@@ -301,7 +301,7 @@ class Accessory(BoardOwnedModel):
         Device,
         on_delete=models.CASCADE,
         related_name="accessories",
-        verbose_name=_("Gerät"),
+        verbose_name=_("Device"),
         editable=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AccessoryKind.choices)
@@ -314,8 +314,8 @@ class Accessory(BoardOwnedModel):
 
     class Meta:
         ordering = ["device_id", "kind", "id"]
-        verbose_name = _("Zubehör")
-        verbose_name_plural = _("Zubehör")
+        verbose_name = _("Accessories")
+        verbose_name_plural = _("Accessories")
 
     def __str__(self) -> str:
         label = self.description or self.get_kind_display()
@@ -332,7 +332,7 @@ class Loan(BoardOwnedModel):
         "schools.School",
         on_delete=models.PROTECT,
         related_name="device_loans",
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
     )
     borrower_kind = models.CharField(
         _("borrower"), max_length=10, choices=BorrowerKind.choices, default=BorrowerKind.PUPIL
@@ -498,8 +498,8 @@ class LoanItem(BoardOwnedModel):
 
     class Meta:
         ordering = ["loan_id", "id"]
-        verbose_name = _("Leihgerät")
-        verbose_name_plural = _("Leihgeräte")
+        verbose_name = _("Loan device")
+        verbose_name_plural = _("Loan devices")
         constraints = [
             models.UniqueConstraint(
                 fields=["device"],
@@ -546,7 +546,7 @@ class LoanReturn(BoardOwnedModel):
         verbose_name_plural = _("Rückgabeprotokolle")
 
     def __str__(self) -> str:
-        return _("Rückgabe %(n)s") % {"n": self.pk}
+        return _("Return %(n)s") % {"n": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("devices:return-detail", args=[self.pk])
@@ -559,7 +559,7 @@ class DefectReport(BoardOwnedModel):
         Device,
         on_delete=models.PROTECT,
         related_name="defect_reports",
-        verbose_name=_("Gerät"),
+        verbose_name=_("Device"),
         editable=False,
     )
     loan = models.ForeignKey(
@@ -617,8 +617,8 @@ class DefectReport(BoardOwnedModel):
 
     class Meta:
         ordering = ["-reported_on", "-id"]
-        verbose_name = _("Schadensmeldung")
-        verbose_name_plural = _("Schadensmeldungen")
+        verbose_name = _("Defect report")
+        verbose_name_plural = _("Defect reports")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=DefectKind.THEFT) | ~Q(police_report_reference=""),
@@ -628,7 +628,7 @@ class DefectReport(BoardOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return _("Schadensmeldung %(n)s") % {"n": self.pk}
+        return _("Defect report %(n)s") % {"n": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("devices:defect-detail", args=[self.pk])
@@ -651,7 +651,7 @@ class Stocktake(BoardOwnedModel):
         "schools.School",
         on_delete=models.PROTECT,
         related_name="stocktakes",
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
     )
     room = models.ForeignKey(
         "schools.Room",
@@ -659,7 +659,7 @@ class Stocktake(BoardOwnedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="stocktakes",
-        verbose_name=_("Raum"),
+        verbose_name=_("Room"),
         help_text=_("Leave empty to count the whole school."),
     )
     started_on = models.DateField(_("started on"))
@@ -689,12 +689,12 @@ class Stocktake(BoardOwnedModel):
 
     class Meta:
         ordering = ["-started_on", "-id"]
-        verbose_name = _("Inventur")
-        verbose_name_plural = _("Inventuren")
+        verbose_name = _("Stocktake")
+        verbose_name_plural = _("Stocktakes")
 
     def __str__(self) -> str:
         where = self.room.name if self.room_id else self.school.name
-        return _("Inventur %(n)s – %(where)s") % {"n": self.pk, "where": where}
+        return _("Stocktake %(n)s – %(where)s") % {"n": self.pk, "where": where}
 
     def get_absolute_url(self) -> str:
         return reverse("devices:stocktake-detail", args=[self.pk])
@@ -743,8 +743,8 @@ class StocktakeEntry(BoardOwnedModel):
 
     class Meta:
         ordering = ["-scanned_at", "-id"]
-        verbose_name = _("Inventurerfassung")
-        verbose_name_plural = _("Inventurerfassungen")
+        verbose_name = _("Stocktake record")
+        verbose_name_plural = _("Stocktake records")
         constraints = [
             models.UniqueConstraint(
                 fields=["stocktake", "device"],
@@ -783,8 +783,8 @@ class PrivacyLog(BoardOwnedModel):
 
     class Meta:
         ordering = ["-performed_at", "-id"]
-        verbose_name = _("Datenschutzprotokoll")
-        verbose_name_plural = _("Datenschutzprotokoll")
+        verbose_name = _("Privacy log")
+        verbose_name_plural = _("Privacy log")
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.loan_count})"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import workflow as engine
+from core.formatting import format_date
 from core.money import round_money
 from core.services import apply_fields, bump_version, lock_and_check, save_row
 from core.tenancy import Access, access_for
@@ -448,7 +449,7 @@ def delivery_register(
         )
         for serial, inventory in rows
     ]
-    reason = _("Lieferung %(n)s") % {"n": delivery.pk}
+    reason = _("Delivery %(n)s") % {"n": delivery.pk}
     try:
         with transaction.atomic():
             devices = bulk_create_with_history(
@@ -1352,11 +1353,11 @@ def loan_record_pupil_left(*, actor, loan: Loan, left_on: dt.date, note: str = "
         raise ValidationError(
             {
                 "left_on": _("The leaving date cannot be before the start of the loan (%(d)s).")
-                % {"d": locked.start_date.strftime("%d.%m.%Y")}
+                % {"d": format_date(locked.start_date)}
             }
         )
     locked.pupil_left_on = left_on
-    reason = _("pupil left school on %(d)s") % {"d": left_on.strftime("%d.%m.%Y")}
+    reason = _("pupil left school on %(d)s") % {"d": format_date(left_on)}
     if note.strip():
         reason = f"{reason}: {note.strip()}"
     if locked.is_open and locked.due_date > left_on:
@@ -1403,7 +1404,7 @@ def anonymise_expired_loans(
             action=PrivacyAction.RETENTION,
             actor=actor,
             loan_count=count,
-            detail=_("returned and left on or before %(d)s") % {"d": cutoff.strftime("%d.%m.%Y")},
+            detail=_("returned and left on or before %(d)s") % {"d": format_date(cutoff)},
         )
         total += count
     return total

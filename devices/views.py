@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import FormView
 
 from core.context import board_for_create, current_board_id
+from core.formatting import format_number
 from core.jobs import job_start as start_job
 from core.jobs import job_url
 from core.pdf import pdf_response
@@ -96,15 +97,15 @@ DEVICE_COLUMNS = [
     Column("serial_number", _("serial number")),
     Column("description", _("device")),
     Column("status", _("status")),
-    Column("school.name", _("Schule")),
-    Column("room.name", _("Raum")),
+    Column("school.name", _("School")),
+    Column("room.name", _("Room")),
     Column("pool", _("pool / class set")),
     Column("warranty_end", _("warranty end"), fmt="date"),
 ]
 DEVICE_SUBNAV = [
     (_("Deliveries"), "devices:delivery-list"),
     (_("Device models"), "devices:model-list"),
-    (_("Schadensmeldungen"), "devices:defect-list"),
+    (_("Defect reports"), "devices:defect-list"),
     (_("Stocktakes"), "devices:stocktake-list"),
 ]
 
@@ -160,8 +161,8 @@ class DeviceDetailView(ScopedDetailView):
         Column("model", _("device model")),
         Column("category", _("category")),
         Column("status", _("status")),
-        Column("school.name", _("Schule")),
-        Column("room.name", _("Raum")),
+        Column("school.name", _("School")),
+        Column("room.name", _("Room")),
         Column("pool", _("pool / class set")),
         Column("purchase_date", _("purchase date"), fmt="date"),
         Column("price_net", _("price net"), fmt="money"),
@@ -169,13 +170,13 @@ class DeviceDetailView(ScopedDetailView):
         Column("supplier", _("supplier")),
         Column("invoice_reference", _("invoice reference")),
         Column("warranty_end", _("warranty end"), fmt="date"),
-        Column("earmarking_end", _("Zweckbindung bis"), fmt="date"),
+        Column("earmarking_end", _("Earmarked until"), fmt="date"),
         Column("mdm_id", _("MDM id")),
         Column("notes", _("notes")),
     ]
 
     def get_title(self):
-        return gettext("Gerät %(inv)s") % {"inv": self.object.inventory_number}
+        return gettext("Device %(inv)s") % {"inv": self.object.inventory_number}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -289,7 +290,7 @@ def _labels(request, devices, *, filename: str, back_url: str, title: str):
         messages.error(
             request,
             gettext("At most %(n)s labels at once: narrow the filter.")
-            % {"n": f"{MAX_LABELS:,}".replace(",", ".")},
+            % {"n": format_number(MAX_LABELS)},
         )
         return HttpResponseRedirect(back_url)
     if request.method == "POST":
@@ -513,7 +514,7 @@ class DeliveryListView(ScopedListView):
     create_url = "devices:delivery-create"
     columns = [
         Column("delivered_on", _("delivered on"), fmt="date", link=True),
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("model", _("device model")),
         Column("pool", _("pool / class set")),
         Column("supplier", _("supplier")),
@@ -577,7 +578,7 @@ class DeliveryDetailView(ScopedDetailView):
     template_name = "devices/delivery_detail.html"
     school_staff_may_edit = False
     fields_shown = [
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("delivered_on", _("delivered on"), fmt="date"),
         Column("model", _("device model")),
         Column("pool", _("pool / class set")),
@@ -626,7 +627,7 @@ class LoanListView(ScopedListView):
         Column("contract_number", _("Leihvertrag"), link=True),
         Column("borrower_name", _("borrower")),
         Column("school_class", _("class")),
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("status", _("status")),
         Column("device_count", _("devices"), fmt="number", numeric=True),
         Column("start_date", _("start"), fmt="date"),
@@ -720,7 +721,7 @@ class LoanDetailView(PersonalDataMixin, ScopedDetailView):
     template_name = "devices/loan_detail.html"
     fields_shown = [
         Column("status", _("status")),
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("borrower_kind", _("borrower")),
         Column("borrower_name", _("name")),
         Column("school_class", _("class")),
@@ -901,11 +902,11 @@ def return_protocol(request, pk):
 class DefectListView(ScopedListView):
     model = DefectReport
     filterset_class = DefectFilter
-    title = _("Schadensmeldungen")
+    title = _("Defect reports")
     columns = [
         Column("reported_on", _("reported on"), fmt="date", link=True),
         Column("device.inventory_number", _("Inventarnummer")),
-        Column("device.school.name", _("Schule")),
+        Column("device.school.name", _("School")),
         Column("kind", _("kind")),
         Column("status", _("status")),
         Column("police_report_reference", _("police report reference")),
@@ -991,8 +992,8 @@ class StocktakeListView(ScopedListView):
     create_url = "devices:stocktake-create"
     columns = [
         Column("started_on", _("started on"), fmt="date", link=True),
-        Column("school.name", _("Schule")),
-        Column("room.name", _("Raum")),
+        Column("school.name", _("School")),
+        Column("room.name", _("Room")),
         Column("status", _("status")),
         Column("entry_count", _("scanned"), fmt="number", numeric=True),
     ]
@@ -1039,8 +1040,8 @@ class StocktakeDetailView(ScopedDetailView):
     model = Stocktake
     template_name = "devices/stocktake_detail.html"
     fields_shown = [
-        Column("school.name", _("Schule")),
-        Column("room.name", _("Raum")),
+        Column("school.name", _("School")),
+        Column("room.name", _("Room")),
         Column("started_on", _("started on"), fmt="date"),
         Column("status", _("status")),
         Column("closed_on", _("closed on"), fmt="date"),

@@ -19,71 +19,71 @@ NETWORK_CATEGORIES = frozenset({FundingCategory.LAN.value, FundingCategory.WLAN.
 class OwnShareConvention(models.TextChoices):
     """How the own share (Eigenanteil) is expressed by a programme."""
 
-    PERCENT_OF_TOTAL = "percent_of_total", _("Prozent der förderfähigen Gesamtkosten")
-    SURCHARGE_ON_FUNDING = "surcharge_on_funding", _("Aufschlag auf die Fördersumme")
+    PERCENT_OF_TOTAL = "percent_of_total", _("Percent of the eligible total costs")
+    SURCHARGE_ON_FUNDING = "surcharge_on_funding", _("Surcharge on the funding amount")
 
 
 class AllocationFormula(models.TextChoices):
     """How a board's budget (Förderrahmen) is derived."""
 
-    PER_PUPIL = "per_pupil", _("Betrag je Schüler")
-    BASE_PER_SCHOOL = "base_per_school", _("Sockelbetrag je Schule plus Betrag je Schüler")
-    BY_SCHOOL_TYPE = "by_school_type", _("Betrag je Schulform")
-    MANUAL = "manual", _("Festbetrag (manuell)")
+    PER_PUPIL = "per_pupil", _("Amount per pupil")
+    BASE_PER_SCHOOL = "base_per_school", _("Base amount per school plus amount per pupil")
+    BY_SCHOOL_TYPE = "by_school_type", _("Amount per school type")
+    MANUAL = "manual", _("Fixed amount (manual)")
 
 
 class ProcurementRoute(models.TextChoices):
-    DIRECT = "direct", _("Direktauftrag")
-    RESTRICTED = "restricted", _("Beschränkte Ausschreibung")
-    NEGOTIATED = "negotiated", _("Verhandlungsvergabe")
-    OPEN = "open", _("Öffentliche Ausschreibung")
-    FRAMEWORK = "framework", _("Abruf aus Rahmenvertrag (Warenkorb)")
+    DIRECT = "direct", _("Direct award")
+    RESTRICTED = "restricted", _("Restricted tender")
+    NEGOTIATED = "negotiated", _("Negotiated procedure")
+    OPEN = "open", _("Public tender")
+    FRAMEWORK = "framework", _("Call-off from the Rahmenvertrag (Warenkorb)")
 
 
 class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", _("Entwurf")
-    SUBMITTED = "submitted", _("Eingereicht")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
     CHANGES_REQUESTED = "changes_requested", _("Nachforderung")
-    FORWARDED = "forwarded", _("Inhaltlich geprüft, weitergeleitet")
-    APPROVED = "approved", _("Bewilligt")
-    REJECTED = "rejected", _("Abgelehnt")
-    CLOSED = "closed", _("Abgeschlossen")
+    FORWARDED = "forwarded", _("Content checked, forwarded")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed")
 
 
 class TpekStatus(models.TextChoices):
-    NOT_REQUESTED = "not_requested", _("nicht angefordert")
-    REQUESTED = "requested", _("bei der Schule angefordert")
-    SUBMITTED = "submitted", _("von der Schule geliefert")
+    NOT_REQUESTED = "not_requested", _("not requested")
+    REQUESTED = "requested", _("requested from the school")
+    SUBMITTED = "submitted", _("delivered by the school")
 
 
 class DecisionKind(models.TextChoices):
-    FULL = "full", _("Vollbewilligung")
-    PARTIAL = "partial", _("Teilbewilligung")
-    REJECTION = "rejection", _("Ablehnung")
+    FULL = "full", _("Full approval")
+    PARTIAL = "partial", _("Partial approval")
+    REJECTION = "rejection", _("Rejection")
     AMENDMENT = "amendment", _("Änderungsbescheid")
 
 
 class ChangeRequestStatus(models.TextChoices):
-    OPEN = "open", _("offen")
-    APPROVED = "approved", _("bewilligt")
-    REJECTED = "rejected", _("abgelehnt")
+    OPEN = "open", _("open")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
 
 
 class PayoutStatus(models.TextChoices):
-    DRAFT = "draft", _("Entwurf")
-    SUBMITTED = "submitted", _("Eingereicht")
-    PAID = "paid", _("Ausgezahlt")
-    REJECTED = "rejected", _("Abgelehnt")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    PAID = "paid", _("Paid out")
+    REJECTED = "rejected", _("Rejected")
 
 
 class ProofStatus(models.TextChoices):
-    DRAFT = "draft", _("Entwurf")
-    SUBMITTED = "submitted", _("Eingereicht")
-    CHECKED = "checked", _("Geprüft")
-    CLOSED = "closed", _("Abgeschlossen")
-    REPAYMENT = "repayment", _("Rückforderung")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHECKED = "checked", _("Checked")
+    CLOSED = "closed", _("Closed")
+    REPAYMENT = "repayment", _("Repayment")
 
 
 class Severity(models.TextChoices):
-    ERROR = "error", _("Fehler")
-    WARNING = "warning", _("Hinweis")
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("Note")

@@ -32,7 +32,7 @@ class VersionFormMixin(forms.Form):
 
 class ApplicationCreateForm(KernWidgetsMixin, forms.ModelForm):
     schools = forms.ModelMultipleChoiceField(
-        label=_("Schulen"),
+        label=_("Schools"),
         queryset=School.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -289,7 +289,7 @@ class InvoiceForm(KernWidgetsMixin, forms.ModelForm):
 
 class PayoutCreateForm(KernWidgetsMixin, forms.Form):
     invoices = forms.ModelMultipleChoiceField(
-        label=_("Rechnungen"), queryset=Invoice.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Invoices"), queryset=Invoice.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, application, **kwargs):
@@ -340,7 +340,7 @@ class BudgetComputeForm(KernWidgetsMixin, forms.Form):
 
 
 class BudgetShareForm(KernWidgetsMixin, forms.Form):
-    school = forms.ModelChoiceField(label=_("Schule"), queryset=School.objects.none())
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
     amount = forms.DecimalField(
         label=_("planned share"), max_digits=14, decimal_places=2, min_value=Decimal("0")
     )

@@ -204,8 +204,8 @@ class RuleSet(BaseModel):
 
     class Meta:
         ordering = ["programme__name", "-number", "-id"]
-        verbose_name = _("Regelwerk")
-        verbose_name_plural = _("Regelwerke")
+        verbose_name = _("Rule set")
+        verbose_name_plural = _("Rule sets")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "number"], name="ruleset_number_unique_per_programme"
@@ -325,7 +325,7 @@ class CatalogueItem(BaseModel):
 
     class Meta:
         ordering = ["contract_reference", "item_number", "id"]
-        verbose_name = _("Warenkorb-Artikel")
+        verbose_name = _("Warenkorb item")
         verbose_name_plural = _("Warenkorb")
         constraints = [
             models.UniqueConstraint(
@@ -357,7 +357,7 @@ class Budget(BoardOwnedModel):
         RuleSet,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("Regelwerk"),
+        verbose_name=_("Rule set"),
         null=True,
         blank=True,
     )
@@ -403,7 +403,7 @@ class BudgetShare(BoardOwnedModel):
         Budget, on_delete=models.CASCADE, related_name="shares", editable=False
     )
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("School")
     )
     amount = models.DecimalField(_("planned share"), **MONEY, validators=NOT_NEGATIVE)
     history = HistoricalRecords()
@@ -413,8 +413,8 @@ class BudgetShare(BoardOwnedModel):
 
     class Meta:
         ordering = ["school__name", "id"]
-        verbose_name = _("Budgetanteil")
-        verbose_name_plural = _("Budgetanteile")
+        verbose_name = _("Budget share")
+        verbose_name_plural = _("Budget shares")
         constraints = [
             models.UniqueConstraint(fields=["budget", "school"], name="budget_share_unique"),
             *not_negative("budget_share", "amount"),
@@ -443,7 +443,7 @@ class Application(BoardOwnedModel):
         on_delete=models.PROTECT,
         related_name="applications",
         editable=False,
-        verbose_name=_("Regelwerk"),
+        verbose_name=_("Rule set"),
     )
     status = models.CharField(
         _("status"),
@@ -523,7 +523,7 @@ class ApplicationSchool(BoardOwnedModel):
         Application, on_delete=models.CASCADE, related_name="schools", editable=False
     )
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("School")
     )
     site = models.ForeignKey(
         "schools.Site",
@@ -565,8 +565,8 @@ class ApplicationSchool(BoardOwnedModel):
 
     class Meta:
         ordering = ["school__name", "id"]
-        verbose_name = _("Schule im Antrag")
-        verbose_name_plural = _("Schulen im Antrag")
+        verbose_name = _("School in the application")
+        verbose_name_plural = _("Schools in the application")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "school"], name="application_school_unique"
@@ -595,7 +595,7 @@ class CostLine(BoardOwnedModel):
     )
     position = models.PositiveIntegerField(_("position"), default=0, editable=False)
     school = models.ForeignKey(
-        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("Schule")
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("School")
     )
     category = models.CharField(_("category"), max_length=30, choices=FundingCategory.choices)
     description = models.CharField(_("description"), max_length=300)
@@ -625,7 +625,7 @@ class CostLine(BoardOwnedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("Warenkorb-Artikel"),
+        verbose_name=_("Warenkorb item"),
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
@@ -720,8 +720,8 @@ class ReviewComment(BoardOwnedModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("Anmerkung")
-        verbose_name_plural = _("Anmerkungen")
+        verbose_name = _("Comment")
+        verbose_name_plural = _("Comments")
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -897,8 +897,8 @@ class Invoice(BoardOwnedModel):
 
     class Meta:
         ordering = ["date", "number", "id"]
-        verbose_name = _("Rechnung")
-        verbose_name_plural = _("Rechnungen")
+        verbose_name = _("Invoice")
+        verbose_name_plural = _("Invoices")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "supplier", "number"], name="invoice_unique_per_supplier"

@@ -18,7 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.money import ZERO, format_money, round_money
+from django.utils.translation import gettext as _
+
+from core.formatting import format_date, format_money, format_percent
+from core.money import ZERO, round_money
 
 from .choices import INVESTMENT_CATEGORIES, NETWORK_CATEGORIES, OwnShareConvention
 
@@ -112,7 +115,7 @@ class ApplicationData:
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule result: a code, error or warning, a German message, the lines concerned."""
+    """One rule result: a code, error or warning, a message (active language), the lines."""
 
     code: str
     severity: str
@@ -242,17 +245,11 @@ def funding_for_amount(amount: Decimal, rate: Decimal) -> Decimal:
     return round_money(Decimal(amount) * Decimal(rate))
 
 
-def _money(value: Decimal) -> str:
-    return format_money(value)
-
-
-def _pct(value) -> str:
-    """20.00 -> '20', 12.50 -> '12,5'."""
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
-
-
-def _date(value: dt.date) -> str:
-    return value.strftime("%d.%m.%Y")
+# Findings are worded in the active language; documents for authorities run under
+# translation.override("de"). Numbers go through the one formatting path.
+_money = format_money
+_pct = format_percent
+_date = format_date
 
 
 # ------------------------------------------------------------------------ rules
@@ -265,7 +262,7 @@ def check_line_values(lines: Iterable[LineData]) -> list[Finding]:
                 Finding(
                     "FR-MENGE",
                     ERROR,
-                    f"Position {line.ref}: Die Menge muss größer als 0 sein.",
+                    _("Line %(ref)s: the quantity must be greater than 0.") % {"ref": line.ref},
                     (line.ref,),
                     line.school_id,
                 )
@@ -275,7 +272,7 @@ def check_line_values(lines: Iterable[LineData]) -> list[Finding]:
                 Finding(
                     "FR-PREIS",
                     ERROR,
-                    f"Position {line.ref}: Der Einzelpreis darf nicht negativ sein.",
+                    _("Line %(ref)s: the unit price must not be negative.") % {"ref": line.ref},
                     (line.ref,),
                     line.school_id,
                 )
@@ -285,7 +282,7 @@ def check_line_values(lines: Iterable[LineData]) -> list[Finding]:
                 Finding(
                     "FR-CENT",
                     ERROR,
-                    f"Position {line.ref}: Beträge haben höchstens zwei Nachkommastellen.",
+                    _("Line %(ref)s: amounts have at most two decimal places.") % {"ref": line.ref},
                     (line.ref,),
                     line.school_id,
                 )
@@ -295,7 +292,8 @@ def check_line_values(lines: Iterable[LineData]) -> list[Finding]:
                 Finding(
                     "FR-UST",
                     ERROR,
-                    f"Position {line.ref}: Der Umsatzsteuersatz muss zwischen 0 und 100 % liegen.",
+                    _("Line %(ref)s: the VAT rate must be between 0 and 100 %%.")
+                    % {"ref": line.ref},
                     (line.ref,),
                     line.school_id,
                 )
@@ -308,8 +306,8 @@ def check_categories(lines: Iterable[LineData], params: RuleParams) -> list[Find
         Finding(
             "FR-KATEGORIE",
             ERROR,
-            f"Position {line.ref}: Die Kategorie „{line.category}“ "
-            "ist in diesem Programm nicht förderfähig.",
+            _("Line %(ref)s: the category “%(category)s” is not eligible in this programme.")
+            % {"ref": line.ref, "category": line.category},
             (line.ref,),
             line.school_id,
         )
@@ -329,7 +327,7 @@ def check_excluded_items(lines: Iterable[LineData], params: RuleParams) -> list[
                 Finding(
                     "FR-SMARTPHONE",
                     ERROR,
-                    f"Position {line.ref}: Smartphones sind nicht förderfähig (VV § 3).",
+                    _("Line %(ref)s: smartphones are not eligible (VV § 3).") % {"ref": line.ref},
                     (line.ref,),
                     line.school_id,
                 )
@@ -341,9 +339,11 @@ def check_excluded_items(lines: Iterable[LineData], params: RuleParams) -> list[
                 Finding(
                     "FR-AUSGESCHLOSSEN",
                     ERROR,
-                    f"Position {line.ref}: „{term}“ "
-                    "ist von der Förderung ausgeschlossen (Betrieb, Wartung, "
-                    "laufende Kosten, Verwaltung).",
+                    _(
+                        "Line %(ref)s: “%(term)s” is excluded from funding (operation, "
+                        "maintenance, running costs, administration)."
+                    )
+                    % {"ref": line.ref, "term": term},
                     (line.ref,),
                     line.school_id,
                 )
@@ -363,8 +363,10 @@ def check_accompanying(lines: Iterable[LineData]) -> list[Finding]:
             Finding(
                 "FR-BEGLEIT",
                 ERROR,
-                "Begleitmaßnahmen sind nur zusammen mit einer "
-                "Investition desselben Antrags förderfähig.",
+                _(
+                    "Accompanying measures are only eligible together with an investment in the "
+                    "same application."
+                ),
                 tuple(ln.ref for ln in accompanying),
             )
         ]
@@ -372,9 +374,11 @@ def check_accompanying(lines: Iterable[LineData]) -> list[Finding]:
         Finding(
             "FR-BEGLEIT-SCHULE",
             WARNING,
-            f"Position {ln.ref}: Für diese Schule enthält der "
-            "Antrag keine Investition; die Begleitmaßnahme muss einer Investition "
-            "zugeordnet werden können.",
+            _(
+                "Line %(ref)s: the application holds no investment for this school; the "
+                "accompanying measure must belong to an investment."
+            )
+            % {"ref": ln.ref},
             (ln.ref,),
             ln.school_id,
         )
@@ -432,11 +436,18 @@ def check_mobile_cap(
         Finding(
             code,
             ERROR,
-            "Mobile Endgeräte an allgemeinbildenden Schulen: "
-            f"{_money(cap.mobile_total)} übersteigen "
-            f"{_pct(params.mobile_cap_percent)} % der Investitionen "
-            f"({_money(cap.cap_total)}), und an "
-            f"{names} liegen sie über {_money(cap.per_school_limit)} je Schule.",
+            _(
+                "Mobile devices at general-education schools: %(mobile)s exceed %(percent)s of "
+                "the investments (%(cap)s), and at %(schools)s they are above %(limit)s per "
+                "school."
+            )
+            % {
+                "mobile": _money(cap.mobile_total),
+                "percent": _pct(params.mobile_cap_percent),
+                "cap": _money(cap.cap_total),
+                "schools": names,
+                "limit": _money(cap.per_school_limit),
+            },
             refs,
         )
     ]
@@ -466,15 +477,21 @@ def check_board_mobile_cap(
     over = [sid for sid, v in cap.per_school.items() if v > cap.per_school_limit]
     refs = tuple(ln.ref for ln in lines if ln.category == "mobile" and ln.ref in own)
     names = ", ".join(schools[s].name for s in over if s in schools)
-    what = "Ausgaben" if final else "Planung"
-    text = (
-        f"Alle Anträge des Schulträgers in diesem Programm zusammen ({what}): mobile "
-        f"Endgeräte an allgemeinbildenden Schulen {_money(cap.mobile_total)} übersteigen "
-        f"{_pct(params.mobile_cap_percent)} % der Investitionen ({_money(cap.cap_total)}), "
-        f"und an {names} liegen sie über {_money(cap.per_school_limit)} je Schule."
-    )
+    what = _("spending") if final else _("planning")
+    text = _(
+        "All the Schulträger's applications in this programme together (%(what)s): mobile "
+        "devices at general-education schools %(mobile)s exceed %(percent)s of the "
+        "investments (%(cap)s), and at %(schools)s they are above %(limit)s per school."
+    ) % {
+        "what": what,
+        "mobile": _money(cap.mobile_total),
+        "percent": _pct(params.mobile_cap_percent),
+        "cap": _money(cap.cap_total),
+        "schools": names,
+        "limit": _money(cap.per_school_limit),
+    }
     if not final:
-        text += " Am Ende des Programms muss die Grenze eingehalten sein."
+        text += " " + _("The limit must be kept by the end of the programme.")
     return [
         Finding(
             "FR-MOBIL-TRAEGER-IST" if final else "FR-MOBIL-TRAEGER",
@@ -503,8 +520,11 @@ def check_network_precondition(
                 Finding(
                     "FR-NETZ",
                     ERROR,
-                    f"Position {line.ref}: {school.name} hat weder LAN noch WLAN, "
-                    "und der Antrag baut es nicht auf – mobile Endgeräte setzen Vernetzung voraus.",
+                    _(
+                        "Line %(ref)s: %(school)s has neither LAN nor WLAN, and the application "
+                        "does not build it – mobile devices need a network."
+                    )
+                    % {"ref": line.ref, "school": school.name},
                     (line.ref,),
                     line.school_id,
                 )
@@ -520,7 +540,8 @@ def check_deadline(submission_date: dt.date | None, params: RuleParams) -> list[
             Finding(
                 "FR-FRIST",
                 ERROR,
-                f"Anträge können erst ab dem {_date(params.application_opens)} gestellt werden.",
+                _("Applications can only be made from %(date)s.")
+                % {"date": _date(params.application_opens)},
             )
         ]
     if params.application_deadline and submission_date > params.application_deadline:
@@ -528,7 +549,8 @@ def check_deadline(submission_date: dt.date | None, params: RuleParams) -> list[
             Finding(
                 "FR-FRIST",
                 ERROR,
-                f"Die Antragsfrist ist am {_date(params.application_deadline)} abgelaufen.",
+                _("The application deadline ended on %(date)s.")
+                % {"date": _date(params.application_deadline)},
             )
         ]
     return []
@@ -539,9 +561,15 @@ def check_periods(
 ) -> list[Finding]:
     """Planned dates inside the eligible-cost period, start not after end."""
     findings = []
-    items = [("Antrag", None, planned_start, planned_end, None)]
+    items = [(_("Application"), None, planned_start, planned_end, None)]
     items += [
-        (f"Position {ln.ref}", ln.ref, ln.planned_start, ln.planned_end, ln.school_id)
+        (
+            _("Line %(ref)s") % {"ref": ln.ref},
+            ln.ref,
+            ln.planned_start,
+            ln.planned_end,
+            ln.school_id,
+        )
         for ln in lines
     ]
     for label, ref, start, end, school_id in items:
@@ -551,7 +579,7 @@ def check_periods(
                 Finding(
                     "FR-ZEITRAUM",
                     ERROR,
-                    f"{label}: Der Beginn liegt nach dem Ende.",
+                    _("%(label)s: the start is after the end.") % {"label": label},
                     refs,
                     school_id,
                 )
@@ -561,8 +589,8 @@ def check_periods(
                 Finding(
                     "FR-ZEITRAUM",
                     ERROR,
-                    f"{label}: Maßnahmen vor dem "
-                    f"{_date(params.eligible_from)} sind nicht förderfähig.",
+                    _("%(label)s: measures before %(date)s are not eligible.")
+                    % {"label": label, "date": _date(params.eligible_from)},
                     refs,
                     school_id,
                 )
@@ -572,7 +600,8 @@ def check_periods(
                 Finding(
                     "FR-ZEITRAUM",
                     ERROR,
-                    f"{label}: Der Förderzeitraum endet am {_date(params.eligible_until)}.",
+                    _("%(label)s: the funding period ends on %(date)s.")
+                    % {"label": label, "date": _date(params.eligible_until)},
                     refs,
                     school_id,
                 )
@@ -593,8 +622,12 @@ def check_procurement(
                 Finding(
                     "FR-VERGABE",
                     ERROR,
-                    f"Position {line.ref}: Direktaufträge sind nur bis "
-                    f"{_money(params.direct_purchase_limit)} netto zulässig ({_money(net)}).",
+                    _("Line %(ref)s: direct awards are only allowed up to %(limit)s net (%(net)s).")
+                    % {
+                        "ref": line.ref,
+                        "limit": _money(params.direct_purchase_limit),
+                        "net": _money(net),
+                    },
                     (line.ref,),
                     line.school_id,
                 )
@@ -604,9 +637,8 @@ def check_procurement(
                 Finding(
                     "FR-VERGABE",
                     ERROR,
-                    f"Position {line.ref}: Ab "
-                    f"{_money(params.restricted_tender_limit)} netto ist eine öffentliche bzw. "
-                    "europaweite Ausschreibung nötig.",
+                    _("Line %(ref)s: from %(limit)s net a public or EU-wide tender is needed.")
+                    % {"ref": line.ref, "limit": _money(params.restricted_tender_limit)},
                     (line.ref,),
                     line.school_id,
                 )
@@ -616,9 +648,11 @@ def check_procurement(
                 Finding(
                     "FR-VERGABE-LAND",
                     WARNING,
-                    f"Position {line.ref}: Ab "
-                    f"{_money(params.tender_law_threshold)} netto gelten die Regeln des "
-                    "Landesvergabegesetzes.",
+                    _(
+                        "Line %(ref)s: from %(limit)s net the rules of the Land's procurement "
+                        "law (Landesvergabegesetz) apply."
+                    )
+                    % {"ref": line.ref, "limit": _money(params.tender_law_threshold)},
                     (line.ref,),
                     line.school_id,
                 )
@@ -628,8 +662,11 @@ def check_procurement(
                 Finding(
                     "FR-VERGABE-RV",
                     ERROR,
-                    f"Position {line.ref}: Ein Abruf aus dem Rahmenvertrag "
-                    "braucht einen Artikel aus dem Warenkorb.",
+                    _(
+                        "Line %(ref)s: a call-off from the framework contract needs an item from "
+                        "the catalogue."
+                    )
+                    % {"ref": line.ref},
                     (line.ref,),
                     line.school_id,
                 )
@@ -642,7 +679,7 @@ def check_schools(lines: Iterable[LineData], board_school_ids: frozenset[int]) -
         Finding(
             "FR-SCHULE",
             ERROR,
-            f"Position {ln.ref}: Die Schule gehört nicht zu diesem Schulträger.",
+            _("Line %(ref)s: the school does not belong to this Schulträger.") % {"ref": ln.ref},
             (ln.ref,),
             ln.school_id,
         )
@@ -657,8 +694,8 @@ def check_justification(lines: Iterable[LineData]) -> list[Finding]:
         Finding(
             "FR-BEDARF",
             WARNING,
-            f"Position {ln.ref}: Kein Bedarf aus dem "
-            "Medienbildungskonzept und keine Begründung angegeben.",
+            _("Line %(ref)s: no need from the Medienbildungskonzept and no reason given.")
+            % {"ref": ln.ref},
             (ln.ref,),
             ln.school_id,
         )
@@ -673,7 +710,7 @@ def check_budget(funding: Decimal, available: Decimal | None) -> list[Finding]:
             Finding(
                 "FR-BUDGET-FEHLT",
                 WARNING,
-                "Für dieses Programm ist kein Budget des Schulträgers hinterlegt.",
+                _("No budget of the Schulträger is recorded for this programme."),
             )
         ]
     if funding > available:
@@ -681,9 +718,15 @@ def check_budget(funding: Decimal, available: Decimal | None) -> list[Finding]:
             Finding(
                 "FR-BUDGET",
                 ERROR,
-                f"Die beantragte Förderung {_money(funding)} "
-                f"übersteigt das verfügbare Budget von {_money(available)} um "
-                f"{_money(funding - available)}.",
+                _(
+                    "The funding applied for, %(funding)s, exceeds the available budget of "
+                    "%(available)s by %(over)s."
+                )
+                % {
+                    "funding": _money(funding),
+                    "available": _money(available),
+                    "over": _money(funding - available),
+                },
             )
         ]
     return []
@@ -695,20 +738,23 @@ def checklist(data: ApplicationData) -> list[tuple[str, bool]]:
         data.schools[s] for s in sorted({ln.school_id for ln in data.lines}) if s in data.schools
     ]
     return [
-        ("Kosten- und Zeitplan mit mindestens einer Position", bool(data.lines)),
-        ("Geplanter Beginn und Ende angegeben", bool(data.planned_start and data.planned_end)),
-        ("Bestandsaufnahme je Schule", bool(schools) and all(s.stocktake for s in schools)),
+        (_("Kosten- und Zeitplan with at least one line"), bool(data.lines)),
+        (_("Planned start and end given"), bool(data.planned_start and data.planned_end)),
+        (_("Inventory survey per school"), bool(schools) and all(s.stocktake for s in schools)),
         (
-            "Technisch-pädagogisches Einsatzkonzept (TPEK) je Schule",
+            _("Technical-pedagogical deployment concept (TPEK) per school"),
             bool(schools) and all(s.tpek for s in schools),
         ),
-        ("Fortbildungsplanung je Schule", bool(schools) and all(s.training_plan for s in schools)),
+        (_("Training plan per school"), bool(schools) and all(s.training_plan for s in schools)),
         (
-            "Anlage Digitale Infrastruktur je Schule",
+            _("Annex digital infrastructure per school"),
             bool(schools) and all(s.infrastructure for s in schools),
         ),
-        ("Anlage Betrieb, Wartung und Support", data.operation_annex),
-        ("Erklärungen (Vergaberecht, keine Doppelförderung, Betrieb gesichert)", data.declarations),
+        (_("Annex operation, maintenance and support"), data.operation_annex),
+        (
+            _("Declarations (procurement law, no double funding, operation secured)"),
+            data.declarations,
+        ),
     ]
 
 
@@ -777,7 +823,11 @@ def check_application(data: ApplicationData) -> CheckResult:
     missing = [label for label, done in items if not done]
     if missing:
         findings.append(
-            Finding("FR-VOLLSTAENDIG", ERROR, "Es fehlen noch: " + "; ".join(missing) + ".")
+            Finding(
+                "FR-VOLLSTAENDIG",
+                ERROR,
+                _("Still missing: %(items)s.") % {"items": "; ".join(missing)},
+            )
         )
     return CheckResult(findings=findings, totals=totals, checklist=items)
 
@@ -802,9 +852,16 @@ def check_plan_tolerance(lines: Iterable[ActualLine], params: RuleParams) -> lis
                 Finding(
                     "FR-TOLERANZ",
                     ERROR,
-                    f"Position {line.ref}: Die Ausgaben {_money(line.actual)} "
-                    f"überschreiten den Plan {_money(line.planned)} um mehr als "
-                    f"{_pct(params.plan_tolerance_percent)} %.",
+                    _(
+                        "Line %(ref)s: the spending %(actual)s exceeds the plan %(planned)s by "
+                        "more than %(percent)s."
+                    )
+                    % {
+                        "ref": line.ref,
+                        "actual": _money(line.actual),
+                        "planned": _money(line.planned),
+                        "percent": _pct(params.plan_tolerance_percent),
+                    },
                     (line.ref,),
                 )
             )
@@ -813,10 +870,11 @@ def check_plan_tolerance(lines: Iterable[ActualLine], params: RuleParams) -> lis
                 Finding(
                     "FR-TOLERANZ-AUSGLEICH",
                     WARNING,
-                    f"Position {line.ref}: Mehrausgaben von "
-                    f"{_money(line.actual - line.planned)} innerhalb der Toleranz – "
-                    "sie müssen durch "
-                    "Minderausgaben ausgeglichen werden.",
+                    _(
+                        "Line %(ref)s: extra spending of %(extra)s within the tolerance – it "
+                        "must be offset by lower spending elsewhere."
+                    )
+                    % {"ref": line.ref, "extra": _money(line.actual - line.planned)},
                     (line.ref,),
                 )
             )
@@ -827,8 +885,8 @@ def check_plan_tolerance(lines: Iterable[ActualLine], params: RuleParams) -> lis
             Finding(
                 "FR-GESAMT",
                 ERROR,
-                f"Die Gesamtausgaben {_money(actual)} überschreiten den "
-                f"verbindlichen Gesamtbetrag {_money(planned)}.",
+                _("The total spending %(actual)s exceeds the binding total %(planned)s.")
+                % {"actual": _money(actual), "planned": _money(planned)},
             )
         )
     return findings
@@ -847,8 +905,11 @@ def check_inventory(items: Iterable[InventoryItem], params: RuleParams) -> list[
         Finding(
             "FR-INVENTAR",
             ERROR,
-            f"Gerät {item.ref}: Über {_money(params.inventory_threshold)}"
-            " netto besteht Inventarisierungspflicht – die Inventarnummer fehlt.",
+            _(
+                "Device %(ref)s: above %(limit)s net it must be inventoried – the Inventarnummer "
+                "is missing."
+            )
+            % {"ref": item.ref, "limit": _money(params.inventory_threshold)},
             (item.ref,),
         )
         for item in items
@@ -882,9 +943,11 @@ def check_invoice_dates(
             Finding(
                 "FR-RECHNUNG-ZEITRAUM",
                 ERROR,
-                f"Das Rechnungsdatum "
-                f"{_date(invoice_date)} liegt vor dem Beginn des förderfähigen "
-                f"Zeitraums am {_date(params.eligible_from)}.",
+                _(
+                    "The invoice date %(date)s is before the start of the eligible period on "
+                    "%(start)s."
+                )
+                % {"date": _date(invoice_date), "start": _date(params.eligible_from)},
                 ("date",),
             )
         )
@@ -893,9 +956,8 @@ def check_invoice_dates(
             Finding(
                 "FR-RECHNUNG-ZEITRAUM",
                 ERROR,
-                f"Das Rechnungsdatum "
-                f"{_date(invoice_date)} liegt nach dem Ende des förderfähigen "
-                f"Zeitraums am {_date(params.eligible_until)}.",
+                _("The invoice date %(date)s is after the end of the eligible period on %(end)s.")
+                % {"date": _date(invoice_date), "end": _date(params.eligible_until)},
                 ("date",),
             )
         )
@@ -904,7 +966,7 @@ def check_invoice_dates(
             Finding(
                 "FR-RECHNUNG-ZUKUNFT",
                 ERROR,
-                f"Das Rechnungsdatum {_date(invoice_date)} liegt in der Zukunft.",
+                _("The invoice date %(date)s is in the future.") % {"date": _date(invoice_date)},
                 ("date",),
             )
         )
@@ -914,7 +976,8 @@ def check_invoice_dates(
                 Finding(
                     "FR-ZAHLUNG-DATUM",
                     ERROR,
-                    f"Das Zahlungsdatum {_date(paid_on)} liegt vor dem Rechnungsdatum.",
+                    _("The payment date %(date)s is before the invoice date.")
+                    % {"date": _date(paid_on)},
                     ("paid_on",),
                 )
             )
@@ -923,10 +986,11 @@ def check_invoice_dates(
                 Finding(
                     "FR-AUSZAHLUNG-FRIST",
                     ERROR,
-                    f"Die Zahlung vom "
-                    f"{_date(paid_on)} liegt nach dem Ende des "
-                    f"Auszahlungszeitraums am {_date(params.payout_until)}; "
-                    "sie kann nicht mehr abgerufen werden.",
+                    _(
+                        "The payment of %(date)s is after the end of the payout period on "
+                        "%(end)s; it can no longer be requested."
+                    )
+                    % {"date": _date(paid_on), "end": _date(params.payout_until)},
                     ("paid_on",),
                 )
             )
@@ -935,7 +999,7 @@ def check_invoice_dates(
                 Finding(
                     "FR-ZAHLUNG-ZUKUNFT",
                     ERROR,
-                    f"Das Zahlungsdatum {_date(paid_on)} liegt in der Zukunft.",
+                    _("The payment date %(date)s is in the future.") % {"date": _date(paid_on)},
                     ("paid_on",),
                 )
             )
@@ -949,9 +1013,11 @@ def check_payout_window(request_date: dt.date, params: RuleParams) -> list[Findi
             Finding(
                 "FR-AUSZAHLUNG-FRIST",
                 ERROR,
-                "Der Auszahlungszeitraum des Programms "
-                f"endete am {_date(params.payout_until)}; Mittel können nicht mehr "
-                "abgerufen werden.",
+                _(
+                    "The programme's payout period ended on %(date)s; funds can no longer be "
+                    "requested."
+                )
+                % {"date": _date(params.payout_until)},
             )
         ]
     return []
@@ -976,9 +1042,15 @@ def check_proof_deadline(
         Finding(
             "FR-VN-FRIST",
             severity,
-            "Der Verwendungsnachweis war bis zum "
-            f"{_date(deadline)} fällig ({params.proof_of_use_months} Monate nach dem "
-            f"Projektende am {_date(project_end)}); eingereicht am "
-            f"{_date(submission_date)}.",
+            _(
+                "The Verwendungsnachweis was due by %(due)s (%(months)s months after the project "
+                "ended on %(end)s); submitted on %(submitted)s."
+            )
+            % {
+                "due": _date(deadline),
+                "months": params.proof_of_use_months,
+                "end": _date(project_end),
+                "submitted": _date(submission_date),
+            },
         )
     ]

@@ -175,16 +175,11 @@ def budget_compute(*, actor, board, programme: Programme) -> Budget:
     ruleset = programme.current_ruleset()
     if ruleset is None or ruleset.allocation_formula == AllocationFormula.MANUAL:
         raise ValidationError(
-            _(
-                "Dieses Programm hat keine Berechnungsformel; bitte das Budget "
-                "von Hand mit Begründung festlegen."
-            )
+            _("This programme has no allocation formula; set the budget by hand with a reason.")
         )
     rows = budget_formula_rows(ruleset, School.objects.filter(school_board=board))
     if not rows:
-        raise ValidationError(
-            _("Der Schulträger hat keine Schulen; das Budget kann nicht berechnet werden.")
-        )
+        raise ValidationError(_("The school board has no schools; the budget cannot be computed."))
     budget = Budget.objects.filter(school_board=board, programme=programme).first() or Budget(
         school_board=board, programme=programme
     )
@@ -221,8 +216,7 @@ def _check_not_below_bound(budget: Budget) -> None:
             raise ValidationError(
                 {
                     "amount": _(
-                        "Das Budget darf nicht unter den bereits bewilligten Betrag "
-                        "von %(bound)s fallen."
+                        "The budget cannot fall below the amount already approved (%(bound)s)."
                     )
                     % {"bound": format_money(status.bound)}
                 }
@@ -233,7 +227,7 @@ def _check_not_below_bound(budget: Budget) -> None:
 def budget_share_set(*, actor, budget: Budget, school, amount: Decimal) -> BudgetShare:
     """The board's plan for one school; all shares together stay within the budget."""
     if school.school_board_id != budget.school_board_id:
-        raise ValidationError({"school": _("Die Schule gehört nicht zu diesem Schulträger.")})
+        raise ValidationError({"school": _("The school does not belong to this Schulträger.")})
     Budget.objects.select_for_update().get(pk=budget.pk)
     share = BudgetShare.objects.filter(budget=budget, school=school).first() or BudgetShare(
         budget=budget, school=school, school_board_id=budget.school_board_id
@@ -244,9 +238,7 @@ def budget_share_set(*, actor, budget: Budget, school, amount: Decimal) -> Budge
     if others + Decimal(amount) > budget.amount:
         raise ValidationError(
             {
-                "amount": _(
-                    "Die Anteile der Schulen (%(shares)s) übersteigen das Budget (%(budget)s)."
-                )
+                "amount": _("The schools' shares (%(shares)s) exceed the budget (%(budget)s).")
                 % {
                     "shares": format_money(others + Decimal(amount)),
                     "budget": format_money(budget.amount),
@@ -320,12 +312,12 @@ def application_create(
 ) -> Application:
     ruleset = programme.current_ruleset()
     if ruleset is None:
-        raise ValidationError({"programme": _("Für dieses Programm gibt es noch kein Regelwerk.")})
+        raise ValidationError({"programme": _("This programme has no rule set yet.")})
     if not programme.is_active:
-        raise ValidationError({"programme": _("Dieses Programm nimmt keine Anträge mehr an.")})
+        raise ValidationError({"programme": _("This programme no longer accepts applications.")})
     if programme.land_id and programme.land_id != board.land_id:
         raise ValidationError(
-            {"programme": _("Das Programm gilt nicht im Land dieses Schulträgers.")}
+            {"programme": _("The programme does not apply in this school board's Land.")}
         )
     app = Application(
         school_board=board,
@@ -348,7 +340,7 @@ def application_update(
     app = workflow.lock(application)
     check_version(app, expected_version)
     if not app.is_editable:
-        raise ValidationError(_("Ein eingereichter Antrag kann nicht mehr geändert werden."))
+        raise ValidationError(_("A submitted application can no longer be changed."))
     apply_fields(app, data, APPLICATION_FIELDS)
     save_row(app, actor=actor)
     return app
@@ -395,7 +387,7 @@ def application_add_school(
     *, actor, application: Application, school, site=None
 ) -> ApplicationSchool:
     if school.school_board_id != application.school_board_id:
-        raise ValidationError({"school": _("Die Schule gehört nicht zu diesem Schulträger.")})
+        raise ValidationError({"school": _("The school does not belong to this Schulträger.")})
     existing = ApplicationSchool.objects.filter(application=application, school=school).first()
     if existing:
         return existing
@@ -414,10 +406,7 @@ def _editable_application(application: Application) -> Application:
     app = workflow.lock(application)
     if not app.is_editable:
         raise ValidationError(
-            _(
-                "Der Kosten- und Zeitplan eines eingereichten Antrags kann nicht "
-                "mehr geändert werden."
-            )
+            _("The cost and time plan of a submitted application can no longer be changed.")
         )
     return app
 
@@ -487,7 +476,7 @@ def tpek_request(
 ) -> ApplicationSchool:
     """The board asks the school for its pedagogical annex."""
     if deadline < timezone.localdate():
-        raise ValidationError({"deadline": _("Die Frist muss in der Zukunft liegen.")})
+        raise ValidationError({"deadline": _("The deadline must be in the future.")})
     change = engine.transition(
         workflow=workflow.TPEK,
         obj=app_school,
@@ -512,11 +501,11 @@ def tpek_update(
     check_version(entry, expected_version)
     if not entry.application.is_editable:
         raise ValidationError(
-            _("Der Antrag ist eingereicht; die Anlage kann nicht mehr geändert werden.")
+            _("The application has been submitted; the annex can no longer be changed.")
         )
     site = data.get("site")
     if site is not None and site.school_id != entry.school_id:
-        raise ValidationError({"site": _("Der Standort gehört zu einer anderen Schule.")})
+        raise ValidationError({"site": _("The site belongs to another school.")})
     apply_fields(entry, data, TPEK_FIELDS)
     save_row(entry, actor=actor)
     return entry
@@ -530,8 +519,8 @@ def tpek_submit(
         if not entry.tpek_complete:
             raise ValidationError(
                 _(
-                    "Bitte geplante Ausstattung, pädagogische Begründung und "
-                    "Kompetenzbereiche ausfüllen."
+                    "Please fill in the planned equipment, the pedagogical reason and the "
+                    "competence areas."
                 )
             )
 
@@ -559,7 +548,7 @@ def report_update(
     check_version(entry, expected_version)
     proof = ProofOfUse.objects.filter(application_id=entry.application_id).first()
     if proof is not None:
-        workflow.PROOF.require(proof, "draft", _("Der Verwendungsnachweis ist eingereicht."))
+        workflow.PROOF.require(proof, "draft", _("The proof of use has been submitted."))
     apply_fields(entry, data, REPORT_FIELDS)
     save_row(entry, actor=actor)
     return entry
@@ -604,7 +593,7 @@ def comment_add(
     if not permissions.can_comment(access, application):
         raise PermissionDenied
     if cost_line is not None and cost_line.application_id != application.pk:
-        raise ValidationError({"cost_line": _("Die Position gehört zu einem anderen Antrag.")})
+        raise ValidationError({"cost_line": _("The line belongs to another application.")})
     comment = ReviewComment(
         application=application,
         cost_line=cost_line,
@@ -627,17 +616,14 @@ def _decision_guard(app: Application, actor, access: Access) -> None:
     workflow.APPLICATION.require(
         app,
         "decidable",
-        _(
-            "Nur ein inhaltlich geprüfter, weitergeleiteter Antrag kann beschieden werden "
-            "(Status: %(status)s)."
-        )
+        _("Only a content-checked, forwarded application can be decided (status: %(status)s).")
         % {"status": app.get_status_display()},
     )
     if app.content_checked_by_id == actor.pk:
         raise ValidationError(
             _(
-                "Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
-                "darf nicht bewilligen."
+                "Four-eyes principle (Vier-Augen-Prinzip): whoever did the content check "
+                "may not approve."
             )
         )
 
@@ -646,17 +632,12 @@ def _partial_amount(line: CostLine, raw, gross: Decimal) -> Decimal:
     value = Decimal(str(raw))
     if value.as_tuple().exponent < -2:
         raise ValidationError(
-            {
-                "amounts": _("Pos. %(pos)s: höchstens zwei Nachkommastellen.")
-                % {"pos": line.position}
-            }
+            {"amounts": _("Line %(pos)s: at most two decimal places.") % {"pos": line.position}}
         )
     if value < 0 or value > gross:
         raise ValidationError(
             {
-                "amounts": _(
-                    "Pos. %(pos)s: Der bewilligte Betrag muss zwischen 0 und %(max)s liegen."
-                )
+                "amounts": _("Line %(pos)s: the approved amount must be between 0 and %(max)s.")
                 % {"pos": line.position, "max": format_money(gross)}
             }
         )
@@ -684,14 +665,11 @@ def _approved_amounts(
 def _check_budget(app: Application, funding: Decimal) -> None:
     budget = budget_for(app)
     if budget is None:
-        raise ValidationError(_("Für diesen Schulträger ist kein Budget hinterlegt."))
+        raise ValidationError(_("No budget is recorded for this school board."))
     free = budget_status(budget, exclude_application_id=app.pk).remaining
     if funding > free:
         raise ValidationError(
-            _(
-                "Die Bewilligung von %(amount)s übersteigt das verbleibende Budget des "
-                "Schulträgers (%(free)s)."
-            )
+            _("Approving %(amount)s exceeds the school board's remaining budget (%(free)s).")
             % {"amount": format_money(funding), "free": format_money(free)}
         )
 
@@ -717,11 +695,9 @@ def decision_make(
     app = workflow.lock(application)
     _decision_guard(app, actor, access)
     if kind not in (DecisionKind.FULL, DecisionKind.PARTIAL, DecisionKind.REJECTION):
-        raise ValidationError({"kind": _("Unbekannte Art des Bescheids.")})
+        raise ValidationError({"kind": _("Unknown kind of decision.")})
     if period_start and period_end and period_start > period_end:
-        raise ValidationError(
-            {"period_end": _("Der Bewilligungszeitraum endet vor seinem Beginn.")}
-        )
+        raise ValidationError({"period_end": _("The approval period ends before it starts.")})
     result = check_for(app.pk)
     lines = list(CostLine.objects.filter(application=app).order_by("position"))
     approved = _approved_amounts(lines, result, kind, line_amounts)
@@ -771,10 +747,10 @@ def change_request_create(
     if not permissions.is_board_editor(access, app):
         raise PermissionDenied
     workflow.APPLICATION.require(
-        app, "approved", _("Ein Änderungsantrag ist nur nach der Bewilligung möglich.")
+        app, "approved", _("A change request (Änderungsantrag) is only possible after approval.")
     )
     if ChangeRequest.objects.filter(application=app, status=ChangeRequestStatus.OPEN).exists():
-        raise ValidationError(_("Es gibt bereits einen offenen Änderungsantrag."))
+        raise ValidationError(_("There already is an open change request."))
     cr = ChangeRequest(
         application=app,
         school_board_id=app.school_board_id,
@@ -805,8 +781,8 @@ def change_request_decide(
         if app.content_checked_by_id == actor.pk:
             raise ValidationError(
                 _(
-                    "Vier-Augen-Prinzip: Wer die inhaltliche Prüfung durchgeführt hat, "
-                    "darf nicht entscheiden."
+                    "Four-eyes principle (Vier-Augen-Prinzip): whoever did the content "
+                    "check may not decide."
                 )
             )
         if approve:
@@ -834,7 +810,7 @@ def _amendment(app: Application, cr: ChangeRequest, *, actor, date, reason, cond
     free = budget_status(budget_for(app), exclude_application_id=app.pk).remaining
     if cr.requested_amount > free:
         raise ValidationError(
-            _("Der geänderte Betrag übersteigt das verbleibende Budget (%(free)s).")
+            _("The changed amount exceeds the remaining budget (%(free)s).")
             % {"free": format_money(free)}
         )
     rate = current.rate
@@ -865,13 +841,13 @@ INVOICE_FIELDS = ("cost_line", "number", "date", "supplier", "amount", "paid_on"
 @transaction.atomic
 def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> Invoice:
     workflow.APPLICATION.require(
-        application, "approved", _("Rechnungen können erst nach der Bewilligung erfasst werden.")
+        application, "approved", _("Invoices can only be recorded after approval.")
     )
     line = data.get("cost_line")
     if line is None or line.application_id != application.pk:
-        raise ValidationError({"cost_line": _("Die Position gehört nicht zu diesem Antrag.")})
+        raise ValidationError({"cost_line": _("The line does not belong to this application.")})
     if data.get("date") is None:
-        raise ValidationError({"date": _("Bitte das Rechnungsdatum angeben.")})
+        raise ValidationError({"date": _("Please give the invoice date.")})
     findings = rules.check_invoice_dates(
         data["date"], data.get("paid_on"), application.ruleset.params(), today=timezone.localdate()
     )
@@ -898,7 +874,7 @@ def payout_totals(application: Application, invoices) -> tuple[Decimal, Decimal]
 def payout_create(*, actor, application: Application, invoices) -> PayoutRequest:
     app = workflow.lock(application)
     workflow.APPLICATION.require(
-        app, "approved", _("Mittel können nur für einen bewilligten Antrag abgerufen werden.")
+        app, "approved", _("Funds can only be requested for an approved application.")
     )
     window = rules.check_payout_window(timezone.localdate(), app.ruleset.params())
     if window:
@@ -907,11 +883,9 @@ def payout_create(*, actor, application: Application, invoices) -> PayoutRequest
         Invoice.objects.select_for_update().filter(pk__in=[i.pk for i in invoices], application=app)
     )
     if not invoices:
-        raise ValidationError({"invoices": _("Bitte mindestens eine Rechnung auswählen.")})
+        raise ValidationError({"invoices": _("Please choose at least one invoice.")})
     if any(i.payout_id for i in invoices):
-        raise ValidationError(
-            {"invoices": _("Eine Rechnung ist bereits einem Mittelabruf zugeordnet.")}
-        )
+        raise ValidationError({"invoices": _("An invoice is already part of a payout request.")})
     invoiced, requested = payout_totals(app, invoices)
     decision = latest_decisions([app.pk]).get(app.pk)
     already = sum(
@@ -926,8 +900,8 @@ def payout_create(*, actor, application: Application, invoices) -> PayoutRequest
     if decision and already + requested > decision.approved_amount:
         raise ValidationError(
             _(
-                "Der Mittelabruf (%(requested)s) übersteigt zusammen mit den bisherigen Abrufen "
-                "(%(already)s) die bewilligte Förderung (%(approved)s)."
+                "The payout request (%(requested)s) together with earlier requests "
+                "(%(already)s) exceeds the approved funding (%(approved)s)."
             )
             % {
                 "requested": format_money(requested),
@@ -981,7 +955,7 @@ def proof_start(*, actor, access: Access, application: Application) -> ProofOfUs
     if not permissions.is_board_editor(access, app):
         raise PermissionDenied
     workflow.APPLICATION.require(
-        app, "approved", _("Ein Verwendungsnachweis ist nur für bewilligte Anträge möglich.")
+        app, "approved", _("A proof of use is only possible for approved applications.")
     )
     existing = ProofOfUse.objects.filter(application=app).first()
     if existing:
@@ -1007,7 +981,7 @@ def proof_update(
 ) -> ProofOfUse:
     p = ProofOfUse.objects.select_for_update().get(pk=proof.pk)
     check_version(p, expected_version)
-    workflow.PROOF.require(p, "draft", _("Der Verwendungsnachweis ist eingereicht."))
+    workflow.PROOF.require(p, "draft", _("The proof of use has been submitted."))
     p.summary = summary
     save_row(p, actor=actor)
     return p
@@ -1052,14 +1026,12 @@ def proof_check(
 ) -> ProofOfUse:
     """The reviewer checks the proof: closed, or a repayment is claimed."""
     if outcome not in (ProofStatus.CLOSED, ProofStatus.REPAYMENT):
-        raise ValidationError({"outcome": _("Unbekanntes Prüfergebnis.")})
+        raise ValidationError({"outcome": _("Unknown check result.")})
 
     def apply(p: ProofOfUse) -> None:
         if outcome == ProofStatus.REPAYMENT:
             if repayment_amount is None or repayment_amount <= 0:
-                raise ValidationError(
-                    {"repayment_amount": _("Bitte den Rückforderungsbetrag angeben.")}
-                )
+                raise ValidationError({"repayment_amount": _("Please give the repayment amount.")})
             p.repayment_amount = repayment_amount
         p.checked_by, p.checked_at, p.check_note = actor, timezone.now(), note
 
@@ -1108,11 +1080,11 @@ def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[i
             data = {k: str(row.get(k, "") or "").strip() for k in CATALOGUE_COLUMNS}
             missing = [k for k in CATALOGUE_COLUMNS[:5] if not data[k]]
             if missing:
-                raise ValidationError(_("fehlt: %(columns)s") % {"columns": ", ".join(missing)})
+                raise ValidationError(_("missing: %(columns)s") % {"columns": ", ".join(missing)})
             price = parse_money(data["unit_price_net"])
             vat = parse_money(data["vat_rate"]) if data["vat_rate"] else Decimal("19")
             if price.as_tuple().exponent < -2:
-                raise ValidationError(_("Preis mit mehr als zwei Nachkommastellen"))
+                raise ValidationError(_("Price with more than two decimal places"))
             item = CatalogueItem.objects.filter(
                 contract_reference=data["contract_reference"], item_number=data["item_number"]
             ).first() or CatalogueItem(

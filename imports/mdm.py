@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import format_datetime
 from core.spreadsheets import read_table, sha256, write_csv
 from devices.models import Device
 
@@ -125,7 +126,7 @@ def reconcile(
             last = parse_datetime(cell("last_contact"))
         except CellError:
             last = None
-        entry["last_contact"] = last.strftime("%d.%m.%Y %H:%M") if last else ""
+        entry["last_contact"] = format_datetime(last) if last else ""
         if serial and serial.casefold() in seen_serials:
             findings.append(
                 {

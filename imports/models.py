@@ -10,9 +10,9 @@ from core.models import BoardOwnedModel, BoardScopedManager
 
 
 class ImportKind(models.TextChoices):
-    DEVICES = "devices", _("Geräte")
-    SCHOOLS = "schools", _("Schulen")
-    ROOMS = "rooms", _("Räume")
+    DEVICES = "devices", _("Devices")
+    SCHOOLS = "schools", _("Schools")
+    ROOMS = "rooms", _("Rooms")
 
 
 class ImportStatus(models.TextChoices):
@@ -78,8 +78,8 @@ class ImportRun(BoardOwnedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("Importvorgang")
-        verbose_name_plural = _("Importvorgänge")
+        verbose_name = _("Import run")
+        verbose_name_plural = _("Import runs")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.file_name}"
@@ -109,8 +109,8 @@ class ColumnMapping(BoardOwnedModel):
     objects = BoardScopedManager()
 
     class Meta:
-        verbose_name = _("Spaltenzuordnung")
-        verbose_name_plural = _("Spaltenzuordnungen")
+        verbose_name = _("Column mapping")
+        verbose_name_plural = _("Column mappings")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
@@ -169,8 +169,8 @@ class MdmReconciliation(BoardOwnedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("MDM-Abgleich")
-        verbose_name_plural = _("MDM-Abgleiche")
+        verbose_name = _("MDM reconciliation")
+        verbose_name_plural = _("MDM reconciliations")
 
     def __str__(self) -> str:
         return f"{self.get_source_display()}: {self.file_name}"

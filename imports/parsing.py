@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.formatting import normalize_number
 from core.spreadsheets import unescape_formula
 
 
@@ -111,11 +112,6 @@ def parse_datetime(raw) -> dt.datetime | None:
     raise CellError(_("date cell '%(value)s' holds no calendar day") % {"value": shown(raw)})
 
 
-_GERMAN_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-# "1,999" stays German (1,999 = 1.999 → an error for money); English needs a point or 2 groups
-_ENGLISH_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+\.\d+$|^-?\d{1,3}(,\d{3}){2,}$")
-
-
 def parse_decimal(raw, *, places: int = 2, allow_negative: bool = False) -> Decimal | None:
     """1.234,56 · 1234,56 · 1234.56 · 1,234.56 · 1234 · '899 €' → Decimal; blanks → None."""
     if isinstance(raw, bool):
@@ -125,15 +121,9 @@ def parse_decimal(raw, *, places: int = 2, allow_negative: bool = False) -> Deci
     elif isinstance(raw, float):
         number = Decimal(repr(raw))
     else:
-        value = text(raw).replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
+        value = normalize_number(text(raw))
         if not value:
             return None
-        if _GERMAN_NUMBER.match(value):
-            value = value.replace(".", "").replace(",", ".")
-        elif _ENGLISH_NUMBER.match(value):
-            value = value.replace(",", "")
-        elif "," in value and "." not in value:
-            value = value.replace(",", ".")
         try:
             number = Decimal(value)
         except InvalidOperation:

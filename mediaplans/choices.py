@@ -9,26 +9,26 @@ from django.utils.translation import gettext_lazy as _
 class FundingCategory(models.TextChoices):
     """Fördergegenstände (VV § 3) plus the supplementary programmes' categories."""
 
-    LAN = "lan", _("Vernetzung")
-    WLAN = "wlan", _("Schulisches WLAN")
-    PLATFORM = "platform", _("Digitale Lehr-Lern-Infrastruktur")
-    DISPLAY = "display", _("Anzeige- und Interaktionsgeräte")
-    WORK_DEVICE = "work_device", _("Digitale Arbeitsgeräte")
-    MOBILE = "mobile", _("Schulgebundene mobile Endgeräte")
-    ACCOMPANYING = "accompanying", _("Begleitmaßnahme")
-    REGIONAL = "regional", _("Regionale/landesweite Maßnahme")
-    LOAN_PUPIL = "loan_pupil", _("Leihgeräte für Schülerinnen und Schüler")
-    LOAN_TEACHER = "loan_teacher", _("Leihgeräte für Lehrkräfte")
-    ADMIN_STAFF = "admin_staff", _("IT-Administration: Personal")
-    ADMIN_SERVICE = "admin_service", _("IT-Administration: Dienstleistung")
-    ADMIN_TRAINING = "admin_training", _("IT-Administration: Qualifizierung")
+    LAN = "lan", _("Networking (Vernetzung)")
+    WLAN = "wlan", _("School WLAN")
+    PLATFORM = "platform", _("Digital teaching and learning infrastructure")
+    DISPLAY = "display", _("Display and interaction devices")
+    WORK_DEVICE = "work_device", _("Digital work devices")
+    MOBILE = "mobile", _("School-bound mobile devices")
+    ACCOMPANYING = "accompanying", _("Accompanying measure")
+    REGIONAL = "regional", _("Regional/state-wide measure")
+    LOAN_PUPIL = "loan_pupil", _("Loan devices for pupils")
+    LOAN_TEACHER = "loan_teacher", _("Loan devices for teachers")
+    ADMIN_STAFF = "admin_staff", _("IT administration: staff")
+    ADMIN_SERVICE = "admin_service", _("IT administration: services")
+    ADMIN_TRAINING = "admin_training", _("IT administration: training")
 
 
 class ConceptStatus(models.TextChoices):
-    DRAFT = "draft", _("Entwurf")
-    CONSULTATION = "consultation", _("In Beratung")
-    ADOPTED = "adopted", _("Beschlossen")
-    SUPERSEDED = "superseded", _("Abgelöst")
+    DRAFT = "draft", _("Draft")
+    CONSULTATION = "consultation", _("In consultation")
+    ADOPTED = "adopted", _("Adopted")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 #: versions that are (or were) adopted: frozen, readable by reviewers
@@ -37,37 +37,37 @@ OPEN_STATUSES = frozenset({ConceptStatus.DRAFT, ConceptStatus.CONSULTATION})
 
 
 class ConceptForm(models.TextChoices):
-    FULL = "full", _("Vollständiges Konzept")
-    SHORT = "short", _("Kurzform (drei Entwicklungsziele)")
+    FULL = "full", _("Full concept")
+    SHORT = "short", _("Short form (three development goals)")
 
 
 class AdoptionBody(models.TextChoices):
     GESAMTKONFERENZ = "gesamtkonferenz", _("Gesamtkonferenz")
     SCHULKONFERENZ = "schulkonferenz", _("Schulkonferenz")
-    SCHULLEITUNG = "schulleitung", _("Schulleitung")
-    OTHER = "other", _("Sonstiges Gremium")
+    SCHULLEITUNG = "schulleitung", _("School management")
+    OTHER = "other", _("Other body")
 
 
 class TrainingStatus(models.TextChoices):
-    PLANNED = "planned", _("geplant")
-    BOOKED = "booked", _("gebucht")
-    DONE = "done", _("durchgeführt")
-    CANCELLED = "cancelled", _("abgesagt")
+    PLANNED = "planned", _("planned")
+    BOOKED = "booked", _("booked")
+    DONE = "done", _("held")
+    CANCELLED = "cancelled", _("called off")
 
 
 class Priority(models.IntegerChoices):
-    HIGH = 1, _("hoch")
-    MEDIUM = 2, _("mittel")
-    LOW = 3, _("niedrig")
+    HIGH = 1, _("high")
+    MEDIUM = 2, _("medium")
+    LOW = 3, _("low")
 
 
 class TargetGroup(models.TextChoices):
-    ALL_STAFF = "all", _("gesamtes Kollegium")
-    SUBJECT = "subject", _("Fachschaft")
-    COORDINATORS = "coordinators", _("Medien-/IT-Koordination")
-    LEADERSHIP = "leadership", _("Schulleitung")
-    NEW_STAFF = "new", _("neue Lehrkräfte")
-    OTHER = "other", _("Sonstige")
+    ALL_STAFF = "all", _("whole staff")
+    SUBJECT = "subject", _("Subject department")
+    COORDINATORS = "coordinators", _("Media/IT coordination")
+    LEADERSHIP = "leadership", _("School management")
+    NEW_STAFF = "new", _("new teachers")
+    OTHER = "other", _("Other")
 
 
 @dataclass(frozen=True)
@@ -86,100 +86,95 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "goals",
         1,
-        _("Zielstellung der Schule"),
+        _("The school's goals"),
         _(
-            "Leitbild und Ziele der Schule für die Bildung in der digitalen Welt: Was sollen "
-            "Schülerinnen und Schüler am Ende ihrer Schulzeit können? Welche Schwerpunkte setzt "
-            "die Schule in den nächsten Jahren?"
+            "The school's mission and goals for education in the digital world: what should "
+            "pupils be able to do at the end of their school years? Which priorities does the "
+            "school set for the coming years?"
         ),
     ),
     Section(
         "competences",
         2,
-        _("Medienkompetenzentwicklung"),
+        _("Developing media competence"),
         _(
-            "Wie die Schule die sechs Kompetenzbereiche der KMK-Strategie "
-            "„Bildung in der digitalen "
-            "Welt“ über die Jahrgänge und Fächer hinweg abdeckt. Die Kompetenzziele werden als "
-            "Einträge erfasst; die Matrix zeigt Abdeckung und Lücken."
+            "How the school covers the six competence areas of the KMK strategy “Education in "
+            "the digital world” across year groups and subjects. The competence goals are "
+            "recorded as entries; the matrix shows coverage and gaps."
         ),
         data="goals",
     ),
     Section(
         "current_state",
         3,
-        _("Ist-Zustand"),
+        _("Current state"),
         _(
-            "Vorhandene Ausstattung (aus dem Inventar übernommen), Netz und WLAN, Nutzung im "
-            "Unterricht, vorhandene Kompetenzen im Kollegium. Ergänzen Sie die Zahlen um eine "
-            "Einschätzung."
+            "Existing equipment (taken from the inventory), network and WLAN, use in lessons, "
+            "the staff's existing skills. Add an assessment to the figures."
         ),
     ),
     Section(
         "organisation",
         4,
-        _("Organisationsentwicklung"),
+        _("Organisational development"),
         _(
-            "Verantwortlichkeiten (Medienbeauftragte, Steuergruppe), Kommunikationswege, "
-            "Regelungen zur Nutzung von Geräten und Plattformen, Datenschutz."
+            "Responsibilities (media coordinators, steering group), communication channels, "
+            "rules for using devices and platforms, data protection."
         ),
     ),
     Section(
         "teaching",
         5,
-        _("Unterrichtsentwicklung"),
+        _("Teaching development"),
         _(
-            "Welche Fächer und Jahrgänge welche digitalen Medien und Werkzeuge nutzen, "
-            "Unterrichtsbeispiele, schulinterne Curricula."
+            "Which subjects and year groups use which digital media and tools, lesson examples, "
+            "the school's own curricula."
         ),
     ),
     Section(
         "training",
         6,
-        _("Fortbildungskonzept"),
+        _("Training concept"),
         _(
-            "Fortbildungsbedarf des Kollegiums und die geplanten Fortbildungen; die einzelnen "
-            "Maßnahmen werden als Einträge der Fortbildungsplanung erfasst."
+            "The staff's training needs and the planned training; each measure is recorded as an "
+            "entry of the training plan."
         ),
         data="training",
     ),
     Section(
         "participation",
         7,
-        _("Beteiligungsstrukturen"),
+        _("Participation structures"),
         _(
-            "Wie Kollegium, Schülerinnen und Schüler sowie Eltern an der Erarbeitung und "
-            "Fortschreibung beteiligt werden (Konferenzen, Schülervertretung, Elternrat)."
+            "How staff, pupils and parents take part in writing and updating the concept "
+            "(conferences, pupil council, parents' council)."
         ),
     ),
     Section(
         "equipment",
         8,
-        _("Benötigte Ausstattung"),
+        _("Equipment needed"),
         _(
-            "Welche Ausstattung für die Ziele gebraucht wird – pädagogisch begründet "
-            "(„Technik folgt Pädagogik“). Die einzelnen Bedarfe werden als Einträge mit Kategorie, "
-            "Menge, Schätzpreis und den Zielen, denen sie dienen, erfasst."
+            "Which equipment the goals need – with a pedagogical reason (“technology follows "
+            "pedagogy”). Each need is recorded as an entry with category, quantity, estimated "
+            "price and the goals it serves."
         ),
         data="needs",
     ),
     Section(
         "operation",
         9,
-        _("Betriebs- und Servicekonzept"),
+        _("Operation and service concept"),
         _(
-            "Wer betreibt und wartet die Technik (Schulträger, IT-Dienstleister), "
-            "Geräteverwaltung (MDM), Support-Wege und Reaktionszeiten."
+            "Who runs and maintains the technology (Schulträger, IT service provider), device "
+            "management (MDM), support channels and response times."
         ),
     ),
     Section(
         "summary",
         10,
-        _("Zusammenfassung und Maßnahmenplan"),
-        _(
-            "Die wichtigsten Ziele und Maßnahmen mit Zeitplan und Verantwortlichen; Termin der "
-            "nächsten Fortschreibung."
-        ),
+        _("Summary and action plan"),
+        _("The main goals and measures with schedule and owners; date of the next update."),
     ),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}

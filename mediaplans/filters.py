@@ -10,7 +10,7 @@ from .models import CompetenceGoal, ConceptVersion, EquipmentNeed, MediaConcept,
 
 class ConceptFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search (school, Schulnummer)"), method="filter_q")
-    school = filters.NumberFilter(label=_("Schule (id)"), field_name="school")
+    school = filters.NumberFilter(label=_("School (id)"), field_name="school")
 
     class Meta:
         model = MediaConcept
@@ -27,7 +27,7 @@ class ConceptFilter(filters.FilterSet):
 class VersionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(label=_("status"), choices=ConceptStatus.choices)
     concept = filters.NumberFilter(label=_("concept (id)"), field_name="concept")
-    school = filters.NumberFilter(label=_("Schule (id)"), field_name="concept__school")
+    school = filters.NumberFilter(label=_("School (id)"), field_name="concept__school")
 
     class Meta:
         model = ConceptVersion

@@ -14,7 +14,7 @@ _GOAL_HELP = _("One development goal (Entwicklungsziel) in one or two sentences.
 
 
 class ConceptCreateForm(KernWidgetsMixin, forms.Form):
-    school = forms.ModelChoiceField(label=_("Schule"), queryset=None)
+    school = forms.ModelChoiceField(label=_("School"), queryset=None)
     form = forms.ChoiceField(
         label=_("Start with"), choices=ConceptForm.choices, initial=ConceptForm.FULL
     )

@@ -69,7 +69,7 @@ class MediaConcept(BoardOwnedModel):
         "schools.School",
         on_delete=models.PROTECT,
         related_name="media_concept",
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
         editable=False,
     )
     title = models.CharField(_("title"), max_length=200, default="Medienbildungskonzept")
@@ -137,10 +137,10 @@ class ConceptVersion(BoardOwnedModel):
     #: section key -> plain text (paragraphs and "- " lists); see choices.SECTIONS
     sections = models.JSONField(_("sections"), default=dict, blank=True)
     #: the short form's three development goals (Entwicklungsziele)
-    development_goals = models.JSONField(_("Entwicklungsziele"), default=list, blank=True)
+    development_goals = models.JSONField(_("Development goals"), default=list, blank=True)
     #: live inventory figures frozen at adoption (Ist-Zustand with its date stamp)
     current_state_snapshot = models.JSONField(
-        _("Ist-Zustand (Stand)"), default=dict, blank=True, editable=False
+        _("Current state (as of)"), default=dict, blank=True, editable=False
     )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True, editable=False)
     adopted_by_body = models.CharField(
@@ -166,8 +166,8 @@ class ConceptVersion(BoardOwnedModel):
 
     class Meta:
         ordering = ["concept", "-number", "-id"]
-        verbose_name = _("Konzeptfassung")
-        verbose_name_plural = _("Konzeptfassungen")
+        verbose_name = _("Concept version")
+        verbose_name_plural = _("Concept versions")
         constraints = [
             models.UniqueConstraint(fields=["concept", "number"], name="mbk_version_number_unique"),
             models.UniqueConstraint(
@@ -296,8 +296,8 @@ class CompetenceGoal(BoardOwnedModel):
 
     class Meta:
         ordering = ["area__number", "year_from", "pk"]
-        verbose_name = _("Kompetenzziel")
-        verbose_name_plural = _("Kompetenzziele")
+        verbose_name = _("Competence goal")
+        verbose_name_plural = _("Competence goals")
         constraints = [
             models.CheckConstraint(
                 condition=Q(year_from__lte=models.F("year_to")), name="mbk_goal_years_ordered"
@@ -352,8 +352,8 @@ class TrainingEntry(BoardOwnedModel):
 
     class Meta:
         ordering = ["period_start", "pk"]
-        verbose_name = _("Fortbildung")
-        verbose_name_plural = _("Fortbildungsplanung")
+        verbose_name = _("Training")
+        verbose_name_plural = _("Training plan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_start__lte=models.F("period_end")),
@@ -381,14 +381,14 @@ class EquipmentNeed(BoardOwnedModel):
         on_delete=models.PROTECT,
         related_name="equipment_needs",
         editable=False,
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
     )
     version = models.ForeignKey(
         ConceptVersion,
         on_delete=models.CASCADE,
         related_name="needs",
         editable=False,
-        verbose_name=_("Konzeptfassung"),
+        verbose_name=_("Concept version"),
     )
     category = models.CharField(_("category"), max_length=20, choices=FundingCategory.choices)
     description = models.CharField(_("item"), max_length=300)
@@ -421,8 +421,8 @@ class EquipmentNeed(BoardOwnedModel):
 
     class Meta:
         ordering = ["priority", "category", "pk"]
-        verbose_name = _("Ausstattungsbedarf")
-        verbose_name_plural = _("Benötigte Ausstattung")
+        verbose_name = _("Equipment need")
+        verbose_name_plural = _("Equipment needed")
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gte=1),

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.money import ZERO, round_money
 from schools.choices import RoomKind, SchoolType
@@ -287,7 +288,7 @@ def adoption_problems(version: ConceptVersion) -> list[str]:
     for state in section_states(version):
         if state.key in required and state.state == EMPTY:
             problems.append(
-                _("Section %(n)s „%(title)s“ is empty.") % {"n": state.number, "title": state.title}
+                _("Section %(n)s “%(title)s” is empty.") % {"n": state.number, "title": state.title}
             )
     return problems
 
@@ -513,13 +514,13 @@ def board_overview(access, *, today: dt.date | None = None, schools=None) -> lis
 
 
 OVERVIEW_STATE_LABELS = {
-    "adopted": "beschlossen",
-    "outdated": "beschlossen, Fortschreibung fällig",
-    "draft": "Entwurf",
-    "consultation": "in Beratung",
-    "superseded": "nur abgelöste Fassung",
-    "not_adopted": "nicht beschlossen",
-    "missing": "fehlt",
+    "adopted": gettext_lazy("adopted"),
+    "outdated": gettext_lazy("adopted, update due"),
+    "draft": gettext_lazy("Draft"),
+    "consultation": gettext_lazy("in consultation"),
+    "superseded": gettext_lazy("only a superseded version"),
+    "not_adopted": gettext_lazy("not adopted"),
+    "missing": gettext_lazy("missing"),
 }
 
 

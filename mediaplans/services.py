@@ -378,7 +378,7 @@ def _check_need_relations(need: EquipmentNeed, data: dict[str, Any]) -> None:
             errors["rooms"] = _("Room %s is not in this school.") % room.name
     for goal in data.get("goals") or []:
         if goal.version_id != need.version_id:
-            errors["goals"] = _("The goal „%s“ belongs to another version.") % goal.title
+            errors["goals"] = _("The goal “%s” belongs to another version.") % goal.title
     if errors:
         raise ValidationError(errors)
 

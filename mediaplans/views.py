@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.formatting import format_date
 from core.history import history_entries
 from core.pdf import pdf_response
 from core.services import recheck_tenancy
@@ -249,7 +250,7 @@ class VersionDetailView(VersionScopedMixin, ScopedDetailView):
 
     def get_breadcrumbs(self):
         return concept_breadcrumbs(
-            self.object.concept, (_("Fassung %s") % self.object.number, None)
+            self.object.concept, (_("Version %s") % self.object.number, None)
         )
 
     def get_context_data(self, **kwargs):
@@ -312,7 +313,7 @@ class VersionEditMixin:
     def get_breadcrumbs(self):
         return concept_breadcrumbs(
             self.version.concept,
-            (_("Fassung %s") % self.version.number, self.version.get_absolute_url()),
+            (_("Version %s") % self.version.number, self.version.get_absolute_url()),
             (self.get_title(), None),
         )
 
@@ -345,7 +346,7 @@ class SectionEditView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["label"] = _("Text von Abschnitt %s") % self.section.number
+        kwargs["label"] = _("Text of section %s") % self.section.number
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -451,7 +452,7 @@ class TransitionView(View):
                 messages.error(request, msg)
         else:
             messages.success(
-                request, gettext("Status changed to „%s“.") % version.get_status_display()
+                request, gettext("Status changed to “%s”.") % version.get_status_display()
             )
         return HttpResponseRedirect(version.get_absolute_url())
 
@@ -533,7 +534,7 @@ class RowUpdateView(VersionScopedMixin, ScopedUpdateView):
     def get_breadcrumbs(self):
         v = self.object.version
         return concept_breadcrumbs(
-            v.concept, (_("Fassung %s") % v.number, v.get_absolute_url()), (self.get_title(), None)
+            v.concept, (_("Version %s") % v.number, v.get_absolute_url()), (self.get_title(), None)
         )
 
     def get_success_url(self):
@@ -709,7 +710,7 @@ class BoardOverviewView(PageMixin, TemplateView):
                         r["school"].name,
                         selectors.OVERVIEW_STATE_LABELS[r["state"]],
                         adopted.number if adopted else "",
-                        adopted.adopted_on.strftime("%d.%m.%Y") if adopted else "",
+                        format_date(adopted.adopted_on) if adopted else "",
                         adopted.get_adopted_by_body_display() if adopted else "",
                         r["age_months"] if r["age_months"] is not None else "",
                         open_v.number if open_v else "",

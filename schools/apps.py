@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SchoolsConfig(AppConfig):
     name = "schools"
-    verbose_name = _("Schulregister")
+    verbose_name = _("School register")
 
     def ready(self) -> None:
         from core.tenancy import Directory, register_directory

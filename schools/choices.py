@@ -7,7 +7,7 @@ class BoardKind(models.TextChoices):
     KREISFREIE_STADT = "kreisfreie_stadt", _("Kreisfreie Stadt")
     GEMEINDE = "gemeinde", _("Gemeinde / Stadt")
     VERBANDSGEMEINDE = "verbandsgemeinde", _("Verbandsgemeinde")
-    FREIER_TRAEGER = "freier_traeger", _("Freier Träger")
+    FREIER_TRAEGER = "freier_traeger", _("Independent operator (freier Träger)")
 
 
 class SchoolType(models.TextChoices):
@@ -19,7 +19,7 @@ class SchoolType(models.TextChoices):
     GEMEINSCHAFTSSCHULE = "gemeinschaftsschule", _("Gemeinschaftsschule")
     GYMNASIUM = "gymnasium", _("Gymnasium")
     FOERDERSCHULE = "foerderschule", _("Förderschule")
-    ZWEITER_BILDUNGSWEG = "zweiter_bildungsweg", _("Schule des zweiten Bildungswegs")
+    ZWEITER_BILDUNGSWEG = "zweiter_bildungsweg", _("Second-chance school (zweiter Bildungsweg)")
     BERUFSBILDENDE_SCHULE = "bbs", _("Berufsbildende Schule")
     BERUFSSCHULE = "berufsschule", _("Berufsschule")
     BERUFSFACHSCHULE = "berufsfachschule", _("Berufsfachschule")
@@ -43,25 +43,25 @@ VOCATIONAL_TYPES = frozenset(
 
 
 class RoomKind(models.TextChoices):
-    CLASSROOM = "classroom", _("Klassenraum")
-    SCIENCE_LAB = "lab", _("Fachraum / Labor")
-    COMPUTER_ROOM = "computer", _("Computerraum")
-    WORKSHOP = "workshop", _("Werkstatt")
-    STAFF_ROOM = "staff", _("Lehrerzimmer")
-    LIBRARY = "library", _("Bibliothek / Mediathek")
-    ADMINISTRATION = "admin", _("Verwaltung")
-    GYM = "gym", _("Sporthalle")
-    SERVER_ROOM = "server", _("Serverraum / Technik")
-    STORAGE = "storage", _("Lager / Gerätepool")
-    OTHER = "other", _("Sonstiger Raum")
+    CLASSROOM = "classroom", _("Classroom")
+    SCIENCE_LAB = "lab", _("Subject room / lab")
+    COMPUTER_ROOM = "computer", _("Computer room")
+    WORKSHOP = "workshop", _("Workshop")
+    STAFF_ROOM = "staff", _("Staff room")
+    LIBRARY = "library", _("Library / media centre")
+    ADMINISTRATION = "admin", _("Administration")
+    GYM = "gym", _("Gym")
+    SERVER_ROOM = "server", _("Server room / technical room")
+    STORAGE = "storage", _("Storage / device pool")
+    OTHER = "other", _("Other room")
 
 
 class Role(models.TextChoices):
-    BOARD_ADMIN = "board_admin", _("Schulträger – Administration")
-    BOARD_STAFF = "board_staff", _("Schulträger – Sachbearbeitung")
-    SCHOOL_STAFF = "school_staff", _("Schule")
-    CONSULTANT = "consultant", _("Berater / IT-Dienstleister")
-    REVIEWER = "reviewer", _("Prüfer (Land)")
+    BOARD_ADMIN = "board_admin", _("Schulträger – administration")
+    BOARD_STAFF = "board_staff", _("Schulträger – case work")
+    SCHOOL_STAFF = "school_staff", _("School")
+    CONSULTANT = "consultant", _("Consultant / IT service provider")
+    REVIEWER = "reviewer", _("Reviewer (Land)")
 
 
 BOARD_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_STAFF, Role.CONSULTANT})

@@ -44,7 +44,7 @@ class BoardFilter(SearchFilterMixin, filters.FilterSet):
 
 class SchoolFilter(SearchFilterMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("Search (name, Schulnummer, city)"), method="filter_search")
-    school_type = filters.ChoiceFilter(label=_("Schulform"), choices=SchoolType.choices)
+    school_type = filters.ChoiceFilter(label=_("School type"), choices=SchoolType.choices)
     school_board = filters.ModelChoiceFilter(label=_("Schulträger"), queryset=visible_boards)
     search_fields = ("name", "school_number", "city")
 
@@ -55,7 +55,7 @@ class SchoolFilter(SearchFilterMixin, filters.FilterSet):
 
 class SiteFilter(SearchFilterMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="filter_search")
-    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=visible_schools)
+    school = filters.ModelChoiceFilter(label=_("School"), queryset=visible_schools)
     search_fields = ("name", "city")
 
     class Meta:
@@ -66,8 +66,8 @@ class SiteFilter(SearchFilterMixin, filters.FilterSet):
 class RoomFilter(SearchFilterMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="filter_search")
     kind = filters.ChoiceFilter(label=_("kind"), choices=RoomKind.choices)
-    school = filters.ModelChoiceFilter(label=_("Schule"), queryset=visible_schools)
-    site = filters.NumberFilter(label=_("Standort (ID)"), field_name="site")
+    school = filters.ModelChoiceFilter(label=_("School"), queryset=visible_schools)
+    site = filters.NumberFilter(label=_("Site (ID)"), field_name="site")
     search_fields = ("name", "building", "school__name")
 
     class Meta:

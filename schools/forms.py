@@ -96,10 +96,10 @@ class MembershipGrantForm(KernWidgetsMixin, forms.Form):
         ],
     )
     school = forms.ModelChoiceField(
-        label=_("Schule"),
+        label=_("School"),
         queryset=School.objects.none(),
         required=False,
-        help_text=_("only for the role „Schule“"),
+        help_text=_("only for the role “School”"),
     )
 
     def __init__(self, *args, board, **kwargs):

@@ -94,7 +94,7 @@ class School(BoardOwnedModel):
     school_number = models.CharField(_("Schulnummer"), max_length=20)
     land = models.ForeignKey(Land, on_delete=models.PROTECT, related_name="+", editable=False)
     name = models.CharField(_("name"), max_length=200)
-    school_type = models.CharField(_("Schulform"), max_length=30, choices=SchoolType.choices)
+    school_type = models.CharField(_("School type"), max_length=30, choices=SchoolType.choices)
     street = models.CharField(_("street"), max_length=200, blank=True)
     postal_code = models.CharField(
         _("postal code"),
@@ -102,11 +102,11 @@ class School(BoardOwnedModel):
         blank=True,
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
-    pupils = models.PositiveIntegerField(_("Schüler"), default=0)
-    teachers = models.PositiveIntegerField(_("Lehrkräfte"), default=0)
-    classes = models.PositiveIntegerField(_("Klassen"), default=0)
-    counts_date = models.DateField(_("Stichtag"), null=True, blank=True)
-    head_teacher = models.CharField(_("Schulleitung"), max_length=200, blank=True)
+    pupils = models.PositiveIntegerField(_("Pupils"), default=0)
+    teachers = models.PositiveIntegerField(_("Teachers"), default=0)
+    classes = models.PositiveIntegerField(_("Classes"), default=0)
+    counts_date = models.DateField(_("Reference date"), null=True, blank=True)
+    head_teacher = models.CharField(_("School management"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     history = HistoricalRecords()
@@ -116,8 +116,8 @@ class School(BoardOwnedModel):
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name = _("Schule")
-        verbose_name_plural = _("Schulen")
+        verbose_name = _("School")
+        verbose_name_plural = _("Schools")
         constraints = [
             models.UniqueConstraint(
                 fields=["land", "school_number"],
@@ -179,7 +179,7 @@ class Site(BoardOwnedModel):
         School,
         on_delete=models.CASCADE,
         related_name="sites",
-        verbose_name=_("Schule"),
+        verbose_name=_("School"),
         editable=False,
     )
     name = models.CharField(_("name"), max_length=200)
@@ -239,8 +239,8 @@ class Room(BoardOwnedModel):
 
     class Meta:
         ordering = ["school__name", "name", "id"]
-        verbose_name = _("Raum")
-        verbose_name_plural = _("Räume")
+        verbose_name = _("Room")
+        verbose_name_plural = _("Rooms")
         constraints = [
             models.UniqueConstraint(fields=["school", "name"], name="room_name_unique_in_school")
         ]
@@ -255,9 +255,9 @@ class Room(BoardOwnedModel):
 class ReviewAuthority(models.TextChoices):
     """Which authority of the Land a reviewer works for (DOMAIN.md §1, §5)."""
 
-    CONTENT_CHECK = "content_check", _("LISA/LINDIUS (Inhaltliche Prüfung)")
-    APPROVAL = "approval", _("Landesverwaltungsamt (Bewilligung)")
-    MINISTRY = "ministry", _("Bildungsministerium (nur lesend)")
+    CONTENT_CHECK = "content_check", _("LISA/LINDIUS (content check)")
+    APPROVAL = "approval", _("Landesverwaltungsamt (approval)")
+    MINISTRY = "ministry", _("Ministry of education (read only)")
 
 
 class Membership(BaseModel):
@@ -281,12 +281,14 @@ class Membership(BaseModel):
         School, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     authority = models.CharField(
-        _("Behörde"),
+        _("Authority"),
         max_length=20,
         choices=ReviewAuthority.choices,
         blank=True,
         default="",
-        help_text=_("Nur für Prüfer des Landes: welche Behörde welche Prüfschritte ausführt."),
+        help_text=_(
+            "Only for the Land's reviewers: which authority carries out which review steps."
+        ),
     )
     history = HistoricalRecords()
 
@@ -345,9 +347,7 @@ class Membership(BaseModel):
         super().clean()
         if self.role == "reviewer" and not self.authority:
             raise ValidationError(
-                {"authority": _("Für einen Prüfer des Landes bitte die Behörde angeben.")}
+                {"authority": _("Please give the authority for a reviewer of the Land.")}
             )
         if self.role != "reviewer" and self.authority:
-            raise ValidationError(
-                {"authority": _("Eine Behörde gibt es nur für Prüfer des Landes.")}
-            )
+            raise ValidationError({"authority": _("Only reviewers of the Land have an authority.")})

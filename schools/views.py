@@ -28,15 +28,15 @@ from .models import Membership, Room, School, SchoolBoard, Site
 SCHOOL_COLUMNS = [
     Column("name", _("name"), link=True),
     Column("school_number", _("Schulnummer")),
-    Column("school_type", _("Schulform")),
+    Column("school_type", _("School type")),
     Column("city", _("city")),
-    Column("pupils", _("Schüler"), fmt="number", numeric=True),
+    Column("pupils", _("Pupils"), fmt="number", numeric=True),
     Column("school_board.name", _("Schulträger")),
 ]
 ROOM_COLUMNS = [
     Column("name", _("name"), link=True),
     Column("kind", _("kind")),
-    Column("school.name", _("Schule")),
+    Column("school.name", _("School")),
     Column("site.name", _("Schulstandort")),
     Column("has_wlan", _("WLAN"), fmt="bool"),
     Column("has_display", _("display / board"), fmt="bool"),
@@ -51,7 +51,7 @@ class BoardListView(ScopedListView):
         Column("name", _("name"), link=True),
         Column("kind", _("kind")),
         Column("city", _("city")),
-        Column("school_count", _("Schulen"), fmt="number", numeric=True),
+        Column("school_count", _("Schools"), fmt="number", numeric=True),
     ]
 
 
@@ -110,16 +110,16 @@ class SchoolDetailView(ScopedDetailView):
     school_staff_may_edit = False
     fields_shown = [
         Column("school_number", _("Schulnummer")),
-        Column("school_type", _("Schulform")),
+        Column("school_type", _("School type")),
         Column("school_board.name", _("Schulträger")),
         Column("street", _("street")),
         Column("postal_code", _("postal code")),
         Column("city", _("city")),
-        Column("pupils", _("Schüler"), fmt="number"),
-        Column("teachers", _("Lehrkräfte"), fmt="number"),
-        Column("classes", _("Klassen"), fmt="number"),
-        Column("counts_date", _("Stichtag"), fmt="date"),
-        Column("head_teacher", _("Schulleitung")),
+        Column("pupils", _("Pupils"), fmt="number"),
+        Column("teachers", _("Teachers"), fmt="number"),
+        Column("classes", _("Classes"), fmt="number"),
+        Column("counts_date", _("Reference date"), fmt="date"),
+        Column("head_teacher", _("School management")),
         Column("email", _("e-mail")),
     ]
 
@@ -170,7 +170,7 @@ class SiteDetailView(ScopedDetailView):
     template_name = "schools/site_detail.html"
     school_staff_may_edit = False
     fields_shown = [
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("street", _("street")),
         Column("postal_code", _("postal code")),
         Column("city", _("city")),
@@ -225,7 +225,7 @@ class RoomDetailView(ScopedDetailView):
     model = Room
     fields_shown = [
         Column("kind", _("kind")),
-        Column("school.name", _("Schule")),
+        Column("school.name", _("School")),
         Column("site.name", _("Schulstandort")),
         Column("building", _("building")),
         Column("floor", _("floor")),

@@ -2,6 +2,7 @@
 
 Usage: python scripts/po_fill.py locale/de/LC_MESSAGES/django.po translations.json
 Plural entries take a list [singular, plural]. Existing translations are kept.
+A message with a context (pgettext) is keyed "context\u0004msgid", gettext's own notation.
 """
 
 import json
@@ -21,6 +22,10 @@ def main(po_path: str, json_path: str) -> None:
         if not m:
             continue
         msgid = "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', m.group(1)))
+        c = re.search(r'^msgctxt ((?:".*"\n?)+)', block, re.M)
+        if c:
+            context = "".join(json.loads(p) for p in re.findall(r'"(?:[^"\\]|\\.)*"', c.group(1)))
+            msgid = f"{context}\u0004{msgid}"
         if msgid not in table:
             continue
         value = table[msgid]

@@ -10,24 +10,37 @@ register = template.Library()
 
 @register.filter
 def money(value):
-    """{{ amount|money }} -> 1.234,56 €"""
+    """{{ amount|money }} -> 1.234,56 € (German) / €1,234.56 (English)"""
     return formatting.format_money(value)
 
 
 @register.filter
-def de_date(value):
-    """{{ day|de_date }} -> 24.11.2026"""
+def day(value):
+    """{{ day|day }} -> 24.11.2026 (German) / 24 Nov 2026 (English)"""
     return formatting.format_date(value)
 
 
 @register.filter
-def de_datetime(value):
+def moment(value):
+    """{{ created|moment }} -> 24.11.2026 14:05 / 24 Nov 2026 14:05 (local time)"""
     return formatting.format_datetime(value)
 
 
 @register.filter
 def number(value):
+    """{{ count|number }} -> 12.345 / 12,345"""
     return formatting.format_number(value)
+
+
+@register.filter
+def percent(value):
+    """{{ rate|percent }} -> 19 % / 19%"""
+    return formatting.format_percent(value)
+
+
+# The old names (German-only days), kept so templates being merged keep working.
+register.filter("de_date", day)
+register.filter("de_datetime", moment)
 
 
 @register.filter

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from core.money import format_money, parse_money, round_money
+from core.formatting import format_money, parse_money
+from core.money import round_money
 
 PUBLIC = {
     "login",

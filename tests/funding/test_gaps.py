@@ -723,7 +723,7 @@ def test_budget_compute_without_schools_is_refused(world, programme):
 
 
 def test_documents_show_board_cap_and_proof_deadline(world, draft, programme, reviewer2):
-    from core.money import format_money
+    from core.formatting import format_money
     from core.pdf import pdf_text
     from funding.documents import application_package_pdf, proof_pdf
     from tests.funding.test_services import acc, approve, forward, submit

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from core.money import format_money
+from core.formatting import format_money
 from core.pdf import pdf_text
 from funding import selectors, services
 from funding.documents import application_package_context, application_package_pdf
