@@ -101,4 +101,6 @@ def health_response() -> JsonResponse:
         {"status": "ok" if healthy else "error", "checks": report}, status=200 if healthy else 503
     )
     response["Cache-Control"] = "no-store"
+    # An unhealthy probe is reported by the monitoring, not as an error mail per probe.
+    response._has_been_logged = True
     return response

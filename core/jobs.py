@@ -205,3 +205,19 @@ def _retry_or_fail(stale: list[Job]) -> tuple[int, int]:
     if stale:
         _close_task_results_of({job.worker_id for job in stale})
     return retried, failed
+
+
+@register_job("core.selftest")
+def selftest(job: Job, progress: Progress, *, seconds: float = 0.0) -> dict:
+    """An operator's end-to-end check: a worker runs it, writes progress and a result file.
+
+    Enqueue with `manage.py shell -c` (see docs/operations.md); the smoke test uses it.
+    """
+    steps = max(1, int(seconds * 10))
+    progress.set_total(steps)
+    for _step in range(steps):
+        time.sleep(seconds / steps)
+        progress.advance()
+    content = f"selftest job {job.pk} ok\n".encode()
+    progress.attach_file(f"selftest-{job.pk}.txt", content)
+    return {"bytes": len(content)}
