@@ -48,7 +48,9 @@ print(job.result_file.name)
 def _counts(url: str) -> dict[str, int]:
     tables = [
         r[0]
-        for r in query(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        for r in query(
+            url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+        )
     ]
     return {t: query(url, f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
 
