@@ -28,7 +28,7 @@ limit_request_line = _env("limit_request_line", 8190)
 limit_request_fields = _env("limit_request_fields", 100)
 limit_request_field_size = _env("limit_request_field_size", 8190)
 forwarded_allow_ips = _env("forwarded_allow_ips", "127.0.0.1")
-accesslog = _env("accesslog", "-")
+accesslog = _env("accesslog", "-") or None  # GUNICORN_ACCESSLOG= (empty): off
 # Request id and user id are in Django's JSON log; the access log stays lean, no query string.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%({x-request-id}i)s"'
 errorlog = "-"
