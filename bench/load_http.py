@@ -50,7 +50,7 @@ def start_server(port: int, static_root: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-" + "x" * 50,
+        "SECRET_KEY": os.environ["SECRET_KEY"],  # the session was signed with it
         "ALLOWED_HOSTS": "127.0.0.1",
         "BEHIND_TLS_PROXY": "1",
         "STATIC_ROOT": static_root,
@@ -78,6 +78,14 @@ def start_server(port: int, static_root: str) -> subprocess.Popen:
             time.sleep(0.5)
     proc.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def warm_up(host: str, path: str, headers: dict, n: int = 20) -> None:
+    """Every gunicorn worker answers a few requests first (imports, template cache)."""
+    for _ in range(n):
+        request = urllib.request.Request(host + path, headers=headers)
+        with urllib.request.urlopen(request, timeout=120) as response:
+            assert response.status == 200, response.status
 
 
 def run_case(host: str, path: str, headers: dict, users: int, out: Path) -> dict:
@@ -110,6 +118,8 @@ def run_case(host: str, path: str, headers: dict, users: int, out: Path) -> dict
     )
     with open(f"{prefix}_stats.csv") as f:
         row = next(r for r in csv.DictReader(f) if r["Name"] == "Aggregated")
+    if not int(row["Request Count"]):
+        raise SystemExit(f"no request finished in {SECONDS} s ({path}, {users} users)")
     return {
         "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]),
@@ -150,6 +160,7 @@ def main() -> None:
             print("| case | users | requests | failures | p50 ms | p95 ms | p99 ms | req/s |")
             print("|---|---|---|---|---|---|---|---|")
             for name, path, headers in cases:
+                warm_up(host, path, headers)
                 for users in USERS:
                     r = run_case(host, path, headers, users, Path(tmp))
                     print(
