@@ -301,7 +301,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
 # Health endpoint: a worker heartbeat older than this is "stale".
 HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=120)
-HEALTH_REQUIRE_WORKER = env.bool("HEALTH_REQUIRE_WORKER", default=not DEBUG and not RUNNING_TESTS)
+HEALTH_REQUIRE_WORKER = env.bool(
+    "HEALTH_REQUIRE_WORKER",
+    default=not (DEBUG or RUNNING_TESTS or env.bool("TASKS_IMMEDIATE", default=False)),
+)
 HEALTH_MIGRATIONS_CACHE_SECONDS = env.int("HEALTH_MIGRATIONS_CACHE_SECONDS", default=30)
 
 # Prometheus metrics at /metrics: never public (bearer token or IP allow-list).
