@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv run worker lint format check-migrations check-deploy bench vendor messages screenshots clean
+.PHONY: demo test venv run worker scheduler lint format check-migrations check-deploy bench vendor messages screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -27,14 +27,18 @@ demo: venv ## set up, load demo data, run web server and task worker
 	@echo ""
 	@echo "Paktwerk runs on http://$(HOST):$(PORT)/  (Ctrl+C stops server and worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --queue-name '*' & \
+	  $(PY) manage.py worker --queue-name '*' & \
+	  $(PY) manage.py scheduler & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 run: venv
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: venv
-	$(PY) manage.py db_worker --queue-name '*'
+	$(PY) manage.py worker --queue-name '*'
+
+scheduler: venv ## the scheduled jobs (retention, pruning, cleanup) in one process
+	$(PY) manage.py scheduler
 
 test: venv ## the whole suite (browser tests skip with a message if chromium is absent)
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PYTEST_ARGS); \

@@ -107,6 +107,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # Reused connections are checked before use: a database restart costs no 500.
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -257,12 +259,6 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="paktwerk@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
-}
 
 # Media-education concepts: completeness and review thresholds. [param]
 MEDIAPLANS_SECTION_MIN_CHARS = env.int("MEDIAPLANS_SECTION_MIN_CHARS", default=150)
@@ -282,3 +278,123 @@ PAKTWERK = {
     "IMPORT_INLINE_ROWS": env.int("IMPORT_INLINE_ROWS", default=2000),
     "IMPORT_ENGINE": env("IMPORT_ENGINE", default="fast"),
 }
+
+
+# ---------------------------------------------------------------------------
+# Operations (issue 17): health, logs, metrics, error reports, media storage,
+# protected downloads, scheduler and worker. See docs/operations.md.
+# ---------------------------------------------------------------------------
+MIDDLEWARE.insert(0, "core.middleware.HealthCheckMiddleware")  # before the HTTPS redirect
+MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "core.observability.RequestContextMiddleware",
+)
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+INSTALLED_APPS.append("django_prometheus")
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+
+# Health endpoint: a worker heartbeat older than this is "stale".
+HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=120)
+HEALTH_REQUIRE_WORKER = env.bool(
+    "HEALTH_REQUIRE_WORKER",
+    default=not (DEBUG or env.bool("TASKS_IMMEDIATE", default=False)),
+)
+HEALTH_MIGRATIONS_CACHE_SECONDS = env.int("HEALTH_MIGRATIONS_CACHE_SECONDS", default=30)
+
+# Prometheus metrics at /metrics: never public (bearer token or IP allow-list).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+
+# Logs: JSON lines (request id, user id; never pupil data) unless LOG_FORMAT=text.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_context": {"()": "core.observability.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "core.observability.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s u%(user_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_context"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "include_html": False,
+        },
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "django.request": {
+            "handlers": ["console"] + (["mail_admins"] if ADMINS else []),
+            "level": "ERROR",
+            "propagate": False,
+        },
+        "paktwerk": {"level": env("LOG_LEVEL_PAKTWERK", default="INFO")},
+    },
+}
+
+# Error reports: to ADMINS by mail (above) and, if set, to Sentry (no personal data).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=0.0,
+    )
+
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(STATIC_ROOT)))
+if not env.bool("STATIC_COMPRESS", default=True) and not DEBUG:
+    # hashed names without the gzip/brotli copies: collectstatic in seconds, not minutes
+    STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    }
+
+# Media: local disk with all-or-nothing writes, or S3-compatible object storage.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")  # filesystem | s3
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY", default=None),
+            "secret_key": env("S3_SECRET_KEY", default=None),
+            "location": env("S3_PREFIX", default=""),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif MEDIA_STORAGE == "filesystem":
+    STORAGES["default"] = {"BACKEND": "core.storage.SafeFileSystemStorage"}
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+# Set (e.g. "/protected-media/") when nginx serves files after the permission check.
+MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
+
+# Scheduler and workers. Retention periods are parameters, never constants. [param]
+SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=30)
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+JOB_RESULT_RETENTION_DAYS = env.int("JOB_RESULT_RETENTION_DAYS", default=14)
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=90)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)

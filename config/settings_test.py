@@ -31,3 +31,8 @@ SECURE_SSL_REDIRECT = False
 
 # Background jobs run at once (tests capture them with `run_jobs`).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Operations: no worker heartbeat expected (jobs run at once), readable logs.
+HEALTH_REQUIRE_WORKER = False
+LOG_FORMAT = "text"
+LOGGING["handlers"]["console"]["formatter"] = "text"  # noqa: F405

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -8,10 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.authtoken.views import obtain_auth_token
 
 from core import views_pages as core_views
+from core.observability import metrics
 
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz/", core_views.healthz, name="healthz"),
+    path("metrics", metrics, name="prometheus-metrics"),
     path(
         "anmelden/",
         login_not_required(
@@ -64,7 +65,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media is never served raw, not even with DEBUG=1: every download goes through a
+# view that checks the permission (core.downloads.file_response).

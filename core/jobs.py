@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.models import Job
+from core.models import Job, WorkerHeartbeat
 
 JOB_HANDLERS: dict[str, Callable[..., Any]] = {}
 
@@ -98,13 +102,20 @@ def job_url(job: Job) -> str:
     return reverse("core:job-detail", args=[job.pk])
 
 
-def execute_job(job_id: int) -> None:
+def execute_job(job_id: int, worker_id: str = "") -> None:
     """Run one job now (called by the task; scope set from the job's board)."""
     from core.tenancy import access_for, board_scope
 
     job = Job.objects.select_related("owner").get(pk=job_id)
+    if job.is_finished:
+        return  # already done (e.g. a retried task whose first run completed): idempotent
     handler = JOB_HANDLERS[job.kind]
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        worker_id=worker_id[:64],
+        attempts=F("attempts") + 1,
+    )
     job.status = Job.Status.RUNNING
     access = access_for(job.owner)
     boards = [job.school_board_id] if job.school_board_id else sorted(access.board_ids)
@@ -126,3 +137,87 @@ def execute_job(job_id: int) -> None:
         job.result = result
         job.result_url = str(result.get("url", ""))[:500]
     job.save()
+
+
+def _enqueue(job_id: int) -> None:
+    from core.tasks import run_job
+
+    run_job.enqueue(job_id)
+
+
+def _close_task_results_of(worker_ids: set[str]) -> None:
+    """The django-tasks rows the dead workers had claimed stay 'running' otherwise."""
+    from django_tasks_db.models import DBTaskResult
+
+    running = DBTaskResult.objects.running()
+    dead = [r.pk for r in running if set(r.worker_ids or []) & worker_ids]
+    if dead:
+        DBTaskResult.objects.filter(pk__in=dead).update(status="FAILED", finished_at=timezone.now())
+
+
+def fail_stale_jobs() -> tuple[int, int]:
+    """Jobs 'running' on a worker without a recent heartbeat: retry or fail them.
+
+    A job is started again while it has had fewer than JOB_MAX_ATTEMPTS starts,
+    otherwise it is marked failed with a message the user understands.
+    Idempotent: a second call finds nothing more to do.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
+    alive = set(
+        WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True)
+    )
+    stale = (
+        Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=cutoff)
+        .exclude(worker_id="")
+        .exclude(worker_id__in=alive)
+    )
+    return _retry_or_fail(list(stale))
+
+
+def recover_worker_jobs(worker_id: str) -> tuple[int, int]:
+    """A worker that lost its database mid-task gives its interrupted jobs back."""
+    return _retry_or_fail(list(Job.objects.filter(status=Job.Status.RUNNING, worker_id=worker_id)))
+
+
+def _retry_or_fail(stale: list[Job]) -> tuple[int, int]:
+    retried = failed = 0
+    for job in stale:
+        if job.attempts < settings.JOB_MAX_ATTEMPTS:
+            updated = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                status=Job.Status.QUEUED,
+                worker_id="",
+                progress_done=0,
+                message=_("The worker stopped; the job was started again."),
+            )
+            if updated:
+                transaction.on_commit(lambda pk=job.pk: _enqueue(pk))
+                retried += 1
+        else:
+            failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                error=_(
+                    "The worker running this job stopped (attempt %(n)s of %(max)s). "
+                    "Please start the job again."
+                )
+                % {"n": job.attempts, "max": settings.JOB_MAX_ATTEMPTS},
+            )
+    if stale:
+        _close_task_results_of({job.worker_id for job in stale})
+    return retried, failed
+
+
+@register_job("core.selftest")
+def selftest(job: Job, progress: Progress, *, seconds: float = 0.0) -> dict:
+    """An operator's end-to-end check: a worker runs it, writes progress and a result file.
+
+    Enqueue with `manage.py shell -c` (see docs/operations.md); the smoke test uses it.
+    """
+    steps = max(1, int(seconds * 10))
+    progress.set_total(steps)
+    for _step in range(steps):
+        time.sleep(seconds / steps)
+        progress.advance()
+    content = f"selftest job {job.pk} ok\n".encode()
+    progress.attach_file(f"selftest-{job.pk}.txt", content)
+    return {"bytes": len(content)}

@@ -114,6 +114,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which task worker runs the job (its WorkerHeartbeat tells whether it is alive)
+    # and how often it was started; a job of a dead worker is retried by the scheduler.
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -264,3 +268,49 @@ class StatusChange(models.Model):
     @property
     def snapshot(self) -> dict:
         return (self.data or {}).get("snapshot", {})
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life (Lebenszeichen), written by `manage.py worker`."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=200, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), default=0)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job (geplanter Lauf): when, how long, outcome, message."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("running")
+        OK = "ok", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    name = models.CharField(_("job"), max_length=100, db_index=True)
+    started_at = models.DateTimeField(_("started"), db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    message = models.TextField(_("message"), blank=True)
+    host = models.CharField(_("host"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="core_schedrun_name_started")]
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"

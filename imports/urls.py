@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.RunDetailView.as_view(), name="run-detail"),
     path("<int:pk>/zuordnung/", views.mapping, name="run-mapping"),
     path("<int:pk>/importieren/", views.commit, name="run-commit"),
+    path("<int:pk>/datei/", views.run_file, name="run-file"),
     path("<int:pk>/fehlerbericht.csv", views.error_report, name="run-errors"),
     path("export/", views.export, name="export"),
     path("vorlage/", views.template_download, name="template"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.context import board_for_create
+from core.downloads import file_response
 from core.jobs import job_start, job_url
 from core.pdf import pdf_response
 from core.spreadsheets import SpreadsheetRefused, read_table, write_csv
@@ -237,6 +238,12 @@ def error_report(request, pk):
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="fehler-{run.pk}.csv"'
     return response
+
+
+def run_file(request, pk):
+    """The uploaded spreadsheet itself, for those who may see the run (others: 404)."""
+    run = get_visible_or_404(request, ImportRun, pk=pk)
+    return file_response(run.file, run.file_name)
 
 
 def _kind_and_format(request) -> tuple[str, str]:

@@ -1,3 +1,4 @@
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from imports.models import ColumnMapping, ImportRun, MdmReconciliation
@@ -15,7 +16,7 @@ def _admin(world, side):
 
 
 def make_run(world, side, marker):
-    return ImportRun.objects.create(
+    run = ImportRun.objects.create(
         school_board=_board(world, side),
         kind="devices",
         file_name=f"{marker}.csv",
@@ -25,6 +26,8 @@ def make_run(world, side, marker):
         report={"errors": [{"row": 2, "messages": [f"Zeile 2: {marker}"]}], "file_errors": []},
         rows_error=1,
     )
+    run.file.save(f"{marker}.csv", ContentFile(f"Inventarnummer\n{marker}\n".encode()))
+    return run
 
 
 def make_mapping(world, side, marker):
@@ -74,7 +77,10 @@ CASES = [
         api_list_url=lambda o: reverse("importrun-list"),
         api_detail_url=lambda o: reverse("importrun-detail", args=[o.pk]),
         readers=READERS,
-        extra_urls={"error_report": lambda o: reverse("imports:run-errors", args=[o.pk])},
+        extra_urls={
+            "error_report": lambda o: reverse("imports:run-errors", args=[o.pk]),
+            "uploaded_file": lambda o: reverse("imports:run-file", args=[o.pk]),
+        },
     ),
     IsolationCase(name="imports.ColumnMapping", make=make_mapping, readers=READERS),
     IsolationCase(
