@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
+from tests.twofactor import verify_client
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +68,15 @@ ACTORS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """API rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db) -> World:
     land = LandFactory()
@@ -95,6 +105,7 @@ def _client_for(user) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
+        verify_client(client, user)  # admins and reviewers have passed their second factor
     return client
 
 
