@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.models import ApiToken
-from core.throttling import TokenEndpointThrottle
+from core.throttling import AnonThrottle, TokenEndpointThrottle
 from core.tokens import token_issue, token_revoke
 
 
@@ -51,7 +51,7 @@ class ObtainTokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [TokenEndpointThrottle]
+    throttle_classes = [AnonThrottle, TokenEndpointThrottle]
     serializer_class = TokenRequestSerializer
 
     @classmethod

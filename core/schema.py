@@ -39,8 +39,35 @@ BOARD_HEADER = OpenApiParameter(
 )
 
 
+def _blank_model_choice(field) -> bool:
+    """A read-only ChoiceField over a model field that may be blank ("")?
+
+    DRF drops `allow_blank` from read-only fields, so the published enum would
+    forbid the "" the API actually returns for an unset choice.
+    """
+    if not (isinstance(field, serializers.ChoiceField) and field.read_only):
+        return False
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return False
+    try:
+        model_field = model._meta.get_field(field.source)
+    except Exception:  # noqa: BLE001 - not a model field
+        return False
+    return bool(getattr(model_field, "blank", False))
+
+
 class ProblemAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema plus documented error bodies and the board header."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if _blank_model_choice(field) and not field.allow_blank:
+            read_only = schema.pop("readOnly", None)
+            schema = {"oneOf": [schema, {"type": "string", "enum": [""]}]}
+            if read_only:
+                schema["readOnly"] = True
+        return schema
 
     def get_override_parameters(self):
         params = list(super().get_override_parameters())

@@ -53,17 +53,33 @@ def token_revoke(*, user, token_id: int) -> bool:
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
-    """`Authorization: Token <key>` against ApiToken digests; expired keys are refused."""
+    """`Authorization: Token <key>` against ApiToken digests; expired keys are refused.
+
+    Failed attempts count against the token endpoint's rate per client address, so
+    guessing keys is throttled (429) like guessing passwords.
+    """
+
+    def authenticate(self, request):
+        self._request = request
+        return super().authenticate(request)
+
+    def _refuse(self, message: str):
+        from core.throttling import TokenEndpointThrottle
+
+        throttle = TokenEndpointThrottle()
+        if not throttle.allow_request(self._request, None):
+            raise exceptions.Throttled(throttle.wait())
+        raise exceptions.AuthenticationFailed(message)
 
     def authenticate_credentials(self, key):
         token = ApiToken.objects.select_related("user").filter(key_digest=digest(key)).first()
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+            self._refuse(_("Invalid token."))
         now = timezone.now()
         if token.expires_at is not None and token.expires_at <= now:
-            raise exceptions.AuthenticationFailed(_("Token has expired."))
+            self._refuse(_("Token has expired."))
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+            self._refuse(_("User inactive or deleted."))
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

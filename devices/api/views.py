@@ -256,7 +256,7 @@ class LoanViewSet(ScopedModelViewSet):
             loan = services.loan_cancel(actor=request.user, loan=loan)
         return self._respond(loan)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: s.LoanStatisticsSerializer(many=True)})
     @action(detail=False, methods=["get"])
     def statistics(self, request):
         """Counts per school without names (what reviewers and reports may see)."""
