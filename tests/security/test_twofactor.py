@@ -164,3 +164,20 @@ def test_enforcement_can_be_switched_off(world, settings):
     settings.TWO_FACTOR_ENFORCED = False
     client = password_login(world.user("reviewer"))
     assert client.get("/schulen/").status_code == 200
+
+
+def test_demo_second_factor_is_seeded_and_its_code_works(world, capsys):
+    import io
+
+    from django.core.management import call_command
+    from django_otp import match_token
+
+    from core.management.commands.seed_demo import Command
+
+    Command(stdout=io.StringIO())._seed_second_factors()
+    reviewer = world.user("reviewer")
+    assert TOTPDevice.objects.filter(user=reviewer, confirmed=True).exists()
+    assert not TOTPDevice.objects.filter(user=world.user("board_admin")).exists()
+    call_command("demo_totp_code")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and match_token(reviewer, code) is not None
