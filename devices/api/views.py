@@ -257,7 +257,7 @@ class LoanViewSet(ScopedModelViewSet):
         return self._respond(loan)
 
     @extend_schema(responses={200: s.LoanStatisticsSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def statistics(self, request):
         """Counts per school without names (what reviewers and reports may see)."""
         qs = self.filter_queryset(self.get_queryset())
