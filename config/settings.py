@@ -343,3 +343,18 @@ REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = [
     "core.filtering.BoundedFilterBackend" if b.endswith("DjangoFilterBackend") else b
     for b in REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"]
 ]
+
+# Optional OpenID Connect login (mozilla-django-oidc); existing users only, by e-mail.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("core.oidc.PaktwerkOIDCBackend")

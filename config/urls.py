@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import views_account
+from core import oidc, views_account
 from core import views_pages as core_views
 from core.api_tokens import ObtainTokenView
 
@@ -52,6 +52,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("konto/", include(views_account.urlpatterns)),
+    path("oidc/", include(oidc.urlpatterns)),
     path("sprache/", login_not_required(set_language), name="set_language"),
     path("", include("core.urls")),
     path("", include("schools.urls")),
