@@ -60,7 +60,7 @@ check-migrations: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: venv
-	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DEBUG=0 EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  ALLOWED_HOSTS=paktwerk.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: venv

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("mediaplans.api.urls")),
     path("", include("funding.api.urls")),
     path("", include("imports.api.urls")),
+    path("", include("core.api_urls")),
 ]

@@ -398,3 +398,73 @@ TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=90)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
+# ---------------------------------------------------------------------------
+# Security (issue 17, point 6): API errors, throttling, tokens, 2FA, OIDC, mail.
+# Kept in one block; see docs/decisions.md "Security findings".
+# ---------------------------------------------------------------------------
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "core.api_errors.problem_exception_handler"
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "core.schema.ProblemAutoSchema"
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "core.throttling.AnonThrottle",
+    "core.throttling.UserThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env("API_THROTTLE_ANON", default="60/min"),
+    "user": env("API_THROTTLE_USER", default="1200/min"),
+    "token": env("API_THROTTLE_TOKEN", default="10/min"),
+}
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "core.tokens.ExpiringTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+#: API tokens expire this many days after they were issued (0 = never; not recommended).
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
+# Production refuses to send mail to the console unless that is chosen explicitly.
+if not DEBUG and "EMAIL_BACKEND" not in env.ENVIRON:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is not set. Production (DEBUG=0) refuses the console mail backend "
+        "by default: set EMAIL_BACKEND (e.g. django.core.mail.backends.smtp.EmailBackend "
+        "with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS)."
+    )
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+
+# Two-factor authentication (django-otp): required for platform admins and reviewers.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.LoginRequiredMiddleware") + 1,
+    "core.twofactor.TwoFactorMiddleware",
+)
+TWO_FACTOR_ENFORCED = env.bool("TWO_FACTOR_ENFORCED", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Paktwerk")
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = [
+    "core.filtering.BoundedFilterBackend" if b.endswith("DjangoFilterBackend") else b
+    for b in REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"]
+]
+
+# Optional OpenID Connect login (mozilla-django-oidc); existing users only, by e-mail.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("core.oidc.PaktwerkOIDCBackend")

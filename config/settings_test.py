@@ -10,6 +10,8 @@ import os
 # The base settings refuse to start without SECRET_KEY unless DEBUG; tests get a
 # fixed key (a real environment variable still wins).
 os.environ.setdefault("SECRET_KEY", "insecure-key-only-for-tests")
+# Mail stays in memory (django.core.mail.outbox); tests that need SMTP start their own.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from config.settings import *  # noqa: E402, F403
 

@@ -4,9 +4,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from core import oidc, views_account
 from core import views_pages as core_views
+from core.api_tokens import ObtainTokenView
 from core.observability import metrics
 
 urlpatterns = [
@@ -51,6 +52,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("konto/", include(views_account.urlpatterns)),
+    path("oidc/", include(oidc.urlpatterns)),
     path("sprache/", login_not_required(set_language), name="set_language"),
     path("", include("core.urls")),
     path("", include("schools.urls")),
@@ -59,7 +62,7 @@ urlpatterns = [
     path("foerderung/", include("funding.urls")),
     path("import/", include("imports.urls")),
     path("api/v1/", include("config.api_urls")),
-    path("api/v1/auth/token/", login_not_required(obtain_auth_token), name="api-token"),
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
@@ -67,3 +70,7 @@ urlpatterns = [
 
 # Media is never served raw, not even with DEBUG=1: every download goes through a
 # view that checks the permission (core.downloads.file_response).
+handler400 = "core.api_errors.api_aware_handler400"
+handler403 = "core.api_errors.api_aware_handler403"
+handler404 = "core.api_errors.api_aware_handler404"
+handler500 = "core.api_errors.api_aware_handler500"

@@ -9,11 +9,11 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_scopes.state import state
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from core.context import board_for_create
+from core.context import API_HEADER, board_for_create, selectable_board_ids
 from core.openapi import VersionedAutoSchema
 from core.services import (
     EditConflict,
@@ -49,6 +49,23 @@ class PreconditionFailed(APIException):
 def etag_for(obj: models.Model) -> str:
     """The strong ETag of a row: its edit version in quotes (`"3"`)."""
     return f'"{edit_token(obj)}"'
+
+
+def check_board_header(request, access) -> None:
+    """X-Paktwerk-Board names a board the user may work in, or the request is refused.
+
+    Malformed -> 400; a board outside the user's boards -> 403 (never a silent
+    fall-back to the user's own board, which would write into the wrong board).
+    """
+    raw = request.META.get(API_HEADER)
+    if raw is None or raw == "":
+        return
+    try:
+        board_id = int(raw)
+    except (TypeError, ValueError):
+        raise ParseError(_("X-Paktwerk-Board must be the numeric id of a Schulträger."))
+    if board_id not in selectable_board_ids(access):
+        raise PermissionDenied(_("You may not work in this Schulträger."))
 
 
 @contextmanager
@@ -97,6 +114,7 @@ class ScopedViewSetMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         access = access_for(request.user)
+        check_board_header(request, access)
         request.access = access
         request._request.access = access
         self._scope_token = state.set(

@@ -13,3 +13,6 @@ class CoreConfig(AppConfig):
 
         # every app's workflow.py registers its status tables with core.workflow
         autodiscover_modules("workflow")
+        from .tokens import connect_signals
+
+        connect_signals()

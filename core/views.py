@@ -80,6 +80,11 @@ class PageMixin:
 class ScopedListView(PageMixin, ScopedQuerysetMixin, FilterView):
     """A list: rows the user may see, filtered, paginated, rendered from `columns`."""
 
+    def get_filterset(self, filterset_class):
+        from core.filtering import bound_numeric_fields
+
+        return bound_numeric_fields(super().get_filterset(filterset_class))
+
     queryset_shape = "for_list"
     template_name = "core/list.html"
     paginate_by = 50

@@ -27,6 +27,7 @@ if not getattr(settings, "PAKTWERK_TEST_SETTINGS", False):
         f"Tests need config.settings_test, not {settings.SETTINGS_MODULE} "
         "(unset DJANGO_SETTINGS_MODULE or pass --ds=config.settings_test)."
     )
+from tests.twofactor import verify_client
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +84,15 @@ ACTORS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """API rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db) -> World:
     land = LandFactory()
@@ -111,6 +121,7 @@ def _client_for(user) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
+        verify_client(client, user)  # admins and reviewers have passed their second factor
     return client
 
 

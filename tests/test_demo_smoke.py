@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from schools.demo import DEMO_USERS
+from tests.twofactor import verify_client
 
 SKIP = ("abmelden", "/static/", "/admin/", "export", "pdf", "csv", "xlsx", "json", "auftraege")
 PAGES_PER_ROLE = 120
@@ -20,6 +21,7 @@ PAGES_PER_ROLE = 120
 def crawl(user) -> tuple[int, list]:
     client = Client(raise_request_exception=False)
     client.force_login(user)
+    verify_client(client, user)
     seen, queue, errors = set(), ["/"], []
     while queue and len(seen) < PAGES_PER_ROLE:
         url = queue.pop(0)

@@ -44,7 +44,9 @@ class DeviceSerializer(serializers.ModelSerializer):
     room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
     model = ScopedRelatedField(queryset=DeviceModel.objects.none(), required=False, allow_null=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
-    room_name = serializers.CharField(source="room.name", read_only=True, default=None)
+    room_name = serializers.CharField(
+        source="room.name", read_only=True, default=None, allow_null=True
+    )
     model_name = serializers.SerializerMethodField()
     funding_category = serializers.CharField(read_only=True)
     category = serializers.CharField(required=False, allow_blank=True)
@@ -194,6 +196,19 @@ class LoanItemSerializer(serializers.ModelSerializer):
             "return_condition",
             "damage_notes",
         ]
+
+
+class LoanStatisticsSerializer(serializers.Serializer):
+    """Loan counts of one school (no personal data): what `loans/statistics/` returns."""
+
+    school_board__name = serializers.CharField()
+    school__name = serializers.CharField(allow_null=True)
+    open = serializers.IntegerField()
+    handed_out = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    pupils = serializers.IntegerField()
+    teachers = serializers.IntegerField()
 
 
 class LoanSerializer(serializers.ModelSerializer):
@@ -357,7 +372,9 @@ class StocktakeSerializer(serializers.ModelSerializer):
     school = ScopedRelatedField(queryset=School.objects.none())
     room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
-    room_name = serializers.CharField(source="room.name", read_only=True, default=None)
+    room_name = serializers.CharField(
+        source="room.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Stocktake

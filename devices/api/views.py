@@ -256,8 +256,8 @@ class LoanViewSet(ScopedModelViewSet):
             loan = services.loan_cancel(actor=request.user, loan=loan)
         return self._respond(loan)
 
-    @extend_schema(responses={200: dict})
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses={200: s.LoanStatisticsSerializer(many=True)})
+    @action(detail=False, methods=["get"], pagination_class=None)
     def statistics(self, request):
         """Counts per school without names (what reviewers and reports may see)."""
         qs = self.filter_queryset(self.get_queryset())

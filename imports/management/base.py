@@ -41,6 +41,21 @@ def find_user(username: str | None):
     return user
 
 
+def check_may_act(user, board, *, write: bool) -> None:
+    """The CLI acts as `--user`: refuse (nothing written) unless that user may act for the board.
+
+    Import needs a board-level editing role (as the upload page does); export needs read
+    access to every row of the board (board roles, reviewers of its Land, platform admins).
+    """
+    from core.tenancy import access_for
+
+    access = access_for(user)
+    allowed = access.edit_board_ids if write else access.full_board_ids
+    if board.pk not in allowed:
+        verb = "import into" if write else "export from"
+        raise CommandError(f"user '{user.username}' may not {verb} Schulträger '{board.name}'.")
+
+
 class ProgressBar:
     """A terminal progress bar on stderr (silent when stderr is not a terminal)."""
 
@@ -84,6 +99,7 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"{path}: no such file")
         board = find_board(options["board"])
         user = find_user(options.get("user"))
+        check_may_act(user, board, write=True)
         data = path.read_bytes()
         kind = options.get("kind") or self.kind
         with board_scope([board.pk]):
@@ -129,12 +145,14 @@ class ExportCommand(BaseCommand):
         parser.add_argument("--board", required=True)
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("-o", "--output", required=True)
+        parser.add_argument("--user", help="user whose rights apply (default: first superuser)")
 
     def handle(self, *args, **options):
         from imports import exporting
         from imports.kinds import get_kind
 
         board = find_board(options["board"])
+        check_may_act(find_user(options.get("user")), board, write=False)
         spec = get_kind(options.get("kind") or self.kind)
         with board_scope([board.pk]):
             qs = spec.export_shape(spec.model.objects.filter(school_board=board))

@@ -269,7 +269,7 @@ def test_api_cost_line_field_and_bulk_action(world, lines, api_client_for):
     api = api_client_for(world.user("board_admin"))
     detail = f"/api/v1/devices/{device.pk}/"
     response = api.patch(detail, {"cost_line": foreign.pk}, format="json")
-    assert response.status_code == 400 and "cost_line" in response.json()
+    assert response.status_code == 400 and "cost_line" in response.json()["errors"]
     device.refresh_from_db()
     assert device.cost_line_id is None
     response = api.patch(detail, {"cost_line": own.pk}, format="json")
@@ -576,7 +576,7 @@ def test_pupil_left_page_and_api(world, client_for, api_client_for):
     response = api.post(
         f"/api/v1/loans/{loan.pk}/pupil-left/", {"left_on": "2026-11-30"}, format="json"
     )
-    assert response.status_code == 400 and "left_on" in response.json()
+    assert response.status_code == 400 and "left_on" in response.json()["errors"]
     response = api.post(
         f"/api/v1/loans/{loan.pk}/pupil-left/", {"left_on": "2026-11-21"}, format="json"
     )

@@ -349,7 +349,7 @@ def test_api_loan_flow_and_foreign_ids(world, api_client_for):
         "due_rule": "last_school_day",
     }
     response = api.post(reverse("loan-list"), payload, format="json")
-    assert response.status_code == 400 and "devices" in response.json()
+    assert response.status_code == 400 and "devices" in response.json()["errors"]
     payload["devices"] = [device.pk]
     response = api.post(reverse("loan-list"), payload, format="json")
     assert response.status_code == 201, response.json()
@@ -390,7 +390,7 @@ def test_api_transition_and_bad_jump(world, api_client_for):
     response = api.post(
         reverse("device-transition", args=[device.pk]), {"to_status": "in_use"}, format="json"
     )
-    assert response.status_code == 400 and "to_status" in response.json()
+    assert response.status_code == 400 and "to_status" in response.json()["errors"]
     response = api.post(
         reverse("device-transition", args=[device.pk]),
         {"to_status": "delivered", "reason": "Lieferschein 4711"},
@@ -419,7 +419,7 @@ def test_api_device_create_ignores_board_in_body_and_refuses_foreign_school(worl
         },
         format="json",
     )
-    assert response.status_code == 400 and "school" in response.json()
+    assert response.status_code == 400 and "school" in response.json()["errors"]
     response = api.post(
         reverse("device-list"),
         {
@@ -437,7 +437,7 @@ def test_api_device_create_ignores_board_in_body_and_refuses_foreign_school(worl
         {"inventory_number": "API-1", "category": "tablet", "school": world.school.pk},
         format="json",
     )
-    assert response.status_code == 400 and "inventory_number" in response.json()
+    assert response.status_code == 400 and "inventory_number" in response.json()["errors"]
 
 
 def test_openapi_schema_documents_device_endpoints(world, client_for):

@@ -65,6 +65,9 @@ def page_for(browser, live_server):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.twofactor import verified_device_id
 
     contexts = []
 
@@ -76,6 +79,9 @@ def page_for(browser, live_server):
             session[SESSION_KEY] = str(user.pk)
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            device_id = verified_device_id(user)  # admins and reviewers: second factor passed
+            if device_id:
+                session[DEVICE_ID_SESSION_KEY] = device_id
             session.save()
             context.add_cookies(
                 [

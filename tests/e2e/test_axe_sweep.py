@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from tests.e2e.conftest import WCAG_TAGS, axe_violations
+from tests.twofactor import verify_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,6 +101,7 @@ def crawl(user, known: set) -> list[tuple[str, str]]:
     """
     client = Client(raise_request_exception=False)
     client.force_login(user)
+    verify_client(client, user)
     fetched_per_route: dict = {}
     queue, queued = ["/"], {"/"}
     pages: list[tuple[str, str]] = []

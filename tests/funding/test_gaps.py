@@ -527,7 +527,7 @@ def test_api_tpek_request_and_submit_actions(world, draft, api_client_for):
     board = api_client_for(world.user("board_staff"))
     url = reverse("funding-applicationschool-request-tpek", args=[entry.pk])
     bad = board.post(url, {"deadline": "2020-01-01"}, format="json")
-    assert bad.status_code == 400 and "deadline" in bad.data
+    assert bad.status_code == 400 and "deadline" in bad.data["errors"]
     deadline = (dt.date.today() + dt.timedelta(days=14)).isoformat()
     assert (
         api_client_for(world.user("school_staff"))
@@ -552,7 +552,7 @@ def test_api_change_request_and_decision(world, approved_app, reviewer2, api_cli
         ({"reason": "", "requested_amount": "100.00"}, "reason"),
     ):
         response = board.post(url, body, format="json")
-        assert response.status_code == 400 and field in response.data
+        assert response.status_code == 400 and field in response.data["errors"]
     assert not ChangeRequest.objects.exists()
     assert (
         api_client_for(world.user("reviewer"))
@@ -604,7 +604,7 @@ def test_api_budget_compute_and_set_by_hand(world, programme, api_client_for):
         format="json",
         **headers,
     )
-    assert bad.status_code == 400 and "amount" in bad.data
+    assert bad.status_code == 400 and "amount" in bad.data["errors"]
     no_reason = admin.post(
         reverse("funding-budget-set-by-hand"),
         {"programme": programme.pk, "amount": "7200000", "reason": ""},

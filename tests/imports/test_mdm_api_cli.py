@@ -213,11 +213,21 @@ def test_cli_import_and_export(world, tmp_path, capsys):
     assert exc.value.code == 1
     assert "Zeile 2" in capsys.readouterr().err
     out = tmp_path / "export.xlsx"
-    call_command("export_schools", "--board", "15085", "--format", "xlsx", "-o", str(out))
+    call_command(
+        "export_schools", "--board", "15085", "--format", "xlsx", "-o", str(out), "--user", user
+    )
     call_command("import_schools", str(out), "--board", "15085", "--user", user)
     assert "0 new, 0 changed" in capsys.readouterr().out
     call_command(
-        "export_devices", "--board", "15085", "--format", "csv", "-o", str(tmp_path / "d.csv")
+        "export_devices",
+        "--board",
+        "15085",
+        "--format",
+        "csv",
+        "-o",
+        str(tmp_path / "d.csv"),
+        "--user",
+        user,
     )
     assert (tmp_path / "d.csv").read_bytes().startswith(b"\xef\xbb\xbfInventarnummer")
 

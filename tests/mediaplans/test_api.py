@@ -33,7 +33,7 @@ def test_create_concept_patch_sections_and_adopt(world, api_client_for):
         adopt, {"adopted_on": "2026-11-02", "adopted_by_body": "gesamtkonferenz"}, format="json"
     )
     assert response.status_code == 400
-    assert any("leer" in m or "empty" in m for m in response.data["non_field_errors"])
+    assert any("leer" in m or "empty" in m for m in response.data["errors"]["non_field_errors"])
     fill_version(ConceptVersion.objects.get(pk=version.pk))
     response = api.post(
         adopt, {"adopted_on": "2026-11-02", "adopted_by_body": "gesamtkonferenz"}, format="json"
@@ -55,7 +55,7 @@ def test_rows_bad_input_changes_nothing(world, api_client_for):
     response = api.post(
         goals, {"version": version.pk, "title": "x", "year_from": 1, "year_to": 2}, format="json"
     )
-    assert response.status_code == 400 and "area" in response.data
+    assert response.status_code == 400 and "area" in response.data["errors"]
     response = api.post(
         goals,
         {"version": version.pk, "area": area(2).pk, "title": "Chat", "year_from": 3, "year_to": 4},
@@ -92,14 +92,14 @@ def test_rows_bad_input_changes_nothing(world, api_client_for):
         {**base, "quantity": 1, "unit_price_estimate": "1.00", "rooms": [world.other_room.pk]},
         format="json",
     )
-    assert response.status_code == 400 and "rooms" in response.data
+    assert response.status_code == 400 and "rooms" in response.data["errors"]
     _, foreign = concept_with_version(world.other_school)
     response = api.post(
         goals,
         {"version": foreign.pk, "area": area(1).pk, "title": "x", "year_from": 1, "year_to": 1},
         format="json",
     )
-    assert response.status_code == 400 and "version" in response.data
+    assert response.status_code == 400 and "version" in response.data["errors"]
     assert CompetenceGoal.objects.count() == 1 and EquipmentNeed.objects.count() == 1
 
 

@@ -7,12 +7,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_token_authentication_and_scoped_list(world):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    token = Token.objects.create(user=world.user("board_admin"))
+    from core.tokens import token_issue
+
+    _token, key = token_issue(user=world.user("board_admin"))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get(reverse("school-list"))
     assert response.status_code == 200
     names = [row["name"] for row in response.json()["results"]]
@@ -70,7 +71,7 @@ def test_api_bad_input_is_400_with_field_errors(world, api_client_for, payload, 
     body = {"school_number": "77777", "name": "API-Schule", "school_type": "grundschule", **payload}
     response = client.post(reverse("school-list"), body, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert not School.objects.filter(name="API-Schule").exists()
 
 
@@ -85,7 +86,7 @@ def test_api_duplicate_school_number_is_400(world, api_client_for):
         },
         format="json",
     )
-    assert response.status_code == 400 and "school_number" in response.json()
+    assert response.status_code == 400 and "school_number" in response.json()["errors"]
 
 
 def test_api_foreign_parent_id_is_refused(world, api_client_for):
@@ -93,11 +94,11 @@ def test_api_foreign_parent_id_is_refused(world, api_client_for):
     response = client.post(
         reverse("site-list"), {"school": world.other_school.pk, "name": "Fremd"}, format="json"
     )
-    assert response.status_code == 400 and "school" in response.json()
+    assert response.status_code == 400 and "school" in response.json()["errors"]
     response = client.post(
         reverse("room-list"), {"site": world.other_room.site_id, "name": "Fremd"}, format="json"
     )
-    assert response.status_code == 400 and "site" in response.json()
+    assert response.status_code == 400 and "site" in response.json()["errors"]
     assert not Site.objects.filter(name="Fremd").exists()
     assert not Room.objects.filter(name="Fremd").exists()
 

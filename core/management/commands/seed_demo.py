@@ -8,6 +8,7 @@ may also define `is_seeded()` (is the demo already there?) and `DEMO_USERS` /
 
 import importlib
 import random
+from base64 import b32encode
 from pathlib import Path
 
 from django.apps import apps
@@ -35,6 +36,10 @@ def demo_modules() -> list[tuple[str, object]]:
     return found
 
 
+#: the demo's known TOTP secret (hex) for users who must use 2FA. Demo only: never in production.
+DEMO_TOTP_KEY = "5061_6b74_7765_726b_2d44_656d_6f2d_5365_6372_6574".replace("_", "")
+
+
 class Command(BaseCommand):
     help = "Load deterministic demo data (idempotent: refuses to run twice unless --reset)."
 
@@ -56,6 +61,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Seeding {app} …")
                 with transaction.atomic():
                     module.seed(stdout=self.stdout, rng=random.Random(f"paktwerk-{app}"))  # noqa: S311
+            self._seed_second_factors()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins(modules)
 
@@ -67,3 +73,22 @@ class Command(BaseCommand):
             self.stdout.write(f"\nDemo logins (password for all: {module.DEMO_PASSWORD}):")
             for username, description in users:
                 self.stdout.write(f"  {username:<18} {description}")
+        secret = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            "\nReviewers (pruefer, pruefer2, ministerium) and admin need a second factor:\n"
+            f"  add the TOTP secret {secret} to an authenticator app, or print the\n"
+            "  current code with: .venv/bin/python manage.py demo_totp_code"
+        )
+
+    def _seed_second_factors(self):
+        """Reviewers and the platform admin need 2FA: give them the known demo secret."""
+        from django.contrib.auth import get_user_model
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from core.twofactor import otp_required_for
+
+        for user in get_user_model().objects.all():
+            if otp_required_for(user):
+                TOTPDevice.objects.get_or_create(
+                    user=user, name="Demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+                )
