@@ -847,12 +847,50 @@ def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> 
     return invoice
 
 
+def _paid_or_requested(application: Application) -> Decimal:
+    """What earlier payout requests (not rejected) of the application already claim."""
+    return sum(
+        (
+            p.requested_amount
+            for p in PayoutRequest.objects.filter(application=application).exclude(
+                status=PayoutStatus.REJECTED
+            )
+        ),
+        ZERO,
+    )
+
+
 def payout_totals(application: Application, invoices) -> tuple[Decimal, Decimal]:
-    """(invoiced eligible amount, requested payout) = Σ invoices × the decision's rate."""
+    """(invoiced eligible amount, requested payout).
+
+    Per line, invoices count up to the line's approved amount plus the plan tolerance
+    (the excess is the board's own money); the programme's split of that sum is rounded
+    down and capped at what is left of the approved grant.
+    """
     decision = latest_decisions([application.pk]).get(application.pk)
+    invoices = list(invoices)
     invoiced = round_money(sum((i.amount for i in invoices), ZERO))
-    rate = decision.rate if decision else application.ruleset.funding_rate
-    return invoiced, rules.funding_for_amount(invoiced, rate)
+    if decision is None:
+        return invoiced, ZERO
+    params = application.ruleset.params()
+    factor = 1 + Decimal(params.plan_tolerance_percent) / 100
+    per_line: dict[int, Decimal] = {}
+    for invoice in invoices:
+        per_line[invoice.cost_line_id] = per_line.get(invoice.cost_line_id, ZERO) + invoice.amount
+    limits = dict(CostLine.objects.filter(pk__in=per_line).values_list("pk", "approved_amount"))
+    counted = sum(
+        (
+            min(amount, round_money((limits.get(pk) or ZERO) * factor))
+            for pk, amount in per_line.items()
+        ),
+        ZERO,
+    )
+    return invoiced, rules.funding_for_amount(
+        counted,
+        params,
+        approved=decision.approved_amount,
+        already_paid=_paid_or_requested(application),
+    )
 
 
 @transaction.atomic
@@ -874,25 +912,16 @@ def payout_create(*, actor, application: Application, invoices) -> PayoutRequest
         )
     invoiced, requested = payout_totals(app, invoices)
     decision = latest_decisions([app.pk]).get(app.pk)
-    already = sum(
-        (
-            p.requested_amount
-            for p in PayoutRequest.objects.filter(application=app).exclude(
-                status=PayoutStatus.REJECTED
-            )
-        ),
-        ZERO,
-    )
-    if decision and already + requested > decision.approved_amount:
+    already = _paid_or_requested(app)
+    if decision is None or requested <= 0:
         raise ValidationError(
             _(
-                "Der Mittelabruf (%(requested)s) übersteigt zusammen mit den bisherigen Abrufen "
-                "(%(already)s) die bewilligte Förderung (%(approved)s)."
+                "Nothing can be requested: the earlier payout requests (%(already)s) already "
+                "claim the whole grant (%(approved)s)."
             )
             % {
-                "requested": format_money(requested),
                 "already": format_money(already),
-                "approved": format_money(decision.approved_amount),
+                "approved": format_money(decision.approved_amount if decision else ZERO),
             }
         )
     number = (
