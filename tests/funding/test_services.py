@@ -16,7 +16,6 @@ from funding.models import (
     Budget,
     CostLine,
     Decision,
-    Invoice,
     RuleSet,
 )
 from schools.models import Membership
