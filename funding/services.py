@@ -5,6 +5,7 @@ changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,7 @@ from .models import (
     Application,
     ApplicationEvent,
     ApplicationSchool,
+    Authority,
     Budget,
     BudgetShare,
     CatalogueItem,
@@ -41,6 +43,7 @@ from .models import (
     CostLine,
     Decision,
     Invoice,
+    NoticeCounter,
     PayoutRequest,
     Programme,
     ProofOfUse,
@@ -330,10 +333,20 @@ LINE_FIELDS = (
 )
 
 
+def board_key(board) -> str:
+    """The board's part of an application number: its official key (Gemeindeschlüssel),
+    unique in the Land, or its record number where none is recorded."""
+    return re.sub(r"[^0-9A-Za-z]", "", board.official_key or "") or f"T{board.pk}"
+
+
 def _next_number(board, year: int) -> str:
-    prefix = f"FA-{year}-"
-    count = Application.objects.filter(school_board=board, number__startswith=prefix).count()
-    return f"{prefix}{count + 1:04d}"
+    """FA-<year>-<board key>-<seq>: unique within the Land (DOMAIN §5a), counted per board."""
+    prefix = f"FA-{year}-{board_key(board)}-"
+    numbers = Application.objects.filter(school_board=board, number__startswith=prefix)
+    seq = numbers.count() + 1
+    while Application.objects.filter(number=f"{prefix}{seq:04d}").exists():
+        seq += 1
+    return f"{prefix}{seq:04d}"
 
 
 @transaction.atomic
@@ -613,9 +626,52 @@ def comment_add(
     return comment
 
 
-def _decision_number(application: Application, kind: str) -> str:
-    count = Decision.objects.filter(application=application).count()
-    return f"ZB-{application.number}-{count + 1}"
+def approving_authority(land) -> Authority:
+    """The Land's approving authority (created with defaults on first use)."""
+    authority, _created = Authority.objects.get_or_create(
+        land=land, kind="approval", defaults={"name": "Landesverwaltungsamt"}
+    )
+    return authority
+
+
+def preview_notice_number(land, year: int) -> str:
+    """The file reference the next notice of the Land's approving authority will get
+    (shown to the approver before issuing; assigned for real in `_take_notice_number`)."""
+    authority = approving_authority(land)
+    counter = NoticeCounter.objects.filter(authority=authority, year=year).first()
+    return _format_notice_number(authority, year, (counter.last if counter else 0) + 1)
+
+
+def _format_notice_number(authority: Authority, year: int, seq: int) -> str:
+    return authority.notice_number_pattern.format(year=year, seq=seq, land=authority.land.code)
+
+
+def _take_notice_number(land, year: int) -> tuple[Authority, str]:
+    """Assign the next number of the authority's notices in `year`, under a row lock:
+    unique per authority and year, whichever board the notice goes to."""
+    authority = approving_authority(land)
+    NoticeCounter.objects.get_or_create(authority=authority, year=year)
+    counter = NoticeCounter.objects.select_for_update().get(authority=authority, year=year)
+    while True:
+        counter.last += 1
+        number = _format_notice_number(authority, year, counter.last)
+        if not Decision.objects.filter(authority=authority, number=number).exists():
+            break  # skips numbers typed by hand earlier
+    counter.save(update_fields=["last"])
+    return authority, number
+
+
+def _notice_number(app: Application, date: dt.date, typed: str) -> tuple[Authority, str]:
+    """The notice's file reference: typed by the approver, or the authority's next one."""
+    land = app.school_board.land
+    if not typed:
+        return _take_notice_number(land, date.year)
+    authority = approving_authority(land)
+    if Decision.objects.filter(authority=authority, number=typed).exists():
+        raise ValidationError(
+            {"number": _("The file reference %(number)s is already taken.") % {"number": typed}}
+        )
+    return authority, typed
 
 
 @transaction.atomic
@@ -708,11 +764,13 @@ def decision_make(
                 )
                 % {"amount": format_money(funding), "free": format_money(free)}
             )
+    authority, number = _notice_number(app, date, number)
     decision = Decision(
         application=app,
         school_board_id=app.school_board_id,
+        authority=authority,
+        number=number,
         kind=kind,
-        number=number or _decision_number(app, kind),
         date=date,
         approved_amount=ZERO if kind == DecisionKind.REJECTION else funding,
         eligible_amount=ZERO if kind == DecisionKind.REJECTION else eligible,
@@ -796,11 +854,13 @@ def change_request_decide(
                 % {"free": format_money(free)}
             )
         rate = current.rate
+        authority, number = _notice_number(app, date, "")
         decision = Decision(
             application=app,
             school_board_id=app.school_board_id,
+            authority=authority,
+            number=number,
             kind=DecisionKind.AMENDMENT,
-            number=_decision_number(app, DecisionKind.AMENDMENT),
             date=date,
             approved_amount=cr.requested_amount,
             eligible_amount=round_money(cr.requested_amount / rate) if rate else ZERO,
