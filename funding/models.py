@@ -496,9 +496,7 @@ class Application(BoardOwnedModel):
         verbose_name = _("Förderantrag")
         verbose_name_plural = _("Förderanträge")
         constraints = [
-            models.UniqueConstraint(
-                fields=["school_board", "number"], name="application_number_unique_per_board"
-            ),
+            models.UniqueConstraint(fields=["number"], name="application_number_unique"),
         ]
 
     def __str__(self) -> str:
@@ -730,6 +728,69 @@ class ReviewComment(BoardOwnedModel):
         return self.application.get_absolute_url() + "#anmerkungen"
 
 
+def validate_number_pattern(pattern: str) -> None:
+    """A file-reference pattern must name {seq} and format with {year}, {seq}, {land}."""
+    if "{seq" not in pattern:
+        raise ValidationError(_("The pattern must contain {seq} (the running number)."))
+    try:
+        pattern.format(year=2026, seq=1, land="ST")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValidationError(
+            _("The pattern cannot be used: %(error)s. Allowed: {year}, {seq}, {land}.")
+            % {"error": exc}
+        ) from exc
+
+
+class Authority(BaseModel):
+    """An authority of the Land (Behörde), e.g. the Landesverwaltungsamt: letterhead,
+    file-reference pattern of its notices and its legal-remedy text (DOMAIN §5a)."""
+
+    land = models.ForeignKey("schools.Land", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, default="approval")
+    name = models.CharField(_("name"), max_length=200)
+    letterhead = models.TextField(
+        _("letterhead"), blank=True, help_text=_("Address block printed at the top of notices.")
+    )
+    notice_number_pattern = models.CharField(
+        _("file-reference pattern of notices"),
+        max_length=60,
+        default="ZB-{year}-{seq:05d}",
+        validators=[validate_number_pattern],
+        help_text=_("Placeholders: {year}, {seq} (e.g. {seq:05d}), {land}."),
+    )
+    legal_remedy_text = models.TextField(_("information on legal remedies"), blank=True)
+    signatory = models.CharField(_("signature block"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["land__name", "kind", "pk"]
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+        constraints = [
+            models.UniqueConstraint(fields=["land", "kind"], name="authority_unique_per_land")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NoticeCounter(models.Model):
+    """The running number of an authority's notices in one year (Bescheidnummern)."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["authority", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year"], name="notice_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.year}: {self.last}"
+
+
 class Decision(BoardOwnedModel):
     """A funding decision (Zuwendungsbescheid), or an amended one (Änderungsbescheid)."""
 
@@ -738,6 +799,15 @@ class Decision(BoardOwnedModel):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
     number = models.CharField(_("decision number"), max_length=50)
+    authority = models.ForeignKey(
+        Authority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("issuing authority"),
+    )
     date = models.DateField(_("decision date"))
     approved_amount = models.DecimalField(_("approved funding"), **MONEY, validators=NOT_NEGATIVE)
     eligible_amount = models.DecimalField(
@@ -763,7 +833,9 @@ class Decision(BoardOwnedModel):
         verbose_name = _("Zuwendungsbescheid")
         verbose_name_plural = _("Zuwendungsbescheide")
         constraints = [
-            models.UniqueConstraint(fields=["number"], name="decision_number_unique"),
+            models.UniqueConstraint(
+                fields=["authority", "number"], name="decision_number_unique_per_authority"
+            ),
             models.CheckConstraint(
                 condition=Q(approved_amount__gte=0), name="decision_amount_not_negative"
             ),

@@ -23,14 +23,25 @@ APPROVAL = "approval"  # Landesverwaltungsamt: decide, pay out, close proof of u
 MINISTRY = "ministry"  # Bildungsministerium: reads only
 
 
+def acts_for_board(access: Access, board_id: int | None) -> bool:
+    """Does the user hold any board-side role (board, consultant, school) on this board?"""
+    return board_id in access.board_roles or board_id in access.school_board_of.values()
+
+
+def acts_for_state_on(access: Access, obj) -> bool:
+    """A reviewer of the row's Land who acts for none of its board's sides (DOMAIN §5a):
+    four eyes means two people, both of the state."""
+    return is_reviewer_for(access, obj) and not acts_for_board(access, obj.school_board_id)
+
+
 def is_content_checker_for(access: Access, obj) -> bool:
     """LISA/LINDIUS reviewer of the row's Land: checks content, forwards, requests changes."""
-    return is_reviewer_for(access, obj) and access.has_review_authority(CONTENT_CHECK)
+    return acts_for_state_on(access, obj) and access.has_review_authority(CONTENT_CHECK)
 
 
 def is_approver_for(access: Access, obj) -> bool:
     """Landesverwaltungsamt reviewer of the row's Land: decides, pays, closes proofs of use."""
-    return is_reviewer_for(access, obj) and access.has_review_authority(APPROVAL)
+    return acts_for_state_on(access, obj) and access.has_review_authority(APPROVAL)
 
 
 def can_edit_application(access: Access, application) -> bool:

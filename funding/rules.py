@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from core.formatting import format_date, format_money, format_percent
-from core.money import ZERO, round_money
+from core.money import ZERO, floor_money, round_money
 
 from .choices import INVESTMENT_CATEGORIES, NETWORK_CATEGORIES, OwnShareConvention
 
@@ -220,29 +220,38 @@ def line_amounts(quantity: Decimal, unit_price_net: Decimal, vat_rate: Decimal) 
 def funding_split(eligible: Decimal, params: RuleParams) -> tuple[Decimal, Decimal]:
     """(funding F, own share E) for eligible costs G; E = G − F so the cents always add up.
 
-    Percent of total (Sachsen-Anhalt): F = rate × G, so E = F / 9 at 90 %.
+    Percent of total (Sachsen-Anhalt): F = rate × G, so E ≥ F / 9 at 90 %.
     Surcharge on funding (Schleswig-Holstein): G = F × (1 + s), so F = G / (1 + s).
+    The grant is rounded down to the cent: the own share never falls below its rate.
     """
     eligible = round_money(eligible)
     if params.own_share_convention == OwnShareConvention.SURCHARGE_ON_FUNDING:
-        funding = round_money(eligible / (1 + Decimal(params.own_share_rate)))
+        funding = floor_money(eligible / (1 + Decimal(params.own_share_rate)))
     else:
-        funding = round_money(eligible * Decimal(params.funding_rate))
+        funding = floor_money(eligible * Decimal(params.funding_rate))
     return funding, eligible - funding
 
 
 def max_eligible_for_budget(budget: Decimal, params: RuleParams) -> Decimal:
     """The eligible costs a budget of funding carries (1,000,000 → 1,111,111.11 at 90 %;
-    270,000 + 15 % → 310,500)."""
+    270,000 + 15 % → 310,500); a cap, so rounded down."""
     budget = Decimal(budget)
     if params.own_share_convention == OwnShareConvention.SURCHARGE_ON_FUNDING:
-        return round_money(budget * (1 + Decimal(params.own_share_rate)))
-    return round_money(budget / Decimal(params.funding_rate))
+        return floor_money(budget * (1 + Decimal(params.own_share_rate)))
+    return floor_money(budget / Decimal(params.funding_rate))
 
 
-def funding_for_amount(amount: Decimal, rate: Decimal) -> Decimal:
-    """A payout request: invoiced eligible amount × the decision's rate, half-up."""
-    return round_money(Decimal(amount) * Decimal(rate))
+def funding_for_amount(
+    amount: Decimal, params: RuleParams, *, approved: Decimal, already_paid: Decimal = ZERO
+) -> Decimal:
+    """A payout for invoiced eligible costs: the programme's split of the invoiced amount
+    (rounded down, as the grant), never more than what is left of the approved amount.
+
+    The split uses the convention, not a stored rate, so Schleswig-Holstein's 1/1.15
+    (0.869565…) pays exactly the approved amount on full invoices.
+    """
+    left = max(Decimal(approved) - Decimal(already_paid), ZERO)
+    return min(funding_split(Decimal(amount), params)[0], left)
 
 
 # Findings are worded in the active language; documents for authorities run under
@@ -411,7 +420,7 @@ def mobile_cap(
         if line.category == "mobile":
             cap.mobile_total += gross
             cap.per_school[line.school_id] = cap.per_school.get(line.school_id, ZERO) + gross
-    cap.cap_total = round_money(cap.general_total * Decimal(params.mobile_cap_percent) / HUNDRED)
+    cap.cap_total = floor_money(cap.general_total * Decimal(params.mobile_cap_percent) / HUNDRED)
     cap.within_percent = cap.mobile_total <= cap.cap_total
     cap.within_per_school = all(v <= cap.per_school_limit for v in cap.per_school.values())
     return cap

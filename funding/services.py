@@ -5,6 +5,7 @@ changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +41,7 @@ from .choices import (
 from .models import (
     Application,
     ApplicationSchool,
+    Authority,
     Budget,
     BudgetShare,
     CatalogueItem,
@@ -47,6 +49,7 @@ from .models import (
     CostLine,
     Decision,
     Invoice,
+    NoticeCounter,
     PayoutRequest,
     Programme,
     ProofOfUse,
@@ -300,10 +303,20 @@ LINE_FIELDS = (
 )
 
 
+def board_key(board) -> str:
+    """The board's part of an application number: its official key (Gemeindeschlüssel),
+    unique in the Land, or its record number where none is recorded."""
+    return re.sub(r"[^0-9A-Za-z]", "", board.official_key or "") or f"T{board.pk}"
+
+
 def _next_number(board, year: int) -> str:
-    prefix = f"FA-{year}-"
-    count = Application.objects.filter(school_board=board, number__startswith=prefix).count()
-    return f"{prefix}{count + 1:04d}"
+    """FA-<year>-<board key>-<seq>: unique within the Land (DOMAIN §5a), counted per board."""
+    prefix = f"FA-{year}-{board_key(board)}-"
+    numbers = Application.objects.filter(school_board=board, number__startswith=prefix)
+    seq = numbers.count() + 1
+    while Application.objects.filter(number=f"{prefix}{seq:04d}").exists():
+        seq += 1
+    return f"{prefix}{seq:04d}"
 
 
 @transaction.atomic
@@ -605,9 +618,52 @@ def comment_add(
     return comment
 
 
-def _decision_number(application: Application, kind: str) -> str:
-    count = Decision.objects.filter(application=application).count()
-    return f"ZB-{application.number}-{count + 1}"
+def approving_authority(land) -> Authority:
+    """The Land's approving authority (created with defaults on first use)."""
+    authority, _created = Authority.objects.get_or_create(
+        land=land, kind="approval", defaults={"name": "Landesverwaltungsamt"}
+    )
+    return authority
+
+
+def preview_notice_number(land, year: int) -> str:
+    """The file reference the next notice of the Land's approving authority will get
+    (shown to the approver before issuing; assigned for real in `_take_notice_number`)."""
+    authority = approving_authority(land)
+    counter = NoticeCounter.objects.filter(authority=authority, year=year).first()
+    return _format_notice_number(authority, year, (counter.last if counter else 0) + 1)
+
+
+def _format_notice_number(authority: Authority, year: int, seq: int) -> str:
+    return authority.notice_number_pattern.format(year=year, seq=seq, land=authority.land.code)
+
+
+def _take_notice_number(land, year: int) -> tuple[Authority, str]:
+    """Assign the next number of the authority's notices in `year`, under a row lock:
+    unique per authority and year, whichever board the notice goes to."""
+    authority = approving_authority(land)
+    NoticeCounter.objects.get_or_create(authority=authority, year=year)
+    counter = NoticeCounter.objects.select_for_update().get(authority=authority, year=year)
+    while True:
+        counter.last += 1
+        number = _format_notice_number(authority, year, counter.last)
+        if not Decision.objects.filter(authority=authority, number=number).exists():
+            break  # skips numbers typed by hand earlier
+    counter.save(update_fields=["last"])
+    return authority, number
+
+
+def _notice_number(app: Application, date: dt.date, typed: str) -> tuple[Authority, str]:
+    """The notice's file reference: typed by the approver, or the authority's next one."""
+    land = app.school_board.land
+    if not typed:
+        return _take_notice_number(land, date.year)
+    authority = approving_authority(land)
+    if Decision.objects.filter(authority=authority, number=typed).exists():
+        raise ValidationError(
+            {"number": _("The file reference %(number)s is already taken.") % {"number": typed}}
+        )
+    return authority, typed
 
 
 def _decision_guard(app: Application, actor, access: Access) -> None:
@@ -709,11 +765,13 @@ def decision_make(
     rejected = kind == DecisionKind.REJECTION
     if not rejected:
         _check_budget(app, funding)
+    authority, number = _notice_number(app, date, number)
     decision = Decision(
         application=app,
         school_board_id=app.school_board_id,
+        authority=authority,
+        number=number,
         kind=kind,
-        number=number or _decision_number(app, kind),
         date=date,
         approved_amount=ZERO if rejected else funding,
         eligible_amount=ZERO if rejected else eligible,
@@ -814,11 +872,13 @@ def _amendment(app: Application, cr: ChangeRequest, *, actor, date, reason, cond
             % {"free": format_money(free)}
         )
     rate = current.rate
+    authority, number = _notice_number(app, date, "")
     decision = Decision(
         application=app,
         school_board_id=app.school_board_id,
+        authority=authority,
+        number=number,
         kind=DecisionKind.AMENDMENT,
-        number=_decision_number(app, DecisionKind.AMENDMENT),
         date=date,
         approved_amount=cr.requested_amount,
         eligible_amount=round_money(cr.requested_amount / rate) if rate else ZERO,
@@ -862,12 +922,50 @@ def invoice_create(*, actor, application: Application, data: dict[str, Any]) -> 
     return invoice
 
 
+def _paid_or_requested(application: Application) -> Decimal:
+    """What earlier payout requests (not rejected) of the application already claim."""
+    return sum(
+        (
+            p.requested_amount
+            for p in PayoutRequest.objects.filter(application=application).exclude(
+                status=PayoutStatus.REJECTED
+            )
+        ),
+        ZERO,
+    )
+
+
 def payout_totals(application: Application, invoices) -> tuple[Decimal, Decimal]:
-    """(invoiced eligible amount, requested payout) = Σ invoices × the decision's rate."""
+    """(invoiced eligible amount, requested payout).
+
+    Per line, invoices count up to the line's approved amount plus the plan tolerance
+    (the excess is the board's own money); the programme's split of that sum is rounded
+    down and capped at what is left of the approved grant.
+    """
     decision = latest_decisions([application.pk]).get(application.pk)
+    invoices = list(invoices)
     invoiced = round_money(sum((i.amount for i in invoices), ZERO))
-    rate = decision.rate if decision else application.ruleset.funding_rate
-    return invoiced, rules.funding_for_amount(invoiced, rate)
+    if decision is None:
+        return invoiced, ZERO
+    params = application.ruleset.params()
+    factor = 1 + Decimal(params.plan_tolerance_percent) / 100
+    per_line: dict[int, Decimal] = {}
+    for invoice in invoices:
+        per_line[invoice.cost_line_id] = per_line.get(invoice.cost_line_id, ZERO) + invoice.amount
+    limits = dict(CostLine.objects.filter(pk__in=per_line).values_list("pk", "approved_amount"))
+    counted = sum(
+        (
+            min(amount, round_money((limits.get(pk) or ZERO) * factor))
+            for pk, amount in per_line.items()
+        ),
+        ZERO,
+    )
+    return invoiced, rules.funding_for_amount(
+        counted,
+        params,
+        approved=decision.approved_amount,
+        already_paid=_paid_or_requested(application),
+    )
 
 
 @transaction.atomic
@@ -888,25 +986,16 @@ def payout_create(*, actor, application: Application, invoices) -> PayoutRequest
         raise ValidationError({"invoices": _("An invoice is already part of a payout request.")})
     invoiced, requested = payout_totals(app, invoices)
     decision = latest_decisions([app.pk]).get(app.pk)
-    already = sum(
-        (
-            p.requested_amount
-            for p in PayoutRequest.objects.filter(application=app).exclude(
-                status=PayoutStatus.REJECTED
-            )
-        ),
-        ZERO,
-    )
-    if decision and already + requested > decision.approved_amount:
+    already = _paid_or_requested(app)
+    if decision is None or requested <= 0:
         raise ValidationError(
             _(
-                "The payout request (%(requested)s) together with earlier requests "
-                "(%(already)s) exceeds the approved funding (%(approved)s)."
+                "Nothing can be requested: the earlier payout requests (%(already)s) already "
+                "claim the whole grant (%(approved)s)."
             )
             % {
-                "requested": format_money(requested),
                 "already": format_money(already),
-                "approved": format_money(decision.approved_amount),
+                "approved": format_money(decision.approved_amount if decision else ZERO),
             }
         )
     number = (

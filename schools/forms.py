@@ -75,17 +75,13 @@ class RoomForm(KernWidgetsMixin, forms.ModelForm):
         ]
 
 
-class MembershipGrantForm(KernWidgetsMixin, forms.Form):
-    """Invite a user (or add a role to an existing one) for this board or a school."""
+class InvitationForm(KernWidgetsMixin, forms.Form):
+    """Invite a person by e-mail to a role for this board or one of its schools."""
 
-    username = forms.CharField(
-        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()]
-    )
     email = forms.EmailField(
-        label=_("e-mail"), help_text=_("A new user receives a link to set a password.")
+        label=_("e-mail"),
+        help_text=_("The person receives a link and accepts with their own account."),
     )
-    first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
     role = forms.ChoiceField(
         label=_("role"),
         choices=[
@@ -105,3 +101,21 @@ class MembershipGrantForm(KernWidgetsMixin, forms.Form):
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(school_board=board)
+
+
+class InvitationAccountForm(KernWidgetsMixin, forms.Form):
+    """Create an account from an invitation link."""
+
+    username = forms.CharField(
+        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()]
+    )
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Repeat password"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data

@@ -351,3 +351,80 @@ class Membership(BaseModel):
             )
         if self.role != "reviewer" and self.authority:
             raise ValidationError({"authority": _("Only reviewers of the Land have an authority.")})
+        self._check_separation_of_duties()
+
+    def land_id_of_org(self) -> int | None:
+        """The Land of the organisation this role is held in."""
+        if self.role == "reviewer":
+            return self.land_id
+        with scopes_disabled():  # a fact about the organisation, not the caller's scope
+            if self.school_id:
+                return School.objects.filter(pk=self.school_id).values_list("land_id", flat=True)[0]
+            return SchoolBoard.objects.filter(pk=self.school_board_id).values_list(
+                "land_id", flat=True
+            )[0]
+
+    def _check_separation_of_duties(self) -> None:
+        """Nobody acts for a board and for the state in the same Land (DOMAIN §5a)."""
+        if not self.user_id:
+            return
+        land_id = self.land_id_of_org()
+        others = Membership.objects.filter(user_id=self.user_id).exclude(pk=self.pk)
+        if self.role == "reviewer":
+            clash = others.filter(
+                Q(school_board__land_id=land_id) | Q(school__land_id=land_id)
+            ).exists()
+        else:
+            clash = others.filter(role="reviewer", land_id=land_id).exists()
+        if clash:
+            raise ValidationError(
+                _(
+                    "Separation of duties: nobody may act for a Schulträger and review for "
+                    "the state in the same Land."
+                ),
+                code="separation_of_duties",
+            )
+
+
+class Invitation(BaseModel):
+    """An invitation (Einladung) to a role on a board or one of its schools, by e-mail.
+
+    The invited person accepts it with their own account (consent); the board never
+    learns whether an account exists for the address, nor its name.
+    """
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    school_board = models.ForeignKey(
+        SchoolBoard, on_delete=models.CASCADE, related_name="invitations", editable=False
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    #: SHA-256 of the token in the link; the token itself is never stored
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.get_role_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from core.services import apply_fields, lock_and_check, save_row
 
@@ -27,6 +32,8 @@ SCHOOL_FIELDS = (
 )
 SITE_FIELDS = ("name", "street", "postal_code", "city", "is_main")
 ROOM_FIELDS = ("name", "kind", "building", "floor", "seats", "has_lan", "has_wlan", "has_display")
+#: days an invitation link stays valid
+INVITATION_DAYS = 14
 BOARD_FIELDS = (
     "name",
     "kind",
@@ -114,83 +121,153 @@ def room_update(
     return room
 
 
-@transaction.atomic
-def membership_grant(
-    *,
-    actor,
-    board: SchoolBoard,
-    username: str,
-    email: str,
-    first_name: str = "",
-    last_name: str = "",
-    role: str,
-    school: School | None = None,
-):
-    """Give a (new or existing) user a role in `board` or one of its schools.
+INVITABLE_ROLES = ("board_admin", "board_staff", "consultant", "school_staff")
 
-    A new user gets no usable password; an e-mail with a link to set one is sent
-    once the transaction has committed.
-    """
-    from django.contrib.auth import get_user_model
-    from django.core.exceptions import ValidationError
+
+def _invitation_target(board: SchoolBoard, role: str, school: School | None) -> School | None:
     from django.utils.translation import gettext as _
 
-    from .choices import Role
-    from .models import Membership
-
-    if role not in (Role.BOARD_ADMIN, Role.BOARD_STAFF, Role.CONSULTANT, Role.SCHOOL_STAFF):
+    if role not in INVITABLE_ROLES:
         raise ValidationError({"role": _("This role cannot be granted by a Schulträger.")})
-    if role == Role.SCHOOL_STAFF:
-        if school is None:
-            raise ValidationError({"school": _("Choose the school for a school role.")})
-        if school.school_board_id != board.pk:
-            raise ValidationError({"school": _("The school does not belong to this Schulträger.")})
-    else:
-        school = None
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
-    created = user is None
-    if created:
-        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
-        user.set_unusable_password()
-        save_row(user, actor=actor)
-    membership = Membership(
-        user=user,
+    if role != "school_staff":
+        return None
+    if school is None:
+        raise ValidationError({"school": _("Choose the school for a school role.")})
+    if school.school_board_id != board.pk:
+        raise ValidationError({"school": _("The school does not belong to this Schulträger.")})
+    return school
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor, board: SchoolBoard, email: str, role: str, school: School | None = None
+):
+    """Invite a person by e-mail to a role on `board` or one of its schools.
+
+    The same thing happens whether or not an account with this address exists: the
+    person accepts with their own account (consent), so the board never learns about
+    other accounts or their names (DOMAIN §5a).
+    """
+    from .models import Invitation
+
+    school = _invitation_target(board, role, school)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=email.strip().lower(),
         role=role,
+        school_board=board,
         school=school,
-        school_board=None if school else board,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
     )
-    save_row(membership, actor=actor)
-    if created and email:
-        transaction.on_commit(lambda: _send_set_password_mail(user))
+    invitation._history_user = actor
+    invitation.full_clean()
+    invitation.save()
+    transaction.on_commit(lambda: _send_invitation_mail(invitation, token))
+    return invitation
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_for_token(token: str):
+    """The open invitation behind a link, or None (expired, used, withdrawn, unknown)."""
+    from .models import Invitation
+
+    invitation = (
+        Invitation.objects.select_related("school_board", "school")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    return invitation if invitation and invitation.is_open else None
+
+
+@transaction.atomic
+def invitation_accept(*, user, token: str):
+    """The invited person takes the role with their own account."""
+    from django.utils.translation import gettext as _
+
+    from .models import Invitation, Membership
+
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        raise ValidationError(_("This invitation is no longer valid."))
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    existing = Membership.objects.filter(
+        user=user,
+        role=invitation.role,
+        school=invitation.school,
+        school_board=None if invitation.school else invitation.school_board,
+    ).first()
+    membership = existing or Membership(
+        user=user,
+        role=invitation.role,
+        school=invitation.school,
+        school_board=None if invitation.school else invitation.school_board,
+    )
+    if existing is None:
+        membership._history_user = user
+        membership.full_clean()
+        membership.save()
+    invitation.accepted_at = timezone.now()
+    invitation._history_user = user
+    invitation.save(update_fields=["accepted_at", "updated_at"])
     return membership
 
 
-def _send_set_password_mail(user) -> None:
-    """Invitation with a one-time link to set the first password (password-reset token)."""
+@transaction.atomic
+def invitation_revoke(*, actor, invitation) -> None:
+    """Withdraw an invitation that has not been accepted yet."""
+    invitation.revoked_at = timezone.now()
+    invitation._history_user = actor
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+
+
+@transaction.atomic
+def account_create_for_invitation(
+    *, token: str, username: str, first_name: str, last_name: str, password: str
+):
+    """A person without an account creates one from the invitation link and accepts it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.utils.translation import gettext as _
+
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        raise ValidationError(_("This invitation is no longer valid."))
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Please choose another user name.")})
+    user = User(
+        username=username, email=invitation.email, first_name=first_name, last_name=last_name
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    invitation_accept(user=user, token=token)
+    return user
+
+
+def _send_invitation_mail(invitation, token: str) -> None:
+    """The invitation mail: who invites to which role; the link to accept."""
     from django.conf import settings
-    from django.contrib.auth.forms import PasswordResetForm
-    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
+    from django.utils import translation
 
     base = settings.PAKTWERK["BASE_URL"]
     context = {
-        "user": user,
-        "protocol": "https" if base.startswith("https") else "http",
-        "domain": base.split("://", 1)[-1],
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-        "login_url": base + reverse("login"),
+        "invitation": invitation,
+        "accept_url": base + reverse("schools:invitation-accept", args=[token]),
     }
-    PasswordResetForm().send_mail(
-        "registration/invitation_subject.txt",
-        "registration/invitation_email.txt",
-        context,
-        settings.DEFAULT_FROM_EMAIL,
-        user.email,
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("registration/invitation_subject.txt", context).strip()
+        body = render_to_string("registration/invitation_email.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
 @transaction.atomic

@@ -1,12 +1,15 @@
 """Registry pages: configuration over core.views."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
 
 from core.pdf import pdf_response
 from core.views import (
@@ -16,14 +19,22 @@ from core.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    errors_to_form,
     get_visible_or_404,
 )
 
 from . import permissions, services
 from .documents import school_sheet_pdf
 from .filters import BoardFilter, RoomFilter, SchoolFilter
-from .forms import BoardForm, MembershipGrantForm, RoomForm, SchoolForm, SiteForm
-from .models import Membership, Room, School, SchoolBoard, Site
+from .forms import (
+    BoardForm,
+    InvitationAccountForm,
+    InvitationForm,
+    RoomForm,
+    SchoolForm,
+    SiteForm,
+)
+from .models import Invitation, Membership, Room, School, SchoolBoard, Site
 
 SCHOOL_COLUMNS = [
     Column("name", _("name"), link=True),
@@ -31,7 +42,7 @@ SCHOOL_COLUMNS = [
     Column("school_type", _("School type")),
     Column("city", _("city")),
     Column("pupils", _("Pupils"), fmt="number", numeric=True),
-    Column("school_board.name", _("Schulträger")),
+    Column("school_board.name", _("School boards")),
 ]
 ROOM_COLUMNS = [
     Column("name", _("name"), link=True),
@@ -111,7 +122,7 @@ class SchoolDetailView(ScopedDetailView):
     fields_shown = [
         Column("school_number", _("Schulnummer")),
         Column("school_type", _("School type")),
-        Column("school_board.name", _("Schulträger")),
+        Column("school_board.name", _("School boards")),
         Column("street", _("street")),
         Column("postal_code", _("postal code")),
         Column("city", _("city")),
@@ -288,24 +299,94 @@ class BoardMembersView(ScopedDetailView):
             .select_related("user", "school")
             .order_by("user__last_name", "user__username", "role")
         )
-        ctx["form"] = kwargs.get("form") or MembershipGrantForm(board=self.object)
+        ctx["invitations"] = [
+            i
+            for i in Invitation.objects.filter(school_board=self.object).select_related("school")
+            if i.is_open
+        ]
+        ctx["form"] = kwargs.get("form") or InvitationForm(board=self.object)
         return ctx
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = MembershipGrantForm(request.POST, board=self.object)
+        form = InvitationForm(request.POST, board=self.object)
         if form.is_valid():
             try:
-                services.membership_grant(
+                services.invitation_create(
                     actor=request.user, board=self.object, **form.cleaned_data
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                errors_to_form(form, exc)
             else:
-                messages.success(request, _("Role granted."))
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
                 return redirect("schools:board-members", pk=self.object.pk)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = get_object_or_404(
+        Invitation.objects.filter(school_board__in=request.access.admin_board_ids), pk=pk
+    )
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("schools:board-members", pk=invitation.school_board_id)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(TemplateView):
+    """Public by design: the person behind an invitation link accepts it (consent)."""
+
+    template_name = "schools/invitation_accept.html"
+
+    def dispatch(self, request, *args, token, **kwargs):
+        self.token = token
+        self.invitation = services.invitation_for_token(token)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["invitation"] = self.invitation
+        ctx["page_title"] = _("Invitation")
+        if self.invitation and not self.request.user.is_authenticated:
+            ctx["form"] = kwargs.get("form") or InvitationAccountForm()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if self.invitation is None:
+            return self.get(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            return self._accept(request)
+        form = InvitationAccountForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.account_create_for_invitation(
+                    token=self.token,
+                    username=data["username"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    password=data["password1"],
+                )
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, _("Your account is ready. Please log in."))
+                return redirect("login")
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def _accept(self, request):
+        try:
+            services.invitation_accept(user=request.user, token=self.token)
+        except ValidationError as exc:
+            for msg in exc.messages:
+                messages.error(request, msg)
+            return redirect("schools:invitation-accept", token=self.token)
+        messages.success(request, _("Invitation accepted."))
+        return redirect("home")
 
 
 @require_POST

@@ -51,11 +51,16 @@ def test_line_amounts_round_half_up_at_the_line():
 
 
 def test_own_share_is_f_over_9_worked_example():
+    # the grant is rounded down (DOMAIN §3): 90 % of 1,111,111.11 is 999,999.999 -> .99
     funding, own = rules.funding_split(D("1111111.11"), ST)
-    assert funding == D("1000000.00")
-    assert own == D("111111.11")
-    assert own == (funding / 9).quantize(D("0.01"))
+    assert funding == D("999999.99")
+    assert own == D("111111.12")
+    assert own >= funding / 9
+    funding, own = rules.funding_split(D("1111111.12"), ST)
+    assert (funding, own) == (D("1000000.00"), D("111111.12"))
     assert rules.max_eligible_for_budget(D("1000000"), ST) == D("1111111.11")
+    # DOMAIN §3's worked examples
+    assert rules.funding_split(D("100000.01"), ST) == (D("90000.00"), D("10000.01"))
 
 
 def test_funding_and_own_share_always_add_up():

@@ -17,7 +17,6 @@ from funding.models import (
     Budget,
     CostLine,
     Decision,
-    Invoice,
     RuleSet,
 )
 from schools.models import Membership
@@ -464,7 +463,7 @@ def test_invoices_and_payout_request(world, approved, reviewer2):
     assert selectors.budget_status(Budget.objects.get()).paid == D("3213.00")
 
 
-def test_payout_above_approved_is_refused(world, approved):
+def test_payout_counts_a_line_only_up_to_its_approval_plus_tolerance(world, approved):
     staff = world.user("board_staff")
     line = approved.lines.get(position=1)
     invoice = services.invoice_create(
@@ -478,9 +477,14 @@ def test_payout_above_approved_is_refused(world, approved):
             "amount": D("99999.00"),
         },
     )
-    with pytest.raises(ValidationError):
-        services.payout_create(actor=staff, application=approved, invoices=[invoice])
-    assert Invoice.objects.get(pk=invoice.pk).payout_id is None
+    line.refresh_from_db()
+    payout = services.payout_create(actor=staff, application=approved, invoices=[invoice])
+    counted = (line.approved_amount * D("1.20")).quantize(D("0.01"))
+    assert payout.invoiced_amount == D("99999.00")
+    assert payout.requested_amount == (counted * D("0.9")).quantize(D("0.01"), "ROUND_DOWN")
+    # never more than the grant
+    decision_total = approved.decisions.get().approved_amount
+    assert payout.requested_amount <= decision_total
 
 
 def test_proof_of_use_flow(world, approved, reviewer2):
