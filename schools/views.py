@@ -42,7 +42,7 @@ SCHOOL_COLUMNS = [
     Column("school_type", _("School type")),
     Column("city", _("city")),
     Column("pupils", _("Pupils"), fmt="number", numeric=True),
-    Column("school_board.name", _("School boards")),
+    Column("school_board.name", _("Schulträger")),
 ]
 ROOM_COLUMNS = [
     Column("name", _("name"), link=True),
@@ -122,7 +122,7 @@ class SchoolDetailView(ScopedDetailView):
     fields_shown = [
         Column("school_number", _("Schulnummer")),
         Column("school_type", _("School type")),
-        Column("school_board.name", _("School boards")),
+        Column("school_board.name", _("Schulträger")),
         Column("street", _("street")),
         Column("postal_code", _("postal code")),
         Column("city", _("city")),
