@@ -429,3 +429,213 @@ def board_actual_lines(application) -> tuple[tuple[rules.LineData, ...], dict, d
         for s in School.objects.filter(pk__in={ln.school_id for ln in lines})
     }
     return tuple(lines), amounts, schools
+
+
+# ------------------------------------------------------------ page data
+def category_labels() -> dict[str, str]:
+    """Funding category code → label (in the active language)."""
+    from .choices import FundingCategory
+
+    return dict(FundingCategory.choices)
+
+
+def application_page(application) -> dict:
+    """Everything the application page shows, for an application fetched `.for_check()`:
+    check result, lines with their amounts, findings, comments and changes, the
+    totals per school and category, the procedure's records and the budget."""
+    from .models import ChangeRequest, Decision, PayoutRequest, ProofOfUse, ReviewComment
+
+    result = application_check(application)
+    lines = list(application.lines.all())
+    comments = list(
+        ReviewComment.objects.filter(application=application).select_related("author", "cost_line")
+    )
+    diff = application_diff(application)
+    budget = budget_for(application)
+    return {
+        "app": application,
+        "result": result,
+        "rows": _line_rows(lines, result, comments, diff),
+        "comments": comments,
+        "diff": diff,
+        "entries": list(application.schools.all()),
+        "per_school": _per_school(application, lines, result),
+        "per_category": [
+            (category_labels().get(c, c), v) for c, v in result.totals.per_category.items()
+        ],
+        "general_findings": [f for f in result.findings if not f.line_refs],
+        "events": list(application.events.select_related("actor")[:50]),
+        "decisions": list(
+            Decision.objects.filter(application=application).select_related("decided_by")
+        ),
+        "change_requests": list(ChangeRequest.objects.filter(application=application)),
+        "payouts": list(PayoutRequest.objects.filter(application=application)),
+        "proof": ProofOfUse.objects.filter(application=application).first(),
+        "budget": budget,
+        "budget_status": budget_status(budget) if budget else None,
+    }
+
+
+def _line_rows(lines, result, comments, diff) -> list[dict]:
+    by_line: dict[int, list] = {}
+    for comment in comments:
+        if comment.cost_line_id:
+            by_line.setdefault(comment.cost_line_id, []).append(comment)
+    return [
+        {
+            "line": ln,
+            "amounts": result.totals.line_amounts[ln.ref],
+            "findings": result.for_line(ln.ref),
+            "comments": by_line.get(ln.pk, []),
+            "changed": diff and (ln.ref in diff["added"] or ln.ref in diff["changed"]),
+        }
+        for ln in lines
+    ]
+
+
+def _per_school(application, lines, result) -> list[tuple]:
+    """(school name, funding, mobile share) per school of the application."""
+    names = {e.school_id: e.school.name for e in application.schools.all()}
+    for ln in lines:
+        names.setdefault(ln.school_id, ln.school.name)
+    return [
+        (names.get(s, s), v, result.totals.mobile.per_school.get(s))
+        for s, v in result.totals.per_school.items()
+    ]
+
+
+def application_permissions(access, application, user) -> dict[str, bool]:
+    """Which steps the application page offers this user."""
+    from . import permissions
+
+    acting_reviewer = permissions.is_acting_reviewer_for(access, application)
+    return {
+        "can_edit": permissions.can_edit_application(access, application),
+        "can_review": permissions.can_review(access, application),
+        "can_forward": permissions.can_forward(access, application),
+        "can_decide": permissions.can_decide(access, application, user),
+        "four_eyes_blocked": acting_reviewer
+        and application.status == ApplicationStatus.FORWARDED
+        and application.content_checked_by_id == user.pk,
+        "is_reviewer": acting_reviewer,
+        "can_decide_change": permissions.is_approver_for(access, application),
+        "is_board": permissions.is_board_editor(access, application),
+        "after_approval": permissions.can_manage_after_approval(access, application),
+    }
+
+
+def _typed_line_values(data: dict) -> dict:
+    """A typed cost line's values, the chosen Warenkorb item filling what was left empty."""
+    item = data.get("catalogue_item")
+
+    def given_or_item(name, item_attr):
+        if data.get(name) is not None:
+            return data.get(name)
+        return getattr(item, item_attr) if item else None
+
+    return {
+        "school": data.get("school"),
+        "category": data.get("category") or (item.category if item else ""),
+        "description": data.get("description") or (item.name if item else ""),
+        "quantity": data.get("quantity"),
+        "unit_price_net": given_or_item("unit_price_net", "unit_price_net"),
+        "vat_rate": given_or_item("vat_rate", "vat_rate"),
+        "procurement_route": data.get("procurement_route") or "direct",
+        "catalogue_item": item,
+        "planned_start": data.get("planned_start"),
+        "planned_end": data.get("planned_end"),
+        "need": data.get("need"),
+        "justification": data.get("justification") or "",
+    }
+
+
+def typed_cost_line(application, data: dict, *, base):
+    """The cost line being typed as an unsaved row (None while it is incomplete).
+
+    `base` is the saved line being edited or a new line at the next position.
+    """
+    from .models import CostLine
+
+    values = _typed_line_values(data)
+    if not (
+        values["school"]
+        and values["quantity"]
+        and values["unit_price_net"] is not None
+        and values["vat_rate"] is not None
+    ):
+        return None
+    candidate = CostLine(
+        pk=base.pk,
+        application=application,
+        position=base.position,
+        school_board_id=application.school_board_id,
+    )
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    return candidate
+
+
+def live_check(
+    application,
+    *,
+    line_values: dict | None = None,
+    line=None,
+    application_values: dict | None = None,
+    invalid_fields: list | tuple = (),
+) -> dict:
+    """Findings and totals as if the typed values were saved (nothing is written).
+
+    `application` is this request's own copy (fetched `.for_check()`); the typed values
+    of the application form (`application_values`) are put on it, the typed cost line
+    (`line_values`, replacing `line` or added as a new line) is merged with the saved
+    lines, and `rules.check_application` checks the result.
+    """
+    from .models import CostLine
+
+    for name, value in (application_values or {}).items():
+        setattr(application, name, value)
+    lines = list(application.lines.all())
+    candidate = None
+    if line_values is not None:
+        base = line or CostLine(
+            application=application,
+            school_board_id=application.school_board_id,
+            position=max([ln.position for ln in lines] or [0]) + 1,
+        )
+        candidate = typed_cost_line(application, line_values, base=base)
+    if candidate is not None:
+        lines = [candidate if ln.pk and ln.pk == candidate.pk else ln for ln in lines]
+        if not candidate.pk:
+            lines.append(candidate)
+    result = rules.check_application(application_data(application, lines=lines))
+    return {
+        "result": result,
+        "candidate": candidate,
+        "invalid_fields": list(invalid_fields),
+        "line_findings": result.for_line(candidate.ref) if candidate else [],
+        "line_amounts": result.totals.line_amounts.get(candidate.ref) if candidate else None,
+    }
+
+
+def programme_page(programme) -> dict:
+    """A programme's rule sets, newest first, and the one in force."""
+    rulesets = list(programme.rulesets.order_by("-number"))
+    return {
+        "rulesets": rulesets,
+        "current": rulesets[0] if rulesets else None,
+        "categories": category_labels(),
+    }
+
+
+def budget_pupil_counts(budget) -> list[dict]:
+    """The pupil counts a computed budget was based on, with dates and amounts typed."""
+    return [
+        {
+            **c,
+            "counts_date": dt.date.fromisoformat(c["counts_date"])
+            if c.get("counts_date")
+            else None,
+            "amount": Decimal(c.get("amount") or "0"),
+        }
+        for c in budget.pupil_counts or []
+    ]

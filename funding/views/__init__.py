@@ -1,0 +1,93 @@
+"""Funding pages: configuration over core.views; page data comes from funding.selectors,
+every change from one call of funding.services. One module per area."""
+
+from .applications import (
+    ApplicationCreateView,
+    ApplicationDetailView,
+    ApplicationListView,
+    ApplicationSubmitView,
+    ApplicationUpdateView,
+    CommentAddView,
+    LiveCheckView,
+    PackageJobView,
+    PackagePdfView,
+    ReviewQueueView,
+)
+from .lines import CostLineCreateView, CostLineDeleteView, CostLineUpdateView
+from .payouts import (
+    InvoiceListView,
+    PayoutCreateView,
+    PayoutDetailView,
+    PayoutPdfView,
+    PayoutTransitionView,
+)
+from .programmes import (
+    BudgetComputeView,
+    BudgetDetailView,
+    BudgetListView,
+    BudgetManualView,
+    CatalogueImportView,
+    CatalogueListView,
+    ProgrammeDetailView,
+    ProgrammeListView,
+)
+from .proofs import ProofCheckView, ProofDetailView, ProofPdfView, ProofStartView, ProofSubmitView
+from .review import (
+    ChangeRequestCreateView,
+    ChangeRequestDecideView,
+    DecideView,
+    DecisionDetailView,
+    DecisionPdfView,
+    ForwardView,
+    RequestChangesView,
+)
+from .schools import ReportUpdateView, TpekRequestView, TpekSubmitView, TpekView
+
+#: application packages with more lines than this are built as a background job
+#: (read at request time by `base.package_sync_lines()`)
+PACKAGE_SYNC_LINES = 150
+
+__all__ = [
+    "ApplicationCreateView",
+    "ApplicationDetailView",
+    "ApplicationListView",
+    "ApplicationSubmitView",
+    "ApplicationUpdateView",
+    "BudgetComputeView",
+    "BudgetDetailView",
+    "BudgetListView",
+    "BudgetManualView",
+    "CatalogueImportView",
+    "CatalogueListView",
+    "ChangeRequestCreateView",
+    "ChangeRequestDecideView",
+    "CommentAddView",
+    "CostLineCreateView",
+    "CostLineDeleteView",
+    "CostLineUpdateView",
+    "DecideView",
+    "DecisionDetailView",
+    "DecisionPdfView",
+    "ForwardView",
+    "InvoiceListView",
+    "LiveCheckView",
+    "PackageJobView",
+    "PackagePdfView",
+    "PayoutCreateView",
+    "PayoutDetailView",
+    "PayoutPdfView",
+    "PayoutTransitionView",
+    "ProgrammeDetailView",
+    "ProgrammeListView",
+    "ProofCheckView",
+    "ProofDetailView",
+    "ProofPdfView",
+    "ProofStartView",
+    "ProofSubmitView",
+    "ReportUpdateView",
+    "RequestChangesView",
+    "ReviewQueueView",
+    "TpekRequestView",
+    "TpekSubmitView",
+    "TpekView",
+]
