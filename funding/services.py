@@ -629,7 +629,10 @@ def approving_authority(land) -> Authority:
 def preview_notice_number(land, year: int) -> str:
     """The file reference the next notice of the Land's approving authority will get
     (shown to the approver before issuing; assigned for real in `_take_notice_number`)."""
-    authority = approving_authority(land)
+    authority = Authority.objects.filter(land=land, kind="approval").first()
+    if authority is None:  # not configured yet: its defaults apply (nothing is written on read)
+        authority = Authority(land=land, kind="approval", name="Landesverwaltungsamt")
+        return _format_notice_number(authority, year, 1)
     counter = NoticeCounter.objects.filter(authority=authority, year=year).first()
     return _format_notice_number(authority, year, (counter.last if counter else 0) + 1)
 

@@ -94,7 +94,12 @@ class DecideView(AuthorityMixin, FundingFormView):
         return {**super().get_form_kwargs(), "lines": lines, "amounts": amounts}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(app=self.object, result=self.check_result, **kwargs)
+        next_number = services.preview_notice_number(
+            self.object.school_board.land, timezone.localdate().year
+        )
+        return super().get_context_data(
+            app=self.object, result=self.check_result, next_number=next_number, **kwargs
+        )
 
     def perform(self, form):
         d = form.cleaned_data
