@@ -124,3 +124,20 @@ def test_application_numbers_carry_the_board_key(world, programme, budget):
         school_board=world.other_board, programme=programme, ruleset=programme.current_ruleset()
     )
     assert other.number != app.number
+
+
+def test_decide_page_shows_the_file_reference_before_issuing(
+    world, programme, reviewer2, client_for
+):
+    from django.urls import reverse
+
+    app = _forwarded_application(world, programme, world.board, world.school)
+    page = client_for(reviewer2).get(reverse("funding:decide", args=[app.pk]))
+    assert page.status_code == 200
+    expected = services.preview_notice_number(world.land, TODAY.year)
+    assert expected in page.content.decode()
+    assert not Authority.objects.exists()  # reading writes nothing
+    decision = services.decision_make(
+        actor=reviewer2, access=access_for(reviewer2), application=app, kind="full", date=TODAY
+    )
+    assert decision.number == expected
