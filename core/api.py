@@ -40,10 +40,8 @@ class PreconditionFailed(APIException):
     def __init__(self, current: models.Model):
         super().__init__()
         token = edit_token(current)
-        self.detail = {
-            "detail": self.detail,
-            "version": int(token) if token.isdigit() else token,
-        }
+        #: added to the problem-details body (core.api_errors): the current version
+        self.problem_extra = {"version": int(token) if token.isdigit() else token}
 
 
 def etag_for(obj: models.Model) -> str:

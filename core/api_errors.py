@@ -103,6 +103,7 @@ def problem_exception_handler(exc, context):
             body["errors"] = _field_errors(detail)
         else:
             body = problem(status, text, code=_code_of(exc))
+    body.update(getattr(exc, "problem_extra", None) or {})
     return Response(body, status=status, headers=_kept_headers(response))
 
 

@@ -280,7 +280,7 @@ class WorkerHeartbeat(models.Model):
     seen_at = models.DateTimeField(_("last seen"), db_index=True)
 
     class Meta:
-        ordering = ["-seen_at"]
+        ordering = ["-seen_at", "-id"]
         verbose_name = _("worker heartbeat")
         verbose_name_plural = _("worker heartbeats")
 
@@ -307,7 +307,7 @@ class ScheduledRun(models.Model):
     host = models.CharField(_("host"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["-started_at"]
+        ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["name", "-started_at"], name="core_schedrun_name_started")]
         verbose_name = _("scheduled run")
         verbose_name_plural = _("scheduled runs")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-#: the body of a 412 (see core.api.PreconditionFailed)
-PRECONDITION_FAILED_BODY = inline_serializer(
-    "PreconditionFailed",
-    fields={
-        "detail": serializers.CharField(),
-        "version": serializers.IntegerField(
-            help_text="The version stored now: load the record again and re-apply the change."
-        ),
-    },
-)
+from core.schema import ProblemAutoSchema as AutoSchema
+from core.schema import ProblemSerializer
+
+
+class PreconditionFailedSerializer(ProblemSerializer):
+    """The body of a 412 (see core.api.PreconditionFailed): problem details plus the version."""
+
+    version = serializers.IntegerField(
+        help_text="The version stored now: load the record again and re-apply the change."
+    )
+
+
+PRECONDITION_FAILED_BODY = PreconditionFailedSerializer
 
 ETAG_HEADER = OpenApiParameter(
     "ETag",

@@ -782,7 +782,7 @@ class NoticeCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["authority", "year"]
+        ordering = ["authority", "year", "id"]
         constraints = [
             models.UniqueConstraint(fields=["authority", "year"], name="notice_counter_unique")
         ]

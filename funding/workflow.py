@@ -81,7 +81,7 @@ APPLICATION = engine.register(
         ],
         action_labels=ACTION_LABELS,
         refusal=gettext_lazy(
-            "Dieser Schritt ist im Status „%(old)s“ nicht möglich (bereits erledigt?)."
+            "This step is not possible in the status “%(old)s” (already done?)."
         ),
         refusal_field=None,
         reason_required=gettext_lazy("Bitte angeben, was nachgefordert wird."),
@@ -136,7 +136,7 @@ CHANGE_REQUEST = engine.register(
             engine.Transition(CR.OPEN, CR.APPROVED, permissions.is_approver_for, action="approve"),
             engine.Transition(CR.OPEN, CR.REJECTED, permissions.is_approver_for, action="reject"),
         ],
-        refusal=gettext_lazy("Dieser Änderungsantrag ist bereits entschieden."),
+        refusal=gettext_lazy("This change request has already been decided."),
         refusal_field=None,
         guards={"open": {CR.OPEN}},
     )
@@ -155,7 +155,7 @@ PAYOUT = engine.register(
                 P.SUBMITTED, P.REJECTED, permissions.is_approver_for, action="reject"
             ),
         ],
-        refusal=gettext_lazy("Dieser Schritt ist im Status „%(old)s“ nicht möglich."),
+        refusal=gettext_lazy("This step is not possible in the status “%(old)s”."),
         refusal_field=None,
         guards={"counts": {P.DRAFT, P.SUBMITTED, P.PAID}},
     )
@@ -177,12 +177,12 @@ PROOF = engine.register(
             ),
         ],
         refusals={
-            PR.SUBMITTED: gettext_lazy("Der Verwendungsnachweis ist bereits eingereicht."),
+            PR.SUBMITTED: gettext_lazy("The proof of use has already been submitted."),
             PR.CLOSED: gettext_lazy(
-                "Nur ein eingereichter Verwendungsnachweis kann geprüft werden."
+                "Only a submitted proof of use can be checked."
             ),
             PR.REPAYMENT: gettext_lazy(
-                "Nur ein eingereichter Verwendungsnachweis kann geprüft werden."
+                "Only a submitted proof of use can be checked."
             ),
         },
         refusal_field=None,

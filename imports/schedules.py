@@ -8,8 +8,7 @@ from django_scopes import scopes_disabled
 
 from core.scheduler import scheduled
 from imports.models import ImportRun, ImportStatus
-
-OPEN = (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.INVALID)
+from imports.workflow import IMPORT_RUN
 
 
 @scheduled("cleanup_import_files", every=timedelta(hours=6))
@@ -26,7 +25,7 @@ def cleanup_import_files() -> str:
             run.file.delete(save=False)  # a file already gone is fine: idempotent
             # housekeeping, not an edit: no version bump, no history row
             changes = {"file": ""}
-            if run.status in OPEN:
+            if IMPORT_RUN.is_in(run, "open"):
                 changes["status"] = ImportStatus.FAILED
             ImportRun.objects.filter(pk=run.pk).update(**changes)
             count += 1

@@ -50,7 +50,7 @@ VERSION = engine.register(
                 S.ADOPTED, S.SUPERSEDED, _may_write, action="superseded", via="adoption"
             ),
         ],
-        refusal=gettext_lazy("A version cannot go from „%(old)s“ to „%(new)s“."),
+        refusal=gettext_lazy("A version cannot go from “%(old)s” to “%(new)s”."),
         refusal_field=None,
         guards={
             "adopted": {S.ADOPTED},

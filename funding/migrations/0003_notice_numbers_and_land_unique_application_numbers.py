@@ -7,28 +7,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def renumber_duplicates(apps, schema_editor):
-    """Application numbers were unique per board only: the oldest application keeps its
-    number, later ones with the same number get their board's key inserted
-    (FA-2026-0001 -> FA-2026-<key>-0001), as new numbers are formed."""
-    import re
-
-    Application = apps.get_model("funding", "Application")
-    seen = set()
-    for app in Application.objects.select_related("school_board").order_by("created_at", "pk"):
-        if app.number not in seen:
-            seen.add(app.number)
-            continue
-        board = app.school_board
-        key = re.sub(r"[^0-9A-Za-z]", "", board.official_key or "") or f"T{board.pk}"
-        head, _sep, tail = app.number.rpartition("-")
-        candidate = f"{head}-{key}-{tail}" if head else f"{app.number}-{key}"
-        while candidate in seen or Application.objects.filter(number=candidate).exists():
-            candidate += "a"
-        Application.objects.filter(pk=app.pk).update(number=candidate)
-        seen.add(candidate)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -102,11 +80,6 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(
             model_name='decision',
             name='decision_number_unique',
-        ),
-        migrations.RunPython(renumber_duplicates, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('number',), name='application_number_unique'),
         ),
         migrations.AddField(
             model_name='authority',

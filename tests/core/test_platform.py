@@ -17,6 +17,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # the invitation link: the invited person may not have an account yet (consent first)
+    "invitation-accept",
 }
 
 
