@@ -80,11 +80,9 @@ APPLICATION = engine.register(
             for target in targets
         ],
         action_labels=ACTION_LABELS,
-        refusal=gettext_lazy(
-            "This step is not possible in the status “%(old)s” (already done?)."
-        ),
+        refusal=gettext_lazy("This step is not possible in the status “%(old)s” (already done?)."),
         refusal_field=None,
-        reason_required=gettext_lazy("Bitte angeben, was nachgefordert wird."),
+        reason_required=gettext_lazy("Please state what is requested."),
         guards={
             "decidable": {S.FORWARDED},
             # change requests, invoices, payouts and proofs of use follow an approval
@@ -178,12 +176,8 @@ PROOF = engine.register(
         ],
         refusals={
             PR.SUBMITTED: gettext_lazy("The proof of use has already been submitted."),
-            PR.CLOSED: gettext_lazy(
-                "Only a submitted proof of use can be checked."
-            ),
-            PR.REPAYMENT: gettext_lazy(
-                "Only a submitted proof of use can be checked."
-            ),
+            PR.CLOSED: gettext_lazy("Only a submitted proof of use can be checked."),
+            PR.REPAYMENT: gettext_lazy("Only a submitted proof of use can be checked."),
         },
         refusal_field=None,
         guards={"draft": {PR.DRAFT}},
@@ -202,7 +196,7 @@ def _submit_snapshot(app) -> dict:
     result = check_for(app.pk, submission_date=timezone.localdate())
     if result.errors:
         raise ValidationError(
-            [_("Der Antrag kann nicht eingereicht werden, solange Fehler bestehen:")]
+            [_("The application cannot be submitted while errors remain:")]
             + [f.message for f in result.errors]
         )
     snapshot = line_snapshot(Application.objects.for_check().get(pk=app.pk))
@@ -230,14 +224,16 @@ def transition(
     """Change the status (a thin wrapper over `core.workflow.transition`)."""
     via = "decision" if _by_decision else ""
     if to in BY_DECISION and not via and APPLICATION.can(application, to, "decision"):
-        raise ValidationError(_("Bewilligung und Ablehnung erfolgen über einen Bescheid."))
+        raise ValidationError(
+            _("Approval and rejection are made through a decision (Zuwendungsbescheid).")
+        )
 
     def apply(app) -> dict | None:
         if to == S.SUBMITTED:
             return _submit_snapshot(app)
         if to == S.CHANGES_REQUESTED:
             if deadline is None or deadline < timezone.localdate():
-                raise ValidationError({"deadline": _("Die Frist muss heute oder später liegen.")})
+                raise ValidationError({"deadline": _("The deadline must be today or later.")})
             app.changes_deadline = deadline
         if to == S.FORWARDED:
             app.content_checked_by = actor

@@ -48,7 +48,7 @@ def _price(raw):
 
 class DeviceKind(Kind):
     name = "devices"
-    label = gettext_lazy("Geräte")
+    label = gettext_lazy("Devices")
     model = Device
     key_column = "inventory_number"
     filterset_path = "devices.filters.DeviceFilter"

@@ -22,7 +22,7 @@ from .spec import BATCH, Col, Ctx, Kind, RowProblem, SchoolLookup, main_sites
 # ================================================================== schools
 class SchoolKind(Kind):
     name = "schools"
-    label = gettext_lazy("Schulen")
+    label = gettext_lazy("Schools")
     model = School
     key_column = "school_number"
     filterset_path = "schools.filters.SchoolFilter"
@@ -190,7 +190,7 @@ class SchoolKind(Kind):
 
 class RoomKindImport(Kind):
     name = "rooms"
-    label = gettext_lazy("Räume")
+    label = gettext_lazy("Rooms")
     model = Room
     key_column = "name"
     filterset_path = "schools.filters.RoomFilter"

@@ -579,3 +579,8 @@ def compare_versions(old: ConceptVersion, new: ConceptVersion) -> dict:
             str, development_goal_states(old), development_goal_states(new)
         ),
     }
+
+
+def version_transitions(version) -> list:
+    """The version's status steps, oldest first, with who took them."""
+    return list(version.transitions.select_related("actor").order_by("created_at", "id"))

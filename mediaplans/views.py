@@ -282,9 +282,7 @@ class VersionDetailView(VersionScopedMixin, ScopedDetailView):
                 "needs_without_goal": sum(1 for n in needs if not n.goals.all()),
                 "targets": sorted(workflow.allowed_targets(v)),
                 "comments": list(v.comments.select_related("author")),
-                "transitions": list(
-                    v.transitions.select_related("actor").order_by("created_at", "id")
-                ),
+                "transitions": selectors.version_transitions(v),
                 "comment_form": CommentForm(),
                 "history": history_entries(v, limit=10),
             }

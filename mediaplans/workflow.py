@@ -76,7 +76,7 @@ TRAINING = engine.register(
             }.items()
             for target in targets
         ],
-        refusal=gettext_lazy("A training cannot go from „%(old)s“ to „%(new)s“."),
+        refusal=gettext_lazy("A training cannot go from “%(old)s” to “%(new)s”."),
         refusal_field="status",
     )
 )

@@ -78,10 +78,11 @@ def _imports_of_our_apps(tree: ast.Module) -> list[tuple[int, str]]:
 
 
 def _only_callable_defaults(tree: ast.Module, module: str) -> bool:
-    """`import funding.models` used only as `default=funding.models.some_callable`.
+    """`import funding.models` used only as `default=funding.models.some_callable` or in
+    `validators=[funding.models.some_validator]`.
 
-    makemigrations writes such references for callable field defaults; Django
-    needs them importable, and they hold no data. Anything else is refused.
+    makemigrations writes such references for callable field defaults and validators;
+    Django needs them importable, and they hold no data. Anything else is refused.
     """
     if module.count(".") != 1 or not module.endswith(".models"):
         return False
@@ -90,6 +91,8 @@ def _only_callable_defaults(tree: ast.Module, module: str) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg == "default":
             allowed.add(id(node.value))
+        if isinstance(node, ast.keyword) and node.arg == "validators":
+            allowed.update(id(v) for v in getattr(node.value, "elts", []))
     for node in ast.walk(tree):
         is_use = (
             isinstance(node, ast.Attribute)

@@ -1,17 +1,19 @@
-"""Funding's German service messages are translatable: English users get English."""
+"""Funding's service messages have English msgids and a German translation."""
 
 from django.utils import translation
 from django.utils.translation import gettext
 
 
 def test_service_messages_in_english_and_german():
-    msgid = (
-        "Die Bewilligung von %(amount)s übersteigt das verbleibende Budget des "
-        "Schulträgers (%(free)s)."
-    )
+    msgid = "Approving %(amount)s exceeds the school board's remaining budget (%(free)s)."
+    values = {"amount": "1,00 €", "free": "0,00 €"}
     with translation.override("en"):
-        assert gettext(msgid) % {"amount": "1,00 €", "free": "0,00 €"} == (
+        assert gettext(msgid) % values == (
             "Approving 1,00 € exceeds the school board's remaining budget (0,00 €)."
         )
     with translation.override("de"):
-        assert gettext("Bitte das Rechnungsdatum angeben.") == "Bitte das Rechnungsdatum angeben."
+        assert gettext(msgid) % values == (
+            "Die Bewilligung von 1,00 € übersteigt das verbleibende Budget des "
+            "Schulträgers (0,00 €)."
+        )
+        assert gettext("Please give the invoice date.") == "Bitte das Rechnungsdatum angeben."
