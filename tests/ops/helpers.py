@@ -15,6 +15,9 @@ def prod_env(**overrides: str) -> dict[str, str]:
     """DEBUG=0 production defaults (HTTPS redirect on), a throwaway secret key."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
+        # the production settings, not the test module pytest runs under
+        DJANGO_SETTINGS_MODULE="config.settings",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         DEBUG="0",
         SECRET_KEY="smoke-" + "x" * 50,
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
