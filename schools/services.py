@@ -161,9 +161,7 @@ def invitation_create(
         invited_by=actor,
         expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
     )
-    invitation._history_user = actor
-    invitation.full_clean()
-    invitation.save()
+    save_row(invitation, actor=actor)
     transaction.on_commit(lambda: _send_invitation_mail(invitation, token))
     return invitation
 
@@ -208,9 +206,7 @@ def invitation_accept(*, user, token: str):
         school_board=None if invitation.school else invitation.school_board,
     )
     if existing is None:
-        membership._history_user = user
-        membership.full_clean()
-        membership.save()
+        save_row(membership, actor=user)
     invitation.accepted_at = timezone.now()
     invitation._history_user = user
     invitation.save(update_fields=["accepted_at", "updated_at"])
