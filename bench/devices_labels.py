@@ -27,6 +27,8 @@ os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or (
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
 os.environ["DEBUG"] = "0"
+# production settings refuse the console mail backend; benchmarks send no mail
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 import django  # noqa: E402
 

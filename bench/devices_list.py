@@ -33,6 +33,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
 # Measure production settings (cached templates, no query log), not DEBUG mode.
 os.environ["DEBUG"] = "0"
+# production settings refuse the console mail backend; benchmarks send no mail
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 import django  # noqa: E402
 

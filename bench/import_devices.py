@@ -50,6 +50,8 @@ DB_URL = (
 os.environ["DATABASE_URL"] = DB_URL
 # Measure production settings (no query log holding every statement), not DEBUG mode.
 os.environ["DEBUG"] = "0"
+# production settings refuse the console mail backend; benchmarks send no mail
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
 
