@@ -394,12 +394,25 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r" ".join(words) + r"(?!\w)")
 
 
+@functools.lru_cache(maxsize=128)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """All terms as one alternation, each in a named group, so a line is searched once."""
+    parts = [f"(?P<t{n}>{term_pattern(t).pattern})" for n, t in enumerate(terms) if t and t.strip()]
+    return re.compile("|".join(parts)) if parts else None
+
+
 def find_term(text: str, terms: Iterable[str], allowed: Iterable[str] = ()) -> str | None:
     """The first term found in `text` after removing the allowed (eligible) phrases."""
+    terms = tuple(terms)
     text = normalise_text(text)
-    for phrase in allowed:
-        text = term_pattern(phrase).sub(" | ", text)
-    return next((t for t in terms if t.strip() and term_pattern(t).search(text)), None)
+    allowed_re = _terms_pattern(tuple(allowed))
+    if allowed_re is not None:
+        text = allowed_re.sub(" | ", text)
+    pattern = _terms_pattern(terms)
+    match = pattern.search(text) if pattern is not None else None
+    if match is None:
+        return None
+    return terms[int(match.lastgroup[1:])]
 
 
 def check_excluded_items(lines: Iterable[LineData], params: RuleParams) -> list[Finding]:
