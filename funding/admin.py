@@ -3,7 +3,7 @@ from django.forms.models import model_to_dict
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import CatalogueItem, Programme, RuleSet
+from .models import CatalogueExclusion, CatalogueItem, Programme, RuleSet
 
 
 @admin.register(Programme)
@@ -30,8 +30,17 @@ class RuleSetAdmin(SimpleHistoryAdmin):
             super().save_model(request, obj, form, change)
 
 
+class CatalogueExclusionInline(admin.TabularInline):
+    """Programmes in which the item is not eligible (a line with it is a finding)."""
+
+    model = CatalogueExclusion
+    extra = 0
+    fields = ["programme", "reason"]
+
+
 @admin.register(CatalogueItem)
 class CatalogueItemAdmin(SimpleHistoryAdmin):
+    inlines = [CatalogueExclusionInline]
     list_display = [
         "contract_reference",
         "item_number",

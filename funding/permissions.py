@@ -117,3 +117,14 @@ def is_acting_reviewer_for(access: Access, obj) -> bool:
 
 def can_comment(access: Access, application) -> bool:
     return is_acting_reviewer_for(access, application) or is_board_editor(access, application)
+
+
+def can_override_finding(access: Access, application) -> bool:
+    """A state-side reviewer taking part in the procedure (never the board, never the
+    read-only ministry) may override a finding while the application is not yet decided."""
+    return is_acting_reviewer_for(access, application) and application.status in (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.CHANGES_REQUESTED,
+        ApplicationStatus.FORWARDED,
+    )

@@ -48,6 +48,7 @@ from .models import (
     ChangeRequest,
     CostLine,
     Decision,
+    FindingOverride,
     Invoice,
     NoticeCounter,
     PayoutRequest,
@@ -1038,6 +1039,51 @@ def payout_transition(
         apply=apply,
     )
     return change.content_object
+
+
+# ------------------------------------------------------------ finding overrides
+@transaction.atomic
+def finding_override(
+    *, actor, access: Access, application: Application, code: str, line_ref: str, reason: str
+) -> FindingOverride:
+    """A reviewer overrides one current finding with a recorded reason (who, when, why);
+    it stays visible as overridden and no longer blocks. The board cannot override."""
+    from .selectors import check_for
+
+    app = workflow.lock(application)
+    if not permissions.can_override_finding(access, app):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    line_ref = (line_ref or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give the reason for the override.")})
+    finding = next(
+        (
+            f
+            for f in check_for(app.pk).findings
+            if f.code == code and (f.line_refs[:1] or ("",))[0] == line_ref
+        ),
+        None,
+    )
+    if finding is None:
+        raise ValidationError({"code": _("This finding does not exist on the application.")})
+    if not finding.overridable:
+        raise ValidationError(
+            {"code": _("This finding cannot be overridden (or is overridden already).")}
+        )
+    line = CostLine.objects.filter(application=app, position=line_ref).first() if line_ref else None
+    override = FindingOverride(
+        application=app,
+        school_board_id=app.school_board_id,
+        code=code,
+        line_ref=line_ref,
+        line_text=line.description if line else "",
+        reason=reason,
+        decided_by=actor,
+    )
+    save_row(override, actor=actor, reason=f"override {code} {line_ref}".strip())
+    _event(app, actor, "finding_overridden", f"{code} {line_ref}: {reason}")
+    return override
 
 
 # ----------------------------------------------------------------- proof of use

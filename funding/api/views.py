@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
@@ -60,6 +61,7 @@ from .serializers import (
     ChangeRequestSerializer,
     CostLineSerializer,
     DecisionSerializer,
+    FindingOverrideSerializer,
     InvoiceSerializer,
     PayoutSerializer,
     ProgrammeSerializer,
@@ -242,6 +244,29 @@ class ApplicationViewSet(ScopedModelViewSet):
     def findings(self, request, pk=None):
         app = self.get_object()
         return Response(result_payload(selectors.check_for(app.pk))["findings"])
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"], url_path="mobile-cap")
+    def mobile_cap(self, request, pk=None):
+        """The board-wide mobile-device projection (DOMAIN §4): both branches, their limits,
+        headroom and which applies."""
+        app = self.get_object()
+        return Response(selectors.check_for(app.pk).totals.board_mobile.as_dict())
+
+    @extend_schema(request=FindingOverrideSerializer, responses={201: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], serializer_class=FindingOverrideSerializer)
+    def override(self, request, pk=None):
+        """A state-side reviewer overrides one finding with a reason (never the board)."""
+        app = self.get_object()
+        if not permissions.can_override_finding(request.access, app):
+            raise PermissionDenied
+        data = FindingOverrideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with as_api_errors():
+            services.finding_override(
+                actor=request.user, access=request.access, application=app, **data.validated_data
+            )
+        return Response(result_payload(selectors.check_for(app.pk)), status=201)
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
