@@ -428,14 +428,16 @@ def _editable_application(application: Application) -> Application:
 def _validate_line_refs(app: Application, line: CostLine) -> None:
     errors = {}
     if line.school_id and line.school.school_board_id != app.school_board_id:
-        errors["school"] = "Die Schule gehört nicht zu diesem Schulträger."
+        errors["school"] = _("The school does not belong to this Schulträger.")
     if line.need_id and line.need.school_id != line.school_id:
-        errors["need"] = "Der Bedarf gehört zu einer anderen Schule."
+        errors["need"] = _("The need belongs to another school.")
     item = line.catalogue_item
     if item is not None and item.land_id and item.land_id != app.school_board.land_id:
-        errors["catalogue_item"] = "Dieser Warenkorb-Artikel gilt nicht in diesem Land."
+        errors["catalogue_item"] = _("This Warenkorb item does not apply in this Land.")
     if line.procurement_route == ProcurementRoute.FRAMEWORK and item is None:
-        errors["catalogue_item"] = "Ein Abruf aus dem Rahmenvertrag braucht den Warenkorb-Artikel."
+        errors["catalogue_item"] = _(
+            "A call-off from the framework contract needs the Warenkorb item."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -1133,8 +1135,7 @@ def proof_submit(*, actor, access: Access, proof: ProofOfUse) -> ProofOfUse:
         errors = [f for f in proof_findings(p.application) if f.is_error]
         if errors:
             raise ValidationError(
-                ["Der Verwendungsnachweis kann nicht eingereicht werden:"]
-                + [f.message for f in errors]
+                [_("The Verwendungsnachweis cannot be submitted:")] + [f.message for f in errors]
             )
         p.submitted_at = timezone.now()
 
@@ -1234,7 +1235,9 @@ def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[i
             items.append(item)
         except (ValidationError, ValueError) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            errors.append(f"Zeile {number}: " + "; ".join(messages))
+            errors.append(
+                _("Row %(row)s: %(message)s") % {"row": number, "message": "; ".join(messages)}
+            )
     if errors:
         raise ValidationError(errors)
     created = sum(1 for i in items if i.pk is None)

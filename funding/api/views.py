@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
@@ -151,7 +153,7 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
         try:
             return Programme.objects.get(pk=int(request.data.get("programme")))
         except (TypeError, ValueError, Programme.DoesNotExist):
-            raise ApiValidationError({"programme": ["Bitte ein gültiges Förderprogramm angeben."]})
+            raise ApiValidationError({"programme": [_("Enter a valid Förderprogramm.")]})
 
     def _budget_response(self, budget):
         budget.refresh_from_db()
@@ -176,15 +178,10 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
         try:
             amount = Decimal(str(request.data.get("amount")))
         except (InvalidOperation, ValueError):
-            raise ApiValidationError({"amount": ["Bitte einen Betrag angeben."]})
+            raise ApiValidationError({"amount": [_("Enter an amount.")]})
         if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
             raise ApiValidationError(
-                {
-                    "amount": [
-                        "Der Betrag muss positiv sein und darf "
-                        "höchstens zwei Nachkommastellen haben."
-                    ]
-                }
+                {"amount": [_("The amount must be positive and have at most two decimal places.")]}
             )
         with as_api_errors():
             budget = services.budget_set_manual(
@@ -219,7 +216,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     def update_object(self, serializer):
         data = dict(serializer.validated_data)
         if "programme" in data and data.pop("programme") != serializer.instance.programme:
-            raise ApiValidationError({"programme": ["Das Programm kann nicht geändert werden."]})
+            raise ApiValidationError({"programme": [_("The programme cannot be changed.")]})
         return services.application_update(
             actor=self.request.user,
             application=serializer.instance,
@@ -278,7 +275,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         try:
             deadline = dt.date.fromisoformat(deadline) if deadline else None
         except ValueError:
-            raise ApiValidationError({"deadline": ["Datum im Format JJJJ-MM-TT angeben."]})
+            raise ApiValidationError({"deadline": [_("Enter the date as YYYY-MM-DD.")]})
         return self._transition(
             services.application_request_changes,
             reason=str(request.data.get("reason", "")),
@@ -300,7 +297,7 @@ class ApplicationViewSet(ScopedModelViewSet):
                 int(k): Decimal(str(v)) for k, v in (request.data.get("line_amounts") or {}).items()
             }
         except (ValueError, InvalidOperation):
-            raise ApiValidationError({"non_field_errors": ["Ungültiges Datum oder Betrag."]})
+            raise ApiValidationError({"non_field_errors": [_("Invalid date or amount.")]})
         with as_api_errors():
             decision = services.decision_make(
                 actor=request.user,
@@ -322,19 +319,18 @@ class ApplicationViewSet(ScopedModelViewSet):
         try:
             amount = Decimal(str(request.data.get("requested_amount")))
         except (InvalidOperation, ValueError):
-            raise ApiValidationError({"requested_amount": ["Bitte einen Betrag angeben."]})
+            raise ApiValidationError({"requested_amount": [_("Enter an amount.")]})
         if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
             raise ApiValidationError(
                 {
                     "requested_amount": [
-                        "Der Betrag muss positiv sein und darf höchstens "
-                        "zwei Nachkommastellen haben."
+                        _("The amount must be positive and have at most two decimal places.")
                     ]
                 }
             )
         reason = str(request.data.get("reason", "")).strip()
         if not reason:
-            raise ApiValidationError({"reason": ["Bitte angeben, was sich ändert und warum."]})
+            raise ApiValidationError({"reason": [_("Say what changes and why.")]})
         with as_api_errors():
             cr = services.change_request_create(
                 actor=request.user,
@@ -373,7 +369,7 @@ class CostLineViewSet(ScopedModelViewSet):
         line = serializer.instance
         if "application" in data and data.pop("application") != line.application:
             raise ApiValidationError(
-                {"application": ["Eine Position kann nicht in einen anderen Antrag wechseln."]}
+                {"application": [_("A cost line cannot move to another application.")]}
             )
         return services.costline_save(
             actor=self.request.user,
@@ -437,7 +433,7 @@ class PayoutViewSet(ScopedReadOnlyViewSet):
     def create_request(self, request):
         app = Application.objects.filter(pk=request.data.get("application")).first()
         if app is None or not request.access.can_view(app):
-            raise ApiValidationError({"application": ["Antrag nicht gefunden."]})
+            raise ApiValidationError({"application": [_("Application not found.")]})
         if not permissions.is_board_editor(request.access, app):
             raise PermissionDenied()
         invoices = Invoice.objects.filter(
@@ -481,7 +477,7 @@ class ProofViewSet(ScopedReadOnlyViewSet):
             amount = request.data.get("repayment_amount")
             amount = Decimal(str(amount)) if amount not in (None, "") else None
         except InvalidOperation:
-            raise ApiValidationError({"repayment_amount": ["Ungültiger Betrag."]})
+            raise ApiValidationError({"repayment_amount": [_("Invalid amount.")]})
         with as_api_errors():
             proof = services.proof_check(
                 actor=request.user,
@@ -507,7 +503,7 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed("POST", detail="Schulen werden über den Antrag hinzugefügt.")
+        raise MethodNotAllowed("POST", detail=_("Schools are added through the application."))
 
     def check_object_permissions(self, request, obj):
         # DRF's own checks; edit rights by action (school staff may write their TPEK)
@@ -534,7 +530,7 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
         try:
             deadline = dt.date.fromisoformat(str(request.data.get("deadline")))
         except ValueError:
-            raise ApiValidationError({"deadline": ["Datum im Format JJJJ-MM-TT angeben."]})
+            raise ApiValidationError({"deadline": [_("Enter the date as YYYY-MM-DD.")]})
         with as_api_errors():
             entry = services.tpek_request(actor=request.user, app_school=entry, deadline=deadline)
         return Response(self.get_serializer(entry).data)
@@ -566,11 +562,11 @@ class ChangeRequestViewSet(ScopedReadOnlyViewSet):
         cr = self.get_object()
         approve = request.data.get("approve")
         if not isinstance(approve, bool):
-            raise ApiValidationError({"approve": ["true (bewilligen) oder false (ablehnen)."]})
+            raise ApiValidationError({"approve": [_("true (approve) or false (reject).")]})
         try:
             date = dt.date.fromisoformat(request.data.get("date") or dt.date.today().isoformat())
         except (TypeError, ValueError):
-            raise ApiValidationError({"date": ["Datum im Format JJJJ-MM-TT angeben."]})
+            raise ApiValidationError({"date": [_("Enter the date as YYYY-MM-DD.")]})
         with as_api_errors():
             cr = services.change_request_decide(
                 actor=request.user,
