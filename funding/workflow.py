@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core import workflow as engine
 from core.tenancy import Access
@@ -39,19 +39,20 @@ ACTIONS = {
 #: transitions that only a decision (decision_make) may perform
 BY_DECISION = {S.APPROVED, S.REJECTED}
 
+#: the log's labels for steps of the application's procedure
 ACTION_LABELS = {
-    "create": "angelegt",
-    "submit": "eingereicht",
-    "request_changes": "nachgefordert",
-    "forward": "inhaltlich geprüft und weitergeleitet",
-    "approve": "bewilligt",
-    "reject": "abgelehnt",
-    "close": "abgeschlossen",
-    "change_request": "Änderungsantrag",
-    "change_approved": "Änderungsbescheid",
-    "change_rejected": "Änderung abgelehnt",
-    "proof_submitted": "Verwendungsnachweis eingereicht",
-    "finding_overridden": "Feststellung übersteuert",
+    "create": pgettext_lazy("procedure step", "created"),
+    "submit": pgettext_lazy("procedure step", "submitted"),
+    "request_changes": pgettext_lazy("procedure step", "changes requested"),
+    "forward": pgettext_lazy("procedure step", "checked and forwarded"),
+    "approve": pgettext_lazy("procedure step", "approved"),
+    "reject": pgettext_lazy("procedure step", "rejected"),
+    "close": pgettext_lazy("procedure step", "closed"),
+    "change_request": pgettext_lazy("procedure step", "change request"),
+    "change_approved": pgettext_lazy("procedure step", "amendment notice"),
+    "change_rejected": pgettext_lazy("procedure step", "change rejected"),
+    "proof_submitted": pgettext_lazy("procedure step", "proof of use submitted"),
+    "finding_overridden": pgettext_lazy("procedure step", "finding overridden"),
 }
 
 

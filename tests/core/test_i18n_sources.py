@@ -80,13 +80,6 @@ PENDING = {
     ("funding/models.py", " – Fassung "),
     ("funding/selectors.py", "Schule"),  # DIFF_LABELS of change requests
     ("funding/selectors.py", "Gesamt brutto"),
-    ("funding/workflow.py", "eingereicht"),  # ACTION_LABELS
-    ("funding/workflow.py", "inhaltlich geprüft und weitergeleitet"),
-    ("funding/workflow.py", "bewilligt"),
-    ("funding/workflow.py", "abgelehnt"),
-    ("funding/workflow.py", "abgeschlossen"),
-    ("funding/workflow.py", "Änderung abgelehnt"),
-    ("funding/workflow.py", "Verwendungsnachweis eingereicht"),
     ("mediaplans/selectors.py", "Anzeigegerät / Display"),
     ("mediaplans/selectors.py", "Drucker"),
     ("mediaplans/services.py", "Entwicklungsziele der Schule:\n"),
