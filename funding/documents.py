@@ -67,7 +67,7 @@ def application_package_context(
                 "net": a.net,
                 "gross": a.gross,
                 "route": line.get_procurement_route_display(),
-                "catalogue": str(line.catalogue_item) if line.catalogue_item_id else "",
+                "catalogue": _catalogue_ref(line.catalogue_item) if line.catalogue_item_id else "",
                 "start": line.planned_start,
                 "end": line.planned_end,
                 "findings": findings_by_ref.get(line.ref, []),
@@ -189,6 +189,11 @@ def application_package_context(
     }
     data["fingerprint"] = data_fingerprint(data)
     return data
+
+
+def _catalogue_ref(item) -> str:
+    """Framework contract and item number (the description already names the item)."""
+    return f"{item.contract_reference}/{item.item_number}"
 
 
 def _need(line) -> dict | None:

@@ -232,8 +232,11 @@ def test_notice_query_count_does_not_grow_with_lines(offices, django_assert_max_
 
 # ---------------------------------------------------------------- the package
 def test_cost_plan_prints_consistent_gross_justification_and_need(world, draft):
+    from tests.mediaplans.factories import NeedFactory, concept_with_version
+
     line = draft.lines.get(position=2)  # 20 × 336.13 net at 19 %
     line.justification = "Tablets für die Klassen 7 und 8"
+    line.need = NeedFactory(version=concept_with_version(world.school)[1], quantity=20)
     line.save()
     app = Application.objects.for_document().get(pk=draft.pk)
     ctx = application_package_context(app)
@@ -247,7 +250,9 @@ def test_cost_plan_prints_consistent_gross_justification_and_need(world, draft):
     text = flat(application_package_pdf(app))
     assert "399,9947 €" in text and "7.999,89 €" in text
     assert "Begründung: Tablets für die Klassen 7 und 8" in text
-    assert "Bedarf lt. Medienbildungskonzept: keiner zugeordnet" in text
+    assert f"Bedarf lt. Medienbildungskonzept: {line.need.description} (20 Stk.)" in text
+    assert "Recherche und Produktion im Fachunterricht" in text  # the concept's reason
+    assert "Bedarf lt. Medienbildungskonzept: keiner zugeordnet" in text  # line 1 has none
 
 
 def test_line_gross_is_quantity_times_exact_unit_gross():
