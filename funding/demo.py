@@ -277,6 +277,15 @@ def _complete(app, actor):
         services.tpek_update(actor=actor, app_school=entry, data=data)
 
 
+def _backdate_submission(app, decided_on: dt.date) -> None:
+    """The demo seeds a year's procedure in seconds: date the submission four weeks before the
+    decision, so that the notice's "Ihr Antrag vom" precedes its own date."""
+    submitted = timezone.make_aware(
+        dt.datetime.combine(decided_on - dt.timedelta(days=28), dt.time(10, 0))
+    )
+    Application.objects.filter(pk=app.pk).update(submitted_at=submitted)
+
+
 def _amend(app, *, staff, approver, date, extra: D, reason: str, decision_reason: str):
     """A change request the approving authority grants: an Änderungsbescheid."""
     decided = services.latest_decisions([app.pk])[app.pk].approved_amount
@@ -359,6 +368,7 @@ def _foundation(board, programme, items, *, checker, approver, today) -> Applica
         kind="full",
         date=today - dt.timedelta(days=40),
     )
+    _backdate_submission(app, today - dt.timedelta(days=40))
     _amend(
         app,
         staff=admin,
@@ -533,6 +543,7 @@ def seed(*, stdout, rng) -> None:
         date=today - dt.timedelta(days=60),
         conditions="Die Displays sind bis zum Beginn des Schuljahres 2027/28 zu installieren.",
     )
+    _backdate_submission(approved, today - dt.timedelta(days=60))
     _amend(
         approved,
         staff=staff,
@@ -612,6 +623,7 @@ def seed(*, stdout, rng) -> None:
         },
         reason="Wandhalterungen nicht förderfähig (500 EUR)",
     )
+    _backdate_submission(closed, dt.date(2026, 4, 15))
     _amend(
         closed,
         staff=hanna,
