@@ -89,6 +89,20 @@ def format_money(value: object, *, currency: bool = True, lang: str | None = Non
     return f"-{text}" if amount < 0 else text
 
 
+def format_unit_price(value: object, *, lang: str | None = None) -> str:
+    """A unit price with the decimals it has, at least two: 399.9947 -> '399,9947 €'.
+
+    Unit prices are not rounded (a line's total is: quantity × unit price, half-up)."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value)).normalize()
+    places = max(2, -amount.as_tuple().exponent)
+    language = _lang(lang)
+    text = _number(abs(amount), places, language)
+    text = _project_format("MONEY_FORMAT", language).format(amount=text)
+    return f"-{text}" if amount < 0 else text
+
+
 def format_percent(value: object, *, lang: str | None = None) -> str:
     """19 -> '19 %' / '19%'; 12.5 -> '12,5 %' / '12.5%' (no trailing zeros)."""
     if value is None or value == "":

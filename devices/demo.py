@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.tenancy import access_for
 from funding import services as funding_services
+from funding.demo import FUNDED_TITLE_PREFIX
 from funding.models import Application
 from funding.rules import line_amounts
 from schools.models import Room, School, SchoolBoard
@@ -333,14 +334,15 @@ def _deliver_and_inventory(application, board, actor, today) -> None:
         )
 
 
-FUNDED_APPLICATION = "Grundausstattung Berufsbildende Schule Halberstadt"
-
-
 def _funded_devices(board, today) -> None:
     """After the funding demo: the approved application's devices arrive, then its proof of
     use (which lists them) is submitted and a change request filed."""
     User = get_user_model()
-    approved = Application.objects.filter(school_board=board, title=FUNDED_APPLICATION).first()
+    approved = (
+        Application.objects.filter(school_board=board, title__startswith=FUNDED_TITLE_PREFIX)
+        .order_by("id")
+        .first()
+    )
     if approved is None:
         return
     staff = User.objects.get(username="sachbearbeitung")

@@ -3,7 +3,7 @@ from django.forms.models import model_to_dict
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import CatalogueExclusion, CatalogueItem, Programme, RuleSet
+from .models import Authority, CatalogueExclusion, CatalogueItem, Programme, RuleSet
 
 
 @admin.register(Programme)
@@ -52,3 +52,12 @@ class CatalogueItemAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["category", "land", "is_active"]
     search_fields = ["name", "item_number"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(SimpleHistoryAdmin):
+    """Letterhead, legal-remedy text, signature block and file-reference pattern of the notices
+    an authority issues (printed on every Zuwendungsbescheid)."""
+
+    list_display = ["name", "land", "kind", "notice_number_pattern"]
+    list_filter = ["land", "kind"]

@@ -1,5 +1,8 @@
-"""Demo funding data: the programmes of DOMAIN.md with their rules, budgets, a Warenkorb, and
-applications of Landkreis Harz and Stadt Halle in every status (through the real services)."""
+"""Demo funding data: the programmes of DOMAIN.md with their rules, budgets, a Warenkorb, the
+approving authority, and applications of Landkreis Harz, Stadt Halle and the Freie
+Schulstiftung in every status (through the real services). Every board has, in the same
+programme and year, an application that was forwarded, decided, amended and paid; titles name
+the schools the application contains."""
 
 from __future__ import annotations
 
@@ -15,12 +18,30 @@ from schools.models import Land, School, SchoolBoard
 
 from . import services
 from .choices import AllocationFormula, OwnShareConvention
-from .models import Application, Budget, CatalogueItem, Programme, RuleSet
+from .models import Application, Authority, Budget, CatalogueItem, Programme, RuleSet
 
 DPS_LEGAL = (
     "Richtlinie über die Gewährung von Zuwendungen aus dem DigitalPakt Schule, RdErl. "
     "des MB vom 17.9.2019 – 35-81347, MBl. LSA 2019 S. 333"
 )
+DPS2_LEGAL = (
+    "Verwaltungsvereinbarung DigitalPakt Schule 2.0 vom 18.12.2025 in Verbindung mit der "
+    "Förderrichtlinie des Landes Sachsen-Anhalt"
+)
+#: the approved Harz application starts with this; devices/demo.py delivers its devices
+FUNDED_TITLE_PREFIX = "Grundausstattung"
+AUTHORITY_ST = {
+    "name": "Landesverwaltungsamt Sachsen-Anhalt",
+    "letterhead": "Landesverwaltungsamt Sachsen-Anhalt\nReferat 306 – Schulbau- und "
+    "IKT-Förderung\nMaxim-Gorki-Straße 7\n06114 Halle (Saale)",
+    "notice_number_pattern": "306-ZB-{year}-{seq:04d}",
+    "legal_remedy_text": (
+        "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Klage beim "
+        "Verwaltungsgericht Halle, Thüringer Straße 16, 06112 Halle (Saale), erhoben werden."
+    ),
+    "signatory": "Im Auftrag\nKatrin Beispiel, Referatsleiterin",
+}
+SIGNATORY = {"landkreis": "Landrat", "kreisfreie_stadt": "Oberbürgermeister"}
 ALL_BASE = ["lan", "wlan", "platform", "display", "work_device", "mobile", "accompanying"]
 
 CATALOGUE = [
@@ -137,7 +158,7 @@ def _programmes(land, sh):
         "dps2-st",
         "DigitalPakt Schule 2.0 (2026–2030), Sachsen-Anhalt",
         land,
-        legal="Verwaltungsvereinbarung DigitalPakt 2.0 vom 18.12.2025; Landesrichtlinie (Entwurf)",
+        legal=DPS2_LEGAL,
         description="5 Mrd. EUR, Bund und Länder je zur Hälfte; Sachsen-Anhalt bis "
         "zu rund 57,6 Mio. EUR Bundesmittel für Investitionen.",
     )
@@ -184,7 +205,28 @@ def _programmes(land, sh):
     return dps, dps2
 
 
+def _title(theme: str, schools) -> str:
+    """A title that names the application's schools ("WLAN … Gymnasium Am Brocken")."""
+    names = [s.name for s in schools]
+    if len(names) > 3:
+        names = [names[0], f"{len(names) - 1} weitere Schulen"]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " und " + names[-1]
+    return f"{theme} {joined}"[:200]
+
+
+def _need_for(school, category):
+    from mediaplans.models import EquipmentNeed
+
+    return (
+        EquipmentNeed.objects.filter(school=school, category=category)
+        .order_by("priority", "id")
+        .first()
+    )
+
+
 def _line(app, actor, school, item, qty, route="framework", **kw):
+    category = item.category if item is not None else kw.get("category")
+    kw.setdefault("need", _need_for(school, category))
     data = {
         "school": school,
         "catalogue_item": item,
@@ -199,6 +241,7 @@ def _line(app, actor, school, item, qty, route="framework", **kw):
 
 
 def _complete(app, actor):
+    board = app.school_board
     services.application_update(
         actor=actor,
         application=app,
@@ -208,12 +251,12 @@ def _complete(app, actor):
             "mdm": "Zentrales MDM, Einrichtung beim Rollout",
             "update_policy": "monatlich",
             "response_times": "4 Stunden (kritisch), 2 Werktage (normal)",
-            "operation_financing": "Haushalt des Landkreises, Produkt 2110",
+            "operation_financing": f"Haushalt des Schulträgers {board.name}, Produkt 2110",
             "decl_procurement": True,
             "decl_no_double_funding": True,
             "decl_operation_secured": True,
-            "place": "Halberstadt",
-            "signatory": "Landrat",
+            "place": board.city,
+            "signatory": SIGNATORY.get(board.kind, "Vorstand"),
         },
     )
     for entry in app.schools.all():
@@ -235,11 +278,123 @@ def _complete(app, actor):
         services.tpek_update(actor=actor, app_school=entry, data=data)
 
 
+def _backdate_submission(app, decided_on: dt.date) -> None:
+    """The demo seeds a year's procedure in seconds: date the submission four weeks before the
+    decision, so that the notice's "Ihr Antrag vom" precedes its own date."""
+    submitted = timezone.make_aware(
+        dt.datetime.combine(decided_on - dt.timedelta(days=28), dt.time(10, 0))
+    )
+    Application.objects.filter(pk=app.pk).update(submitted_at=submitted)
+
+
+def _amend(app, *, staff, approver, date, extra: D, reason: str, decision_reason: str):
+    """A change request the approving authority grants: an Änderungsbescheid."""
+    decided = services.latest_decisions([app.pk])[app.pk].approved_amount
+    cr = services.change_request_create(
+        actor=staff,
+        access=access_for(staff),
+        application=app,
+        reason=reason,
+        requested_amount=decided + extra,
+    )
+    services.change_request_decide(
+        actor=approver,
+        access=access_for(approver),
+        change_request=cr,
+        approve=True,
+        date=date,
+        reason=decision_reason,
+    )
+
+
+def _pay_all(app, *, staff, approver, invoice_date, prefix: str, supplier: str):
+    """Invoices for every line at its approved amount, one payout request, paid."""
+    app = Application.objects.get(pk=app.pk)
+    invoices = [
+        services.invoice_create(
+            actor=staff,
+            application=app,
+            data={
+                "cost_line": ln,
+                "number": f"{prefix}-{ln.position}",
+                "date": invoice_date,
+                "supplier": supplier,
+                "amount": ln.approved_amount,
+                "paid_on": invoice_date + dt.timedelta(days=14),
+            },
+        )
+        for ln in app.lines.order_by("position")
+    ]
+    payout = services.payout_create(actor=staff, application=app, invoices=invoices)
+    services.payout_transition(actor=staff, access=access_for(staff), payout=payout, to="submitted")
+    services.payout_transition(
+        actor=approver, access=access_for(approver), payout=payout, to="paid"
+    )
+    return app
+
+
+def _foundation(board, programme, items, *, checker, approver, today) -> Application:
+    """The free school foundation: forwarded, decided, amended and paid in the same year."""
+    User = get_user_model()
+    admin = User.objects.get(username="stiftung")
+    schools = list(
+        School.objects.filter(school_board=board)
+        .exclude(school_type="pflegeschule")
+        .order_by("name")
+    )
+    app = services.application_create(
+        actor=admin,
+        board=board,
+        programme=programme,
+        schools=schools,
+        data={
+            "title": _title("WLAN und digitale Tafeln", schools),
+            "planned_start": dt.date(2027, 1, 15),
+            "planned_end": dt.date(2027, 12, 31),
+        },
+    )
+    for school in schools:
+        _line(app, admin, school, items["C-3001"], 12, route="direct")
+        _line(app, admin, school, items["B-2001"], 2, route="direct")
+        _line(app, admin, school, items["A-1001"], 16)
+    _complete(app, admin)
+    services.application_submit(actor=admin, access=access_for(admin), application=app)
+    services.application_forward(
+        actor=checker, access=access_for(checker), application=app, reason="Vollständig."
+    )
+    services.decision_make(
+        actor=approver,
+        access=access_for(approver),
+        application=app,
+        kind="full",
+        date=today - dt.timedelta(days=40),
+    )
+    _backdate_submission(app, today - dt.timedelta(days=40))
+    _amend(
+        app,
+        staff=admin,
+        approver=approver,
+        date=today - dt.timedelta(days=30),
+        extra=D("600.00"),
+        reason="Zwei Dokumentenkameras für die Grundschule zusätzlich",
+        decision_reason="Die Dokumentenkameras ergänzen die Displays; das Budget reicht aus.",
+    )
+    return _pay_all(
+        app,
+        staff=admin,
+        approver=approver,
+        invoice_date=today - dt.timedelta(days=25),
+        prefix="ST",
+        supplier="Bechtle GmbH",
+    )
+
+
 def seed(*, stdout, rng) -> None:
     User = get_user_model()
     land = Land.objects.get(code="ST")
     sh = Land.objects.get(code="SH")
     dps, dps2 = _programmes(land, sh)
+    Authority.objects.update_or_create(land=land, kind="approval", defaults=AUTHORITY_ST)
     items = {}
     for number, name, cat, price in CATALOGUE:
         items[number] = CatalogueItem.objects.create(
@@ -306,7 +461,7 @@ def seed(*, stdout, rng) -> None:
         _line(app, staff, school, items["D-4002"], 8 * scale, route="direct")
 
     # 1 draft with findings
-    draft = new_app("WLAN und Präsentationstechnik Sekundarschulen", schools[1:3])
+    draft = new_app(_title("WLAN und Präsentationstechnik", schools[1:3]), schools[1:3])
     standard_lines(draft, schools[1])
     _line(
         draft,
@@ -335,13 +490,13 @@ def seed(*, stdout, rng) -> None:
     )
 
     # 2 submitted
-    submitted = new_app("Digitale Klassenräume Gymnasium Am Brocken", [schools[0]])
+    submitted = new_app(_title("Digitale Klassenräume", schools[:1]), schools[:1])
     standard_lines(submitted, schools[0])
     _complete(submitted, staff)
     services.application_submit(actor=staff, access=acc_staff, application=submitted)
 
     # 3 changes requested (submitted, then reviewer asks for more)
-    changes = new_app("Vernetzung Förderschule", [schools[3]])
+    changes = new_app(_title("Vernetzung", schools[3:4]), schools[3:4])
     standard_lines(changes, schools[3])
     _complete(changes, staff)
     services.application_submit(actor=staff, access=acc_staff, application=changes)
@@ -361,7 +516,7 @@ def seed(*, stdout, rng) -> None:
     )
 
     # 4 forwarded: content check by pruefer, decision open for pruefer2 (four eyes)
-    forwarded = new_app("Medienausstattung Gesamtschule", [schools[5]])
+    forwarded = new_app(_title("Medienausstattung", schools[5:6]), schools[5:6])
     standard_lines(forwarded, schools[5])
     _complete(forwarded, staff)
     services.application_submit(actor=staff, access=acc_staff, application=forwarded)
@@ -373,10 +528,8 @@ def seed(*, stdout, rng) -> None:
     )
 
     # 5 approved with decision, invoices, payout paid, proof of use submitted
-    approved = new_app(
-        "Grundausstattung Berufsbildende Schule Halberstadt",
-        [s for s in schools if s.is_vocational][:1] or [schools[4]],
-    )
+    funded_schools = [s for s in schools if s.is_vocational][:1] or [schools[4]]
+    approved = new_app(_title(FUNDED_TITLE_PREFIX, funded_schools), funded_schools)
     school5 = approved.schools.first().school
     standard_lines(approved, school5, scale=2)
     _line(approved, staff, school5, items["E-5001"], 2, route="direct")
@@ -389,7 +542,17 @@ def seed(*, stdout, rng) -> None:
         application=approved,
         kind="full",
         date=today - dt.timedelta(days=60),
-        conditions="ANBest-Gk; Zweckbindung 5 Jahre; Verwendungsnachweis 3 Monate nach Abschluss.",
+        conditions="Die Displays sind bis zum Beginn des Schuljahres 2027/28 zu installieren.",
+    )
+    _backdate_submission(approved, today - dt.timedelta(days=60))
+    _amend(
+        approved,
+        staff=staff,
+        approver=pruefer2,
+        date=today - dt.timedelta(days=50),
+        extra=D("720.00"),
+        reason="Zwei Dokumentenkameras für die Metallwerkstatt zusätzlich",
+        decision_reason="Die Dokumentenkameras dienen dem bewilligten Zweck; das Budget reicht.",
     )
     approved = Application.objects.get(pk=approved.pk)
     invoices = []
@@ -427,7 +590,7 @@ def seed(*, stdout, rng) -> None:
         programme=dps2,
         schools=[hschool],
         data={
-            "title": "Displays Grundschule",
+            "title": _title("Interaktive Displays und WLAN", [hschool]),
             "planned_start": dt.date(2026, 3, 1),
             "planned_end": dt.date(2026, 9, 30),
         },
@@ -461,6 +624,16 @@ def seed(*, stdout, rng) -> None:
         },
         reason="Wandhalterungen nicht förderfähig (500 EUR)",
     )
+    _backdate_submission(closed, dt.date(2026, 4, 15))
+    _amend(
+        closed,
+        staff=hanna,
+        approver=pruefer2,
+        date=dt.date(2026, 5, 12),
+        extra=D("300.00"),
+        reason="Ein weiterer Access Point für die Turnhalle",
+        decision_reason="Die Turnhalle wird im Sportunterricht mit Tablets genutzt.",
+    )
     closed = Application.objects.get(pk=closed.pk)
     inv = [
         services.invoice_create(
@@ -485,6 +658,9 @@ def seed(*, stdout, rng) -> None:
     services.proof_check(
         actor=pruefer2, access=acc_p2, proof=proof_h, outcome="closed", note="Ohne Beanstandung."
     )
+    foundation = boards.get("Freie Schulstiftung Mitteldeutschland")
+    if foundation is not None:
+        _foundation(foundation, dps2, items, checker=pruefer, approver=pruefer2, today=today)
     stdout.write(
         "  "
         + _(

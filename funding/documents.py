@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.formatting import format_money, format_percent
 from core.money import ZERO, round_money
 from core.pdf import (
     PDF_VARIANT_ARCHIVE,
@@ -17,7 +18,7 @@ from core.pdf import (
 )
 
 from . import rules
-from .choices import FundingCategory
+from .choices import DecisionKind, FundingCategory
 from .selectors import (
     actual_by_line,
     application_check,
@@ -60,15 +61,18 @@ def application_package_context(
                 "description": line.description,
                 "quantity": line.quantity,
                 "unit_price_net": line.unit_price_net,
-                "unit_price_gross": round_money(line.unit_price_net * (100 + line.vat_rate) / 100),
+                # exact (not rounded): quantity × unit gross = line gross as printed
+                "unit_price_gross": rules.unit_price_gross(line.unit_price_net, line.vat_rate),
                 "vat_rate": line.vat_rate,
                 "net": a.net,
                 "gross": a.gross,
                 "route": line.get_procurement_route_display(),
-                "catalogue": str(line.catalogue_item) if line.catalogue_item_id else "",
+                "catalogue": _catalogue_ref(line.catalogue_item) if line.catalogue_item_id else "",
                 "start": line.planned_start,
                 "end": line.planned_end,
                 "findings": findings_by_ref.get(line.ref, []),
+                "justification": line.justification.strip(),
+                "need": _need(line),
             }
         )
     if progress:
@@ -118,7 +122,6 @@ def application_package_context(
             "training_plan": e.training_plan,
             "infrastructure_current": e.infrastructure_current,
             "infrastructure_planned": e.infrastructure_planned,
-            "tpek_status": e.get_tpek_status_display(),
             "eligible": totals.per_school.get(e.school_id, ZERO),
         }
         for e in entries
@@ -131,6 +134,7 @@ def application_package_context(
         "programme": application.programme.name,
         "legal_basis": application.programme.legal_basis,
         "ruleset": application.ruleset.number,
+        "guideline_as_of": application.ruleset.valid_from,
         "funding_rate_percent": round_money(application.ruleset.funding_rate * 100),
         "applicant": {
             "name": board.name,
@@ -188,6 +192,23 @@ def application_package_context(
     return data
 
 
+def _catalogue_ref(item) -> str:
+    """Framework contract and item number (the description already names the item)."""
+    return f"{item.contract_reference}/{item.item_number}"
+
+
+def _need(line) -> dict | None:
+    """The media concept's equipment need behind a line (its pedagogical justification)."""
+    need = line.need
+    if need is None:
+        return None
+    return {
+        "description": need.description,
+        "quantity": need.quantity,
+        "justification": need.justification.strip(),
+    }
+
+
 def _package_title(ctx: dict) -> str:
     return f"Förderantrag {ctx['number']} – {ctx['applicant']['name']}"
 
@@ -218,36 +239,140 @@ def application_package_pdf(application, *, archive: bool = False, progress=None
 
 
 # ------------------------------------------------------------------ decision
-def decision_context(decision) -> dict:
-    app = decision.application
-    data = {
-        "number": decision.number,
-        "kind": decision.get_kind_display(),
-        "date": decision.date,
-        "application": app.number,
-        "title": app.title,
-        "board": app.school_board.name,
-        "programme": app.programme.name,
-        "approved_amount": decision.approved_amount,
-        "eligible_amount": decision.eligible_amount,
-        "rate_percent": round_money(decision.rate * 100),
-        "period_start": decision.period_start,
-        "period_end": decision.period_end,
-        "conditions": decision.conditions,
-        "reason": decision.reason,
-        "decided_by": decision.decided_by.get_full_name() or decision.decided_by.username,
-        "supersedes": decision.supersedes.number if decision.supersedes_id else "",
-        "version": decision.version,
-        "lines": [
+#: printed when the authority has not recorded its own text yet (DOMAIN §5a: the text is a
+#: parameter of the authority); without any information on legal remedies the period for an
+#: action would run for a year instead of a month (§ 58 VwGO)
+DEFAULT_LEGAL_REMEDY = (
+    "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Klage beim "
+    "zuständigen Verwaltungsgericht erhoben werden."
+)
+#: the general conditions attached to a grant: municipalities (Gemeinden und
+#: Gemeindeverbände) get ANBest-Gk, other recipients (free school operators) ANBest-P
+ANBEST_MUNICIPAL = "ANBest-Gk"
+ANBEST_OTHER = "ANBest-P"
+NOT_MUNICIPAL_KINDS = frozenset({"freier_traeger"})
+
+
+def _authority_for(decision):
+    from .models import Authority
+
+    if decision.authority_id:
+        return decision.authority
+    land = decision.application.school_board.land_id
+    return Authority.objects.filter(land_id=land, kind="approval").first()
+
+
+def _letterhead(authority) -> dict:
+    if authority is None:
+        return {"name": "", "lines": [], "legal_remedy": DEFAULT_LEGAL_REMEDY, "signatory": ""}
+    lines = [ln.strip() for ln in authority.letterhead.splitlines() if ln.strip()]
+    return {
+        "name": authority.name,
+        "lines": lines if lines else [authority.name],
+        "legal_remedy": authority.legal_remedy_text.strip() or DEFAULT_LEGAL_REMEDY,
+        "signatory": authority.signatory.strip(),
+    }
+
+
+def _decision_lines(app) -> list[dict]:
+    rows = []
+    for ln in app.lines.all():
+        gross = ln.amounts.gross
+        approved = ln.approved_amount if ln.approved_amount is not None else gross
+        rows.append(
             {
                 "ref": ln.ref,
                 "school": ln.school.name,
                 "description": ln.description,
-                "gross": ln.amounts.gross,
-                "approved": ln.approved_amount,
+                "gross": gross,
+                "approved": approved,
+                "not_granted": gross - approved,
             }
-            for ln in app.lines.select_related("school").order_by("position")
-        ],
+        )
+    return rows
+
+
+def _conditions(decision, app) -> list[str]:
+    """Nebenbestimmungen: the general conditions, then the rule set's parameters, then what the
+    approver added to this notice."""
+    ruleset = app.ruleset
+    params = ruleset.params()
+    anbest = ANBEST_OTHER if app.school_board.kind in NOT_MUNICIPAL_KINDS else ANBEST_MUNICIPAL
+    items = [
+        f"Die Allgemeinen Nebenbestimmungen ({anbest}) sind Bestandteil dieses Bescheids, "
+        "soweit im Folgenden nichts Abweichendes bestimmt ist.",
+        f"Die geförderten Gegenstände sind für die Dauer von {ruleset.earmarking_years} Jahren "
+        "ab Anschaffung für den Zuwendungszweck zu verwenden (Zweckbindungsfrist); eine "
+        "frühere Veräußerung oder anderweitige Verwendung bedarf der Zustimmung der "
+        "Bewilligungsbehörde.",
+        "Gegenstände mit Anschaffungs- oder Herstellungskosten von mehr als "
+        f"{format_money(params.inventory_threshold, lang='de')} (netto) sind zu inventarisieren.",
+        "Die Ausgaben einzelner Positionen des Kosten- und Zeitplans dürfen um bis zu "
+        f"{format_percent(params.plan_tolerance_percent, lang='de')} überschritten werden, "
+        "wenn die Mehrausgaben durch Einsparungen bei anderen Positionen ausgeglichen "
+        "werden; der Gesamtbetrag der Zuwendung ist verbindlich.",
+        f"Der Verwendungsnachweis ist innerhalb von {params.proof_of_use_months} Monaten nach "
+        "Ablauf des Bewilligungszeitraums vorzulegen.",
+    ]
+    items += [ln.strip() for ln in decision.conditions.splitlines() if ln.strip()]
+    return items
+
+
+def decision_context(decision) -> dict:
+    """The notice (Zuwendungsbescheid) as an administrative act, as plain data (DOMAIN §5a):
+    letterhead, addressee, subject and file reference, date, tenor, conditions,
+    justification, information on legal remedies, signature block."""
+    app = decision.application
+    board = app.school_board
+    kind = decision.kind
+    lines = _decision_lines(app)
+    previous = decision.supersedes
+    data = {
+        "number": decision.number,
+        "kind": kind,
+        "kind_label": {
+            DecisionKind.FULL: "Zuwendungsbescheid",
+            DecisionKind.PARTIAL: "Zuwendungsbescheid (Teilbewilligung)",
+            DecisionKind.REJECTION: "Ablehnungsbescheid",
+            DecisionKind.AMENDMENT: "Änderungsbescheid",
+        }.get(kind, decision.get_kind_display()),
+        "date": decision.date,
+        "authority": _letterhead(_authority_for(decision)),
+        "addressee": {
+            "name": board.name,
+            "street": board.street,
+            "city": f"{board.postal_code} {board.city}".strip(),
+        },
+        "application": app.number,
+        "application_date": timezone.localtime(app.submitted_at).date()
+        if app.submitted_at
+        else None,
+        "title": app.title,
+        "board": board.name,
+        "programme": app.programme.name,
+        "legal_basis": app.programme.legal_basis,
+        "approved_amount": decision.approved_amount,
+        "eligible_amount": decision.eligible_amount,
+        "requested_eligible": round_money(sum((ln["gross"] for ln in lines), ZERO)),
+        "rate_percent": format_percent(round_money(decision.rate * 100).normalize(), lang="de"),
+        "period_start": decision.period_start,
+        "period_end": decision.period_end,
+        "conditions": [] if kind == DecisionKind.REJECTION else _conditions(decision, app),
+        "reason": decision.reason.strip(),
+        "decided_by": decision.decided_by.get_full_name() or decision.decided_by.username,
+        "supersedes": {
+            "number": previous.number,
+            "date": previous.date,
+            "approved_amount": previous.approved_amount,
+            "eligible_amount": previous.eligible_amount,
+        }
+        if previous
+        else None,
+        "version": decision.version,
+        "lines": [] if kind == DecisionKind.REJECTION else lines,
+        "not_granted": [ln for ln in lines if ln["not_granted"] > 0]
+        if kind == DecisionKind.PARTIAL
+        else [],
     }
     data["fingerprint"] = data_fingerprint(data)
     return data
@@ -256,7 +381,9 @@ def decision_context(decision) -> dict:
 def decision_pdf(decision) -> bytes:
     ctx = decision_context(decision)
     return render_pdf(
-        "funding/pdf/decision.html", {"d": ctx}, title=f"Zuwendungsbescheid {ctx['number']}"
+        "funding/pdf/decision.html",
+        {"d": ctx},
+        title=f"{ctx['kind_label']} {ctx['number']}",
     )
 
 

@@ -64,7 +64,23 @@ class ApplicationQuerySet(models.QuerySet):
         )
 
     def for_document(self):
-        return self.for_check()
+        """The package: what the check needs, plus each line's need from the media concept."""
+        from .models import ApplicationSchool, CostLine
+
+        return self.select_related("programme", "school_board__land", "ruleset").prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=CostLine.objects.select_related(
+                    "school", "catalogue_item", "need"
+                ).order_by("position"),
+            ),
+            Prefetch(
+                "schools",
+                queryset=ApplicationSchool.objects.select_related("school", "site").order_by(
+                    "school__name"
+                ),
+            ),
+        )
 
 
 class ApplicationSchoolQuerySet(models.QuerySet):
@@ -90,6 +106,24 @@ class DecisionQuerySet(models.QuerySet):
     def for_detail(self):
         return self.select_related(
             "application__programme", "application__school_board", "decided_by", "supersedes"
+        )
+
+    def for_document(self):
+        """The notice: authority, addressee, rule set and the lines with their schools."""
+        from .models import CostLine
+
+        return self.select_related(
+            "application__programme",
+            "application__ruleset",
+            "application__school_board__land",
+            "authority",
+            "decided_by",
+            "supersedes",
+        ).prefetch_related(
+            Prefetch(
+                "application__lines",
+                queryset=CostLine.objects.select_related("school").order_by("position"),
+            )
         )
 
 

@@ -251,10 +251,23 @@ class CheckResult:
 
 
 # ------------------------------------------------------------------------ money
+def unit_price_gross(unit_price_net: Decimal, vat_rate: Decimal) -> Decimal:
+    """The exact gross unit price (net × (1 + VAT)), not rounded: 336.13 at 19 % is 399.9947.
+
+    Printed with the decimals it has (at least two), so that a reader can check
+    quantity × unit gross = line gross on the page, in the API and in the cost plan."""
+    exact = Decimal(unit_price_net) * (HUNDRED + Decimal(vat_rate)) / HUNDRED
+    exact = exact.normalize()
+    return exact.quantize(Decimal("0.01")) if exact.as_tuple().exponent > -2 else exact
+
+
 def line_amounts(quantity: Decimal, unit_price_net: Decimal, vat_rate: Decimal) -> LineAmounts:
-    """Net = quantity × unit price; gross = net + VAT; each rounded half-up to the cent."""
-    net = round_money(Decimal(quantity) * Decimal(unit_price_net))
-    gross = round_money(net * (HUNDRED + Decimal(vat_rate)) / HUNDRED)
+    """Net = quantity × unit net; gross = quantity × exact unit gross; each rounded half-up to
+    the cent once (no rounding of a rounded figure), VAT = gross − net so the cents add up
+    (docs/decisions.md, "Line gross")."""
+    quantity = Decimal(quantity)
+    net = round_money(quantity * Decimal(unit_price_net))
+    gross = round_money(quantity * unit_price_gross(unit_price_net, vat_rate))
     return LineAmounts(net=net, vat=gross - net, gross=gross)
 
 

@@ -483,6 +483,14 @@ def costline_delete(*, actor, line: CostLine) -> None:
     app = _editable_application(line.application)
     line._history_user = actor
     CostLine.objects.filter(pk=line.pk, application=app).delete()
+    # positions are the display order 1..n: close the gap (only drafts can lose a line, so no
+    # issued notice or invoice refers to a number that moves)
+    for number, later in enumerate(
+        CostLine.objects.filter(application=app).order_by("position", "id"), start=1
+    ):
+        if later.position != number:
+            later.position = number
+            save_row(later, actor=actor, reason="renumbered")
 
 
 # ------------------------------------------------------------------------ TPEK

@@ -39,9 +39,43 @@ def crawl(user) -> tuple[int, list]:
     return len(seen), errors
 
 
+def assert_funding_story() -> None:
+    """Issue 11 point 8: several boards in one programme and year, each with an application
+    that was forwarded, decided, amended (change request approved) and paid; every title
+    names the schools its application contains."""
+    from django_scopes import scopes_disabled
+
+    from funding.models import Application
+
+    with scopes_disabled():
+        apps = list(
+            Application.objects.select_related("school_board", "programme").prefetch_related(
+                "schools__school", "decisions", "payouts", "change_requests"
+            )
+        )
+        for app in apps:
+            names = [e.school.name for e in app.schools.all()]
+            expected = names if len(names) <= 3 else names[:1]
+            assert names and all(n in app.title for n in expected), (app.title, names)
+        complete: dict[tuple, set] = {}
+        for app in apps:
+            kinds = {d.kind for d in app.decisions.all()}
+            if (
+                app.content_checked_by_id
+                and kinds & {"full", "partial"}
+                and "amendment" in kinds
+                and any(c.status == "approved" for c in app.change_requests.all())
+                and any(p.status == "paid" for p in app.payouts.all())
+            ):
+                key = (app.programme_id, app.created_at.year)
+                complete.setdefault(key, set()).add(app.school_board.name)
+    assert any(len(boards) >= 3 for boards in complete.values()), complete
+
+
 @pytest.mark.django_db
 def test_demo_pages_answer_without_server_errors_for_every_role():
     call_command("seed_demo", stdout=io.StringIO())
+    assert_funding_story()
     failures = {}
     for username, _description in DEMO_USERS:
         user = get_user_model().objects.get(username=username)

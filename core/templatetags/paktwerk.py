@@ -15,6 +15,12 @@ def money(value):
 
 
 @register.filter
+def unit_price(value):
+    """{{ price|unit_price }} -> 399,9947 € (all its decimals, at least two)"""
+    return formatting.format_unit_price(value)
+
+
+@register.filter
 def day(value):
     """{{ day|day }} -> 24.11.2026 (German) / 24 Nov 2026 (English)"""
     return formatting.format_date(value)

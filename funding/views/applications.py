@@ -310,7 +310,7 @@ class PackagePdfView(ScopedPdfView):
     """The application package; a big one is built as a background job instead."""
 
     model = Application
-    queryset_shape = "for_check"
+    queryset_shape = "for_document"
 
     def get(self, request, *args, **kwargs):
         if self.object.lines.count() > package_sync_lines():

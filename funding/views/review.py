@@ -141,6 +141,7 @@ class DecisionDetailView(ScopedDetailView):
 
 class DecisionPdfView(ScopedPdfView):
     model = Decision
+    queryset_shape = "for_document"
 
     def render_pdf(self, obj):
         return decision_pdf(obj)
