@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "funding",
     "devices",
     "imports",
+    "procurement",
 ]
 
 MIDDLEWARE = [
