@@ -126,14 +126,21 @@ def _parse_cells(number: int, cells: list, mapping: dict[str, int], errors: list
     return values
 
 
-CATEGORIES = {c.value: str(c.label) for c in FundingCategory}
+def categories() -> dict[str, str]:
+    """Funding category code -> label in the active language."""
+    return {c.value: str(c.label) for c in FundingCategory}
 
 
 def _normalise_category(value: str) -> str:
+    """A category's code, or its label in German or English, to the code."""
+    from django.utils import translation
+
     wanted = parsing.normalize(value)
-    for code, label in CATEGORIES.items():
-        if wanted in (parsing.normalize(code), parsing.normalize(label)):
-            return code
+    for lang in ("de", "en"):
+        with translation.override(lang):
+            for code, label in categories().items():
+                if wanted in (parsing.normalize(code), parsing.normalize(label)):
+                    return code
     return value
 
 
@@ -153,7 +160,7 @@ def check_row(number: int, values: dict, errors: list) -> None:
     """The row rules: the same functions the forms and the API use."""
     if values.get("category"):
         values["category"] = _normalise_category(values["category"])
-        if message := rules.unknown_category_error(values["category"], CATEGORIES):
+        if message := rules.unknown_category_error(values["category"], categories()):
             errors.append(_row_error(number, "Förderkategorie", message))
     if message := rules.negative_price_error(values.get("price_net")):
         errors.append(_row_error(number, "Nettopreis", message))
