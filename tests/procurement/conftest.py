@@ -14,6 +14,15 @@ def _as_cooperative(user):
         yield access
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here (tests/procurement/test_i18n.py: German)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def as_coop():
     return _as_cooperative

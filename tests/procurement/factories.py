@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from funding.models import CostLine
+from funding.models import CostLine, Decision
 from procurement.models import (
     CallOff,
     CallOffLine,
@@ -17,6 +17,7 @@ from procurement.models import (
     PriceList,
     Supplier,
 )
+from tests.factories import UserFactory
 from tests.funding.factories import (
     ApplicationFactory,
     CostLineFactory,
@@ -106,6 +107,17 @@ def approved_line(
     )
     line.approved_amount = (quantity * price * Decimal("1.19")).quantize(Decimal("0.01"))
     line.save()
+    Decision.objects.create(
+        application=app,
+        school_board=board,
+        kind="full",
+        number=f"ZB-{app.number}",
+        date=dt.date(2026, 2, 1),
+        approved_amount=(line.approved_amount * Decimal("0.9")).quantize(Decimal("0.01")),
+        eligible_amount=line.approved_amount,
+        rate=Decimal("0.9"),
+        decided_by=UserFactory(),
+    )
     return line
 
 

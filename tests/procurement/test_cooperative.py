@@ -150,7 +150,7 @@ def test_price_list_import_writes_a_version_and_the_warenkorb(world, k, as_coop)
     [
         (
             "X-1;Kabel;1;lan;;-5,00;19;3;1;01.04.2026;31.12.2026",
-            "Row 3, Nettopreis: The net price -5,00 € is negative.",
+            "Row 3, Nettopreis: The net price -€5.00 is negative.",
         ),
         (
             "IPAD-10;doppelt;1;mobile;;10,00;19;3;1;01.04.2026;31.12.2026",
