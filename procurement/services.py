@@ -626,7 +626,6 @@ def delivery_note_record(
     """A delivery note for a call-off: each row becomes a device "im Lager" at the school,
     linked to the order line and the cost line. Partial deliveries leave back-orders."""
     from devices import services as device_services
-    from devices.choices import DeviceStatus
 
     if not permissions.is_board_editor(access, call_off):
         raise PermissionDenied
@@ -643,43 +642,54 @@ def delivery_note_record(
         received_by=received_by,
     )
     save_row(note, actor=actor, access=access)
-    supplier = call_off.contract.supplier.name if call_off.contract_id else call_off.supplier_name
     for line in call_off.lines.select_related("item").filter(pk__in=list(per_line)):
         line_rows = per_line[line.pk]
-        amounts = rules.line_amounts(1, line.unit_price_net, line.vat_rate)
-        batch = device_services.delivery_register(
-            actor=actor,
-            board=call_off.school_board,
-            school=call_off.school,
-            lines=[(r.serial, "") for r in line_rows],
-            delivered_on=delivered_on,
-            category=(line.item.device_category if line.item_id else "") or "other",
-            status=DeviceStatus.IN_STOCK,
-            inventory_prefix=f"{call_off.number}-{note.pk}-{line.pk}-",
-            supplier=supplier,
-            price_net=amounts.net,
-            price_gross=amounts.gross,
-            received_by=received_by,
-            cost_line=call_off.cost_line,
-            device_details={
-                r.serial: {"mdm_id": r.mdm_id, "notes": f"MAC {r.mac}" if r.mac else ""}
-                for r in line_rows
-            },
-        )
-        save_row(
-            DeliveryNoteLine(
-                note=note,
-                school_board_id=call_off.school_board_id,
-                order_line=line,
-                quantity=len(line_rows),
-                device_delivery=batch,
-            ),
-            actor=actor,
-        )
+        for start in range(0, len(line_rows), device_services.MAX_BATCH):
+            _deliver_batch(
+                note, line, line_rows[start : start + device_services.MAX_BATCH], actor=actor
+            )
         line.delivered_quantity += len(line_rows)
         save_row(line, actor=actor, reason=f"Lieferschein {number}"[:100])
     _after_delivery(call_off, actor=actor, access=access, number=number)
     return note
+
+
+def _deliver_batch(note: DeliveryNote, line: CallOffLine, rows: list, *, actor) -> None:
+    """One inventory delivery (devices "im Lager", linked to order and cost line) per batch."""
+    from devices import services as device_services
+    from devices.choices import DeviceStatus
+
+    call_off = note.call_off
+    supplier = call_off.contract.supplier.name if call_off.contract_id else call_off.supplier_name
+    amounts = rules.line_amounts(1, line.unit_price_net, line.vat_rate)
+    batch = device_services.delivery_register(
+        actor=actor,
+        board=call_off.school_board,
+        school=call_off.school,
+        lines=[(r.serial, "") for r in rows],
+        delivered_on=note.delivered_on,
+        category=(line.item.device_category if line.item_id else "") or "other",
+        status=DeviceStatus.IN_STOCK,
+        inventory_prefix=f"{call_off.number}-{note.pk}-{line.pk}-{rows[0].row}-",
+        supplier=supplier,
+        price_net=amounts.net,
+        price_gross=amounts.gross,
+        received_by=note.received_by,
+        cost_line=call_off.cost_line,
+        device_details={
+            r.serial: {"mdm_id": r.mdm_id, "notes": f"MAC {r.mac}" if r.mac else ""} for r in rows
+        },
+    )
+    save_row(
+        DeliveryNoteLine(
+            note=note,
+            school_board_id=call_off.school_board_id,
+            order_line=line,
+            quantity=len(rows),
+            device_delivery=batch,
+        ),
+        actor=actor,
+    )
 
 
 def _after_delivery(call_off: CallOff, *, actor, access: Access, number: str) -> None:

@@ -75,7 +75,7 @@ def test_call_off_to_payout_request(page_for, world, setup):
     admin.locator("#id_number").fill("RE-77")
     admin.locator("#id_date").fill("12.03.2026")
     admin.locator("#id_quantity").fill("3")
-    admin.locator("#id_unit_price_net").fill("400,00")
+    admin.locator("#id_unit_price_net").fill("400.00")
     admin.locator("#id_vat_rate").fill("19")
     admin.locator("form.pw-form button[type=submit]").click()
     expect(admin.get_by_text("Abgeglichen").first).to_be_visible()
