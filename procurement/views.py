@@ -68,6 +68,7 @@ class CallOffListView(CooperativeScopeMixin, ScopedListView):
     extra_actions = [
         (_("Overview"), "procurement:overview"),
         (_("Invoices"), "procurement:invoice-list"),
+        (_("Rahmenverträge"), "procurement:contract-list"),
     ]
     columns = [
         Column("number", _("number"), link=True),

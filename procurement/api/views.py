@@ -59,6 +59,7 @@ class CallOffViewSet(CooperativeScopeMixin, ScopedModelViewSet):
     queryset = CallOff.objects.none()
     serializer_class = CallOffSerializer
     filterset_class = CallOffFilter
+    queryset_shape = "for_detail"  # the lines are part of every row
     school_staff_may_edit = False
     http_method_names = ["get", "post", "head", "options"]
 
@@ -126,6 +127,7 @@ class SupplierInvoiceViewSet(CooperativeScopeMixin, ScopedModelViewSet):
     queryset = SupplierInvoice.objects.none()
     serializer_class = SupplierInvoiceSerializer
     filterset_class = InvoiceFilter
+    queryset_shape = "for_detail"  # the lines are part of every row
     school_staff_may_edit = False
     http_method_names = ["get", "post", "head", "options"]
 
