@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.tenancy import access_for
 from funding.models import CostLine
+from funding.workflow import APPLICATION
 from schools.demo import DEMO_PASSWORD
 from schools.models import Cooperative, CooperativeMember, Land, Membership, School, SchoolBoard
 
@@ -176,7 +177,12 @@ def _order(board, contract, item_number, quantity, today, *, line=None):
 
 def _approved_line(board, category):
     return (
-        CostLine.objects.filter(school_board=board, approved_amount__gt=0, category=category)
+        CostLine.objects.filter(
+            school_board=board,
+            approved_amount__gt=0,
+            category=category,
+            application__status__in=APPLICATION.guards["approved"],
+        )
         .select_related("school", "application")
         .order_by("id")
         .first()

@@ -416,6 +416,18 @@ def call_off_step(
 
 
 # --------------------------------------------------------------- bundling (Sammelbestellung)
+#: a status step leaves these references as they were (or sets one just created): the
+#: write path need not look each of them up again (50 call-offs: 300 queries fewer)
+UNCHANGED_REFERENCES = (
+    "school_board",
+    "cooperative",
+    "contract",
+    "school",
+    "cost_line",
+    "joint_order",
+)
+
+
 def _lot_of(call_off: CallOff) -> int | None:
     lines = list(call_off.lines.all())
     return lines[0].item.lot_id if lines and lines[0].item_id else None
@@ -463,6 +475,7 @@ def bundle(*, actor, access: Access, cooperative, on: dt.date) -> list[JointOrde
                 via="bundle",
                 apply=lambda locked, order=order: setattr(locked, "joint_order", order),
                 data={"joint_order": order.number},
+                save_exclude=UNCHANGED_REFERENCES,
             )
         orders.append(order)
     return orders
@@ -487,6 +500,7 @@ def joint_order_send(*, actor, access: Access, joint_order: JointOrder, sent_on:
                 actor=actor,
                 access=access,
                 via="bundle",
+                save_exclude=UNCHANGED_REFERENCES,
             )
     return joint_order
 
