@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "funding",
     "devices",
     "imports",
+    "procurement",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,10 @@ SPECTACULAR_SETTINGS = {
         "TrainingStatusEnum": "mediaplans.choices.TrainingStatus",
         "RoomKindEnum": "schools.choices.RoomKind",
         "BoardKindEnum": "schools.choices.BoardKind",
+        "ProcurementRouteEnum": "funding.choices.ProcurementRoute",
+        "CallOffStatusEnum": "procurement.choices.CallOffStatus",
+        "InvoiceStatusEnum": "procurement.choices.InvoiceStatus",
+        "JointOrderStatusEnum": "procurement.choices.JointOrderStatus",
     },
 }
 

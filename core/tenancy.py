@@ -36,6 +36,11 @@ class Access:
     school_board_of: dict[int, int] = field(default_factory=dict)
     #: authorities of the user's reviewer memberships (content_check, approval, ministry)
     review_authorities: frozenset[str] = frozenset()
+    #: cooperatives (Genossenschaften) the user works for as cooperative staff
+    cooperative_ids: frozenset[int] = frozenset()
+    #: their member boards: visible only on models that declare `cooperative_visible`
+    #: (orders, deliveries, invoices) — never loans, pupils or concept texts
+    cooperative_board_ids: frozenset[int] = frozenset()
 
     # --- derived sets -------------------------------------------------
     @property
@@ -85,6 +90,8 @@ class Access:
         full = self.full_board_ids
         condition = Q(**{f"{board_field}__in": full})
         school_path = getattr(model, "school_path", None)
+        if self.cooperative_board_ids and getattr(model, "cooperative_visible", False):
+            condition |= Q(**{f"{board_field}__in": self.cooperative_board_ids})
         if self.school_board_of:
             if school_path:
                 condition |= Q(**{f"{school_path}__in": self.school_ids})
@@ -108,6 +115,8 @@ class Access:
     def can_view(self, obj: Model) -> bool:
         board_id = getattr(obj, "school_board_id", None)
         if board_id in self.full_board_ids:
+            return True
+        if board_id in self.cooperative_board_ids and getattr(obj, "cooperative_visible", False):
             return True
         if type(obj)._meta.model_name == "schoolboard":
             return board_id in set(self.school_board_of.values())
@@ -184,4 +193,14 @@ def board_scope(board_ids: Iterable[int]) -> Iterator[None]:
 @contextmanager
 def access_scope(access: Access) -> Iterator[None]:
     with board_scope(access.board_ids):
+        yield
+
+
+@contextmanager
+def cooperative_scope(access: Access) -> Iterator[None]:
+    """The scope of pages about cooperative-visible rows: the user's boards plus the
+    member boards of their cooperatives. Everywhere else those boards stay outside
+    the scope (fail-closed); `restrict()` admits them only for `cooperative_visible`
+    models."""
+    with board_scope(access.board_ids | access.cooperative_board_ids):
         yield

@@ -390,10 +390,19 @@ def delivery_register(
     accessory_kinds: list[str] | tuple[str, ...] = (),
     status: str = DeviceStatus.DELIVERED,
     notes: str = "",
+    cost_line=None,
+    device_details: dict[str, dict[str, str]] | None = None,
 ) -> Delivery:
-    """Register a delivery of many devices at once and hand them to one school (bulk path)."""
+    """Register a delivery of many devices at once and hand them to one school (bulk path).
+
+    `cost_line` links every device to its funding; `device_details` gives per serial
+    number its `mdm_id` and `notes` (a delivery note imported by procurement).
+    """
     if school.school_board_id != board.pk:
         raise ValidationError({"school": _("The school belongs to another Schulträger.")})
+    if cost_line is not None and cost_line.school_board_id != board.pk:
+        raise ValidationError({"cost_line": _("The cost line belongs to another Schulträger.")})
+    details = device_details or {}
     category = category or (model.category if model else "")
     _check_delivery_input(board, school, room, model, category, status, lines)
     if price_net is None and model is not None:
@@ -446,6 +455,9 @@ def delivery_register(
             invoice_reference=invoice_reference,
             warranty_end=warranty_end,
             earmarking_end=earmarking_end,
+            cost_line=cost_line,
+            mdm_id=details.get(serial, {}).get("mdm_id", ""),
+            notes=details.get(serial, {}).get("notes", ""),
         )
         for serial, inventory in rows
     ]

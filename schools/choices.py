@@ -62,6 +62,7 @@ class Role(models.TextChoices):
     SCHOOL_STAFF = "school_staff", _("School")
     CONSULTANT = "consultant", _("Consultant / IT service provider")
     REVIEWER = "reviewer", _("Reviewer (Land)")
+    COOPERATIVE_STAFF = "cooperative_staff", _("Cooperative staff (Genossenschaft)")
 
 
 BOARD_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_STAFF, Role.CONSULTANT})

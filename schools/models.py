@@ -252,6 +252,61 @@ class Room(BoardOwnedModel):
         return reverse("schools:room-detail", args=[self.pk])
 
 
+class Cooperative(BaseModel):
+    """A purchasing cooperative (Genossenschaft, e.g. KITU) whose member boards order jointly."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    land = models.ForeignKey(
+        Land, null=True, blank=True, on_delete=models.PROTECT, related_name="cooperatives"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("Genossenschaft")
+        verbose_name_plural = _("Genossenschaften")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:cooperative-detail", args=[self.pk])
+
+
+class CooperativeMember(BaseModel):
+    """A board's membership (Mitgliedschaft) in a cooperative, dated by joining and leaving."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="members")
+    school_board = models.ForeignKey(
+        SchoolBoard, on_delete=models.CASCADE, related_name="cooperative_memberships"
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cooperative", "joined_on", "id"]
+        verbose_name = _("member board")
+        verbose_name_plural = _("member boards")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="coop_member_left_after_joined",
+                violation_error_message=_("A board cannot leave before it joined."),
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "school_board", "joined_on"], name="coop_member_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_board} – {self.cooperative}"
+
+    def is_member_on(self, day) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day <= self.left_on)
+
+
 class ReviewAuthority(models.TextChoices):
     """Which authority of the Land a reviewer works for (DOMAIN.md §1, §5)."""
 
@@ -279,6 +334,9 @@ class Membership(BaseModel):
     )
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    cooperative = models.ForeignKey(
+        Cooperative, null=True, blank=True, on_delete=models.CASCADE, related_name="staff"
     )
     authority = models.CharField(
         _("Authority"),
@@ -313,6 +371,13 @@ class Membership(BaseModel):
                         land__isnull=True,
                         school__isnull=True,
                     )
+                    | Q(
+                        role="cooperative_staff",
+                        cooperative__isnull=False,
+                        land__isnull=True,
+                        school_board__isnull=True,
+                        school__isnull=True,
+                    )
                 ),
             ),
             models.CheckConstraint(
@@ -337,10 +402,15 @@ class Membership(BaseModel):
                 condition=Q(school__isnull=False),
                 name="membership_unique_school",
             ),
+            models.UniqueConstraint(
+                fields=["user", "role", "cooperative"],
+                condition=Q(cooperative__isnull=False),
+                name="membership_unique_cooperative",
+            ),
         ]
 
     def __str__(self) -> str:
-        org = self.school or self.school_board or self.land
+        org = self.school or self.school_board or self.land or self.cooperative
         return f"{self.user} – {self.get_role_display()} – {org}"
 
     def clean(self):
@@ -357,6 +427,8 @@ class Membership(BaseModel):
         """The Land of the organisation this role is held in."""
         if self.role == "reviewer":
             return self.land_id
+        if self.role == "cooperative_staff":
+            return None  # the cooperative's staff act for no board and review nothing
         with scopes_disabled():  # a fact about the organisation, not the caller's scope
             if self.school_id:
                 return School.objects.filter(pk=self.school_id).values_list("land_id", flat=True)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -11,6 +12,7 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from schools.choices import Role
+from schools.models import Cooperative, CooperativeMember
 from tests.factories import (
     LandFactory,
     RoomFactory,
@@ -67,6 +69,8 @@ class World:
     room: object
     other_room: object
     users: dict
+    #: the purchasing cooperative (KITU); board A is a member, board B is not
+    cooperative: object = None
 
     def user(self, actor: str):
         return self.users[actor]
@@ -79,6 +83,7 @@ ACTORS = (
     "consultant",
     "reviewer",
     "other_board_admin",
+    "cooperative_staff",
     "no_membership",
     "anonymous",
 )
@@ -128,7 +133,14 @@ def world(db) -> World:
         "no_membership": UserFactory(username="nobody"),
         "anonymous": None,
     }
-    return World(land, board, other_board, school, other_school, site, room, other_room, users)
+    cooperative = Cooperative.objects.create(name="Kommunale IT-UNION eG", short_name="KITU")
+    CooperativeMember.objects.create(
+        cooperative=cooperative, school_board=board, joined_on=dt.date(2020, 1, 1)
+    )
+    users["cooperative_staff"] = user_with_role(Role.COOPERATIVE_STAFF, cooperative, "kitu_staff")
+    return World(
+        land, board, other_board, school, other_school, site, room, other_room, users, cooperative
+    )
 
 
 def _client_for(user) -> Client:

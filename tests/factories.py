@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from schools.choices import BoardKind, Role, RoomKind, SchoolType
-from schools.models import Land, Membership, Room, School, SchoolBoard, Site
+from schools.models import Cooperative, Land, Membership, Room, School, SchoolBoard, Site
 
 
 class LandFactory(factory.django.DjangoModelFactory):
@@ -97,6 +97,8 @@ def user_with_role(role: str, org, username: str | None = None, authority: str |
         kwargs["school_board"] = org
     elif isinstance(org, School):
         kwargs["school"] = org
+    elif isinstance(org, Cooperative):
+        kwargs["cooperative"] = org
     Membership.objects.create(user=user, role=role, **kwargs)
     return user
 

@@ -126,6 +126,9 @@ def _check_lists(run: Run) -> None:
             assert run.foreign_marker not in body, (case, actor, "list leaks the other board")
         if case.marker_in_list and actor in case.readers and actor != "other_board_admin":
             assert run.own_marker in body, (case, actor, "list misses own row")
+        if case.marker_in_list and actor == "cooperative_staff" and actor not in case.readers:
+            # the cooperative sees its members' orders, deliveries and invoices — nothing else
+            assert run.own_marker not in body, (case, actor, "list shows a member's row")
 
 
 def _check_reads(run: Run) -> None:

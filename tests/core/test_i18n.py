@@ -53,6 +53,7 @@ DOMAIN_TERMS = (
     "Gemeindeschlüssel",
     "Länder",
     "DigitalPakt Schule",
+    "Rahmenverträge",
 )
 
 # Frequent German words of a UI (none of them an English word a label would use).

@@ -49,10 +49,19 @@ def everyone(world, step=None, obj=None) -> Access:
     """The side whose permission predicate admits the step (the board's or the Land's)."""
     if step is None or obj is None:
         return board_side(world)
-    for access in (board_side(world), state_side(world)):
+    for access in (board_side(world), state_side(world), cooperative_side(world)):
         if step.permission(access, obj):
             return access
     return board_side(world)
+
+
+def cooperative_side(world) -> Access:
+    """The cooperative's staff, with world.board as its member (joint procurement)."""
+    return Access(
+        user_id=world.user("cooperative_staff").pk,
+        cooperative_ids=frozenset({world.cooperative.pk}),
+        cooperative_board_ids=frozenset({world.board.pk}),
+    )
 
 
 # --- builders: one row of each model with a registered status machine ------------------------
@@ -139,7 +148,38 @@ def _import_run(world):
     )
 
 
+def _call_off(world):
+    from tests.procurement.factories import call_off, kitu
+
+    c = call_off(world.board, world.school, kitu(world))
+    c.route = "direct"  # every predicate admits some side (ordering directly, too)
+    c.save()
+    return c
+
+
+def _supplier_invoice(world):
+    from procurement.models import SupplierInvoice
+    from tests.procurement.factories import kitu
+
+    return SupplierInvoice.objects.create(
+        school_board=world.board, supplier=kitu(world).supplier, number="RE-1", date=dt.date.today()
+    )
+
+
+def _joint_order(world):
+    from procurement.models import JointOrder
+    from tests.procurement.factories import kitu
+
+    k = kitu(world)
+    return JointOrder.objects.create(
+        cooperative=world.cooperative, contract=k.contract, number="SB-1"
+    )
+
+
 BUILDERS = {
+    "procurement.call_off": _call_off,
+    "procurement.invoice": _supplier_invoice,
+    "procurement.joint_order": _joint_order,
     "imports.run": _import_run,
     "devices.device": _device,
     "devices.loan": _loan,
@@ -200,7 +240,8 @@ def test_a_300_character_note_succeeds_on_every_transition(world, name, step):
         step.target,
         wf.field,
     )
-    assert stored.school_board_id == world.board.pk
+    # (a joint order belongs to the cooperative, not to a board)
+    assert stored.school_board_id == getattr(obj, "school_board_id", None)
     assert stored.content_object == obj
     latest = obj.history.latest()
     assert len(latest.history_change_reason) <= CHANGE_REASON_MAX
