@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import OrderingFilter
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -33,3 +34,21 @@ class BoundedFilterBackend(DjangoFilterBackend):
 
     def get_filterset(self, request, queryset, view):
         return bound_numeric_fields(super().get_filterset(request, queryset, view))
+
+
+class StableOrderingFilter(OrderingFilter):
+    """DRF's `ordering` parameter, always ending in the primary key (stable pagination).
+
+    Viewsets name their `ordering_fields` explicitly — the list page's sortable columns
+    (`core.listing.ordering_fields_for`) — so page and API sort by the same fields.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        ordering = list(ordering)
+        last = ordering[-1]
+        if last.lstrip("-") not in ("pk", "id"):
+            ordering.append("-pk" if last.startswith("-") else "pk")
+        return ordering

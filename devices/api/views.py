@@ -10,8 +10,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api import ScopedModelViewSet, as_api_errors
+from core.listing import api_ordering_fields
 
 from .. import permissions, services
+from .. import views as pages
 from ..filters import DefectFilter, DeviceFilter, DeviceModelFilter, LoanFilter, StocktakeFilter
 from ..models import (
     Accessory,
@@ -32,6 +34,7 @@ class DeviceModelViewSet(ScopedModelViewSet):
     queryset = DeviceModel.objects.none()
     serializer_class = s.DeviceModelSerializer
     filterset_class = DeviceModelFilter
+    ordering_fields = api_ordering_fields(pages.DeviceModelListView)
     school_staff_may_edit = False
 
     def create_object(self, serializer):
@@ -54,7 +57,7 @@ class DeviceViewSet(ScopedModelViewSet):
     serializer_class = s.DeviceSerializer
     filterset_class = DeviceFilter
     school_staff_may_edit = False
-    ordering_fields = ["inventory_number", "serial_number", "purchase_date", "warranty_end"]
+    ordering_fields = api_ordering_fields(pages.DeviceListView, "purchase_date", "warranty_end")
 
     def check_object_permissions(self, request, obj):
         if self.action == "transition":
@@ -173,6 +176,7 @@ class LoanViewSet(ScopedModelViewSet):
     queryset = Loan.objects.none()
     serializer_class = s.LoanSerializer
     filterset_class = LoanFilter
+    ordering_fields = api_ordering_fields(pages.LoanListView)
     queryset_shape = "for_detail"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -303,6 +307,7 @@ class DefectReportViewSet(ScopedModelViewSet):
     queryset = DefectReport.objects.none()
     serializer_class = s.DefectReportSerializer
     filterset_class = DefectFilter
+    ordering_fields = api_ordering_fields(pages.DefectListView)
     http_method_names = ["get", "post", "head", "options"]
 
     def create_object(self, serializer):
@@ -333,6 +338,7 @@ class StocktakeViewSet(ScopedModelViewSet):
     queryset = Stocktake.objects.none()
     serializer_class = s.StocktakeSerializer
     filterset_class = StocktakeFilter
+    ordering_fields = api_ordering_fields(pages.StocktakeListView)
     http_method_names = ["get", "post", "head", "options"]
 
     def create_object(self, serializer):

@@ -1,0 +1,87 @@
+"""The user's settings of a list: chosen columns and named filters (core.listing)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import listing
+from core.models import SavedFilter
+
+
+def _list_url_or_404(list_key: str) -> str:
+    try:
+        return listing.list_url(list_key)
+    except ValidationError:
+        raise Http404
+
+
+def _columns_of(list_key: str) -> list[str]:
+    from django.urls import resolve
+
+    view_class = resolve(_list_url_or_404(list_key)).func.view_class
+    return [c.field for c in view_class.columns]
+
+
+@require_POST
+def list_columns(request):
+    """Store the columns the user chose for a list, then show the list again."""
+    list_key = request.POST.get("list_key", "")
+    url = _list_url_or_404(list_key)
+    query = request.POST.get("query", "")
+    try:
+        listing.columns_save(
+            user=request.user,
+            list_key=list_key,
+            fields=request.POST.getlist("columns"),
+            allowed=_columns_of(list_key),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Columns saved."))
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+
+@require_POST
+def saved_filter_create(request):
+    """Save the list's current filter and sort order under a name."""
+    list_key = request.POST.get("list_key", "")
+    url = _list_url_or_404(list_key)
+    query = request.POST.get("query", "")
+    try:
+        listing.saved_filter_create(
+            user=request.user, list_key=list_key, name=request.POST.get("name", ""), query=query
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Filter saved."))
+    return HttpResponseRedirect(f"{url}?{query}" if query else url)
+
+
+def _own_filter(request, pk) -> SavedFilter:
+    # another user's saved filter is 404, never 403: its existence is not disclosed
+    return get_object_or_404(SavedFilter.objects.filter(user=request.user), pk=pk)
+
+
+def saved_filter_open(request, pk):
+    """Open a list with one of the user's saved filters."""
+    saved = _own_filter(request, pk)
+    try:
+        return HttpResponseRedirect(listing.saved_filter_url(saved))
+    except ValidationError:
+        raise Http404
+
+
+@require_POST
+def saved_filter_delete(request, pk):
+    saved = _own_filter(request, pk)
+    url = _list_url_or_404(saved.list_key)
+    saved.delete()
+    messages.success(request, _("Filter deleted."))
+    return HttpResponseRedirect(url)
