@@ -9,6 +9,7 @@ urlpatterns = [
     path("auftraege/<int:pk>/status/", views.JobStatusPartial.as_view(), name="job-status"),
     path("auftraege/<int:pk>/ergebnis/", views.job_result, name="job-result"),
     path("kontext/", views.switch_board, name="switch-board"),
+    path("bestaetigen/", views_lists.confirm, name="confirm"),
     path("listen/spalten/", views_lists.list_columns, name="list-columns"),
     path("listen/filter/", views_lists.saved_filter_create, name="saved-filter-create"),
     path("listen/filter/<int:pk>/", views_lists.saved_filter_open, name="saved-filter"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,3 +86,38 @@ def saved_filter_delete(request, pk):
     saved.delete()
     messages.success(request, _("Filter deleted."))
     return HttpResponseRedirect(url)
+
+
+#: fields of the confirmation button itself (core/_confirm_button.html), never re-posted
+CONFIRM_FIELDS = ("_confirm_question", "_confirm_label", "_confirm_next")
+
+
+def _same_site(request, url: str) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+@require_POST
+def confirm(request):
+    """The confirmation page when JavaScript is off: the same question as the dialog, and a
+    form that posts the original fields (with their CSRF token) to the original action."""
+    target = request.POST.get("_confirm_next", "")
+    if not _same_site(request, target) or not target.startswith("/"):
+        raise Http404
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in CONFIRM_FIELDS
+        for value in values
+    ]
+    referer = request.META.get("HTTP_REFERER", "")
+    ctx = {
+        "page_title": _("Please confirm"),
+        "question": request.POST.get("_confirm_question", "")[:500],
+        "label": request.POST.get("_confirm_label", "")[:100] or _("Confirm"),
+        "next": target,
+        "fields": fields,
+        "back_url": referer if _same_site(request, referer) else target,
+    }
+    return render(request, "core/confirm.html", ctx)

@@ -149,6 +149,11 @@ class DeviceListView(ScopedListView):
             room_field.help_text = _("Choose a school first.")
         else:
             room_field.queryset = room_field.queryset.filter(school=school)
+        access = self.request.access
+        if access.edit_board_ids or access.school_ids:
+            from .bulk import ACTIONS
+
+            ctx["bulk_actions"] = list(ACTIONS.items())
         return ctx
 
 

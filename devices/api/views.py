@@ -134,6 +134,36 @@ class DeviceViewSet(ScopedModelViewSet):
             )
         return Response({"changed": changed, "selected": selected})
 
+    @extend_schema(
+        request=s.BulkSerializer,
+        responses={200: s.BulkResultSerializer, 202: s.BulkResultSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Bulk action on devices (ids or a filter): each device checked on its own; above
+        BULK_INLINE_MAX devices a background job (202 with `job_url`)."""
+        from django.http import QueryDict
+
+        from core.jobs import job_url
+
+        from .. import bulk
+
+        payload = s.BulkSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        name, ids, query = data.pop("action"), data.pop("ids", None), data.pop("filter", None)
+        with as_api_errors():
+            if query is not None:
+                params = QueryDict(mutable=True)
+                params.update(query)
+                ids = bulk.ids_matching(request.access, params, request=request)
+            result, job = bulk.bulk_run_or_start(
+                actor=request.user, access=request.access, action=name, ids=ids, params=data
+            )
+        if job is not None:
+            return Response({"action": name, "job": job.pk, "job_url": job_url(job)}, status=202)
+        return Response(result.as_dict(limit=len(result.outcomes)))
+
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="status-log")
     def status_log(self, request, pk=None):
