@@ -366,6 +366,26 @@ def _serial_problems(board, serials: list[str], inventories: list[str]) -> list[
     return problems
 
 
+def _deliveries_to_stock(board, devices: list[Device], *, actor, reason: str) -> None:
+    """The board's setting: delivered devices go straight into stock, each through the
+    workflow as a system step of the delivery (logged per device), ready to be lent."""
+    if not board.deliveries_to_stock:
+        return
+    why = _("%(delivery)s: straight into stock (setting of the Schulträger)") % {"delivery": reason}
+    delivered = [d for d in devices if DEVICE.is_in(d, "delivered")]
+    engine.transition_many(
+        workflow=DEVICE,
+        objs=delivered,
+        to=DeviceStatus.IN_STOCK,
+        actor=actor,
+        access=engine.SYSTEM,
+        reason=why,
+        via="delivery",
+    )
+    for device in delivered:
+        device.status = DeviceStatus.IN_STOCK
+
+
 @transaction.atomic
 def delivery_register(
     *,
@@ -467,6 +487,7 @@ def delivery_register(
             }
         ) from exc
     engine.record_initial(devices, actor=actor, reason=reason)
+    _deliveries_to_stock(board, devices, actor=actor, reason=reason)
     if accessory_kinds:
         accessories = [
             Accessory(school_board=board, device=d, kind=kind)
