@@ -514,6 +514,8 @@ class ServiceStepMixin:
 
     success_message: Any = _("Saved.")
     submit_label: Any = _("Save")
+    #: set for an irreversible step: the button asks this first (core/_confirm_button.html)
+    confirm_question: Any = None
     outcome = None
 
     def perform(self, form):  # pragma: no cover - subclasses implement
@@ -532,6 +534,7 @@ class ServiceStepMixin:
         ctx = super().get_context_data(**kwargs)
         ctx.setdefault("back_url", self.get_back_url())
         ctx.setdefault("submit_label", self.submit_label)
+        ctx.setdefault("confirm_question", self.confirm_question)
         return ctx
 
     def form_valid(self, form):

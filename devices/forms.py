@@ -566,3 +566,23 @@ class BulkForm(KernWidgetsMixin, forms.Form):
             ).filter(status__in=STOCKTAKE.guards["counting"])
         if action == "retire":
             self.fields["reason"].required = True
+
+
+class StocktakeCloseForm(KernWidgetsMixin, forms.Form):
+    """Closing a stocktake: a follow-up for each missing device (or none)."""
+
+    lost = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    search = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(
+        label=_("note for the follow-ups"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Goes into each loss report and search task."),
+    )
+
+    def __init__(self, *args, missing: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(row["id"]), row["inventory_number"]) for row in missing]
+        self.fields["lost"].choices = choices
+        self.fields["search"].choices = choices
