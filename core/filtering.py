@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
@@ -52,3 +53,17 @@ class StableOrderingFilter(OrderingFilter):
         if last.lstrip("-") not in ("pk", "id"):
             ordering.append("-pk" if last.startswith("-") else "pk")
         return ordering
+
+    def get_schema_operation_parameters(self, view):
+        """OpenAPI: the `ordering` parameter lists the fields (a leading `-` reverses)."""
+        params = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, list | tuple) and fields:
+            values = [v for f in fields for v in (f, f"-{f}")]
+            for param in params:
+                param["schema"] = {"type": "string", "enum": values}
+                param["description"] = gettext(
+                    "Sort by one of the list's columns; a leading '-' sorts descending. "
+                    "Every ordering ends in the id, for stable pages."
+                )
+        return params
