@@ -89,10 +89,12 @@ def parse_ordering(value: str | None, allowed) -> tuple[str, bool] | None:
 
 
 def stable_order(qs, key: str, descending: bool):
-    """Order by one field and then the primary key (same direction), for stable pages."""
+    """Order by one field and then the primary key (same direction), for stable pages.
+
+    Plain field orderings (no NULLS FIRST/LAST) so that PostgreSQL can walk an index."""
     if descending:
-        return qs.order_by(models.F(key).desc(nulls_last=True), "-pk")
-    return qs.order_by(models.F(key).asc(nulls_first=True), "pk")
+        return qs.order_by(f"-{key}", "-pk")
+    return qs.order_by(key, "pk")
 
 
 @dataclass(frozen=True)
