@@ -4,6 +4,11 @@ Usage:
   python bench/devices_list.py                       # SQLite (temporary file database)
   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/paktwerk_bench python bench/devices_list.py
   BENCH_DEVICES=200000 python bench/devices_list.py  # smaller run
+  BENCH_ROOT=/path/to/other/checkout BENCH_REUSE=1 ...  # same data, another code version
+
+Sorted cases (issue 14): the list page and the API sorted by a column (`ordering=`),
+and the CSV export of a filtered, sorted view. A checkout without sorting ignores the
+parameter, which makes it the baseline of the same request.
 
 Generates boards, schools, rooms and devices with raw bulk INSERTs (no history rows:
 this measures reads), then measures, through the Django test client as a board admin,
@@ -20,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(ROOT))
 DEVICES = int(os.environ.get("BENCH_DEVICES", 1_000_000))
 BOARDS = int(os.environ.get("BENCH_BOARDS", 200))
@@ -164,7 +169,7 @@ def generate() -> tuple:
     )
 
 
-def measure(client, url, params) -> tuple[float, int]:
+def measure(client, url, params) -> tuple[float, float, int]:
     client.get(url, params, secure=True)
     times = []
     for _ in range(RUNS):
@@ -174,7 +179,11 @@ def measure(client, url, params) -> tuple[float, int]:
         assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as ctx:
         client.get(url, params, secure=True)
-    return statistics.median(times), len(ctx.captured_queries)
+    return (
+        statistics.median(times),
+        sorted(times)[int(len(times) * 0.95) - 1],
+        len(ctx.captured_queries),
+    )
 
 
 def main() -> None:
@@ -199,6 +208,14 @@ def main() -> None:
         ("list page, school + category", "/geraete/", {"school": school.pk, "category": "tablet"}),
         ("list page, search 'INV-0050'", "/geraete/", {"q": "INV-0050"}),
         ("list page, page 40", "/geraete/", {"page": 40}),
+        ("list, sorted -inventory_number", "/geraete/", {"ordering": "-inventory_number"}),
+        ("list, sorted school__name", "/geraete/", {"ordering": "school__name"}),
+        (
+            "list, in_use sorted warranty_end",
+            "/geraete/",
+            {"status": "in_use", "ordering": "warranty_end"},
+        ),
+        ("list, sorted serial, page 40", "/geraete/", {"ordering": "serial_number", "page": 40}),
         ("API list", "/api/v1/devices/", {}),
         ("API list, status=in_use", "/api/v1/devices/", {"status": "in_use"}),
         (
@@ -207,11 +224,22 @@ def main() -> None:
             {"school": school.pk, "category": "tablet"},
         ),
         ("API list, warranty_days=30", "/api/v1/devices/", {"warranty_days": 30}),
+        ("API, ordering=-inventory_number", "/api/v1/devices/", {"ordering": "-inventory_number"}),
+        ("API, ordering=school__name", "/api/v1/devices/", {"ordering": "school__name"}),
     ]
-    print(f"{'case':<34} {'median ms':>10} {'queries':>8}")
+    if os.environ.get("BENCH_EXPORT"):  # the export of a filtered, sorted view, in the request
+        settings.LIST_EXPORT_INLINE_MAX = 10**9
+        cases.append(
+            (
+                "export CSV, school, sorted",
+                "/geraete/",
+                {"school": school.pk, "ordering": "-inventory_number", "export": "csv"},
+            )
+        )
+    print(f"{'case':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for name, url, params in cases:
-        median, queries = measure(client, url, params)
-        print(f"{name:<34} {median:>10.1f} {queries:>8}")
+        median, p95, queries = measure(client, url, params)
+        print(f"{name:<34} {median:>10.1f} {p95:>8.1f} {queries:>8}")
 
 
 if __name__ == "__main__":

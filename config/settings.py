@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.filtering.StableOrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.Pagination",
@@ -403,6 +403,10 @@ TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=14)
 WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=90)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
+# Lists (issue 14): an export of more rows than this, or a bulk action on more
+# devices than this, runs as a background job with progress. [param]
+LIST_EXPORT_INLINE_MAX = env.int("LIST_EXPORT_INLINE_MAX", default=5000)
+BULK_INLINE_MAX = env.int("BULK_INLINE_MAX", default=200)
 # ---------------------------------------------------------------------------
 # Security (issue 17, point 6): API errors, throttling, tokens, 2FA, OIDC, mail.
 # Kept in one block; see docs/decisions.md "Security findings".

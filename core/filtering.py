@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import BooleanWidget
+from rest_framework.filters import OrderingFilter
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -48,3 +50,35 @@ class YesNoWidget(BooleanWidget):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = [("", _("Unknown")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class StableOrderingFilter(OrderingFilter):
+    """DRF's `ordering` parameter, always ending in the primary key (stable pagination).
+
+    Viewsets name their `ordering_fields` explicitly — the list page's sortable columns
+    (`core.listing.ordering_fields_for`) — so page and API sort by the same fields.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        ordering = list(ordering)
+        last = ordering[-1]
+        if last.lstrip("-") not in ("pk", "id"):
+            ordering.append("-pk" if last.startswith("-") else "pk")
+        return ordering
+
+    def get_schema_operation_parameters(self, view):
+        """OpenAPI: the `ordering` parameter lists the fields (a leading `-` reverses)."""
+        params = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if isinstance(fields, list | tuple) and fields:
+            values = [v for f in fields for v in (f, f"-{f}")]
+            for param in params:
+                param["schema"] = {"type": "string", "enum": values}
+                param["description"] = gettext(
+                    "Sort by one of the list's columns; a leading '-' sorts descending. "
+                    "Every ordering ends in the id, for stable pages."
+                )
+        return params

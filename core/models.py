@@ -347,3 +347,49 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name or self.user})"
+
+
+class ListPreference(models.Model):
+    """A user's choice of columns for one list (Spaltenauswahl), e.g. the device list."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_preferences"
+    )
+    #: the list's URL name, e.g. "devices:device-list"
+    list_key = models.CharField(max_length=100)
+    #: the chosen columns' field paths, in the list's order
+    columns = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["list_key", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_key"], name="list_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.list_key}"
+
+
+class SavedFilter(models.Model):
+    """A named filter (and sort order) of one list, saved by its user (gespeicherter Filter)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    list_key = models.CharField(max_length=100)
+    name = models.CharField(_("name"), max_length=80)
+    #: the list's query string without page and export parameters
+    query = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["list_key", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_key", "name"], name="saved_filter_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

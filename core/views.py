@@ -22,6 +22,7 @@ from django.views.generic import CreateView, DetailView, FormView, TemplateView,
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
+from core import listing
 from core.context import board_for_create
 from core.forms import VERSION_FIELD, add_version_field, apply_kern_classes, submitted_version
 from core.history import history_entries
@@ -37,6 +38,9 @@ class Column:
     link: bool = False
     fmt: str | None = None  # "money" | "date" | "datetime" | "number" | "bool" | None
     numeric: bool = False
+    #: sorting: True = by the field path when it is a chain of model fields; a string =
+    #: that ordering field (e.g. "model__name"); False = not sortable (core.listing)
+    sort: bool | str = True
 
 
 class ScopedQuerysetMixin:
@@ -78,7 +82,12 @@ class PageMixin:
 
 
 class ScopedListView(PageMixin, ScopedQuerysetMixin, FilterView):
-    """A list: rows the user may see, filtered, paginated, rendered from `columns`."""
+    """A list: rows the user may see, filtered, sorted, paginated, rendered from `columns`.
+
+    Every list sorts by its columns (`?ordering=-field`, links with `aria-sort` in the
+    header), shows the columns its user chose, offers the user's saved filters and
+    exports exactly the filtered, sorted rows (`?export=csv|xlsx`); see core.listing.
+    """
 
     def get_filterset(self, filterset_class):
         from core.filtering import bound_numeric_fields
@@ -99,11 +108,62 @@ class ScopedListView(PageMixin, ScopedQuerysetMixin, FilterView):
     def can_create(self) -> bool:
         return bool(self.request.access.edit_board_ids)
 
+    # --- sorting, columns, export (core.listing) -------------------------------------
+    def list_key(self) -> str:
+        """The list's URL name: the key of its users' columns and saved filters."""
+        match = getattr(self.request, "resolver_match", None)
+        return match.view_name if match is not None else ""
+
+    def sort_fields(self) -> list[str]:
+        return listing.ordering_fields_for(self.model, self.columns)
+
+    def current_ordering(self) -> tuple[str, bool] | None:
+        return listing.parse_ordering(self.request.GET.get(listing.SORT_PARAM), self.sort_fields())
+
+    def get_filterset_kwargs(self, filterset_class):
+        # sorted here, not in get_queryset(): apps override that for their own narrowing
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        ordering = self.current_ordering()
+        if ordering:
+            kwargs["queryset"] = listing.stable_order(kwargs["queryset"], *ordering)
+        return kwargs
+
+    def get_columns(self) -> list[Column]:
+        return listing.chosen_columns(self.request.user, self.list_key(), self.columns)
+
+    def listed_queryset(self):
+        """Exactly the rows the page lists (filtered and sorted), for export."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            return filterset.qs
+        return filterset.queryset.none()
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get(listing.EXPORT_PARAM)
+        if fmt in listing.EXPORT_FORMATS:
+            return listing.export_response(self, fmt)
+        return super().get(request, *args, **kwargs)
+
+    def list_context(self) -> dict:
+        columns = self.get_columns()
+        key = self.list_key()
+        return {
+            "columns": columns,
+            "headers": listing.headers(
+                self.model, columns, self.request.GET, self.current_ordering()
+            ),
+            "all_columns": self.columns,
+            "shown_fields": {c.field for c in columns},
+            "list_key": key,
+            "saved_filters": listing.saved_filters(self.request.user, key),
+            "filter_query": listing.filter_query(self.request.GET),
+        }
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if ctx.get("filter") is not None:
             apply_kern_classes(ctx["filter"].form)
-        ctx["columns"] = self.columns
+        ctx.update(self.list_context())
         ctx["create_url"] = self.create_url if self.create_url and self.can_create() else None
         ctx["extra_actions"] = self.extra_actions
         ctx["empty_text"] = self.empty_text
@@ -454,6 +514,8 @@ class ServiceStepMixin:
 
     success_message: Any = _("Saved.")
     submit_label: Any = _("Save")
+    #: set for an irreversible step: the button asks this first (core/_confirm_button.html)
+    confirm_question: Any = None
     outcome = None
 
     def perform(self, form):  # pragma: no cover - subclasses implement
@@ -472,6 +534,7 @@ class ServiceStepMixin:
         ctx = super().get_context_data(**kwargs)
         ctx.setdefault("back_url", self.get_back_url())
         ctx.setdefault("submit_label", self.submit_label)
+        ctx.setdefault("confirm_question", self.confirm_question)
         return ctx
 
     def form_valid(self, form):

@@ -238,6 +238,7 @@ NOT_EXPECTED_ON_SITE = (
 def _row(device: Device | None, code: str = "", found_room: str = "") -> dict:
     if device is None:
         return {
+            "id": None,
             "inventory_number": "",
             "serial_number": "",
             "model": "",
@@ -248,6 +249,7 @@ def _row(device: Device | None, code: str = "", found_room: str = "") -> dict:
             "code": code,
         }
     return {
+        "id": device.pk,
         "inventory_number": device.inventory_number,
         "serial_number": device.serial_number,
         "model": device.description,

@@ -491,3 +491,98 @@ class PrivacyForm(KernWidgetsMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("I have checked the identity of the person asking"), required=True
     )
+
+
+class BulkForm(KernWidgetsMixin, forms.Form):
+    """A bulk action on a selection of devices: the action's own fields, shown per action.
+
+    The selection travels as hidden `ids` (checkboxes) or as `match_filter` + `query`
+    ("every device that matches this filter"); the service checks every device again.
+    """
+
+    to_status = forms.ChoiceField(label=_("new status"), required=False)
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=School.objects.none(), required=False
+    )
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
+    cost_line = forms.ModelChoiceField(
+        label=_("funding cost line"), queryset=Device.objects.none(), required=False
+    )
+    remove = forms.BooleanField(label=_("remove the funding link instead"), required=False)
+    stocktake = forms.ModelChoiceField(
+        label=_("stocktake"), queryset=Stocktake.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Saved in every device's history."),
+    )
+
+    #: the fields each action shows
+    FIELDS = {
+        "status": ("to_status", "room", "reason"),
+        "move": ("school", "room", "reason"),
+        "cost_line": ("cost_line", "remove", "reason"),
+        "labels": (),
+        "stocktake": ("stocktake",),
+        "retire": ("reason",),
+    }
+
+    def __init__(self, *args, action: str, access, **kwargs):
+        from .services import cost_line_label
+        from .workflow import STOCKTAKE
+
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in self.FIELDS.get(action, ()):
+                del self.fields[name]
+        if "to_status" in self.fields:
+            self.fields["to_status"].choices = [("", "–")] + [
+                (s, DeviceStatus(s).label)
+                for s in DeviceStatus.values
+                if s not in (DeviceStatus.ON_LOAN, DeviceStatus.ORDERED)
+            ]
+            self.fields["room"].help_text = _("Needed for “in use”.")
+        if "school" in self.fields:
+            self.fields["school"].queryset = access.restrict(School.objects.order_by("name", "pk"))
+        if "room" in self.fields:
+            self.fields["room"].queryset = access.restrict(
+                Room.objects.select_related("school").order_by("school__name", "name", "pk")
+            )
+        if "cost_line" in self.fields:
+            from funding.models import CostLine
+
+            self.fields["cost_line"].queryset = access.restrict(
+                CostLine.objects.select_related("application").order_by(
+                    "application__number", "position", "pk"
+                )
+            )
+            self.fields["cost_line"].label_from_instance = cost_line_label
+        if "stocktake" in self.fields:
+            self.fields["stocktake"].queryset = access.restrict(
+                Stocktake.objects.select_related("school").order_by("-started_on", "-pk")
+            ).filter(status__in=STOCKTAKE.guards["counting"])
+        if action == "retire":
+            self.fields["reason"].required = True
+
+
+class StocktakeCloseForm(KernWidgetsMixin, forms.Form):
+    """Closing a stocktake: a follow-up for each missing device (or none)."""
+
+    lost = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    search = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(
+        label=_("note for the follow-ups"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Goes into each loss report and search task."),
+    )
+
+    def __init__(self, *args, missing: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(row["id"]), row["inventory_number"]) for row in missing]
+        self.fields["lost"].choices = choices
+        self.fields["search"].choices = choices

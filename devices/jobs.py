@@ -51,3 +51,27 @@ def label_sheet_job(
     progress.set(2 * total, message=_("%(count)s labels") % {"count": len(labels)})
     progress.attach_file(filename, pdf)
     return {"labels": len(labels)}
+
+
+@register_job("devices.bulk")
+def bulk_job(job, progress, *, action: str, ids: list[int], params: dict) -> dict:
+    """A bulk action on many devices: each device on its own, a summary per device."""
+    from django.urls import reverse
+
+    from core.tenancy import access_for
+
+    from .bulk import devices_bulk, summary_csv
+
+    progress.set_total(len(ids))
+    result = devices_bulk(
+        actor=job.owner,
+        access=access_for(job.owner),
+        action=action,
+        ids=ids,
+        params=params,
+        progress=lambda n: progress.advance(n),
+    )
+    progress.attach_file("sammelaktion.csv", summary_csv(result))
+    summary = result.as_dict(limit=len(ids))
+    summary["url"] = reverse("devices:device-bulk-result", args=[job.pk])
+    return summary

@@ -366,6 +366,26 @@ def _serial_problems(board, serials: list[str], inventories: list[str]) -> list[
     return problems
 
 
+def _deliveries_to_stock(board, devices: list[Device], *, actor, reason: str) -> None:
+    """The board's setting: delivered devices go straight into stock, each through the
+    workflow as a system step of the delivery (logged per device), ready to be lent."""
+    if not board.deliveries_to_stock:
+        return
+    why = _("%(delivery)s: straight into stock (setting of the Schulträger)") % {"delivery": reason}
+    delivered = [d for d in devices if DEVICE.is_in(d, "delivered")]
+    engine.transition_many(
+        workflow=DEVICE,
+        objs=delivered,
+        to=DeviceStatus.IN_STOCK,
+        actor=actor,
+        access=engine.SYSTEM,
+        reason=why,
+        via="delivery",
+    )
+    for device in delivered:
+        device.status = DeviceStatus.IN_STOCK
+
+
 @transaction.atomic
 def delivery_register(
     *,
@@ -479,6 +499,7 @@ def delivery_register(
             }
         ) from exc
     engine.record_initial(devices, actor=actor, reason=reason)
+    _deliveries_to_stock(board, devices, actor=actor, reason=reason)
     if accessory_kinds:
         accessories = [
             Accessory(school_board=board, device=d, kind=kind)
@@ -1115,13 +1136,69 @@ def stocktake_scan(*, actor, stocktake: Stocktake, code: str, room=None) -> Stoc
     return entry
 
 
+def _follow_up_ids(lost_ids, search_ids) -> tuple[set[int], set[int]]:
+    try:
+        lost, search = {int(i) for i in lost_ids}, {int(i) for i in search_ids}
+    except (TypeError, ValueError):
+        raise ValidationError(_("Choose the devices from the list of missing devices."))
+    if lost & search:
+        raise ValidationError(
+            _("A missing device is either reported lost or searched for, not both.")
+        )
+    return lost, search
+
+
+def _stocktake_follow_ups(stocktake, *, actor, access, lost: set[int], search: set[int], note):
+    """Per missing device: a loss report (the device becomes lost) or a search task (logged)."""
+    when = format_date(stocktake.started_on)
+    text = _("Not found at the stocktake of %(date)s.") % {"date": when}
+    text = f"{text} {note}".strip()
+    devices = Device.objects.filter(pk__in=lost | search).order_by("pk")
+    for device in devices:
+        if device.pk in lost:
+            defect_report_create(
+                actor=actor,
+                device=device,
+                data={"kind": DefectKind.LOSS, "description": text},
+                access=access,
+            )
+        else:
+            engine.record(
+                device,
+                actor=actor,
+                action="search_task",
+                reason=(_("Search task: %(text)s") % {"text": text})[:2000],
+                data={"stocktake": stocktake.pk},
+            )
+
+
 @transaction.atomic
-def stocktake_close(*, actor, stocktake: Stocktake, access: Access | None = None) -> Stocktake:
+def stocktake_close(
+    *,
+    actor,
+    stocktake: Stocktake,
+    access: Access | None = None,
+    lost_ids=(),
+    search_ids=(),
+    note: str = "",
+) -> Stocktake:
+    """Close a stocktake; each missing device may get a follow-up: a loss report (it
+    becomes lost, through the workflow) or a search task (in its log)."""
     from .documents import stocktake_discrepancies
+
+    access = access if access is not None else access_for(actor)
+    lost, search = _follow_up_ids(lost_ids, search_ids)
 
     def apply(locked: Stocktake) -> None:
         result = stocktake_discrepancies(locked)
-        locked.result = {k: result[k] for k in ("counts",)}
+        missing = {row["id"] for row in result["missing"]}
+        if (lost | search) - missing:
+            raise ValidationError(_("Only missing devices can be reported lost or searched for."))
+        locked.result = {
+            "counts": result["counts"],
+            "lost": sorted(lost),
+            "search_tasks": sorted(search),
+        }
         locked.closed_on = timezone.localdate()
 
     change = engine.transition(
@@ -1129,11 +1206,13 @@ def stocktake_close(*, actor, stocktake: Stocktake, access: Access | None = None
         obj=stocktake,
         to=StocktakeStatus.CLOSED,
         actor=actor,
-        access=access if access is not None else access_for(actor),
+        access=access,
         reason=_("closed"),
         apply=apply,
     )
-    return change.content_object
+    closed = change.content_object
+    _stocktake_follow_ups(closed, actor=actor, access=access, lost=lost, search=search, note=note)
+    return closed
 
 
 # --- data protection ----------------------------------------------------------------------------

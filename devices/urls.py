@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bulk
 
 app_name = "devices"
 urlpatterns = [
     path("", views.DeviceListView.as_view(), name="device-list"),
     path("neu/", views.DeviceCreateView.as_view(), name="device-create"),
+    path("sammelaktion/", views_bulk.DeviceBulkView.as_view(), name="device-bulk"),
+    path(
+        "sammelaktion/<int:pk>/ergebnis/",
+        views_bulk.bulk_job_result,
+        name="device-bulk-result",
+    ),
     path("etiketten.pdf", views.device_labels, name="device-labels"),
     path("kostenposition/", views.DeviceCostLineView.as_view(), name="device-cost-line"),
     path("<int:pk>/", views.DeviceDetailView.as_view(), name="device-detail"),

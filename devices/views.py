@@ -32,6 +32,7 @@ from core.views import (
     ScopedCreateView,
     ScopedDetailView,
     ScopedListView,
+    ScopedObjectFormView,
     ScopedQuerysetMixin,
     ScopedUpdateView,
     get_visible_or_404,
@@ -63,6 +64,7 @@ from .forms import (
     PupilLeftForm,
     ReturnForm,
     ScanForm,
+    StocktakeCloseForm,
     StocktakeForm,
     TransitionForm,
 )
@@ -149,6 +151,11 @@ class DeviceListView(ScopedListView):
             room_field.help_text = _("Choose a school first.")
         else:
             room_field.queryset = room_field.queryset.filter(school=school)
+        access = self.request.access
+        if access.edit_board_ids or access.school_ids:
+            from .bulk import ACTIONS
+
+            ctx["bulk_actions"] = list(ACTIONS.items())
         return ctx
 
 
@@ -1078,12 +1085,46 @@ class StocktakeScanView(ScopedActionView):
         return None
 
 
-class StocktakeCloseView(ScopedActionView):
-    model = Stocktake
-    success_message = _("Stocktake closed.")
+class StocktakeCloseView(ScopedObjectFormView):
+    """Closing asks first: the missing devices, each with a follow-up (loss report or
+    search task), and a confirmation."""
 
-    def perform_action(self, obj):
-        return services.stocktake_close(actor=self.request.user, stocktake=obj)
+    model = Stocktake
+    form_class = StocktakeCloseForm
+    template_name = "devices/stocktake_close.html"
+    success_message = _("Stocktake closed.")
+    submit_label = _("Close stocktake")
+
+    def has_permission(self, obj) -> bool:
+        return self.can_edit(obj)
+
+    def refusal(self, obj):
+        if not STOCKTAKE.is_in(obj, "counting"):
+            return gettext("This stocktake is already closed.")
+        return None
+
+    def get_title(self):
+        return gettext("Close stocktake")
+
+    def prepare(self) -> None:
+        self.report = documents.stocktake_discrepancies(self.object)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "missing": self.report["missing"]}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.stocktake_close(
+            actor=self.request.user,
+            stocktake=self.object,
+            access=self.request.access,
+            lost_ids=data["lost"],
+            search_ids=data["search"],
+            note=data["note"],
+        )
 
 
 def stocktake_report(request, pk):
@@ -1121,6 +1162,10 @@ class PrivacyView(PageMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["board"] = self.board
+        ctx["confirm_question"] = _(
+            "Run this now? An erasure cannot be undone: the names are gone for good."
+        )
+        ctx["confirm_label"] = _("Run")
         ctx["log"] = PrivacyLog.objects.filter(school_board=self.board).select_related("actor")[:50]
         return ctx
 

@@ -71,7 +71,12 @@ PROCESSES = ("loan", "defect")
 
 
 def _device_transitions() -> list[engine.Transition]:
-    rows = []
+    # a registered delivery puts its devices into stock when the board says so (system step)
+    rows = [
+        engine.Transition(
+            S.DELIVERED, S.IN_STOCK, engine.system_only, action="put_in_stock", via="delivery"
+        )
+    ]
     for source, targets in TRANSITIONS.items():
         for target in targets:
             if target not in LOAN_MANAGED and source not in LOAN_MANAGED:
@@ -99,6 +104,7 @@ DEVICE = engine.register(
             "on_loan": {S.ON_LOAN},
             "in_use": {S.IN_USE},
             "lendable": set(AVAILABLE_FOR_LOAN),
+            "delivered": {S.DELIVERED},
         },
     )
 )

@@ -15,9 +15,15 @@ from .models import (
     Decision,
     Invoice,
     PayoutRequest,
+    Programme,
     ProofOfUse,
     ReviewComment,
 )
+
+
+def _programmes(request):
+    # global reference data: every user may read every programme (names, never ids)
+    return Programme.objects.order_by("name", "id")
 
 
 class SearchMixin:
@@ -35,7 +41,7 @@ class SearchMixin:
 class ApplicationFilter(SearchMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("Search (number, title)"), method="filter_search")
     status = filters.ChoiceFilter(label=_("status"), choices=ApplicationStatus.choices)
-    programme = filters.NumberFilter(label=_("Förderprogramm (id)"), field_name="programme")
+    programme = filters.ModelChoiceFilter(label=_("Förderprogramm"), queryset=_programmes)
     search_fields = ("number", "title")
 
     class Meta:
@@ -49,7 +55,7 @@ class ReviewFilter(ApplicationFilter):
 
 
 class BudgetFilter(filters.FilterSet):
-    programme = filters.NumberFilter(label=_("Förderprogramm (id)"), field_name="programme")
+    programme = filters.ModelChoiceFilter(label=_("Förderprogramm"), queryset=_programmes)
 
     class Meta:
         model = Budget

@@ -4,13 +4,27 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from schools.models import School
+
 from .choices import ConceptStatus, FundingCategory, TrainingStatus
 from .models import CompetenceGoal, ConceptVersion, EquipmentNeed, MediaConcept, TrainingEntry
 
 
+def _visible_schools(request):
+    if request is None:
+        return School.objects.none()
+    return request.access.restrict(School.objects.order_by("name", "id"))
+
+
+def _visible_concepts(request):
+    if request is None:
+        return MediaConcept.objects.none()
+    return request.access.restrict(MediaConcept.objects.select_related("school"))
+
+
 class ConceptFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search (school, Schulnummer)"), method="filter_q")
-    school = filters.NumberFilter(label=_("School (id)"), field_name="school")
+    school = filters.ModelChoiceFilter(label=_("School"), queryset=_visible_schools)
 
     class Meta:
         model = MediaConcept
@@ -26,8 +40,10 @@ class ConceptFilter(filters.FilterSet):
 
 class VersionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(label=_("status"), choices=ConceptStatus.choices)
-    concept = filters.NumberFilter(label=_("concept (id)"), field_name="concept")
-    school = filters.NumberFilter(label=_("School (id)"), field_name="concept__school")
+    concept = filters.ModelChoiceFilter(label=_("concept"), queryset=_visible_concepts)
+    school = filters.ModelChoiceFilter(
+        label=_("School"), queryset=_visible_schools, field_name="concept__school"
+    )
 
     class Meta:
         model = ConceptVersion

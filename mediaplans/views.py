@@ -411,6 +411,8 @@ class AdoptView(VersionEditMixin, PageMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["problems"] = selectors.adoption_problems(self.version)
+        ctx["confirm_question"] = _("Record the adoption? The version is then frozen.")
+        ctx["confirm_label"] = _("Record adoption")
         return ctx
 
     def perform(self, form):

@@ -20,6 +20,12 @@ def visible_schools(request):
     return request.access.restrict(School.objects.all()) if request else School.objects.none()
 
 
+def visible_sites(request):
+    if request is None:
+        return Site.objects.none()
+    return request.access.restrict(Site.objects.select_related("school"))
+
+
 class SearchFilterMixin:
     search_fields: tuple[str, ...] = ()
 
@@ -67,7 +73,7 @@ class RoomFilter(SearchFilterMixin, filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="filter_search")
     kind = filters.ChoiceFilter(label=_("kind"), choices=RoomKind.choices)
     school = filters.ModelChoiceFilter(label=_("School"), queryset=visible_schools)
-    site = filters.NumberFilter(label=_("Site (ID)"), field_name="site")
+    site = filters.ModelChoiceFilter(label=_("Site"), queryset=visible_sites)
     search_fields = ("name", "building", "school__name")
 
     class Meta:

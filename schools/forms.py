@@ -21,6 +21,7 @@ class BoardForm(KernWidgetsMixin, forms.ModelForm):
             "email",
             "phone",
             "notes",
+            "deliveries_to_stock",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 

@@ -64,6 +64,14 @@ class SchoolBoard(BaseModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(5000)])
+    deliveries_to_stock = models.BooleanField(
+        _("delivered devices go straight into stock"),
+        default=True,
+        help_text=_(
+            "A registered delivery puts its devices into “in stock” at once, so a delivered "
+            "batch can be lent straight away."
+        ),
+    )
     history = HistoricalRecords()
 
     objects = BoardScopedManager("id", _manager_class=models.Manager.from_queryset(BoardQuerySet))

@@ -44,6 +44,7 @@ BOARD_FIELDS = (
     "email",
     "phone",
     "notes",
+    "deliveries_to_stock",
 )
 
 

@@ -78,6 +78,7 @@ class BoardDetailView(ScopedDetailView):
         Column("city", _("city")),
         Column("email", _("e-mail")),
         Column("phone", _("phone")),
+        Column("deliveries_to_stock", _("delivered devices go straight into stock"), fmt="bool"),
     ]
 
     def get_context_data(self, **kwargs):

@@ -46,6 +46,9 @@ class IsolationCase:
     #: channels where the marker is not shown (e.g. a list that only shows counts)
     marker_in_list: bool = True
     extra_urls: dict[str, Callable] = field(default_factory=dict)  # more GET pages per object
+    #: bulk actions: (own, foreign) -> [("web" | "api", url, data)] posting one selection
+    #: with both ids; a row the actor may not write must stay unchanged
+    bulk_posts: Callable | None = None
 
     def __str__(self) -> str:
         return self.name

@@ -108,6 +108,7 @@ def test_isolation(case: IsolationCase, actor, world, client_for, api_client_for
     for obj, is_own in ((own, True), (foreign, False)):
         _check_edit(run, obj, is_own)
         _check_api_write(run, obj, is_own)
+    _check_bulk(run)
 
 
 def _check_lists(run: Run) -> None:
@@ -181,6 +182,23 @@ def _check_edit(run: Run, obj, is_own: bool) -> None:
         expected = 302 if run.anonymous else (403 if may_read else 404)
         assert _status(response) == expected, (case, actor, "edit POST", _status(response))
         assert fingerprint(obj) == before, (case, actor, "edit POST changed the row")
+
+
+def _check_bulk(run: Run) -> None:
+    """A bulk selection with another board's ids changes nothing of that board's rows."""
+    case, actor = run.case, run.actor
+    if case.bulk_posts is None:
+        return
+    before = {True: fingerprint(run.own), False: fingerprint(run.foreign)}
+    for channel, url, data in case.bulk_posts(run.own, run.foreign):
+        if channel == "api":
+            response = run.api.post(url, data, format="json")
+        else:
+            response = run.web.post(url, data)
+        assert _status(response) < 500, (case, actor, "bulk", channel, _status(response))
+    for obj, is_own in ((run.own, True), (run.foreign, False)):
+        if not run.may_write(is_own):
+            assert fingerprint(obj) == before[is_own], (case, actor, "bulk changed the row")
 
 
 def _check_api_write(run: Run, obj, is_own: bool) -> None:

@@ -408,3 +408,44 @@ class StocktakeSerializer(serializers.ModelSerializer):
 class ScanSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=300)
     room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
+
+
+class BulkSerializer(serializers.Serializer):
+    """A bulk action: on `ids`, or on every device matching `filter` (the list's filters)."""
+
+    action = serializers.ChoiceField(
+        choices=["status", "move", "cost_line", "labels", "stocktake", "retire"]
+    )
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    filter = serializers.DictField(child=serializers.CharField(), required=False)
+    to_status = serializers.CharField(required=False, allow_blank=True)
+    school = serializers.IntegerField(required=False, allow_null=True)
+    room = serializers.IntegerField(required=False, allow_null=True)
+    cost_line = serializers.IntegerField(required=False, allow_null=True)
+    remove = serializers.BooleanField(required=False, default=False)
+    stocktake = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def validate(self, attrs):
+        if not attrs.get("ids") and attrs.get("filter") is None:
+            raise serializers.ValidationError({"ids": "Give `ids` or a `filter`."})
+        return attrs
+
+
+class BulkOutcomeSerializer(serializers.Serializer):
+    device_id = serializers.IntegerField()
+    inventory_number = serializers.CharField()
+    done = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    """Done at once: counts and one outcome per device; else `job` and its `job_url`."""
+
+    action = serializers.CharField()
+    done = serializers.IntegerField(required=False)
+    refused = serializers.IntegerField(required=False)
+    outcomes = BulkOutcomeSerializer(many=True, required=False)
+    follow_up_url = serializers.CharField(required=False)
+    job = serializers.IntegerField(required=False)
+    job_url = serializers.CharField(required=False)

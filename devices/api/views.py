@@ -10,8 +10,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api import ScopedModelViewSet, as_api_errors
+from core.listing import api_ordering_fields
 
 from .. import permissions, services
+from .. import views as pages
 from ..filters import DefectFilter, DeviceFilter, DeviceModelFilter, LoanFilter, StocktakeFilter
 from ..models import (
     Accessory,
@@ -32,6 +34,7 @@ class DeviceModelViewSet(ScopedModelViewSet):
     queryset = DeviceModel.objects.none()
     serializer_class = s.DeviceModelSerializer
     filterset_class = DeviceModelFilter
+    ordering_fields = api_ordering_fields(pages.DeviceModelListView)
     school_staff_may_edit = False
 
     def create_object(self, serializer):
@@ -54,7 +57,7 @@ class DeviceViewSet(ScopedModelViewSet):
     serializer_class = s.DeviceSerializer
     filterset_class = DeviceFilter
     school_staff_may_edit = False
-    ordering_fields = ["inventory_number", "serial_number", "purchase_date", "warranty_end"]
+    ordering_fields = api_ordering_fields(pages.DeviceListView, "purchase_date", "warranty_end")
 
     def check_object_permissions(self, request, obj):
         if self.action == "transition":
@@ -131,6 +134,36 @@ class DeviceViewSet(ScopedModelViewSet):
             )
         return Response({"changed": changed, "selected": selected})
 
+    @extend_schema(
+        request=s.BulkSerializer,
+        responses={200: s.BulkResultSerializer, 202: s.BulkResultSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Bulk action on devices (ids or a filter): each device checked on its own; above
+        BULK_INLINE_MAX devices a background job (202 with `job_url`)."""
+        from django.http import QueryDict
+
+        from core.jobs import job_url
+
+        from .. import bulk
+
+        payload = s.BulkSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        name, ids, query = data.pop("action"), data.pop("ids", None), data.pop("filter", None)
+        with as_api_errors():
+            if query is not None:
+                params = QueryDict(mutable=True)
+                params.update(query)
+                ids = bulk.ids_matching(request.access, params, request=request)
+            result, job = bulk.bulk_run_or_start(
+                actor=request.user, access=request.access, action=name, ids=ids, params=data
+            )
+        if job is not None:
+            return Response({"action": name, "job": job.pk, "job_url": job_url(job)}, status=202)
+        return Response(result.as_dict(limit=len(result.outcomes)))
+
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="status-log")
     def status_log(self, request, pk=None):
@@ -173,6 +206,7 @@ class LoanViewSet(ScopedModelViewSet):
     queryset = Loan.objects.none()
     serializer_class = s.LoanSerializer
     filterset_class = LoanFilter
+    ordering_fields = api_ordering_fields(pages.LoanListView)
     queryset_shape = "for_detail"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -303,6 +337,7 @@ class DefectReportViewSet(ScopedModelViewSet):
     queryset = DefectReport.objects.none()
     serializer_class = s.DefectReportSerializer
     filterset_class = DefectFilter
+    ordering_fields = api_ordering_fields(pages.DefectListView)
     http_method_names = ["get", "post", "head", "options"]
 
     def create_object(self, serializer):
@@ -333,6 +368,7 @@ class StocktakeViewSet(ScopedModelViewSet):
     queryset = Stocktake.objects.none()
     serializer_class = s.StocktakeSerializer
     filterset_class = StocktakeFilter
+    ordering_fields = api_ordering_fields(pages.StocktakeListView)
     http_method_names = ["get", "post", "head", "options"]
 
     def create_object(self, serializer):

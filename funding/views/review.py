@@ -48,6 +48,7 @@ class ForwardView(AuthorityMixin, FundingFormView):
     authority = permissions.CONTENT_CHECK
     form_class = ForwardForm
     submit_label = _("Forward")
+    confirm_question = _("Forward this application for approval? This cannot be undone.")
     success_message = _("Content check recorded; forwarded for approval.")
 
     def get_title(self):
@@ -177,6 +178,7 @@ class ChangeRequestDecideView(AuthorityMixin, FundingFormView):
     form_class = ChangeDecisionForm
     title = _("Decide the change request")
     submit_label = _("Record decision")
+    confirm_question = _("Record this decision? It cannot be undone here.")
     success_message = _("Change request decided.")
 
     def has_permission(self, obj):

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('devices', '0009_log_references_without_constraints'),
         ('funding', '0009_application_numbers_unique_in_land'),
-        ('schools', '0009_cooperative'),
+        ('schools', '0010_cooperative'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -28,6 +28,7 @@ class SchoolBoardSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "notes",
+            "deliveries_to_stock",
             "version",
             "created_at",
             "updated_at",

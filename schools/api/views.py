@@ -1,8 +1,10 @@
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from core.api import ScopedModelViewSet
+from core.listing import api_ordering_fields
 
 from .. import permissions, services
+from .. import views as pages
 from ..filters import BoardFilter, RoomFilter, SchoolFilter, SiteFilter
 from ..models import Room, School, SchoolBoard, Site
 from .serializers import RoomSerializer, SchoolBoardSerializer, SchoolSerializer, SiteSerializer
@@ -35,7 +37,7 @@ class SchoolViewSet(ScopedModelViewSet):
     serializer_class = SchoolSerializer
     filterset_class = SchoolFilter
     school_staff_may_edit = False
-    ordering_fields = ["name", "school_number", "pupils"]
+    ordering_fields = api_ordering_fields(pages.SchoolListView, "pupils")
 
     def create_object(self, serializer):
         return services.school_create(
@@ -73,6 +75,7 @@ class RoomViewSet(ScopedModelViewSet):
     queryset = Room.objects.none()
     serializer_class = RoomSerializer
     filterset_class = RoomFilter
+    ordering_fields = api_ordering_fields(pages.RoomListView)
 
     def create_object(self, serializer):
         site = serializer.validated_data.pop("site")

@@ -1,10 +1,5 @@
 // Small progressive enhancements; everything works without JavaScript.
-document.addEventListener("click", (event) => {
-  const el = event.target.closest("[data-confirm]");
-  if (el && !window.confirm(el.dataset.confirm)) {
-    event.preventDefault();
-  }
-});
+// Confirmations (data-confirm, data-pw-confirm): static/js/confirm.js opens the dialog.
 // htmx: send the CSRF token with every request.
 document.addEventListener("htmx:configRequest", (event) => {
   const token = document.querySelector("input[name=csrfmiddlewaretoken]");

@@ -164,6 +164,18 @@ CASES = [
         api_detail_url=lambda o: reverse("device-detail", args=[o.pk]),
         api_write=lambda o: {"notes": "changed"},
         pdf_url=lambda o: reverse("devices:device-label", args=[o.pk]),
+        bulk_posts=lambda own, foreign: [
+            (
+                "web",
+                reverse("devices:device-bulk"),
+                {"action": "retire", "ids": [own.pk, foreign.pk], "confirm": "1", "reason": "x"},
+            ),
+            (
+                "api",
+                reverse("device-bulk"),
+                {"action": "move", "ids": [own.pk, foreign.pk], "school": foreign.school_id},
+            ),
+        ],
         extra_urls={"status_log": lambda o: reverse("device-status-log", args=[o.pk])},
     ),
     IsolationCase(

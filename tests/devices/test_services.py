@@ -21,6 +21,7 @@ from devices.models import (
 )
 from devices.workflow import TRANSITIONS
 from funding.choices import FundingCategory
+from schools.models import SchoolBoard
 from tests.devices.factories import PUPIL, AccessoryFactory, DeviceFactory, make_loan
 from tests.factories import RoomFactory, SchoolFactory
 from tests.scoping import as_actor, in_actor_scope
@@ -202,9 +203,15 @@ def test_retiring_before_earmarking_end_needs_justification(world, offset, needs
 # --- deliveries -------------------------------------------------------------------------
 
 
-def test_delivery_of_300_serials_in_one_batch(world, django_assert_max_num_queries):
+@pytest.mark.parametrize("to_stock", [False, True])
+def test_delivery_of_300_serials_in_one_batch(world, django_assert_max_num_queries, to_stock):
+    """Bulk path; with the board's setting (default on) the batch goes straight into stock
+    through the workflow (a system step per device, logged) — still a constant query count."""
+    SchoolBoard.objects.filter(pk=world.board.pk).update(deliveries_to_stock=to_stock)
+    world.board.refresh_from_db()
     lines = [(f"DMP{i:05d}", "") for i in range(300)]
-    with django_assert_max_num_queries(60):
+    # the system step adds a constant few: lock, bulk update, its history, the log
+    with django_assert_max_num_queries(68 if to_stock else 60):
         delivery = services.delivery_register(
             actor=world.user("board_admin"),
             board=world.board,
@@ -223,9 +230,76 @@ def test_delivery_of_300_serials_in_one_batch(world, django_assert_max_num_queri
     assert devices.count() == 300
     assert devices.filter(inventory_number="HZ-26-00001").exists()
     assert devices.filter(inventory_number="HZ-26-00300").exists()
-    assert Device.history.filter(delivery_id=delivery.pk).count() == 300
-    assert StatusChange.objects.filter(device__delivery=delivery).count() == 300
+    steps = 2 if to_stock else 1
+    assert Device.history.filter(delivery_id=delivery.pk).count() == 300 * steps
+    assert StatusChange.objects.filter(device__delivery=delivery).count() == 300 * steps
     assert devices.first().accessories.count() == 2
+    expected = DeviceStatus.IN_STOCK if to_stock else DeviceStatus.DELIVERED
+    assert devices.filter(status=expected).count() == 300
+    if to_stock:
+        step = StatusChange.objects.filter(device__delivery=delivery, to_status="in_stock")
+        assert step.count() == 300
+        assert {s.action for s in step} == {"put_in_stock"}
+        assert {s.from_status for s in step} == {"delivered"}
+
+
+def test_a_delivery_in_stock_can_be_lent_at_once(world):
+    """The setting is on by default: a delivered device is lendable straight away."""
+    from devices.workflow import DEVICE
+
+    assert world.board.deliveries_to_stock is True
+    delivery = services.delivery_register(
+        actor=world.user("board_admin"),
+        board=world.board,
+        school=world.school,
+        lines=[("LEND-1", "")],
+        delivered_on=TODAY,
+        category="tablet",
+        inventory_prefix="L-",
+    )
+    device = Device.objects.get(delivery=delivery)
+    assert DEVICE.is_in(device, "lendable")
+
+
+@pytest.mark.parametrize("status", [DeviceStatus.IN_USE, DeviceStatus.IN_STOCK])
+def test_a_delivery_registered_in_another_status_keeps_it(world, status):
+    delivery = services.delivery_register(
+        actor=world.user("board_admin"),
+        board=world.board,
+        school=world.school,
+        lines=[("KEEP-1", "")],
+        delivered_on=TODAY,
+        category="tablet",
+        inventory_prefix="K-",
+        room=world.room,
+        status=status,
+    )
+    device = Device.objects.get(delivery=delivery)
+    assert device.status == status
+    assert StatusChange.objects.filter(object_id=device.pk, action="put_in_stock").count() == 0
+
+
+def test_the_system_step_is_not_offered_to_users(world):
+    """Only the delivery (the system) takes its step; users keep their own ordinary one."""
+    from core import workflow as engine
+    from core.tenancy import access_for
+    from devices.workflow import DEVICE
+
+    step = DEVICE.find(DeviceStatus.DELIVERED, DeviceStatus.IN_STOCK, via="delivery")
+    assert step.via == "delivery" and step.permission is engine.system_only
+    admin = world.user("board_admin")
+    device = DeviceFactory(school=world.school, status=DeviceStatus.DELIVERED)
+    with pytest.raises(PermissionDenied):
+        engine.transition(
+            workflow=DEVICE,
+            obj=device,
+            to=DeviceStatus.IN_STOCK,
+            actor=admin,
+            access=access_for(admin),
+            via="delivery",
+        )
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.DELIVERED
 
 
 def test_delivery_parse_lines():

@@ -71,8 +71,10 @@ def page_for(browser, live_server):
 
     contexts = []
 
-    def make(user=None, *, lang="de"):
-        context = browser.new_context(locale=lang, viewport={"width": 1280, "height": 900})
+    def make(user=None, *, lang="de", javascript=True):
+        context = browser.new_context(
+            locale=lang, viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+        )
         contexts.append(context)
         if user is not None:
             session = SessionStore()

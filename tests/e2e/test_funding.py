@@ -69,9 +69,11 @@ def test_application_page_live_check_and_submit(page_for, world, app_data):
     screenshot(page, "foerderung-position")
     # remove the smartphone line, then submission works
     page.goto(page.base_url + f"/foerderung/antraege/{app_data.pk}/")
-    page.once("dialog", lambda d: d.accept())
     page.locator("#pos-2").get_by_role("button").click()
+    page.get_by_role("dialog").get_by_role("button", name="Bestätigen").click()  # confirm dialog
+    page.wait_for_load_state()
     page.get_by_role("button", name="Antrag einreichen").click()
+    page.get_by_role("dialog").get_by_role("button", name="Antrag einreichen").click()
     expect(page.get_by_text("Antrag eingereicht.")).to_be_visible()
 
 
@@ -96,6 +98,7 @@ def test_review_queue_accessible(page_for, world, app_data):
     page.get_by_role("link", name="Inhaltlich geprüft: weiterleiten").click()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Weiterleiten").click()
+    page.get_by_role("dialog").get_by_role("button", name="Weiterleiten").click()
     expect(page.get_by_text("Vier-Augen-Prinzip").first).to_be_visible()
 
 

@@ -53,6 +53,7 @@ def test_school_writes_section_and_adopts(page_for, world, concept_world):
     assert_no_axe_violations(page)
     page.get_by_label("Datum des Beschlusses").fill("2026-11-20")
     page.get_by_role("button", name="Beschluss erfassen").click()
+    page.get_by_role("dialog").get_by_role("button", name="Beschluss erfassen").click()
     expect(page.get_by_text("Beschlossen", exact=True).first).to_be_visible()
     v1.refresh_from_db()
     assert v1.status == "superseded"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0008_invitation_role_labels'),
+        ('schools', '0009_board_deliveries_to_stock'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

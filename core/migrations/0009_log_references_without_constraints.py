@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0007_alter_scheduledrun_options_and_more'),
+        ('core', '0008_list_preferences_saved_filters'),
         ('schools', '0008_invitation_role_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
