@@ -132,7 +132,7 @@ class DeviceViewSet(ScopedModelViewSet):
         return Response({"changed": changed, "selected": selected})
 
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-log")
+    @action(detail=True, methods=["get"], url_path="status-log", pagination_class=None)
     def status_log(self, request, pk=None):
         device = self.get_object()
         return Response(s.StatusChangeSerializer(device.status_changes.all()[:200], many=True).data)
