@@ -45,6 +45,11 @@ class PreconditionFailed(APIException):
         self.problem_extra = {"version": int(token) if token.isdigit() else token}
 
 
+#: the largest id a client may send (the database's signed 64-bit range); beyond it
+#: SQLite raises OverflowError in `pk__in` lookups instead of finding nothing
+ID_MAX = 2**63 - 1
+
+
 def etag_for(obj: models.Model) -> str:
     """The strong ETag of a row: its edit version in quotes (`"3"`)."""
     return f'"{edit_token(obj)}"'
@@ -79,11 +84,6 @@ def as_api_errors():
         if hasattr(exc, "error_dict"):
             raise ApiValidationError(exc.message_dict)
         raise ApiValidationError({"non_field_errors": exc.messages})
-
-
-#: the largest id a client may send (the database's signed 64-bit range); beyond it
-#: SQLite raises OverflowError in `pk__in` lookups instead of finding nothing
-ID_MAX = 2**63 - 1
 
 
 class ObjectJSONParser(JSONParser):

@@ -435,6 +435,7 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
     filterset_class = ApplicationSchoolFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    @extend_schema(exclude=True)  # schools join an application there, never here: always 405
     def create(self, request, *args, **kwargs):
         raise MethodNotAllowed(
             "POST", detail=_("Schools are added to an application on the application.")
