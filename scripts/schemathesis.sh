@@ -16,7 +16,7 @@ PY=.venv/bin/python
 ST=.venv/bin/schemathesis
 PORT=${ST_PORT:-8765}
 export ST_MAX_EXAMPLES=${ST_MAX_EXAMPLES:-10} ST_FUNDING_EXAMPLES=${ST_FUNDING_EXAMPLES:-25}
-MAX_TIME=${ST_MAX_TIME:-140}     # seconds per user
+MAX_TIME=${ST_MAX_TIME:-120}     # seconds per user
 WORKDIR=$(mktemp -d)
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$WORKDIR/schemathesis.sqlite3}
 export DEBUG=0 SECRET_KEY=schemathesis-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz
