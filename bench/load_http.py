@@ -37,7 +37,9 @@ sys.path.insert(0, str(HERE))
 import devices_list  # noqa: E402  (sets up Django on BENCH_DATABASE_URL, DEBUG=0)
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+
+from core.models import ApiToken  # noqa: E402
+from core.tokens import token_issue  # noqa: E402
 
 
 def free_port() -> int:
@@ -136,13 +138,13 @@ def main() -> None:
         from django.contrib.auth import get_user_model
 
         user = get_user_model().objects.get(username="bench")
-        Token.objects.filter(user=user).delete()
+        ApiToken.objects.filter(user=user).delete()
     else:
         user, _board, _school = devices_list.generate()
     client = Client()
     client.force_login(user)
     session = client.cookies["sessionid"].value
-    token = Token.objects.create(user=user).key
+    token = token_issue(user=user, name="bench")[1]  # the API's own tokens (core.ApiToken)
     port = free_port()
     host = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:

@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
         "ChangeRequestStatusEnum": "funding.choices.ChangeRequestStatus",
         "PayoutStatusEnum": "funding.choices.PayoutStatus",
         "ProofStatusEnum": "funding.choices.ProofStatus",
+        "DecisionKindEnum": "funding.choices.DecisionKind",
         "ConceptStatusEnum": "mediaplans.choices.ConceptStatus",
         "TrainingStatusEnum": "mediaplans.choices.TrainingStatus",
         "RoomKindEnum": "schools.choices.RoomKind",

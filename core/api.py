@@ -11,6 +11,7 @@ from django_scopes.state import state
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException, ParseError, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.context import API_HEADER, board_for_create, selectable_board_ids
@@ -42,6 +43,11 @@ class PreconditionFailed(APIException):
         token = edit_token(current)
         #: added to the problem-details body (core.api_errors): the current version
         self.problem_extra = {"version": int(token) if token.isdigit() else token}
+
+
+#: the largest id a client may send (the database's signed 64-bit range); beyond it
+#: SQLite raises OverflowError in `pk__in` lookups instead of finding nothing
+ID_MAX = 2**63 - 1
 
 
 def etag_for(obj: models.Model) -> str:
@@ -80,6 +86,32 @@ def as_api_errors():
         raise ApiValidationError({"non_field_errors": exc.messages})
 
 
+class ObjectJSONParser(JSONParser):
+    """JSON bodies are objects: an array, string or number as the whole body is a 400
+    with a field error (`non_field_errors`), never an AttributeError in a view."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        if not isinstance(data, dict):
+            raise ApiValidationError(
+                {"non_field_errors": [_("The request body must be a JSON object.")]}
+            )
+        return data
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """An id sent by the client (e.g. in a list of invoices): a positive 64-bit integer."""
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
+
+
+def validated_body(serializer_class, request, **context) -> dict:
+    """The request body checked by its declared request serializer (the one the OpenAPI
+    schema publishes): bad input is a 400 with field errors before any service runs."""
+    serializer = serializer_class(data=request.data, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key chosen by id, but only among rows the requesting user can see.
 
@@ -101,6 +133,7 @@ class ScopedViewSetMixin:
 
     queryset_shape = "for_list"
     school_staff_may_edit = True
+    parser_classes = [ObjectJSONParser, FormParser, MultiPartParser]
     board_field = "school_board"
 
     @classmethod
@@ -113,6 +146,8 @@ class ScopedViewSetMixin:
         super().initial(request, *args, **kwargs)
         access = access_for(request.user)
         check_board_header(request, access)
+        if request.method in ("POST", "PUT", "PATCH"):
+            request.data  # noqa: B018 - parse now: a malformed body is a 400 on every write
         request.access = access
         request._request.access = access
         self._scope_token = state.set(

@@ -5,7 +5,7 @@ from core.models import StatusChange
 from funding.models import CostLine
 from schools.models import Room, School
 
-from ..choices import Condition
+from ..choices import Condition, DefectStatus, DeviceStatus
 from ..models import (
     Accessory,
     DefectReport,
@@ -44,9 +44,9 @@ class DeviceSerializer(serializers.ModelSerializer):
     room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
     model = ScopedRelatedField(queryset=DeviceModel.objects.none(), required=False, allow_null=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
-    room_name = serializers.CharField(
-        source="room.name", read_only=True, default=None, allow_null=True
-    )
+    # no `default`: DRF skips a defaulted field in PATCH answers (partial) instead of
+    # returning null, and the published schema requires the key
+    room_name = serializers.CharField(source="room.name", read_only=True, allow_null=True)
     model_name = serializers.SerializerMethodField()
     funding_category = serializers.CharField(read_only=True)
     category = serializers.CharField(required=False, allow_blank=True)
@@ -143,7 +143,7 @@ class PupilLeftSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    to_status = serializers.CharField()
+    to_status = serializers.ChoiceField(choices=DeviceStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
 
@@ -355,7 +355,8 @@ class DefectReportSerializer(serializers.ModelSerializer):
 
 
 class DefectTransitionSerializer(serializers.Serializer):
-    to_status = serializers.CharField()
+    # a choice, not free text: an unknown status is a 400 (it was a 500 in the service)
+    to_status = serializers.ChoiceField(choices=DefectStatus.choices)
     resolution = serializers.CharField(required=False, allow_blank=True, default="")
     replacement_device = ScopedRelatedField(
         queryset=Device.objects.none(), required=False, allow_null=True
@@ -372,9 +373,9 @@ class StocktakeSerializer(serializers.ModelSerializer):
     school = ScopedRelatedField(queryset=School.objects.none())
     room = ScopedRelatedField(queryset=Room.objects.none(), required=False, allow_null=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
-    room_name = serializers.CharField(
-        source="room.name", read_only=True, default=None, allow_null=True
-    )
+    # no `default`: DRF skips a defaulted field in PATCH answers (partial) instead of
+    # returning null, and the published schema requires the key
+    room_name = serializers.CharField(source="room.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Stocktake

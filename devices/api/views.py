@@ -165,7 +165,7 @@ class DeviceViewSet(ScopedModelViewSet):
         return Response(result.as_dict(limit=len(result.outcomes)))
 
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-log")
+    @action(detail=True, methods=["get"], url_path="status-log", pagination_class=None)
     def status_log(self, request, pk=None):
         device = self.get_object()
         return Response(s.StatusChangeSerializer(device.status_changes.all()[:200], many=True).data)

@@ -1,8 +1,10 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api import ScopedRelatedField
+from core.api import ScopedRelatedField, id_field
 from schools.models import School
 
+from ..choices import DecisionKind, PayoutStatus, ProofStatus
 from ..models import (
     Application,
     ApplicationSchool,
@@ -395,3 +397,174 @@ class FindingOverrideSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=40)
     line_ref = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=2000)
+
+
+# ---------------------------------------------------------------------------
+# Bodies of the actions and their answers. The views validate every body with these
+# (core.api.validated_body) and the OpenAPI schema publishes the same classes, so the
+# documented and the accepted input cannot drift apart. DRF's fields already refuse
+# NaN/Infinity and too many digits (DecimalField), integers as dates (DateField), NUL
+# bytes (CharField) and lists where an object belongs (DictField).
+# ---------------------------------------------------------------------------
+
+
+def money_field(**kwargs) -> serializers.DecimalField:
+    """An amount in euros: at most 12 digits before and 2 after the point, never negative."""
+    return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, **kwargs)
+
+
+class ReasonBody(serializers.Serializer):
+    """A status step with an optional reason (submit, forward)."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RequestChangesBody(ReasonBody):
+    """Nachforderung: what is missing, and until when."""
+
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class LineAmountsField(serializers.DictField):
+    """Approved amount per cost line: {"<cost line id>": "1234.56"}."""
+
+    child = money_field()
+
+    def to_internal_value(self, data):
+        amounts = super().to_internal_value(data)
+        out = {}
+        for key, amount in amounts.items():
+            try:
+                line_id = int(key)
+            except (TypeError, ValueError):
+                line_id = 0
+            if not 0 < line_id <= 2**63 - 1:
+                raise serializers.ValidationError(
+                    _("The keys must be ids of cost lines (positive whole numbers).")
+                )
+            out[line_id] = amount
+        return out
+
+
+class DecideBody(serializers.Serializer):
+    """The reviewer's decision (Zuwendungsbescheid) on a forwarded application."""
+
+    kind = serializers.ChoiceField(choices=DecisionKind.choices, default=DecisionKind.FULL)
+    date = serializers.DateField(required=False, allow_null=True)
+    line_amounts = LineAmountsField(required=False)
+    conditions = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class BudgetComputeBody(serializers.Serializer):
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+
+
+class BudgetManualBody(BudgetComputeBody):
+    amount = money_field()
+    reason = serializers.CharField()
+
+
+class ChangeRequestBody(serializers.Serializer):
+    reason = serializers.CharField()
+    requested_amount = money_field()
+
+    def validate_requested_amount(self, value):
+        if value <= 0:
+            raise serializers.ValidationError(_("The amount must be greater than zero."))
+        return value
+
+
+class ChangeDecideBody(serializers.Serializer):
+    approve = serializers.BooleanField()
+    date = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    conditions = serializers.CharField(required=False, allow_blank=True)
+
+
+class TpekRequestBody(serializers.Serializer):
+    deadline = serializers.DateField()
+
+
+class PayoutRequestBody(serializers.Serializer):
+    """Abruf: the invoices (ids) of one approved application to request funds for."""
+
+    application = id_field()
+    invoices = serializers.ListField(child=id_field(), allow_empty=False, max_length=1000)
+
+
+class PayoutTransitionBody(serializers.Serializer):
+    to = serializers.ChoiceField(choices=PayoutStatus.choices)
+
+
+class ProofCheckBody(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in (ProofStatus.CLOSED, ProofStatus.REPAYMENT)]
+    )
+    repayment_amount = money_field(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class BudgetStatusSerializer(serializers.Serializer):
+    """Every figure of a budget (decimal strings): the one budget_status() function."""
+
+    amount = serializers.CharField()
+    planned = serializers.CharField()
+    pending = serializers.CharField()
+    bound = serializers.CharField()
+    paid = serializers.CharField()
+    remaining = serializers.CharField()
+    free = serializers.CharField()
+    unsplit = serializers.CharField()
+
+
+class FindingSerializer(serializers.Serializer):
+    """One rule finding: code, error or warning, message, the lines (refs), the school."""
+
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+    lines = serializers.ListField(child=serializers.CharField())
+    school = serializers.IntegerField(allow_null=True)
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    done = serializers.BooleanField()
+
+
+class MobileShareSerializer(serializers.Serializer):
+    total = serializers.CharField()
+    cap = serializers.CharField()
+    share_percent = serializers.CharField()
+    ok = serializers.BooleanField()
+    per_school = serializers.DictField(child=serializers.CharField())
+
+
+class BoardMobileSerializer(serializers.Serializer):
+    total = serializers.CharField()
+    cap = serializers.CharField()
+    ok = serializers.BooleanField()
+    per_school = serializers.DictField(child=serializers.CharField())
+
+
+class CheckTotalsSerializer(serializers.Serializer):
+    net = serializers.CharField()
+    eligible = serializers.CharField()
+    funding = serializers.CharField()
+    own_share = serializers.CharField()
+    budget_available = serializers.CharField(allow_null=True)
+    budget_left = serializers.CharField(allow_null=True)
+    per_school = serializers.DictField(child=serializers.CharField())
+    per_category = serializers.DictField(child=serializers.CharField())
+    mobile = MobileShareSerializer()
+    board_mobile = BoardMobileSerializer(allow_null=True)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    """The rule check of an application (result_payload): findings, checklist, totals."""
+
+    ok = serializers.BooleanField()
+    findings = FindingSerializer(many=True)
+    checklist = ChecklistItemSerializer(many=True)
+    totals = CheckTotalsSerializer()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers as drf_serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
@@ -21,6 +19,7 @@ from core.api import (
     ScopedReadOnlyViewSet,
     ScopedViewSetMixin,
     as_api_errors,
+    validated_body,
 )
 from core.pdf import pdf_response
 
@@ -57,46 +56,36 @@ from ..models import (
 from .serializers import (
     ApplicationSchoolSerializer,
     ApplicationSerializer,
+    BudgetComputeBody,
+    BudgetManualBody,
     BudgetSerializer,
+    BudgetStatusSerializer,
     CatalogueItemSerializer,
+    ChangeDecideBody,
+    ChangeRequestBody,
     ChangeRequestSerializer,
+    CheckResultSerializer,
     CostLineSerializer,
+    DecideBody,
     DecisionSerializer,
     FindingOverrideSerializer,
+    FindingSerializer,
     InvoiceSerializer,
+    PayoutRequestBody,
     PayoutSerializer,
+    PayoutTransitionBody,
     ProgrammeSerializer,
+    ProofCheckBody,
     ProofSerializer,
+    ReasonBody,
+    RequestChangesBody,
     ReviewCommentSerializer,
     RuleSetSerializer,
+    TpekRequestBody,
     result_payload,
 )
 
-
-def _body(name: str, **fields):
-    return inline_serializer(name=name, fields=fields)
-
-
-BUDGET_COMPUTE_BODY = _body("BudgetComputeRequest", programme=drf_serializers.IntegerField())
-BUDGET_MANUAL_BODY = _body(
-    "BudgetManualRequest",
-    programme=drf_serializers.IntegerField(),
-    amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
-    reason=drf_serializers.CharField(),
-)
-CHANGE_REQUEST_BODY = _body(
-    "ChangeRequestCreate",
-    reason=drf_serializers.CharField(),
-    requested_amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
-)
-CHANGE_DECIDE_BODY = _body(
-    "ChangeRequestDecide",
-    approve=drf_serializers.BooleanField(),
-    date=drf_serializers.DateField(required=False),
-    reason=drf_serializers.CharField(required=False),
-    conditions=drf_serializers.CharField(required=False),
-)
-TPEK_REQUEST_BODY = _body("TpekRequest", deadline=drf_serializers.DateField())
+PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The document as PDF.")
 
 
 class GlobalReadOnlyViewSet(ScopedReadOnlyViewSet):
@@ -129,6 +118,7 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
     serializer_class = BudgetSerializer
     filterset_class = BudgetFilter
 
+    @extend_schema(responses=BudgetStatusSerializer)
     @action(detail=True, methods=["get"])
     def status(self, request, pk=None):
         s = selectors.budget_status(self.get_object())
@@ -148,47 +138,35 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
             }
         )
 
-    def _programme(self, request) -> Programme:
-        try:
-            return Programme.objects.get(pk=int(request.data.get("programme")))
-        except (TypeError, ValueError, Programme.DoesNotExist):
-            raise ApiValidationError({"programme": [_("Enter a valid Förderprogramm.")]})
-
     def _budget_response(self, budget):
         budget.refresh_from_db()
         return Response(self.get_serializer(budget).data, status=status.HTTP_200_OK)
 
-    @extend_schema(request=BUDGET_COMPUTE_BODY, responses=BudgetSerializer)
+    @extend_schema(request=BudgetComputeBody, responses=BudgetSerializer)
     @action(detail=False, methods=["post"])
     def compute(self, request):
         """Compute the current board's budget from the programme's formula (as the page)."""
+        body = validated_body(BudgetComputeBody, request)
         board = self.board_for_create()
-        programme = self._programme(request)
         with as_api_errors():
-            budget = services.budget_compute(actor=request.user, board=board, programme=programme)
+            budget = services.budget_compute(
+                actor=request.user, board=board, programme=body["programme"]
+            )
         return self._budget_response(budget)
 
-    @extend_schema(request=BUDGET_MANUAL_BODY, responses=BudgetSerializer)
+    @extend_schema(request=BudgetManualBody, responses=BudgetSerializer)
     @action(detail=False, methods=["post"], url_path="set-by-hand")
     def set_by_hand(self, request):
         """Set the current board's budget by hand; a reason is required."""
+        body = validated_body(BudgetManualBody, request)
         board = self.board_for_create()
-        programme = self._programme(request)
-        try:
-            amount = Decimal(str(request.data.get("amount")))
-        except (InvalidOperation, ValueError):
-            raise ApiValidationError({"amount": [_("Enter an amount.")]})
-        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
-            raise ApiValidationError(
-                {"amount": [_("The amount must be positive and have at most two decimal places.")]}
-            )
         with as_api_errors():
             budget = services.budget_set_manual(
                 actor=request.user,
                 board=board,
-                programme=programme,
-                amount=amount,
-                reason=str(request.data.get("reason", "")),
+                programme=body["programme"],
+                amount=body["amount"],
+                reason=body["reason"],
             )
         return self._budget_response(budget)
 
@@ -230,13 +208,15 @@ class ApplicationViewSet(ScopedModelViewSet):
         app.refresh_from_db()
         return Response(self.get_serializer(app).data)
 
+    @extend_schema(responses=CheckResultSerializer)
     @action(detail=True, methods=["get"])
     def check(self, request, pk=None):
         """Findings, totals and checklist (the same rule check as the pages)."""
         app = self.get_object()
         return Response(result_payload(selectors.check_for(app.pk)))
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=FindingSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def findings(self, request, pk=None):
         app = self.get_object()
         return Response(result_payload(selectors.check_for(app.pk))["findings"])
@@ -256,90 +236,69 @@ class ApplicationViewSet(ScopedModelViewSet):
         app = self.get_object()
         if not permissions.can_override_finding(request.access, app):
             raise PermissionDenied
-        data = FindingOverrideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        body = validated_body(FindingOverrideSerializer, request)
         with as_api_errors():
             services.finding_override(
-                actor=request.user, access=request.access, application=app, **data.validated_data
+                actor=request.user, access=request.access, application=app, **body
             )
         return Response(result_payload(selectors.check_for(app.pk)), status=201)
 
+    @extend_schema(request=None, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._transition(services.application_submit)
 
+    @extend_schema(request=RequestChangesBody, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
-        deadline = request.data.get("deadline")
-        try:
-            deadline = dt.date.fromisoformat(deadline) if deadline else None
-        except ValueError:
-            raise ApiValidationError({"deadline": [_("Enter the date as YYYY-MM-DD.")]})
+        body = validated_body(RequestChangesBody, request)
         return self._transition(
             services.application_request_changes,
-            reason=str(request.data.get("reason", "")),
-            deadline=deadline,
+            reason=body.get("reason", ""),
+            deadline=body.get("deadline"),
         )
 
+    @extend_schema(request=ReasonBody, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request, pk=None):
-        return self._transition(
-            services.application_forward, reason=str(request.data.get("reason", ""))
-        )
+        body = validated_body(ReasonBody, request)
+        return self._transition(services.application_forward, reason=body.get("reason", ""))
 
+    @extend_schema(request=DecideBody, responses={201: DecisionSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         app = self.get_object()
-        try:
-            date = dt.date.fromisoformat(request.data.get("date") or dt.date.today().isoformat())
-            amounts = {
-                int(k): Decimal(str(v)) for k, v in (request.data.get("line_amounts") or {}).items()
-            }
-        except (ValueError, InvalidOperation):
-            raise ApiValidationError({"non_field_errors": [_("Invalid date or amount.")]})
+        body = validated_body(DecideBody, request)
         with as_api_errors():
             decision = services.decision_make(
                 actor=request.user,
                 access=request.access,
                 application=app,
-                kind=request.data.get("kind", "full"),
-                date=date,
-                line_amounts=amounts,
-                conditions=str(request.data.get("conditions", "")),
-                reason=str(request.data.get("reason", "")),
+                kind=body["kind"],
+                date=body.get("date") or dt.date.today(),
+                line_amounts=body.get("line_amounts") or {},
+                conditions=body.get("conditions", ""),
+                reason=body.get("reason", ""),
             )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CHANGE_REQUEST_BODY, responses={201: ChangeRequestSerializer})
+    @extend_schema(request=ChangeRequestBody, responses={201: ChangeRequestSerializer})
     @action(detail=True, methods=["post"], url_path="change-request")
     def change_request(self, request, pk=None):
         """Änderungsantrag after approval (board); decided at /change-requests/{id}/decide/."""
         app = self.get_object()
-        try:
-            amount = Decimal(str(request.data.get("requested_amount")))
-        except (InvalidOperation, ValueError):
-            raise ApiValidationError({"requested_amount": [_("Enter an amount.")]})
-        if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
-            raise ApiValidationError(
-                {
-                    "requested_amount": [
-                        _("The amount must be positive and have at most two decimal places.")
-                    ]
-                }
-            )
-        reason = str(request.data.get("reason", "")).strip()
-        if not reason:
-            raise ApiValidationError({"reason": [_("Say what changes and why.")]})
+        body = validated_body(ChangeRequestBody, request)
         with as_api_errors():
             cr = services.change_request_create(
                 actor=request.user,
                 access=request.access,
                 application=app,
-                reason=reason,
-                requested_amount=amount,
+                reason=body["reason"].strip(),
+                requested_amount=body["requested_amount"],
             )
         return Response(ChangeRequestSerializer(cr).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={(200, "application/pdf"): PDF_RESPONSE})
     @action(detail=True, methods=["get"])
     def package(self, request, pk=None):
         app = Application.objects.for_document().get(pk=self.get_object().pk)
@@ -428,31 +387,30 @@ class PayoutViewSet(ScopedReadOnlyViewSet):
     serializer_class = PayoutSerializer
     filterset_class = PayoutFilter
 
+    @extend_schema(request=PayoutRequestBody, responses={201: PayoutSerializer})
     @action(detail=False, methods=["post"], url_path="request")
     def create_request(self, request):
-        app = Application.objects.filter(pk=request.data.get("application")).first()
+        body = validated_body(PayoutRequestBody, request)
+        app = Application.objects.filter(pk=body["application"]).first()
         if app is None or not request.access.can_view(app):
             raise ApiValidationError({"application": [_("Application not found.")]})
         if not permissions.is_board_editor(request.access, app):
             raise PermissionDenied()
-        invoices = Invoice.objects.filter(
-            application=app, pk__in=request.data.get("invoices") or []
-        )
+        invoices = Invoice.objects.filter(application=app, pk__in=body["invoices"])
         with as_api_errors():
             payout = services.payout_create(
                 actor=request.user, application=app, invoices=list(invoices)
             )
         return Response(PayoutSerializer(payout).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=PayoutTransitionBody, responses=PayoutSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         payout = self.get_object()
+        body = validated_body(PayoutTransitionBody, request)
         with as_api_errors():
             payout = services.payout_transition(
-                actor=request.user,
-                access=request.access,
-                payout=payout,
-                to=str(request.data.get("to")),
+                actor=request.user, access=request.access, payout=payout, to=body["to"]
             )
         return Response(PayoutSerializer(payout).data)
 
@@ -462,6 +420,7 @@ class ProofViewSet(ScopedReadOnlyViewSet):
     serializer_class = ProofSerializer
     filterset_class = ProofFilter
 
+    @extend_schema(request=None, responses=ProofSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         with as_api_errors():
@@ -470,21 +429,19 @@ class ProofViewSet(ScopedReadOnlyViewSet):
             )
         return Response(ProofSerializer(proof).data)
 
+    @extend_schema(request=ProofCheckBody, responses=ProofSerializer)
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        try:
-            amount = request.data.get("repayment_amount")
-            amount = Decimal(str(amount)) if amount not in (None, "") else None
-        except InvalidOperation:
-            raise ApiValidationError({"repayment_amount": [_("Invalid amount.")]})
+        proof = self.get_object()
+        body = validated_body(ProofCheckBody, request)
         with as_api_errors():
             proof = services.proof_check(
                 actor=request.user,
                 access=request.access,
-                proof=self.get_object(),
-                outcome=str(request.data.get("outcome")),
-                repayment_amount=amount,
-                note=str(request.data.get("note", "")),
+                proof=proof,
+                outcome=body["outcome"],
+                repayment_amount=body.get("repayment_amount"),
+                note=body.get("note", ""),
             )
         return Response(ProofSerializer(proof).data)
 
@@ -501,8 +458,11 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
     filterset_class = ApplicationSchoolFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    @extend_schema(exclude=True)  # schools join an application there, never here: always 405
     def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed("POST", detail=_("Schools are added through the application."))
+        raise MethodNotAllowed(
+            "POST", detail=_("Schools are added to an application on the application.")
+        )
 
     def check_object_permissions(self, request, obj):
         # DRF's own checks; edit rights by action (school staff may write their TPEK)
@@ -521,17 +481,16 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
             expected_version=self.expected_version,
         )
 
-    @extend_schema(request=TPEK_REQUEST_BODY, responses=ApplicationSchoolSerializer)
+    @extend_schema(request=TpekRequestBody, responses=ApplicationSchoolSerializer)
     @action(detail=True, methods=["post"], url_path="request-tpek")
     def request_tpek(self, request, pk=None):
         """The board asks the school for its TPEK, with a deadline (YYYY-MM-DD)."""
         entry = self.get_object()
-        try:
-            deadline = dt.date.fromisoformat(str(request.data.get("deadline")))
-        except ValueError:
-            raise ApiValidationError({"deadline": [_("Enter the date as YYYY-MM-DD.")]})
+        body = validated_body(TpekRequestBody, request)
         with as_api_errors():
-            entry = services.tpek_request(actor=request.user, app_school=entry, deadline=deadline)
+            entry = services.tpek_request(
+                actor=request.user, app_school=entry, deadline=body["deadline"]
+            )
         return Response(self.get_serializer(entry).data)
 
     @extend_schema(request=None, responses=ApplicationSchoolSerializer)
@@ -555,25 +514,19 @@ class ChangeRequestViewSet(ScopedReadOnlyViewSet):
         # deciding is the reviewers' right: the service checks it (is_reviewer_for)
         super(ScopedViewSetMixin, self).check_object_permissions(request, obj)
 
-    @extend_schema(request=CHANGE_DECIDE_BODY, responses=ChangeRequestSerializer)
+    @extend_schema(request=ChangeDecideBody, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         cr = self.get_object()
-        approve = request.data.get("approve")
-        if not isinstance(approve, bool):
-            raise ApiValidationError({"approve": [_("true (approve) or false (reject).")]})
-        try:
-            date = dt.date.fromisoformat(request.data.get("date") or dt.date.today().isoformat())
-        except (TypeError, ValueError):
-            raise ApiValidationError({"date": [_("Enter the date as YYYY-MM-DD.")]})
+        body = validated_body(ChangeDecideBody, request)
         with as_api_errors():
             cr = services.change_request_decide(
                 actor=request.user,
                 access=request.access,
                 change_request=cr,
-                approve=approve,
-                date=date,
-                reason=str(request.data.get("reason", "")),
-                conditions=str(request.data.get("conditions", "")),
+                approve=body["approve"],
+                date=body.get("date") or dt.date.today(),
+                reason=body.get("reason", ""),
+                conditions=body.get("conditions", ""),
             )
         return Response(self.get_serializer(cr).data)
