@@ -20,6 +20,7 @@ from . import rules
 from .choices import FundingCategory
 from .selectors import (
     actual_by_line,
+    amendment_lines_for_decision,
     application_check,
     board_actual_lines,
     devices_for_application,
@@ -248,6 +249,7 @@ def decision_context(decision) -> dict:
             for ln in app.lines.select_related("school").order_by("position")
         ],
     }
+    data["amendment_lines"] = amendment_lines_for_decision(decision)
     data["fingerprint"] = data_fingerprint(data)
     return data
 

@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.decorators import action
@@ -30,6 +31,7 @@ from ..filters import (
     BudgetFilter,
     CatalogueFilter,
     ChangeRequestFilter,
+    ChangeRequestLineFilter,
     CommentFilter,
     CostLineFilter,
     DecisionFilter,
@@ -43,6 +45,7 @@ from ..models import (
     Budget,
     CatalogueItem,
     ChangeRequest,
+    ChangeRequestLine,
     CostLine,
     Decision,
     Invoice,
@@ -53,14 +56,17 @@ from ..models import (
     RuleSet,
 )
 from .serializers import (
+    AmendmentRowSerializer,
     ApplicationSchoolSerializer,
     ApplicationSerializer,
     BudgetSerializer,
     CatalogueItemSerializer,
+    ChangeRequestLineSerializer,
     ChangeRequestSerializer,
     CostLineSerializer,
     DecisionSerializer,
     InvoiceSerializer,
+    ParameterRowSerializer,
     PayoutSerializer,
     ProgrammeSerializer,
     ProofSerializer,
@@ -81,10 +87,28 @@ BUDGET_MANUAL_BODY = _body(
     amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
     reason=drf_serializers.CharField(),
 )
-CHANGE_REQUEST_BODY = _body(
-    "ChangeRequestCreate",
-    reason=drf_serializers.CharField(),
-    requested_amount=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+CHANGE_REQUEST_BODY = _body("ChangeRequestCreate", reason=drf_serializers.CharField())
+JUSTIFY_BODY = _body("InvoiceJustification", justification=drf_serializers.CharField())
+PUBLISH_BODY = _body(
+    "RuleSetPublish",
+    effective_from=drf_serializers.DateField(required=False),
+    applies_to_submitted=drf_serializers.BooleanField(required=False),
+)
+AMENDED_CHECK = _body(
+    "AmendedPlanCheck",
+    ok=drf_serializers.BooleanField(),
+    findings=drf_serializers.ListField(child=drf_serializers.DictField()),
+    eligible=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+    grant=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+    own_share=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+    capped=drf_serializers.BooleanField(),
+    lines=AmendmentRowSerializer(many=True),
+)
+RULESET_COMPARISON = _body(
+    "RuleSetComparison",
+    a=drf_serializers.IntegerField(),
+    b=drf_serializers.IntegerField(),
+    parameters=ParameterRowSerializer(many=True),
 )
 CHANGE_DECIDE_BODY = _body(
     "ChangeRequestDecide",
@@ -113,6 +137,47 @@ class ProgrammeViewSet(GlobalReadOnlyViewSet):
 class RuleSetViewSet(GlobalReadOnlyViewSet):
     queryset = RuleSet.objects.none()
     serializer_class = RuleSetSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("other", int, required=True)],
+        responses=RULESET_COMPARISON,
+    )
+    @action(detail=True, methods=["get"])
+    def compare(self, request, pk=None):
+        """This version and another (`?other=<id>`) side by side, changed ones marked."""
+        a = self.get_object()
+        try:
+            b = RuleSet.objects.get(pk=int(request.query_params.get("other", "")))
+        except (TypeError, ValueError, RuleSet.DoesNotExist):
+            raise ApiValidationError({"other": [_("Please name an existing rule-set version.")]})
+        rows = selectors.ruleset_comparison(a, b)
+        return Response(
+            {"a": a.pk, "b": b.pk, "parameters": ParameterRowSerializer(rows, many=True).data}
+        )
+
+    @extend_schema(request=PUBLISH_BODY, responses=RuleSetSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish a draft version (ministry of the Land or programme administrator)."""
+        ruleset = self.get_object()
+        if not permissions.can_publish_ruleset(request.access, ruleset):
+            raise PermissionDenied()
+        body = PublishRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with as_api_errors():
+            ruleset = services.ruleset_publish(
+                actor=request.user,
+                access=request.access,
+                ruleset=ruleset,
+                effective_from=body.validated_data.get("effective_from"),
+                applies_to_submitted=body.validated_data.get("applies_to_submitted"),
+            )
+        return Response(self.get_serializer(ruleset).data)
+
+
+class PublishRequestSerializer(drf_serializers.Serializer):
+    effective_from = drf_serializers.DateField(required=False)
+    applies_to_submitted = drf_serializers.BooleanField(required=False)
 
 
 class CatalogueViewSet(GlobalReadOnlyViewSet):
@@ -292,31 +357,16 @@ class ApplicationViewSet(ScopedModelViewSet):
     @extend_schema(request=CHANGE_REQUEST_BODY, responses={201: ChangeRequestSerializer})
     @action(detail=True, methods=["post"], url_path="change-request")
     def change_request(self, request, pk=None):
-        """Änderungsantrag after approval (board); decided at /change-requests/{id}/decide/."""
+        """Start an Änderungsantrag after approval (board): the amended cost plan begins as
+        a copy of the current lines (edit them at /change-request-lines/), then submit it at
+        /change-requests/{id}/submit/; the Land decides at /change-requests/{id}/decide/."""
         app = self.get_object()
-        try:
-            amount = Decimal(str(request.data.get("requested_amount")))
-        except (InvalidOperation, ValueError):
-            raise ApiValidationError({"requested_amount": ["Bitte einen Betrag angeben."]})
-        if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
-            raise ApiValidationError(
-                {
-                    "requested_amount": [
-                        "Der Betrag muss positiv sein und darf höchstens "
-                        "zwei Nachkommastellen haben."
-                    ]
-                }
-            )
-        reason = str(request.data.get("reason", "")).strip()
-        if not reason:
-            raise ApiValidationError({"reason": ["Bitte angeben, was sich ändert und warum."]})
+        reason = request.data.get("reason") if hasattr(request.data, "get") else None
+        if not isinstance(reason, str) or not reason.strip() or "\x00" in reason:
+            raise ApiValidationError({"reason": [_("Please say what changes and why.")]})
         with as_api_errors():
             cr = services.change_request_create(
-                actor=request.user,
-                access=request.access,
-                application=app,
-                reason=reason,
-                requested_amount=amount,
+                actor=request.user, access=request.access, application=app, reason=reason
             )
         return Response(ChangeRequestSerializer(cr).data, status=status.HTTP_201_CREATED)
 
@@ -401,6 +451,20 @@ class InvoiceViewSet(ScopedModelViewSet):
         if not permissions.is_board_editor(self.request.access, app):
             raise PermissionDenied()
         return services.invoice_create(actor=self.request.user, application=app, data=data)
+
+    @extend_schema(request=JUSTIFY_BODY, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def justify(self, request, pk=None):
+        """The board justifies an invoice above its line beyond the plan tolerance."""
+        invoice = self.get_object()
+        text = request.data.get("justification") if hasattr(request.data, "get") else None
+        if not isinstance(text, str) or "\x00" in text:
+            raise ApiValidationError({"justification": [_("Please give a justification.")]})
+        with as_api_errors():
+            invoice = services.invoice_justify(
+                actor=request.user, access=request.access, invoice=invoice, justification=text
+            )
+        return Response(self.get_serializer(invoice).data)
 
 
 class PayoutViewSet(ScopedReadOnlyViewSet):
@@ -525,15 +589,47 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
 
 
 class ChangeRequestViewSet(ScopedReadOnlyViewSet):
-    """Change requests (Änderungsanträge) after approval; reviewers decide them here."""
+    """Change requests (Änderungsanträge) after approval: the board submits its amended
+    cost plan, reviewers decide it here."""
 
     queryset = ChangeRequest.objects.none()
     serializer_class = ChangeRequestSerializer
     filterset_class = ChangeRequestFilter
 
     def check_object_permissions(self, request, obj):
-        # deciding is the reviewers' right: the service checks it (is_reviewer_for)
+        # submitting and deciding: the services check who may (board editor, approver)
         super(ScopedViewSetMixin, self).check_object_permissions(request, obj)
+
+    @extend_schema(responses=AMENDED_CHECK)
+    @action(detail=True, methods=["get"])
+    def check(self, request, pk=None):
+        """The rule check of the amended plan, its grant, and old against new per line."""
+        cr = self.get_object()
+        result, grant, rows = selectors.amended_plan_check(cr)
+        return Response(
+            {
+                "ok": result.ok,
+                "findings": [f.as_dict() for f in result.findings],
+                "eligible": str(grant.eligible),
+                "grant": str(grant.grant),
+                "own_share": str(grant.own_share),
+                "capped": grant.capped,
+                "lines": AmendmentRowSerializer(
+                    selectors.amendment_line_changes(cr), many=True
+                ).data,
+            }
+        )
+
+    @extend_schema(request=None, responses=ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The board submits the amended plan (refused while a rule is broken)."""
+        cr = self.get_object()
+        with as_api_errors():
+            cr = services.change_request_submit(
+                actor=request.user, access=request.access, change_request=cr
+            )
+        return Response(self.get_serializer(cr).data)
 
     @extend_schema(request=CHANGE_DECIDE_BODY, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -557,3 +653,52 @@ class ChangeRequestViewSet(ScopedReadOnlyViewSet):
                 conditions=str(request.data.get("conditions", "")),
             )
         return Response(self.get_serializer(cr).data)
+
+
+class ChangeRequestLineViewSet(ScopedModelViewSet):
+    """The lines of an amended cost plan, edited like the original plan's lines while
+    the change request is being prepared; DELETE removes a line from the amended plan."""
+
+    queryset = ChangeRequestLine.objects.none()
+    serializer_class = ChangeRequestLineSerializer
+    filterset_class = ChangeRequestLineFilter
+    school_staff_may_edit = False
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def create_object(self, serializer):
+        data = dict(serializer.validated_data)
+        cr = data.pop("change_request")
+        if not permissions.can_edit_change_request(self.request.access, cr):
+            raise PermissionDenied()
+        return services.change_line_save(actor=self.request.user, change_request=cr, data=data)
+
+    def update_object(self, serializer):
+        data = dict(serializer.validated_data)
+        line = serializer.instance
+        if "change_request" in data and data.pop("change_request") != line.change_request:
+            raise ApiValidationError(
+                {"change_request": [_("A line cannot move to another change request.")]}
+            )
+        return services.change_line_save(
+            actor=self.request.user,
+            change_request=line.change_request,
+            line=line,
+            data=data,
+            expected_version=self.expected_version,
+        )
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            self.check_precondition(self.request, instance)
+            with as_api_errors():
+                services.change_line_remove(actor=self.request.user, line=instance)
+
+    @extend_schema(request=None, responses=ChangeRequestLineSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        """Take a removed line back into the amended plan."""
+        line = self.get_object()
+        with as_api_errors():
+            services.change_line_remove(actor=request.user, line=line, restore=True)
+        line.refresh_from_db()
+        return Response(self.get_serializer(line).data)

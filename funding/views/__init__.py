@@ -13,8 +13,18 @@ from .applications import (
     PackagePdfView,
     ReviewQueueView,
 )
+from .changes import (
+    ChangeLineCreateView,
+    ChangeLineRemoveView,
+    ChangeLineUpdateView,
+    ChangeRequestCreateView,
+    ChangeRequestDecideView,
+    ChangeRequestDetailView,
+    ChangeRequestSubmitView,
+)
 from .lines import CostLineCreateView, CostLineDeleteView, CostLineUpdateView
 from .payouts import (
+    InvoiceJustifyView,
     InvoiceListView,
     PayoutCreateView,
     PayoutDetailView,
@@ -30,11 +40,11 @@ from .programmes import (
     CatalogueListView,
     ProgrammeDetailView,
     ProgrammeListView,
+    RuleSetCompareView,
+    RuleSetPublishView,
 )
 from .proofs import ProofCheckView, ProofDetailView, ProofPdfView, ProofStartView, ProofSubmitView
 from .review import (
-    ChangeRequestCreateView,
-    ChangeRequestDecideView,
     DecideView,
     DecisionDetailView,
     DecisionPdfView,
@@ -59,8 +69,13 @@ __all__ = [
     "BudgetManualView",
     "CatalogueImportView",
     "CatalogueListView",
+    "ChangeLineCreateView",
+    "ChangeLineRemoveView",
+    "ChangeLineUpdateView",
     "ChangeRequestCreateView",
     "ChangeRequestDecideView",
+    "ChangeRequestDetailView",
+    "ChangeRequestSubmitView",
     "CommentAddView",
     "CostLineCreateView",
     "CostLineDeleteView",
@@ -69,6 +84,7 @@ __all__ = [
     "DecisionDetailView",
     "DecisionPdfView",
     "ForwardView",
+    "InvoiceJustifyView",
     "InvoiceListView",
     "LiveCheckView",
     "PackageJobView",
@@ -85,6 +101,8 @@ __all__ = [
     "ProofStartView",
     "ProofSubmitView",
     "ReportUpdateView",
+    "RuleSetCompareView",
+    "RuleSetPublishView",
     "RequestChangesView",
     "ReviewQueueView",
     "TpekRequestView",
