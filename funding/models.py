@@ -1012,8 +1012,8 @@ class ChangeRequestLine(BoardOwnedModel):
 
     class Meta:
         ordering = ["change_request", "position", "id"]
-        verbose_name = _("Position des geänderten Kosten- und Zeitplans")
-        verbose_name_plural = _("Geänderter Kosten- und Zeitplan")
+        verbose_name = _("line of an amended cost plan")
+        verbose_name_plural = _("lines of amended cost plans")
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0), name="change_line_quantity_positive"
