@@ -199,7 +199,11 @@ def rulesets_take_effect(*, actor=None, programme: Programme) -> list[Applicatio
     for_drafts = programme.ruleset_on(today)
     for_submitted = programme.ruleset_on(today, for_submitted=True)
     switched = []
-    apps = Application.objects.filter(programme=programme).select_related("ruleset")
+    newest = max((rs.number for rs in (for_drafts, for_submitted) if rs is not None), default=0)
+    open_statuses = workflow.APPLICATION.guards["draft"] | workflow.APPLICATION.guards["pending"]
+    apps = Application.objects.filter(
+        programme=programme, status__in=open_statuses, ruleset__number__lt=newest
+    ).select_related("ruleset")
     for app in apps.order_by("id"):
         if workflow.APPLICATION.is_in(app, "draft"):
             target = for_drafts

@@ -467,6 +467,7 @@ class ChangeRequestLineSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["cost_line", "position", "removed", "version"]
+        validators: list = []  # the services check what belongs together
         extra_kwargs = {
             "category": {"required": False},
             "description": {"required": False},

@@ -203,6 +203,9 @@ def test_api_justify(world, programmes, api_client_for):
         assert response.status_code == 400, body
     ok = client.post(url, {"justification": "Teurer als geplant"}, format="json")
     assert ok.status_code == 200 and ok.data["justification"] == "Teurer als geplant"
-    assert api_client_for(world.user("other_board_admin")).post(
-        url, {"justification": "x"}, format="json"
-    ).status_code == 404
+    assert (
+        api_client_for(world.user("other_board_admin"))
+        .post(url, {"justification": "x"}, format="json")
+        .status_code
+        == 404
+    )

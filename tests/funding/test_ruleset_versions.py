@@ -90,9 +90,7 @@ def codes(app):
     return {f.code for f in selectors.check_for(app.pk).findings}
 
 
-def test_publishing_migrates_open_drafts_with_the_changes_and_a_new_check(
-    world, setup, ministry
-):
+def test_publishing_migrates_open_drafts_with_the_changes_and_a_new_check(world, setup, ministry):
     p, q, schools, drafts = setup
     for app in drafts.values():
         assert "FR-FRIST" in codes(app)  # the deadline passed yesterday
@@ -225,7 +223,9 @@ def test_any_two_versions_compare_side_by_side(world, setup, ministry, client_fo
     rows = {r["field"]: r for r in selectors.ruleset_comparison(p.rulesets.get(number=1), v2)}
     assert rows["application_deadline"]["changed"]
     assert rows["plan_tolerance_percent"]["changed"]
-    assert rows["plan_tolerance_percent"]["a"] == "20" and rows["plan_tolerance_percent"]["b"] == "15"
+    assert (
+        rows["plan_tolerance_percent"]["a"] == "20" and rows["plan_tolerance_percent"]["b"] == "15"
+    )
     assert not rows["funding_rate"]["changed"]
     page = client_for(world.user("board_staff")).get(
         reverse("funding:ruleset-compare", args=[p.pk]),
@@ -238,7 +238,9 @@ def test_any_two_versions_compare_side_by_side(world, setup, ministry, client_fo
     )
     assert response.status_code == 200
     assert any(r["changed"] for r in response.data["parameters"])
-    assert api.get(reverse("funding-ruleset-compare", args=[v2.pk]), {"other": "x"}).status_code == 400
+    assert (
+        api.get(reverse("funding-ruleset-compare", args=[v2.pk]), {"other": "x"}).status_code == 400
+    )
 
 
 def test_api_publish(world, setup, ministry, api_client_for):
