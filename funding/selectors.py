@@ -993,12 +993,16 @@ def ruleset_comparison(a, b) -> list[dict]:
     return rows
 
 
+#: when and to whom a version applies: shown when comparing, not a changed rule
+VERSION_DATES = ("valid_from", "applies_to_submitted")
+
+
 def ruleset_changes(a, b) -> list[dict]:
     """Only the parameters that differ between two versions (stored with a switch)."""
     return [
         {"field": r["field"], "label": r["label"], "old": r["a"], "new": r["b"]}
         for r in ruleset_comparison(a, b)
-        if r["changed"]
+        if r["changed"] and r["field"] not in VERSION_DATES
     ]
 
 

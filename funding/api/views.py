@@ -138,6 +138,10 @@ class RuleSetViewSet(GlobalReadOnlyViewSet):
     queryset = RuleSet.objects.none()
     serializer_class = RuleSetSerializer
 
+    def check_object_permissions(self, request, obj):
+        # rule sets belong to no board: publishing checks its own permission (the state side)
+        super(ScopedViewSetMixin, self).check_object_permissions(request, obj)
+
     @extend_schema(
         parameters=[OpenApiParameter("other", int, required=True)],
         responses=RULESET_COMPARISON,

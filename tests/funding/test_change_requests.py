@@ -388,3 +388,27 @@ def test_api_amended_plan_check(world, app_a, api_client_for):
         reverse("funding-changerequest-check", args=[cr.pk])
     )
     assert foreign.status_code == 404
+
+
+def test_change_request_page_queries_do_not_grow_with_lines(world, app_a, client_for):
+    from tests.querycount import assert_constant_queries
+
+    cr = start(world, app_a)
+    staff = world.user("board_staff")
+    client = client_for(staff)
+
+    def add_rows(n):
+        for _i in range(n):
+            services.change_line_save(
+                actor=staff,
+                change_request=cr,
+                data={
+                    "school": world.school,
+                    "category": "wlan",
+                    "description": "Access Point",
+                    "quantity": D("1"),
+                    "unit_price_net": D("300.00"),
+                },
+            )
+
+    assert_constant_queries(lambda: client.get(cr.get_absolute_url()), add_rows)

@@ -209,3 +209,31 @@ def test_api_justify(world, programmes, api_client_for):
         .status_code
         == 404
     )
+
+
+def test_payout_page_queries_do_not_grow_with_invoices(world, programmes, client_for):
+    from funding.models import Invoice
+    from tests.querycount import assert_constant_queries
+
+    app = approved_application(programmes[0], world.board, world.school)
+    staff = world.user("board_staff")
+    payout = payout_for(staff, app, [invoice(staff, app, 1, D("100.00"), "R-0")])
+    client = client_for(world.user("reviewer"))
+    url = reverse("funding:payout-detail", args=[payout.pk])
+    counter = iter(range(1, 1000))
+
+    def add_rows(n):
+        for _i in range(n):
+            k = next(counter)
+            Invoice.objects.create(
+                application=app,
+                school_board=world.board,
+                cost_line=app.lines.get(position=1 + k % 3),
+                payout=payout,
+                number=f"R-{k}",
+                date=TODAY,
+                supplier="Lieferant GmbH",
+                amount=D("100.00"),
+            )
+
+    assert_constant_queries(lambda: client.get(url), add_rows)

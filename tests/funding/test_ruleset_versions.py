@@ -190,7 +190,9 @@ def test_only_the_state_side_publishes(world, setup):
     p, _q, _schools, _drafts = setup
     v2 = extension(p)
     content = user_with_role("reviewer", world.land, authority="content_check")
-    foreign = user_with_role("reviewer", LandFactory(code="SH"), authority="ministry")
+    foreign = user_with_role(
+        "reviewer", LandFactory(code="SH", name="Schleswig-Holstein"), authority="ministry"
+    )
     double = user_with_role("reviewer", world.land, authority="ministry")
     Membership.objects.create(user=double, role="board_staff", school_board=world.board)
     for user in (world.user("board_admin"), content, foreign, double):
