@@ -83,7 +83,9 @@ def _programmes(land, sh):
         change_note="Richtlinie vom 17.09.2019",
         **base,
     )
-    services.ruleset_revise(
+    # history: the extension took effect on 01.05.2021 (seeded as published; today's
+    # ministry publishes through services.ruleset_publish, never into the past)
+    extension = services.ruleset_revise(
         actor=None,
         ruleset=v1,
         data={
@@ -92,6 +94,7 @@ def _programmes(land, sh):
             "change_note": "Antragsfrist verlängert (30.06.2021 → 31.12.2021)",
         },
     )
+    RuleSet.objects.filter(pk=extension.pk).update(status="published")
     for code, name, cat, start in [
         (
             "sofort-st",
