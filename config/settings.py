@@ -420,6 +420,16 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 #: API tokens expire this many days after they were issued (0 = never; not recommended).
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 
+# One cache shared by every web process and host: the API throttles and rate limits count
+# there, so with a per-process memory cache each gunicorn worker would allow its own quota.
+# Production default: a table in the database (created by `migrate`, see core.apps);
+# development: process memory. Any django-environ cache URL works (e.g. redis://…).
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default="locmemcache://" if DEBUG else "dbcache://paktwerk_cache"
+    )
+}
+
 # Production refuses to send mail to the console unless that is chosen explicitly.
 if not DEBUG and "EMAIL_BACKEND" not in env.ENVIRON:
     raise ImproperlyConfigured(

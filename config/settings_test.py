@@ -18,6 +18,9 @@ from config.settings import *  # noqa: E402, F403
 #: tests/conftest.py refuses to run the suite under any other settings module.
 PAKTWERK_TEST_SETTINGS = True
 
+# Each test process keeps its cache in memory (tests of the shared cache set CACHE_URL).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Fast hashing in tests only; production keeps Django's PBKDF2 default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

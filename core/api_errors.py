@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -26,11 +28,32 @@ API_PREFIX = "/api/"
 PROBLEM_TYPE = "urn:paktwerk:problem:"
 
 
+#: problem titles in the request's language (the statuses our API answers with)
+TITLES = {
+    400: gettext_lazy("Bad Request"),
+    401: gettext_lazy("Unauthorized"),
+    403: gettext_lazy("Forbidden"),
+    404: gettext_lazy("Not Found"),
+    405: gettext_lazy("Method Not Allowed"),
+    406: gettext_lazy("Not Acceptable"),
+    409: gettext_lazy("Conflict"),
+    412: gettext_lazy("Precondition Failed"),
+    413: gettext_lazy("Request Entity Too Large"),
+    415: gettext_lazy("Unsupported Media Type"),
+    428: gettext_lazy("Precondition Required"),
+    429: gettext_lazy("Too Many Requests"),
+    500: gettext_lazy("Internal Server Error"),
+    503: gettext_lazy("Service Unavailable"),
+}
+
+
 def title_for(status: int) -> str:
+    if status in TITLES:
+        return str(TITLES[status])
     try:
         return HTTPStatus(status).phrase
     except ValueError:
-        return "Error"
+        return _("Error")
 
 
 def problem(status: int, detail: str, *, code: str, errors: dict | None = None) -> dict:
@@ -80,10 +103,7 @@ def _code_of(exc: exceptions.APIException) -> str:
 
 def problem_exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: the usual status codes, bodies as problem details."""
-    if isinstance(exc, DjangoValidationError):  # a service's rule not wrapped by the view
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+    exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None  # unhandled: Django's handler500 answers (JSON under /api/)
@@ -105,6 +125,25 @@ def problem_exception_handler(exc, context):
             body = problem(status, text, code=_code_of(exc))
     body.update(getattr(exc, "problem_extra", None) or {})
     return Response(body, status=status, headers=_kept_headers(response))
+
+
+def _as_api_exception(exc):
+    """Django's own exceptions as DRF's, so they get DRF's translated messages and codes.
+
+    DRF converts Http404 and PermissionDenied itself but keeps their arguments: a 404 then
+    read "Not Found" (or Django's untranslated "No Device matches the given query.") with
+    the code "error", in every language.
+    """
+    if isinstance(exc, DjangoValidationError):  # a service's rule not wrapped by the view
+        return exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        # our services raise it with a translated reason; Django's bare one gets DRF's text
+        return exceptions.PermissionDenied(str(exc.args[0]) if exc.args else None)
+    return exc
 
 
 def _kept_headers(response) -> dict:

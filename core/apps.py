@@ -16,3 +16,14 @@ class CoreConfig(AppConfig):
         from .tokens import connect_signals
 
         connect_signals()
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(create_cache_table, sender=self)
+
+
+def create_cache_table(*, using: str = "default", verbosity: int = 1, **_kwargs) -> None:
+    """`migrate` also creates the database cache table when CACHE_URL is a dbcache://
+    (idempotent; nothing to do for other caches), so no extra deployment step is needed."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

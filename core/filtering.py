@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.widgets import BooleanWidget
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -33,3 +35,16 @@ class BoundedFilterBackend(DjangoFilterBackend):
 
     def get_filterset(self, request, queryset, view):
         return bound_numeric_fields(super().get_filterset(request, queryset, view))
+
+
+class YesNoWidget(BooleanWidget):
+    """django-filter's BooleanWidget with options translated when rendered.
+
+    Its own options are translated when the widget is built — for a filter declared in a
+    class body that is at import time, in the default language, so the English page showed
+    "Unbekannt / Ja / Nein". Lazy labels follow the language of each request.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Unknown")), ("true", _("Yes")), ("false", _("No"))]

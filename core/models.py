@@ -158,8 +158,14 @@ class StatusChange(models.Model):
     (and funding also records steps without a status change, from == to).
     """
 
+    # The log is append-only audit data, like simple-history's tables: its references
+    # other than the board carry no database constraint, so a bulk import does not pay
+    # three deferred foreign-key checks per logged row at commit (docs/decisions.md).
     content_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.CASCADE, related_name="+"
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     object_id = models.PositiveBigIntegerField(db_index=True)
     content_object = GenericForeignKey("content_type", "object_id")
@@ -180,6 +186,7 @@ class StatusChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        db_constraint=False,
     )
     field = models.CharField(_("field"), max_length=40, default="status")
     from_status = models.CharField(_("from"), max_length=40, blank=True)
@@ -192,6 +199,7 @@ class StatusChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("by"),
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     reason = models.TextField(

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.tenancy import access_for
 from funding import services as funding_services
@@ -284,8 +285,13 @@ def _board_seed(board, actor, prefix, rng, today, stdout):
             actor=actor, stocktake=stocktake, code="UNBEKANNT-0042", room=rooms[0]
         )
     stdout.write(
-        f"  {board.name}: {Device.objects.filter(school_board=board).count()} devices, "
-        f"{Loan.objects.filter(school_board=board).count()} loans"
+        "  "
+        + _("%(board)s: %(devices)s devices, %(loans)s loans")
+        % {
+            "board": board.name,
+            "devices": Device.objects.filter(school_board=board).count(),
+            "loans": Loan.objects.filter(school_board=board).count(),
+        }
     )
 
 
@@ -385,4 +391,4 @@ def seed(*, stdout, rng) -> None:
         _board_seed(board, actor, prefix, rng, today, stdout)
         if prefix == "HZ":
             _funded_devices(board, today)
-    stdout.write(f"  {DeviceModel.objects.count()} device models")
+    stdout.write("  " + _("%(count)s device models") % {"count": DeviceModel.objects.count()})

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import YesNoWidget
 from schools.models import Room, School
 
 from .choices import DefectKind, DefectStatus, DeviceCategory, DeviceStatus, LoanStatus
@@ -45,7 +46,7 @@ class DeviceFilter(filters.FilterSet):
     overdue = filters.BooleanFilter(
         label=_("only overdue loans"),
         method="filter_overdue",
-        widget=filters.widgets.BooleanWidget(),
+        widget=YesNoWidget(),
     )
 
     class Meta:
@@ -106,7 +107,7 @@ class LoanFilter(filters.FilterSet):
     school = filters.ModelChoiceFilter(label=_("School"), queryset=_visible(School))
     status = filters.ChoiceFilter(label=_("status"), choices=LoanStatus.choices)
     overdue = filters.BooleanFilter(
-        label=_("only overdue"), method="filter_overdue", widget=filters.widgets.BooleanWidget()
+        label=_("only overdue"), method="filter_overdue", widget=YesNoWidget()
     )
     school_year = filters.CharFilter(label=_("school year"))
 

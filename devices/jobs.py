@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from core.jobs import register_job
@@ -32,17 +33,21 @@ def label_sheet_job(
     from .models import Device
 
     total = len(device_ids)
-    progress.set_total(2 * total, message="Etiketten werden vorbereitet")
+    progress.set_total(2 * total, message=_("Preparing labels"))
     labels: list[dict] = []
     chunk = 250
     for start in range(0, total, chunk):
         ids = device_ids[start : start + chunk]
         devices = Device.objects.for_document().filter(pk__in=ids)
         labels.extend(label_sheet_rows(devices))
-        progress.advance(len(ids), message=f"{len(labels)} von {total} Etiketten vorbereitet")
+        progress.advance(
+            len(ids),
+            message=_("%(done)s of %(total)s labels prepared")
+            % {"done": len(labels), "total": total},
+        )
     labels.sort(key=lambda row: row["inventory_number"])
-    progress.set(total, message="PDF wird gesetzt")
+    progress.set(total, message=_("Typesetting the PDF"))
     pdf = label_sheet_pdf_from_context({"labels": labels, "count": len(labels)})
-    progress.set(2 * total, message=f"{len(labels)} Etiketten")
+    progress.set(2 * total, message=_("%(count)s labels") % {"count": len(labels)})
     progress.attach_file(filename, pdf)
     return {"labels": len(labels)}

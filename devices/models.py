@@ -211,7 +211,8 @@ class Device(BoardOwnedModel):
     )
     #: the status log (core.StatusChange), newest first
     status_changes = GenericRelation("core.StatusChange", related_query_name="device")
-    history = HistoricalRecords()
+    # bulk imports write 100,000 history rows in one transaction: no deferred user check
+    history = HistoricalRecords(user_db_constraint=False)
 
     objects = _scoped(DeviceQuerySet)
     school_path = "school"

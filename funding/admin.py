@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.tenancy import access_for, access_scope
 
 from . import services, workflow
-from .models import CatalogueItem, Programme, RuleSet
+from .models import CatalogueExclusion, CatalogueItem, Programme, RuleSet
 
 
 @admin.register(Programme)
@@ -56,8 +56,17 @@ class RuleSetAdmin(SimpleHistoryAdmin):
                     self.message_user(request, f"{ruleset}: {exc}", level=messages.ERROR)
 
 
+class CatalogueExclusionInline(admin.TabularInline):
+    """Programmes in which the item is not eligible (a line with it is a finding)."""
+
+    model = CatalogueExclusion
+    extra = 0
+    fields = ["programme", "reason"]
+
+
 @admin.register(CatalogueItem)
 class CatalogueItemAdmin(SimpleHistoryAdmin):
+    inlines = [CatalogueExclusionInline]
     list_display = [
         "contract_reference",
         "item_number",

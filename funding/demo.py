@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.tenancy import access_for
 from schools.models import Land, School, SchoolBoard
@@ -488,7 +489,15 @@ def seed(*, stdout, rng) -> None:
         actor=pruefer2, access=acc_p2, proof=proof_h, outcome="closed", note="Ohne Beanstandung."
     )
     stdout.write(
-        f"  {Programme.objects.count()} programmes, {Budget.objects.count()} budgets, "
-        f"{CatalogueItem.objects.count()} Warenkorb items, "
-        f"{Application.objects.count()} applications"
+        "  "
+        + _(
+            "%(programmes)s programmes, %(budgets)s budgets, %(items)s Warenkorb items, "
+            "%(applications)s applications"
+        )
+        % {
+            "programmes": Programme.objects.count(),
+            "budgets": Budget.objects.count(),
+            "items": CatalogueItem.objects.count(),
+            "applications": Application.objects.count(),
+        }
     )

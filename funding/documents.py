@@ -22,9 +22,9 @@ from .selectors import (
     actual_by_line,
     amendment_lines_for_decision,
     application_check,
-    board_actual_lines,
     devices_for_application,
     latest_decisions,
+    proof_mobile_projection,
 )
 
 CATEGORY_LABELS = dict(FundingCategory.choices)
@@ -176,6 +176,7 @@ def application_package_context(
             "board_mobile_total": totals.board_mobile.mobile_total if totals.board_mobile else None,
             "board_mobile_cap": totals.board_mobile.cap_total if totals.board_mobile else None,
         },
+        "mobile_projection": totals.board_mobile.as_dict() if totals.board_mobile else None,
         "findings": [f.as_dict() for f in result.findings],
         "checklist": [{"label": label, "done": done} for label, done in result.checklist],
         "data_as_of": max(
@@ -359,28 +360,11 @@ def proof_data(application, *, submission_date=None) -> dict:
         for ln in lines
     ]
     actual_amounts = {r["ref"]: r["actual"] for r in rows}
-    findings += rules.check_mobile_cap(
-        line_data, schools, params, actual_amounts, code="FR-MOBIL-IST"
-    )
-    cap = rules.mobile_cap(line_data, schools, params, actual_amounts)
-    # the cap binds at the end of the programme: actual spending of all the board's
-    # applications in the programme together (an error at proof of use)
-    board_lines, board_amounts, board_schools = board_actual_lines(application)
+    # the cap binds over the board's whole programme: actual spending of all its
+    # applications, a blocking finding only at its final proof of use (selectors)
+    cap, cap_findings = proof_mobile_projection(application, line_data, schools, actual_amounts)
+    findings += cap_findings
     board_cap = None
-    if board_lines:
-        all_schools = {**board_schools, **schools}
-        all_lines = line_data + list(board_lines)
-        all_amounts = {**board_amounts, **actual_amounts}
-        board_cap = rules.mobile_cap(all_lines, all_schools, params, all_amounts)
-        if cap.ok:
-            findings += rules.check_board_mobile_cap(
-                all_lines,
-                all_schools,
-                params,
-                all_amounts,
-                own_refs=[r["ref"] for r in rows],
-                final=True,
-            )
     devices = devices_for_application(application)
     inventory = []
     for d in devices:

@@ -408,3 +408,13 @@ class CatalogueImportForm(KernWidgetsMixin, forms.Form):
 
 
 CATEGORY_CHOICES = FundingCategory.choices
+
+
+class FindingOverrideForm(KernWidgetsMixin, forms.Form):
+    """A reviewer overrides one finding (rule code and line) with a reason."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    line_ref = forms.CharField(widget=forms.HiddenInput, max_length=30, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the override"), max_length=2000, widget=forms.Textarea(attrs=TEXT)
+    )

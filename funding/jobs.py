@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from core.jobs import register_job
 
 
@@ -11,7 +13,7 @@ def build_package(job, progress, *, application_id: int, archive: bool = False):
     from .models import Application
 
     app = Application.objects.for_document().get(pk=application_id)
-    progress.set_total(max(app.lines.count(), 1), "Antragsdaten werden gelesen")
+    progress.set_total(max(app.lines.count(), 1), _("Reading the application data"))
     pdf = application_package_pdf(app, archive=archive, progress=progress)
     suffix = "-archiv" if archive else ""
     progress.attach_file(f"foerderantrag-{app.number}{suffix}.pdf", pdf)

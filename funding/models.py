@@ -52,11 +52,26 @@ def default_excluded():
         "Verwaltungs-PC",
         "Hausanschluss",
         "Personal",
+        "Personalkosten",
     ]
 
 
 def default_smartphone_terms():
-    return ["Smartphone", "Handy", "iPhone", "Mobiltelefon"]
+    return [
+        "*smartphone*",
+        "*handy",
+        "*handys",
+        "iPhone*",
+        "Mobiltelefon*",
+        "Galaxy S#*",
+        "Galaxy A#*",
+        "Galaxy Z *",
+        "Pixel #*",
+    ]
+
+
+def default_allowed_phrases():
+    return ["Personal Computer"]
 
 
 class Programme(BaseModel):
@@ -185,6 +200,16 @@ class RuleSet(BaseModel):
     excluded_terms = models.JSONField(_("excluded items"), default=default_excluded, blank=True)
     smartphone_terms = models.JSONField(
         _("smartphone terms"), default=default_smartphone_terms, blank=True
+    )
+    allowed_phrases = models.JSONField(
+        _("eligible phrases"),
+        default=default_allowed_phrases,
+        blank=True,
+        help_text=_(
+            "Phrases that are eligible although they contain an excluded term, e.g. "
+            "“Personal Computer”. Terms match whole words; * stands for letters inside a word, "
+            "# for one digit."
+        ),
     )
     mobile_cap_percent = models.DecimalField(
         _("mobile cap (percent)"),
@@ -317,6 +342,7 @@ class RuleSet(BaseModel):
             eligible_categories=frozenset(self.eligible_categories or []),
             excluded_terms=tuple(self.excluded_terms or ()),
             smartphone_terms=tuple(self.smartphone_terms or ()),
+            allowed_phrases=tuple(self.allowed_phrases or ()),
             mobile_cap_percent=self.mobile_cap_percent,
             mobile_cap_per_school=self.mobile_cap_per_school,
             require_network_for_mobile=self.require_network_for_mobile,
@@ -1040,6 +1066,11 @@ class ChangeRequestLine(BoardOwnedModel):
 
         return line_amounts(self.quantity, self.unit_price_net, self.vat_rate)
 
+    @property
+    def approved_amount(self):
+        """Nothing of an amended line is approved until the Land decides the change."""
+        return None
+
     def clean(self):
         CostLine.clean(self)
 
@@ -1238,3 +1269,77 @@ class ProofOfUse(BoardOwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("funding:proof-detail", args=[self.pk])
+
+
+class CatalogueExclusion(BaseModel):
+    """A Warenkorb item that is not eligible in one programme (nicht förderfähiger Artikel),
+    e.g. a phone in a framework contract that also serves administrations."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="catalogue_exclusions",
+        verbose_name=_("Förderprogramm"),
+    )
+    item = models.ForeignKey(
+        CatalogueItem,
+        on_delete=models.CASCADE,
+        related_name="exclusions",
+        verbose_name=_("Warenkorb item"),
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "item", "id"]
+        verbose_name = _("Warenkorb item not eligible")
+        verbose_name_plural = _("Warenkorb items not eligible")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "item"], name="catalogue_exclusion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} – {self.programme}"
+
+    def get_absolute_url(self) -> str:
+        return self.item.get_absolute_url()
+
+
+class FindingOverride(BoardOwnedModel):
+    """A reviewer's override of a rule finding with its reason (Übersteuerung einer
+    Feststellung): the finding stays visible but no longer blocks."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="overrides", editable=False
+    )
+    code = models.CharField(_("rule"), max_length=40)
+    line_ref = models.CharField(_("position"), max_length=30, blank=True)
+    #: the line's description when overridden: a changed line is checked afresh
+    line_text = models.CharField(_("line as overridden"), max_length=300, blank=True)
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager()
+
+    class Meta:
+        ordering = ["application", "created_at", "id"]
+        verbose_name = _("Overridden finding")
+        verbose_name_plural = _("Overridden findings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "code", "line_ref"], name="finding_override_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.line_ref}".strip()
+
+    def get_absolute_url(self) -> str:
+        return self.application.get_absolute_url() + "#feststellungen"
+
+    def clean(self):
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": _("Please give the reason for the override.")})

@@ -146,3 +146,14 @@ def can_edit_change_request(access: Access, change_request) -> bool:
         is_board_editor(access, change_request)
         and change_request.status == ChangeRequestStatus.DRAFT
     )
+
+
+def can_override_finding(access: Access, application) -> bool:
+    """A state-side reviewer taking part in the procedure (never the board, never the
+    read-only ministry) may override a finding while the application is not yet decided."""
+    return is_acting_reviewer_for(access, application) and application.status in (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.CHANGES_REQUESTED,
+        ApplicationStatus.FORWARDED,
+    )

@@ -13,9 +13,12 @@ at the total (core.money.round_money).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -42,7 +45,9 @@ class RuleParams:
         {"lan", "wlan", "platform", "display", "work_device", "mobile", "accompanying"}
     )
     excluded_terms: tuple[str, ...] = ()
-    smartphone_terms: tuple[str, ...] = ("smartphone", "handy", "iphone", "mobiltelefon")
+    smartphone_terms: tuple[str, ...] = ("*smartphone*", "*handy", "iPhone*", "Mobiltelefon*")
+    #: phrases that are eligible although they contain an excluded term ("Personal Computer")
+    allowed_phrases: tuple[str, ...] = ()
     mobile_cap_percent: Decimal = Decimal("20")
     mobile_cap_per_school: Decimal = Decimal("25000")
     require_network_for_mobile: bool = True
@@ -77,6 +82,10 @@ class LineData:
     planned_end: dt.date | None = None
     has_need: bool = False
     justification: str = ""
+    #: the chosen Warenkorb item is not eligible in this programme: the recorded reason
+    catalogue_not_eligible: str | None = None
+    #: approved gross of the line once decided (the board-wide mobile projection uses it)
+    approved_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,31 @@ class ApplicationData:
     board_lines: tuple[LineData, ...] = ()
     #: gross per board line where it differs from quantity × price (approved amounts)
     board_amounts: dict[str, Decimal] = field(default_factory=dict)
+    #: stage of each board line in the mobile projection (APPROVED or PENDING)
+    board_stages: dict[str, str] = field(default_factory=dict)
+    #: stage of this application's own lines (DRAFT while editable)
+    own_stage: str = "draft"
+    #: reviewers' overrides of findings on this application
+    overrides: tuple[Override, ...] = ()
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewer's recorded override of one finding (who, when, why)."""
+
+    code: str
+    line_ref: str
+    line_text: str
+    reason: str
+    by: str
+    at: dt.datetime | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "reason": self.reason,
+            "by": self.by,
+            "at": self.at.isoformat() if self.at else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -122,10 +156,16 @@ class Finding:
     message: str
     line_refs: tuple[str, ...] = ()
     school_id: int | None = None
+    #: a reviewer overrode it: it stays visible but no longer blocks
+    override: Override | None = None
 
     @property
     def is_error(self) -> bool:
-        return self.severity == ERROR
+        return self.severity == ERROR and self.override is None
+
+    @property
+    def overridable(self) -> bool:
+        return self.code in OVERRIDABLE_CODES and self.override is None
 
     def as_dict(self) -> dict:
         return {
@@ -134,6 +174,7 @@ class Finding:
             "message": self.message,
             "lines": list(self.line_refs),
             "school": self.school_id,
+            "override": self.override.as_dict() if self.override else None,
         }
 
 
@@ -183,8 +224,8 @@ class Totals:
     budget_available: Decimal | None = None
     budget_left: Decimal | None = None
     mobile: MobileCap = field(default_factory=MobileCap)
-    #: the cap over all the board's applications in the programme (None: no others)
-    board_mobile: MobileCap | None = None
+    #: the board-wide projection over all its applications in the programme (DOMAIN §4)
+    board_mobile: MobileProjection | None = None
 
 
 @dataclass
@@ -325,24 +366,94 @@ def check_categories(lines: Iterable[LineData], params: RuleParams) -> list[Find
     ]
 
 
+#: findings that rest on matching words or on catalogue data: a reviewer may override them
+#: with a recorded reason (the word list cannot know every product name)
+OVERRIDABLE_CODES = frozenset({"FR-SMARTPHONE", "FR-AUSGESCHLOSSEN", "FR-WARENKORB-AUSGESCHLOSSEN"})
+
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_/]+")
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, NFC (a decomposed "ü" is one letter), hyphens and spaces as one space."""
+    text = unicodedata.normalize("NFC", text or "").lower()
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+@functools.lru_cache(maxsize=512)
+def term_pattern(term: str) -> re.Pattern[str]:
+    """A term matched on whole words, case-insensitive, umlaut-safe.
+
+    Words of a phrase may be separated by spaces or hyphens; `*` stands for any letters or
+    digits inside a word ("*handy" finds "Diensthandy"), `#` for one digit ("Pixel #*").
+    """
+    wildcards = {"*": r"\w*", "#": r"\d"}
+    words = [
+        "".join(wildcards.get(ch) or re.escape(ch) for ch in word)
+        for word in normalise_text(term).split(" ")
+    ]
+    return re.compile(r"(?<!\w)" + r" ".join(words) + r"(?!\w)")
+
+
+@functools.lru_cache(maxsize=128)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """All terms as one alternation, each in a named group, so a line is searched once."""
+    parts = [f"(?P<t{n}>{term_pattern(t).pattern})" for n, t in enumerate(terms) if t and t.strip()]
+    return re.compile("|".join(parts)) if parts else None
+
+
+def find_term(text: str, terms: Iterable[str], allowed: Iterable[str] = ()) -> str | None:
+    """The first term found in `text` after removing the allowed (eligible) phrases."""
+    terms = tuple(terms)
+    text = normalise_text(text)
+    allowed_re = _terms_pattern(tuple(allowed))
+    if allowed_re is not None:
+        text = allowed_re.sub(" | ", text)
+    pattern = _terms_pattern(terms)
+    match = pattern.search(text) if pattern is not None else None
+    if match is None:
+        return None
+    return terms[int(match.lastgroup[1:])]
+
+
 def check_excluded_items(lines: Iterable[LineData], params: RuleParams) -> list[Finding]:
-    """No smartphones; nothing the guideline excludes (operation, maintenance, licences …)."""
+    """No smartphones; nothing the guideline excludes (operation, maintenance, licences …).
+
+    Terms are data of the rule-set version, matched on whole words in the line's
+    description (the item), after the allowed phrases are taken out; a Warenkorb item
+    that is not eligible in the programme is a finding of its own.
+    """
     findings = []
     for line in lines:
-        text = f"{line.description} {line.justification}".lower()
-        phone = next((t for t in params.smartphone_terms if t.lower() in text), None)
-        if phone:
+        ref = line.ref
+        if line.catalogue_not_eligible is not None:
+            findings.append(
+                Finding(
+                    "FR-WARENKORB-AUSGESCHLOSSEN",
+                    ERROR,
+                    _("Line %(ref)s: the Warenkorb item is not eligible in this programme%(why)s.")
+                    % {
+                        "ref": ref,
+                        "why": f" ({line.catalogue_not_eligible})"
+                        if line.catalogue_not_eligible
+                        else "",
+                    },
+                    (ref,),
+                    line.school_id,
+                )
+            )
+        allowed = params.allowed_phrases
+        if find_term(line.description, params.smartphone_terms, allowed):
             findings.append(
                 Finding(
                     "FR-SMARTPHONE",
                     ERROR,
-                    _("Line %(ref)s: smartphones are not eligible (VV § 3).") % {"ref": line.ref},
-                    (line.ref,),
+                    _("Line %(ref)s: smartphones are not eligible (VV § 3).") % {"ref": ref},
+                    (ref,),
                     line.school_id,
                 )
             )
             continue
-        term = next((t for t in params.excluded_terms if t.lower() in text), None)
+        term = find_term(line.description, params.excluded_terms, allowed)
         if term:
             findings.append(
                 Finding(
@@ -352,12 +463,30 @@ def check_excluded_items(lines: Iterable[LineData], params: RuleParams) -> list[
                         "Line %(ref)s: “%(term)s” is excluded from funding (operation, "
                         "maintenance, running costs, administration)."
                     )
-                    % {"ref": line.ref, "term": term},
-                    (line.ref,),
+                    % {"ref": ref, "term": term.replace("*", "").replace("#", "")},
+                    (ref,),
                     line.school_id,
                 )
             )
     return findings
+
+
+def apply_overrides(
+    findings: list[Finding], overrides: Iterable[Override], lines: Iterable[LineData]
+) -> list[Finding]:
+    """Mark overridden findings: same code and line, and the line's text unchanged since."""
+    texts = {ln.ref: ln.description for ln in lines}
+    index = {(o.code, o.line_ref): o for o in overrides}
+    if not index:
+        return findings
+    result = []
+    for f in findings:
+        ref = f.line_refs[0] if f.line_refs else ""
+        o = index.get((f.code, ref))
+        if o is not None and f.code in OVERRIDABLE_CODES and texts.get(ref, "") == o.line_text:
+            f = replace(f, override=o)
+        result.append(f)
+    return result
 
 
 def check_accompanying(lines: Iterable[LineData]) -> list[Finding]:
@@ -426,89 +555,306 @@ def mobile_cap(
     return cap
 
 
-def check_mobile_cap(
-    lines: Iterable[LineData],
-    schools: dict[int, SchoolData],
-    params: RuleParams,
-    amounts: dict[str, Decimal] | None = None,
-    *,
-    code: str = "FR-MOBIL",
-) -> list[Finding]:
-    lines = list(lines)
-    cap = mobile_cap(lines, schools, params, amounts)
-    if cap.ok:
-        return []
-    over = [sid for sid, v in cap.per_school.items() if v > cap.per_school_limit]
-    refs = tuple(ln.ref for ln in lines if ln.category == "mobile" and ln.school_id in over)
-    names = ", ".join(schools[s].name for s in over)
-    return [
-        Finding(
-            code,
-            ERROR,
-            _(
-                "Mobile devices at general-education schools: %(mobile)s exceed %(percent)s of "
-                "the investments (%(cap)s), and at %(schools)s they are above %(limit)s per "
-                "school."
-            )
-            % {
-                "mobile": _money(cap.mobile_total),
-                "percent": _pct(params.mobile_cap_percent),
-                "cap": _money(cap.cap_total),
-                "schools": names,
-                "limit": _money(cap.per_school_limit),
-            },
-            refs,
-        )
-    ]
+# -------------------------------------------------------- mobile cap, board-wide
+#: stages of a line in the board-wide projection (DOMAIN §4): decided, pending, this draft,
+#: and actual (invoiced) spending at proof of use
+APPROVED, PENDING, DRAFT, ACTUAL = "approved", "pending", "draft", "actual"
+BRANCH_PERCENT, BRANCH_PER_SCHOOL = "a", "b"
 
 
-def check_board_mobile_cap(
-    lines: Iterable[LineData],
-    schools: dict[int, SchoolData],
-    params: RuleParams,
-    amounts: dict[str, Decimal] | None = None,
-    *,
-    own_refs: Iterable[str] = (),
-    final: bool = False,
-) -> list[Finding]:
-    """The mobile cap over all the board's applications in one programme (DOMAIN §4).
+@dataclass
+class SchoolMobile:
+    """One school in the board-wide mobile projection: mobile and total gross per stage."""
 
-    The cap binds "at the end of the programme": while planning, exceeding it over the
-    board's approved and pending applications is a warning (a later application or a
-    change can still fix it); on actual spending at proof of use it is an error.
-    `own_refs` are the lines of the application being checked (they carry the finding).
+    school_id: int
+    name: str
+    is_vocational: bool
+    mobile: dict[str, Decimal] = field(default_factory=dict)
+    total: dict[str, Decimal] = field(default_factory=dict)
+    limit: Decimal = ZERO
+
+    @property
+    def mobile_sum(self) -> Decimal:
+        return sum(self.mobile.values(), ZERO)
+
+    @property
+    def total_sum(self) -> Decimal:
+        return sum(self.total.values(), ZERO)
+
+    @property
+    def headroom(self) -> Decimal | None:
+        """Branch (b) per school; None for vocational schools (exempt)."""
+        return None if self.is_vocational else self.limit - self.mobile_sum
+
+    @property
+    def within_limit(self) -> bool:
+        return self.is_vocational or self.mobile_sum <= self.limit
+
+
+@dataclass
+class MobileProjection:
+    """The mobile-device cap over the board's whole programme (DOMAIN §4), both branches.
+
+    (a) Σ mobile ≤ floor(rate × general-education total); (b) every general-education
+    school's mobile ≤ the per-school limit. Compliant if either holds; `applies` names the
+    branch that holds (the one with the higher limit if both or neither hold).
+    `feasible` answers "can the board still comply at all?" (docs/decisions.md).
     """
-    lines = list(lines)
-    cap = mobile_cap(lines, schools, params, amounts)
-    if cap.ok:
-        return []
-    own = set(own_refs)
-    over = [sid for sid, v in cap.per_school.items() if v > cap.per_school_limit]
-    refs = tuple(ln.ref for ln in lines if ln.category == "mobile" and ln.ref in own)
-    names = ", ".join(schools[s].name for s in over if s in schools)
-    what = _("spending") if final else _("planning")
-    text = _(
-        "All the Schulträger's applications in this programme together (%(what)s): mobile "
-        "devices at general-education schools %(mobile)s exceed %(percent)s of the "
-        "investments (%(cap)s), and at %(schools)s they are above %(limit)s per school."
-    ) % {
-        "what": what,
-        "mobile": _money(cap.mobile_total),
-        "percent": _pct(params.mobile_cap_percent),
-        "cap": _money(cap.cap_total),
-        "schools": names,
-        "limit": _money(cap.per_school_limit),
-    }
-    if not final:
-        text += " " + _("The limit must be kept by the end of the programme.")
-    return [
-        Finding(
-            "FR-MOBIL-TRAEGER-IST" if final else "FR-MOBIL-TRAEGER",
-            ERROR if final else WARNING,
-            text,
-            refs,
+
+    rate_percent: Decimal
+    per_school_limit: Decimal
+    schools: list[SchoolMobile]
+    #: eligible costs the rest of the budget can still carry (None: no budget recorded)
+    remaining_eligible: Decimal | None = None
+    final: bool = False
+
+    # -- sums over general-education schools
+    def _general(self) -> list[SchoolMobile]:
+        return [s for s in self.schools if not s.is_vocational]
+
+    def mobile_by_stage(self, stage: str) -> Decimal:
+        return sum((s.mobile.get(stage, ZERO) for s in self._general()), ZERO)
+
+    def total_by_stage(self, stage: str) -> Decimal:
+        return sum((s.total.get(stage, ZERO) for s in self._general()), ZERO)
+
+    @property
+    def stages(self) -> list[dict]:
+        """Mobile and total gross per stage that occurs (approved, pending, draft, actual)."""
+        return [
+            {"stage": st, "mobile": self.mobile_by_stage(st), "total": self.total_by_stage(st)}
+            for st in (APPROVED, PENDING, DRAFT, ACTUAL)
+            if self.total_by_stage(st) or self.mobile_by_stage(st)
+        ]
+
+    @property
+    def mobile_total(self) -> Decimal:
+        return sum((s.mobile_sum for s in self._general()), ZERO)
+
+    @property
+    def general_total(self) -> Decimal:
+        return sum((s.total_sum for s in self._general()), ZERO)
+
+    @property
+    def share_percent(self) -> Decimal:
+        if not self.general_total:
+            return ZERO
+        return round_money(self.mobile_total * HUNDRED / self.general_total)
+
+    # -- branch (a)
+    @property
+    def limit_percent(self) -> Decimal:
+        return floor_money(self.general_total * self.rate_percent / HUNDRED)
+
+    cap_total = limit_percent  # the name MobileCap uses
+
+    @property
+    def headroom_percent(self) -> Decimal:
+        return self.limit_percent - self.mobile_total
+
+    @property
+    def within_percent(self) -> bool:
+        return self.mobile_total <= self.limit_percent
+
+    # -- branch (b)
+    @property
+    def limit_per_school_total(self) -> Decimal:
+        """The per-school limit times the general-education schools concerned (display)."""
+        return self.per_school_limit * len(self._general())
+
+    @property
+    def headroom_per_school(self) -> Decimal:
+        """The tightest general-education school's room (negative: its excess)."""
+        rooms = [s.headroom for s in self._general() if s.mobile_sum]
+        return min(rooms) if rooms else self.per_school_limit
+
+    @property
+    def within_per_school(self) -> bool:
+        return all(s.within_limit for s in self.schools)
+
+    @property
+    def schools_over(self) -> list[SchoolMobile]:
+        return [s for s in self.schools if not s.within_limit]
+
+    @property
+    def per_school(self) -> dict[int, Decimal]:
+        return {s.school_id: s.mobile_sum for s in self._general() if s.mobile_sum}
+
+    # -- result
+    @property
+    def ok(self) -> bool:
+        return self.within_percent or self.within_per_school
+
+    @property
+    def applies(self) -> str:
+        if self.within_percent != self.within_per_school:
+            return BRANCH_PERCENT if self.within_percent else BRANCH_PER_SCHOOL
+        if self.limit_percent >= self.limit_per_school_total:
+            return BRANCH_PERCENT
+        return BRANCH_PER_SCHOOL
+
+    @property
+    def best_limit_percent(self) -> Decimal | None:
+        """Branch (a)'s limit if the rest of the budget went to non-mobile investment at
+        general-education schools (None: no budget recorded, no bound)."""
+        if self.remaining_eligible is None:
+            return None
+        return floor_money(
+            (self.general_total + self.remaining_eligible) * self.rate_percent / HUNDRED
         )
-    ]
+
+    @property
+    def feasible(self) -> bool:
+        """Can the board still comply, with no further mobile spending?"""
+        if self.ok or self.within_per_school:
+            return True
+        best = self.best_limit_percent
+        return best is None or self.mobile_total <= best
+
+    def as_dict(self) -> dict:
+        """Plain data for the API and documents (amounts as strings)."""
+        s = str
+        return {
+            "compliant": self.ok,
+            "feasible": self.feasible,
+            "applies": self.applies,
+            "final": self.final,
+            "mobile_total": s(self.mobile_total),
+            "general_total": s(self.general_total),
+            "share_percent": s(self.share_percent),
+            "by_stage": {
+                row["stage"]: {"mobile": s(row["mobile"]), "total": s(row["total"])}
+                for row in self.stages
+            },
+            "branch_percent": {
+                "rate_percent": s(self.rate_percent),
+                "limit": s(self.limit_percent),
+                "headroom": s(self.headroom_percent),
+                "holds": self.within_percent,
+                "best_limit": None
+                if self.best_limit_percent is None
+                else s(self.best_limit_percent),
+            },
+            "branch_per_school": {
+                "limit_per_school": s(self.per_school_limit),
+                "headroom": s(self.headroom_per_school),
+                "holds": self.within_per_school,
+            },
+            "remaining_eligible": None
+            if self.remaining_eligible is None
+            else s(self.remaining_eligible),
+            "schools": [
+                {
+                    "school": sm.school_id,
+                    "name": sm.name,
+                    "vocational": sm.is_vocational,
+                    "mobile": s(sm.mobile_sum),
+                    "total": s(sm.total_sum),
+                    "headroom": None if sm.headroom is None else s(sm.headroom),
+                    "within_limit": sm.within_limit,
+                }
+                for sm in self.schools
+            ],
+        }
+
+
+def mobile_projection(
+    staged_lines: Iterable[tuple[str, LineData, Decimal]],
+    schools: dict[int, SchoolData],
+    params: RuleParams,
+    *,
+    remaining_eligible: Decimal | None = None,
+    final: bool = False,
+) -> MobileProjection:
+    """The board-wide projection from (stage, line, gross) triples (DOMAIN §4).
+
+    Vocational schools are listed but exempt (school type data decides); lines of schools
+    without data are left out.
+    """
+    limit = round_money(Decimal(params.mobile_cap_per_school))
+    rows: dict[int, SchoolMobile] = {}
+    for stage, line, gross in staged_lines:
+        school = schools.get(line.school_id)
+        if school is None:
+            continue
+        row = rows.get(school.id)
+        if row is None:
+            row = rows[school.id] = SchoolMobile(
+                school.id, school.name, school.is_vocational, limit=limit
+            )
+        row.total[stage] = row.total.get(stage, ZERO) + gross
+        if line.category == "mobile":
+            row.mobile[stage] = row.mobile.get(stage, ZERO) + gross
+    return MobileProjection(
+        rate_percent=Decimal(params.mobile_cap_percent),
+        per_school_limit=limit,
+        schools=sorted(rows.values(), key=lambda r: (r.name, r.school_id)),
+        remaining_eligible=remaining_eligible,
+        final=final,
+    )
+
+
+def _branches_text(proj: MobileProjection) -> str:
+    over = ", ".join(f"{s.name} ({_money(s.mobile_sum)})" for s in proj.schools_over)
+    return _(
+        "Branch (a): limit %(percent)s of %(total)s = %(limit)s – exceeded. Branch (b): at "
+        "most %(per_school)s per school – exceeded at %(schools)s."
+    ) % {
+        "percent": _pct(proj.rate_percent),
+        "total": _money(proj.general_total),
+        "limit": _money(proj.limit_percent),
+        "per_school": _money(proj.per_school_limit),
+        "schools": over,
+    }
+
+
+def check_mobile_projection(
+    proj: MobileProjection, *, own_refs: Iterable[str] = (), own_mobile_refs: Iterable[str] = ()
+) -> list[Finding]:
+    """The finding that goes with the projection, so figure and findings always agree.
+
+    Final (actual spending at the board's final proof of use): a breach is an error.
+    Planning: an error only when this application adds mobile devices and the board can no
+    longer comply at all (`MobileProjection.feasible`); otherwise a warning.
+    """
+    if proj.ok:
+        return []
+    mobile_refs = tuple(own_mobile_refs)
+    actual = bool(proj.total_by_stage(ACTUAL))
+    if actual:
+        lead = _(
+            "Actual spending of all the Schulträger's applications in this programme: mobile "
+            "devices at general-education schools %(mobile)s; neither branch holds."
+        )
+    else:
+        lead = _(
+            "Mobile devices at the Schulträger's general-education schools in this programme "
+            "(approved, pending and this application): %(mobile)s."
+        )
+    text = lead % {"mobile": _money(proj.mobile_total)} + " " + _branches_text(proj)
+    if proj.final:
+        return [Finding("FR-MOBIL-TRAEGER-IST", ERROR, text, mobile_refs or tuple(own_refs))]
+    if actual:
+        text += " " + _(
+            "Other applications of the Schulträger in this programme are still open; at its "
+            "final proof of use this is an error."
+        )
+        return [Finding("FR-MOBIL-TRAEGER", WARNING, text, mobile_refs)]
+    if not proj.feasible and mobile_refs:
+        text += " " + _(
+            "Even if the rest of the budget (%(remaining)s eligible costs) were spent only on "
+            "other investments at general-education schools, branch (a)'s limit would be "
+            "%(best)s: the Schulträger can no longer comply."
+        ) % {
+            "remaining": _money(proj.remaining_eligible),
+            "best": _money(proj.best_limit_percent),
+        }
+        return [Finding("FR-MOBIL-UNMOEGLICH", ERROR, text, mobile_refs)]
+    text += " " + _(
+        "The limit must be kept by the end of the programme (e.g. with further non-mobile "
+        "investment at general-education schools)."
+    )
+    return [Finding("FR-MOBIL-TRAEGER", WARNING, text, mobile_refs)]
 
 
 def check_network_precondition(
@@ -799,6 +1145,28 @@ def compute_totals(data: ApplicationData) -> Totals:
     return totals
 
 
+def board_projection(data: ApplicationData, totals: Totals) -> MobileProjection:
+    """This application together with the board's approved and pending applications in
+    the programme; the rest of the budget bounds what can still be invested."""
+    own_approved = data.own_stage == APPROVED
+
+    def own_gross(line: LineData) -> Decimal:
+        if own_approved and line.approved_amount is not None:
+            return line.approved_amount
+        return totals.line_amounts[line.ref].gross
+
+    staged = [(data.own_stage, ln, own_gross(ln)) for ln in data.lines]
+    for ln in data.board_lines:
+        gross = data.board_amounts.get(ln.ref)
+        if gross is None:
+            gross = line_amounts(ln.quantity, ln.unit_price_net, ln.vat_rate).gross
+        staged.append((data.board_stages.get(ln.ref, PENDING), ln, gross))
+    remaining = None
+    if totals.budget_left is not None:
+        remaining = max_eligible_for_budget(max(totals.budget_left, ZERO), data.params)
+    return mobile_projection(staged, data.schools, data.params, remaining_eligible=remaining)
+
+
 def check_application(data: ApplicationData) -> CheckResult:
     """Every rule over one application: findings, totals and the completeness checklist."""
     totals = compute_totals(data)
@@ -811,18 +1179,17 @@ def check_application(data: ApplicationData) -> CheckResult:
     findings += check_excluded_items(lines, p)
     findings += check_accompanying(lines)
     findings += check_network_precondition(lines, data.schools, p)
-    findings += check_mobile_cap(
-        lines, data.schools, p, {r: a.gross for r, a in totals.line_amounts.items()}
+    totals.board_mobile = board_projection(data, totals)
+    findings += check_mobile_projection(
+        totals.board_mobile,
+        own_mobile_refs=[
+            ln.ref
+            for ln in lines
+            if ln.category == "mobile"
+            and ln.school_id in data.schools
+            and not data.schools[ln.school_id].is_vocational
+        ],
     )
-    if data.board_lines:
-        own_amounts = {r: a.gross for r, a in totals.line_amounts.items()}
-        all_lines = tuple(lines) + tuple(data.board_lines)
-        amounts = {**data.board_amounts, **own_amounts}
-        totals.board_mobile = mobile_cap(all_lines, data.schools, p, amounts)
-        if totals.mobile.ok:  # the application's own breach is already an error
-            findings += check_board_mobile_cap(
-                all_lines, data.schools, p, amounts, own_refs=own_amounts
-            )
     findings += check_procurement(lines, p, totals.line_amounts)
     findings += check_periods(lines, p, data.planned_start, data.planned_end)
     findings += check_deadline(data.submission_date, p)
@@ -838,6 +1205,7 @@ def check_application(data: ApplicationData) -> CheckResult:
                 _("Still missing: %(items)s.") % {"items": "; ".join(missing)},
             )
         )
+    findings = apply_overrides(findings, data.overrides, lines)
     return CheckResult(findings=findings, totals=totals, checklist=items)
 
 
@@ -1156,9 +1524,8 @@ def check_amended_plan(
     as it was keeps its approved amount). The budget does not refuse the plan: the
     grant is capped at the remaining budget, which the finding FR-BUDGET-GEKAPPT says.
     """
-    from dataclasses import replace
-
-    result = check_application(replace(data, budget_available=None))
+    result = check_application(data)
+    # the budget is handled by the cap below (a capped grant, not a refusal)
     findings = [f for f in result.findings if f.code not in ("FR-BUDGET-FEHLT", "FR-BUDGET")]
     grant = amended_grant(sum(line_eligible.values(), ZERO), data.params, data.budget_available)
     if grant.capped:

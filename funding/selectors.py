@@ -144,7 +144,9 @@ def network_school_ids(school_ids) -> set[int]:
     )
 
 
-def line_data(line) -> rules.LineData:
+def line_data(line, *, not_eligible: dict[int, str] | None = None) -> rules.LineData:
+    """Plain rule data of a cost line; `not_eligible` maps Warenkorb items that are not
+    eligible in the programme to their reason."""
     return rules.LineData(
         ref=line.ref,
         school_id=line.school_id,
@@ -159,6 +161,8 @@ def line_data(line) -> rules.LineData:
         planned_end=line.planned_end,
         has_need=line.need_id is not None,
         justification=line.justification or "",
+        catalogue_not_eligible=(not_eligible or {}).get(line.catalogue_item_id),
+        approved_amount=line.approved_amount,
     )
 
 
@@ -170,6 +174,50 @@ def ruleset_for_check(application):
         if in_effect is not None and in_effect.number > application.ruleset.number:
             return in_effect
     return application.ruleset
+
+
+def catalogue_not_eligible(programme_id: int, lines) -> dict[int, str]:
+    """Warenkorb items of these lines that are not eligible in the programme (one query)."""
+    from .models import CatalogueExclusion
+
+    item_ids = {ln.catalogue_item_id for ln in lines if ln.catalogue_item_id}
+    if not item_ids:
+        return {}
+    return dict(
+        CatalogueExclusion.objects.filter(
+            programme_id=programme_id, item_id__in=item_ids
+        ).values_list("item_id", "reason")
+    )
+
+
+def finding_overrides(application) -> tuple[rules.Override, ...]:
+    """The reviewers' overrides on an application (one query)."""
+    from .models import FindingOverride
+
+    if application.pk is None:
+        return ()
+    return tuple(
+        rules.Override(
+            code=o.code,
+            line_ref=o.line_ref,
+            line_text=o.line_text,
+            reason=o.reason,
+            by=o.decided_by.get_full_name() or o.decided_by.get_username(),
+            at=o.created_at,
+        )
+        for o in FindingOverride.objects.filter(application_id=application.pk).select_related(
+            "decided_by"
+        )
+    )
+
+
+def own_stage(application) -> str:
+    """The stage of an application's own lines in the board-wide mobile projection."""
+    if application.status in BOUND_STATUSES:
+        return rules.APPROVED
+    if application.status in PENDING_STATUSES:
+        return rules.PENDING
+    return rules.DRAFT
 
 
 def application_data(
@@ -188,7 +236,8 @@ def application_data(
 
     line_objs = list(application.lines.all()) if lines is None else lines
     app_schools = {s.school_id: s for s in application.schools.all()}
-    board_lines, board_amounts = board_programme_lines(application)
+    board_lines, board_amounts, board_stages = board_programme_lines(application)
+    not_eligible = catalogue_not_eligible(application.programme_id, line_objs)
     school_ids = (
         {ln.school_id for ln in line_objs} | set(app_schools) | {ln.school_id for ln in board_lines}
     )
@@ -229,7 +278,7 @@ def application_data(
         )
     return rules.ApplicationData(
         params=(ruleset or ruleset_for_check(application)).params(),
-        lines=tuple(line_data(ln) for ln in line_objs),
+        lines=tuple(line_data(ln, not_eligible=not_eligible) for ln in line_objs),
         schools=school_data,
         board_school_ids=board_school_ids,
         budget_available=available,
@@ -243,12 +292,16 @@ def application_data(
         operation_annex=bool(application.operator.strip() and application.support_scope.strip()),
         board_lines=board_lines,
         board_amounts=board_amounts,
+        board_stages=board_stages,
+        own_stage=own_stage(application),
+        overrides=finding_overrides(application),
     )
 
 
-def board_programme_lines(application) -> tuple[tuple[rules.LineData, ...], dict]:
+def board_programme_lines(application) -> tuple[tuple[rules.LineData, ...], dict, dict]:
     """Lines of the board's other approved or pending applications in the same programme
-    (one query), with their approved gross where a decision set one per line."""
+    (one query), with their approved gross where a decision set one per line, and the
+    stage of each (approved or pending) for the board-wide mobile projection."""
     from .models import CostLine
 
     rows = (
@@ -270,7 +323,7 @@ def board_programme_lines(application) -> tuple[tuple[rules.LineData, ...], dict
             "approved_amount",
         )
     )
-    lines, amounts = [], {}
+    lines, amounts, stages = [], {}, {}
     for number, status, position, school_id, category, qty, price, vat, approved in rows:
         ref = f"{number}/{position}"
         lines.append(
@@ -284,9 +337,10 @@ def board_programme_lines(application) -> tuple[tuple[rules.LineData, ...], dict
                 vat_rate=vat,
             )
         )
+        stages[ref] = rules.APPROVED if status in BOUND_STATUSES else rules.PENDING
         if status in BOUND_STATUSES and approved is not None:
             amounts[ref] = approved
-    return tuple(lines), amounts
+    return tuple(lines), amounts, stages
 
 
 def application_check(application, **kwargs) -> rules.CheckResult:
@@ -446,6 +500,53 @@ def board_actual_lines(application) -> tuple[tuple[rules.LineData, ...], dict, d
     return tuple(lines), amounts, schools
 
 
+def is_final_proof(application) -> bool:
+    """Is this the board's final proof of use in the programme? Yes when no other of its
+    applications in the programme is still open: none drafted or pending, and every
+    approved one has its proof of use submitted (docs/decisions.md). Two queries."""
+    from .choices import ProofStatus
+    from .models import Application
+
+    others = Application.objects.filter(
+        school_board_id=application.school_board_id, programme_id=application.programme_id
+    ).exclude(pk=application.pk)
+    if others.filter(status__in=(ApplicationStatus.DRAFT, *PENDING_STATUSES)).exists():
+        return False
+    return not (
+        others.filter(status=ApplicationStatus.APPROVED)
+        .exclude(proof__status__in=[s for s in ProofStatus.values if s != ProofStatus.DRAFT])
+        .exists()
+    )
+
+
+def proof_mobile_projection(
+    application, lines, schools: dict, actual_amounts: dict
+) -> tuple[rules.MobileProjection, list[rules.Finding]]:
+    """The board-wide mobile cap on actual (invoiced) spending at proof of use: this
+    application's lines with `actual_amounts` and the board's other approved applications
+    in the programme. A breach blocks only the board's final proof of use; before that it
+    is a warning (a later proof can still change the figure)."""
+    board_lines, board_amounts, board_schools = board_actual_lines(application)
+    staged = [(rules.ACTUAL, ln, actual_amounts.get(ln.ref, ZERO)) for ln in lines]
+    staged += [(rules.ACTUAL, ln, board_amounts[ln.ref]) for ln in board_lines]
+    all_schools = {**board_schools, **schools}
+    projection = rules.mobile_projection(
+        staged,
+        all_schools,
+        application.ruleset.params(),
+        final=is_final_proof(application),
+    )
+    general = {sid for sid, sd in all_schools.items() if not sd.is_vocational}
+    findings = rules.check_mobile_projection(
+        projection,
+        own_refs=[ln.ref for ln in lines],
+        own_mobile_refs=[
+            ln.ref for ln in lines if ln.category == "mobile" and ln.school_id in general
+        ],
+    )
+    return projection, findings
+
+
 # ------------------------------------------------------------ page data
 def category_labels() -> dict[str, str]:
     """Funding category code → label (in the active language)."""
@@ -536,6 +637,7 @@ def application_permissions(access, application, user) -> dict[str, bool]:
         and application.content_checked_by_id == user.pk,
         "is_reviewer": acting_reviewer,
         "can_decide_change": permissions.is_approver_for(access, application),
+        "can_override": permissions.can_override_finding(access, application),
         "is_board": permissions.is_board_editor(access, application),
         "after_approval": permissions.can_manage_after_approval(access, application),
     }

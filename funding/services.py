@@ -53,6 +53,7 @@ from .models import (
     CostLine,
     CostPlanVersion,
     Decision,
+    FindingOverride,
     Invoice,
     NoticeCounter,
     PayoutRequest,
@@ -571,14 +572,16 @@ def _editable_application(application: Application) -> Application:
 def _validate_line_refs(app: Application, line: CostLine) -> None:
     errors = {}
     if line.school_id and line.school.school_board_id != app.school_board_id:
-        errors["school"] = "Die Schule gehört nicht zu diesem Schulträger."
+        errors["school"] = _("The school does not belong to this Schulträger.")
     if line.need_id and line.need.school_id != line.school_id:
-        errors["need"] = "Der Bedarf gehört zu einer anderen Schule."
+        errors["need"] = _("The need belongs to another school.")
     item = line.catalogue_item
     if item is not None and item.land_id and item.land_id != app.school_board.land_id:
-        errors["catalogue_item"] = "Dieser Warenkorb-Artikel gilt nicht in diesem Land."
+        errors["catalogue_item"] = _("This Warenkorb item does not apply in this Land.")
     if line.procurement_route == ProcurementRoute.FRAMEWORK and item is None:
-        errors["catalogue_item"] = "Ein Abruf aus dem Rahmenvertrag braucht den Warenkorb-Artikel."
+        errors["catalogue_item"] = _(
+            "A call-off from the framework contract needs the Warenkorb item."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -1455,6 +1458,51 @@ def invoice_justify(*, actor, access: Access, invoice: Invoice, justification: s
     return locked
 
 
+# ------------------------------------------------------------ finding overrides
+@transaction.atomic
+def finding_override(
+    *, actor, access: Access, application: Application, code: str, line_ref: str, reason: str
+) -> FindingOverride:
+    """A reviewer overrides one current finding with a recorded reason (who, when, why);
+    it stays visible as overridden and no longer blocks. The board cannot override."""
+    from .selectors import check_for
+
+    app = workflow.lock(application)
+    if not permissions.can_override_finding(access, app):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    line_ref = (line_ref or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give the reason for the override.")})
+    finding = next(
+        (
+            f
+            for f in check_for(app.pk).findings
+            if f.code == code and (f.line_refs[:1] or ("",))[0] == line_ref
+        ),
+        None,
+    )
+    if finding is None:
+        raise ValidationError({"code": _("This finding does not exist on the application.")})
+    if not finding.overridable:
+        raise ValidationError(
+            {"code": _("This finding cannot be overridden (or is overridden already).")}
+        )
+    line = CostLine.objects.filter(application=app, position=line_ref).first() if line_ref else None
+    override = FindingOverride(
+        application=app,
+        school_board_id=app.school_board_id,
+        code=code,
+        line_ref=line_ref,
+        line_text=line.description if line else "",
+        reason=reason,
+        decided_by=actor,
+    )
+    save_row(override, actor=actor, reason=f"override {code} {line_ref}".strip())
+    _event(app, actor, "finding_overridden", f"{code} {line_ref}: {reason}")
+    return override
+
+
 # ----------------------------------------------------------------- proof of use
 @transaction.atomic
 def proof_start(*, actor, access: Access, application: Application) -> ProofOfUse:
@@ -1502,8 +1550,7 @@ def proof_submit(*, actor, access: Access, proof: ProofOfUse) -> ProofOfUse:
         errors = [f for f in proof_findings(p.application) if f.is_error]
         if errors:
             raise ValidationError(
-                ["Der Verwendungsnachweis kann nicht eingereicht werden:"]
-                + [f.message for f in errors]
+                [_("The Verwendungsnachweis cannot be submitted:")] + [f.message for f in errors]
             )
         p.submitted_at = timezone.now()
 
@@ -1603,7 +1650,9 @@ def catalogue_import(*, actor, rows: list[dict[str, Any]], land=None) -> tuple[i
             items.append(item)
         except (ValidationError, ValueError) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            errors.append(f"Zeile {number}: " + "; ".join(messages))
+            errors.append(
+                _("Row %(row)s: %(message)s") % {"row": number, "message": "; ".join(messages)}
+            )
     if errors:
         raise ValidationError(errors)
     created = sum(1 for i in items if i.pk is None)

@@ -24,6 +24,11 @@ urlpatterns = [
     path("antraege/<int:pk>/weiterleiten/", v.ForwardView.as_view(), name="forward"),
     path("antraege/<int:pk>/bescheiden/", v.DecideView.as_view(), name="decide"),
     path("antraege/<int:pk>/anmerkung/", v.CommentAddView.as_view(), name="comment-add"),
+    path(
+        "antraege/<int:pk>/uebersteuern/",
+        v.FindingOverrideView.as_view(),
+        name="finding-override",
+    ),
     path("antraege/<int:pk>/antragspaket.pdf", v.PackagePdfView.as_view(), name="package-pdf"),
     path(
         "antraege/<int:pk>/antragspaket-archiv.pdf",

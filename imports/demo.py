@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from core.spreadsheets import write_csv
 from schools.models import School, SchoolBoard
@@ -24,7 +25,7 @@ def seed(*, stdout, rng) -> None:
         or User.objects.filter(is_superuser=True).first()
     )
     if board is None or user is None:
-        stdout.write("  imports: Landkreis Harz or the demo users are missing – skipped")
+        stdout.write("  " + _("imports: Landkreis Harz or the demo users are missing – skipped"))
         return
     schools = list(School.objects.filter(school_board=board).order_by("school_number")[:3])
     if not schools:
@@ -123,7 +124,8 @@ def seed(*, stdout, rng) -> None:
     services.import_file(
         actor=user, board=board, kind="rooms", name="Nachtrag_Raeume.csv", data=ok, dry_run=True
     )
-    stdout.write(f"  imports: {ImportRun.objects.filter(school_board=board).count()} import runs")
+    runs = ImportRun.objects.filter(school_board=board).count()
+    stdout.write("  " + _("imports: %(count)s import runs") % {"count": runs})
     _reconciliation(board, user, rng, stdout)
 
 
@@ -138,7 +140,7 @@ def _reconciliation(board, user, rng, stdout) -> None:
         .order_by("inventory_number")[:60]
     )
     if len(devices) < 5:
-        stdout.write("  imports: no device demo data – MDM reconciliation skipped")
+        stdout.write("  " + _("imports: no device demo data – MDM reconciliation skipped"))
         return
     rows = []
     for i, device in enumerate(devices[:-3]):  # the last three are not enrolled
@@ -190,4 +192,7 @@ def _reconciliation(board, user, rng, stdout) -> None:
         stale_days=30,
         today=DEMO_TODAY,
     )
-    stdout.write(f"  imports: MDM reconciliation with {len(rec.findings)} findings")
+    stdout.write(
+        "  "
+        + _("imports: MDM reconciliation with %(count)s findings") % {"count": len(rec.findings)}
+    )

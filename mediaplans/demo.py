@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import workflow as engine
 from schools.models import Room, School
@@ -387,8 +388,15 @@ def seed(*, stdout, rng) -> None:
                 ],
             )
     stdout.write(
-        f"  {MediaConcept.objects.count()} media concepts, "
-        f"{ConceptVersion.objects.count()} versions, "
-        f"{EquipmentNeed.objects.count()} needs; schools without concept: "
-        f"{counts.get('missing', 0)}"
+        "  "
+        + _(
+            "%(concepts)s media concepts, %(versions)s versions, %(needs)s needs; "
+            "schools without concept: %(missing)s"
+        )
+        % {
+            "concepts": MediaConcept.objects.count(),
+            "versions": ConceptVersion.objects.count(),
+            "needs": EquipmentNeed.objects.count(),
+            "missing": counts.get("missing", 0),
+        }
     )

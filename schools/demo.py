@@ -5,22 +5,24 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import BoardKind, Role, RoomKind, SchoolType
 from .models import Land, Membership, ReviewAuthority, Room, School, SchoolBoard, Site
 
 DEMO_PASSWORD = "paktwerk-demo"
 DEMO_USERS = [
-    ("traeger", "Schulträger-Administration, Landkreis Harz"),
-    ("sachbearbeitung", "Schulträger-Sachbearbeitung, Landkreis Harz"),
-    ("schule", "Schule (IT-Koordination), Gymnasium Am Brocken"),
-    ("berater", "Berater/IT-Dienstleister für Landkreis Harz und Stadt Wernigerode"),
-    ("pruefer", "Prüfer (LISA/LINDIUS) für Sachsen-Anhalt, inhaltliche Prüfung"),
-    ("pruefer2", "Prüfer (Landesverwaltungsamt) für Sachsen-Anhalt, Bewilligung"),
-    ("ministerium", "Bildungsministerium Sachsen-Anhalt, nur lesend"),
-    ("halle", "Schulträger-Administration, Stadt Halle (Saale)"),
-    ("stiftung", "Schulträger-Administration, Freie Schulstiftung Mitteldeutschland"),
-    ("gast", "Angemeldet ohne Rolle (sieht nichts)"),
+    ("traeger", gettext_lazy("Schulträger administration, Landkreis Harz")),
+    ("sachbearbeitung", gettext_lazy("Schulträger clerk, Landkreis Harz")),
+    ("schule", gettext_lazy("School (IT coordination), Gymnasium Am Brocken")),
+    ("berater", gettext_lazy("Consultant/IT provider for Landkreis Harz and Stadt Wernigerode")),
+    ("pruefer", gettext_lazy("Reviewer (LISA/LINDIUS) for Sachsen-Anhalt, content review")),
+    ("pruefer2", gettext_lazy("Reviewer (Landesverwaltungsamt) for Sachsen-Anhalt, approval")),
+    ("ministerium", gettext_lazy("Education ministry Sachsen-Anhalt, read only")),
+    ("halle", gettext_lazy("Schulträger administration, Stadt Halle (Saale)")),
+    ("stiftung", gettext_lazy("Schulträger administration, Freie Schulstiftung Mitteldeutschland")),
+    ("gast", gettext_lazy("Signed in without a role (sees nothing)")),
 ]
 
 BOARDS = [
@@ -279,6 +281,11 @@ def seed(*, stdout, rng) -> None:
         username="admin", password=DEMO_PASSWORD, email="admin@example.org"
     )
     stdout.write(
-        f"  {SchoolBoard.objects.count()} boards, {School.objects.count()} schools, "
-        f"{Room.objects.count()} rooms"
+        "  "
+        + _("%(boards)s boards, %(schools)s schools, %(rooms)s rooms")
+        % {
+            "boards": SchoolBoard.objects.count(),
+            "schools": School.objects.count(),
+            "rooms": Room.objects.count(),
+        }
     )

@@ -85,6 +85,20 @@ ACTORS = (
 
 
 @pytest.fixture(autouse=True)
+def _project_language():
+    """Each test starts (and ends) in the project's language.
+
+    A request through the test client leaves the language LocaleMiddleware chose active in
+    the thread (an `Accept-Language: en` request made the next test's services English).
+    """
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_counters():
     """API rate-limit counters live in the cache: each test starts with none."""
     from django.core.cache import cache

@@ -345,6 +345,7 @@ def result_payload(result) -> dict:
     return {
         "ok": result.ok,
         "findings": [f.as_dict() for f in result.findings],
+        "mobile_projection": t.board_mobile.as_dict() if t.board_mobile else None,
         "checklist": [{"label": label, "done": done} for label, done in result.checklist],
         "totals": {
             "net": str(t.net),
@@ -496,3 +497,11 @@ class ParameterRowSerializer(serializers.Serializer):
     a = serializers.CharField()
     b = serializers.CharField()
     changed = serializers.BooleanField()
+
+
+class FindingOverrideSerializer(serializers.Serializer):
+    """Input of a reviewer's override of one finding."""
+
+    code = serializers.CharField(max_length=40)
+    line_ref = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=2000)

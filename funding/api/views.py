@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
 from rest_framework import status
@@ -65,6 +66,7 @@ from .serializers import (
     ChangeRequestSerializer,
     CostLineSerializer,
     DecisionSerializer,
+    FindingOverrideSerializer,
     InvoiceSerializer,
     ParameterRowSerializer,
     PayoutSerializer,
@@ -218,7 +220,7 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
         try:
             return Programme.objects.get(pk=int(request.data.get("programme")))
         except (TypeError, ValueError, Programme.DoesNotExist):
-            raise ApiValidationError({"programme": ["Bitte ein gültiges Förderprogramm angeben."]})
+            raise ApiValidationError({"programme": [_("Enter a valid Förderprogramm.")]})
 
     def _budget_response(self, budget):
         budget.refresh_from_db()
@@ -243,15 +245,10 @@ class BudgetViewSet(ScopedReadOnlyViewSet):
         try:
             amount = Decimal(str(request.data.get("amount")))
         except (InvalidOperation, ValueError):
-            raise ApiValidationError({"amount": ["Bitte einen Betrag angeben."]})
+            raise ApiValidationError({"amount": [_("Enter an amount.")]})
         if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
             raise ApiValidationError(
-                {
-                    "amount": [
-                        "Der Betrag muss positiv sein und darf "
-                        "höchstens zwei Nachkommastellen haben."
-                    ]
-                }
+                {"amount": [_("The amount must be positive and have at most two decimal places.")]}
             )
         with as_api_errors():
             budget = services.budget_set_manual(
@@ -286,7 +283,7 @@ class ApplicationViewSet(ScopedModelViewSet):
     def update_object(self, serializer):
         data = dict(serializer.validated_data)
         if "programme" in data and data.pop("programme") != serializer.instance.programme:
-            raise ApiValidationError({"programme": ["Das Programm kann nicht geändert werden."]})
+            raise ApiValidationError({"programme": [_("The programme cannot be changed.")]})
         return services.application_update(
             actor=self.request.user,
             application=serializer.instance,
@@ -312,6 +309,29 @@ class ApplicationViewSet(ScopedModelViewSet):
         app = self.get_object()
         return Response(result_payload(selectors.check_for(app.pk))["findings"])
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"], url_path="mobile-cap")
+    def mobile_cap(self, request, pk=None):
+        """The board-wide mobile-device projection (DOMAIN §4): both branches, their limits,
+        headroom and which applies."""
+        app = self.get_object()
+        return Response(selectors.check_for(app.pk).totals.board_mobile.as_dict())
+
+    @extend_schema(request=FindingOverrideSerializer, responses={201: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], serializer_class=FindingOverrideSerializer)
+    def override(self, request, pk=None):
+        """A state-side reviewer overrides one finding with a reason (never the board)."""
+        app = self.get_object()
+        if not permissions.can_override_finding(request.access, app):
+            raise PermissionDenied
+        data = FindingOverrideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with as_api_errors():
+            services.finding_override(
+                actor=request.user, access=request.access, application=app, **data.validated_data
+            )
+        return Response(result_payload(selectors.check_for(app.pk)), status=201)
+
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._transition(services.application_submit)
@@ -322,7 +342,7 @@ class ApplicationViewSet(ScopedModelViewSet):
         try:
             deadline = dt.date.fromisoformat(deadline) if deadline else None
         except ValueError:
-            raise ApiValidationError({"deadline": ["Datum im Format JJJJ-MM-TT angeben."]})
+            raise ApiValidationError({"deadline": [_("Enter the date as YYYY-MM-DD.")]})
         return self._transition(
             services.application_request_changes,
             reason=str(request.data.get("reason", "")),
@@ -344,7 +364,7 @@ class ApplicationViewSet(ScopedModelViewSet):
                 int(k): Decimal(str(v)) for k, v in (request.data.get("line_amounts") or {}).items()
             }
         except (ValueError, InvalidOperation):
-            raise ApiValidationError({"non_field_errors": ["Ungültiges Datum oder Betrag."]})
+            raise ApiValidationError({"non_field_errors": [_("Invalid date or amount.")]})
         with as_api_errors():
             decision = services.decision_make(
                 actor=request.user,
@@ -402,7 +422,7 @@ class CostLineViewSet(ScopedModelViewSet):
         line = serializer.instance
         if "application" in data and data.pop("application") != line.application:
             raise ApiValidationError(
-                {"application": ["Eine Position kann nicht in einen anderen Antrag wechseln."]}
+                {"application": [_("A cost line cannot move to another application.")]}
             )
         return services.costline_save(
             actor=self.request.user,
@@ -480,7 +500,7 @@ class PayoutViewSet(ScopedReadOnlyViewSet):
     def create_request(self, request):
         app = Application.objects.filter(pk=request.data.get("application")).first()
         if app is None or not request.access.can_view(app):
-            raise ApiValidationError({"application": ["Antrag nicht gefunden."]})
+            raise ApiValidationError({"application": [_("Application not found.")]})
         if not permissions.is_board_editor(request.access, app):
             raise PermissionDenied()
         invoices = Invoice.objects.filter(
@@ -524,7 +544,7 @@ class ProofViewSet(ScopedReadOnlyViewSet):
             amount = request.data.get("repayment_amount")
             amount = Decimal(str(amount)) if amount not in (None, "") else None
         except InvalidOperation:
-            raise ApiValidationError({"repayment_amount": ["Ungültiger Betrag."]})
+            raise ApiValidationError({"repayment_amount": [_("Invalid amount.")]})
         with as_api_errors():
             proof = services.proof_check(
                 actor=request.user,
@@ -550,7 +570,7 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed("POST", detail="Schulen werden über den Antrag hinzugefügt.")
+        raise MethodNotAllowed("POST", detail=_("Schools are added through the application."))
 
     def check_object_permissions(self, request, obj):
         # DRF's own checks; edit rights by action (school staff may write their TPEK)
@@ -577,7 +597,7 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
         try:
             deadline = dt.date.fromisoformat(str(request.data.get("deadline")))
         except ValueError:
-            raise ApiValidationError({"deadline": ["Datum im Format JJJJ-MM-TT angeben."]})
+            raise ApiValidationError({"deadline": [_("Enter the date as YYYY-MM-DD.")]})
         with as_api_errors():
             entry = services.tpek_request(actor=request.user, app_school=entry, deadline=deadline)
         return Response(self.get_serializer(entry).data)
@@ -641,11 +661,11 @@ class ChangeRequestViewSet(ScopedReadOnlyViewSet):
         cr = self.get_object()
         approve = request.data.get("approve")
         if not isinstance(approve, bool):
-            raise ApiValidationError({"approve": ["true (bewilligen) oder false (ablehnen)."]})
+            raise ApiValidationError({"approve": [_("true (approve) or false (reject).")]})
         try:
             date = dt.date.fromisoformat(request.data.get("date") or dt.date.today().isoformat())
         except (TypeError, ValueError):
-            raise ApiValidationError({"date": ["Datum im Format JJJJ-MM-TT angeben."]})
+            raise ApiValidationError({"date": [_("Enter the date as YYYY-MM-DD.")]})
         with as_api_errors():
             cr = services.change_request_decide(
                 actor=request.user,

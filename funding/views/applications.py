@@ -26,7 +26,13 @@ from core.views import (
 from .. import permissions, selectors, services
 from ..documents import application_package_pdf
 from ..filters import ApplicationFilter, ReviewFilter
-from ..forms import ApplicationCreateForm, ApplicationForm, CommentForm, CostLineForm
+from ..forms import (
+    ApplicationCreateForm,
+    ApplicationForm,
+    CommentForm,
+    CostLineForm,
+    FindingOverrideForm,
+)
 from ..models import Application, CostLine
 from .base import (
     EditConflictPageMixin,
@@ -272,6 +278,31 @@ class CommentAddView(ScopedObjectActionView):
 
     def get_failure_url(self):
         return self.object.get_absolute_url() + "#anmerkungen"
+
+
+class FindingOverrideView(ScopedObjectActionView):
+    """A reviewer overrides a finding with a reason (the review page's small form)."""
+
+    model = Application
+    form_class = FindingOverrideForm
+    invalid_message = _("Please give the reason for the override.")
+    success_message = _("Finding overridden.")
+
+    def has_permission(self, obj):
+        return permissions.can_override_finding(self.request.access, obj)
+
+    def perform(self):
+        return services.finding_override(
+            actor=self.request.user,
+            access=self.request.access,
+            application=self.object,
+            code=self.form.cleaned_data["code"],
+            line_ref=self.form.cleaned_data["line_ref"],
+            reason=self.form.cleaned_data["reason"],
+        )
+
+    def get_failure_url(self):
+        return self.object.get_absolute_url() + "#feststellungen"
 
 
 # ------------------------------------------------------------------ package

@@ -6,9 +6,12 @@ import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
+from core.management.base import LocalizedCommand
 from core.spreadsheets import SpreadsheetRefused
 from core.tenancy import board_scope
 
@@ -24,7 +27,9 @@ def find_board(code: str):
             board = qs.filter(pk=int(code)).first()
         board = board or qs.filter(official_key=code).first() or qs.filter(name=code).first()
     if board is None:
-        raise CommandError(f"Schulträger '{code}' not found (use its id, key or exact name).")
+        raise CommandError(
+            _("Schulträger '%(code)s' not found (use its id, key or exact name).") % {"code": code}
+        )
     return board
 
 
@@ -34,10 +39,10 @@ def find_user(username: str | None):
         try:
             return User.objects.get(username=username)
         except User.DoesNotExist:
-            raise CommandError(f"user '{username}' not found")
+            raise CommandError(_("User '%(name)s' not found.") % {"name": username})
     user = User.objects.filter(is_superuser=True).order_by("pk").first()
     if user is None:
-        raise CommandError("no --user given and no superuser exists to record as importer")
+        raise CommandError(_("No --user given and no superuser exists to act as the user."))
     return user
 
 
@@ -52,8 +57,12 @@ def check_may_act(user, board, *, write: bool) -> None:
     access = access_for(user)
     allowed = access.edit_board_ids if write else access.full_board_ids
     if board.pk not in allowed:
-        verb = "import into" if write else "export from"
-        raise CommandError(f"user '{user.username}' may not {verb} Schulträger '{board.name}'.")
+        message = (
+            _("User '%(name)s' may not import into Schulträger '%(board)s'.")
+            if write
+            else _("User '%(name)s' may not export from Schulträger '%(board)s'.")
+        )
+        raise CommandError(message % {"name": user.username, "board": board.name})
 
 
 class ProgressBar:
@@ -81,7 +90,24 @@ class ProgressBar:
             self.stream.write("\n")
 
 
-class ImportCommand(BaseCommand):
+def row_counts(run) -> str:
+    """ "12 rows: 3 new, 1 changed, 8 unchanged, 0 with errors" in the active language."""
+    return ngettext(
+        "%(total)s row: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, "
+        "%(errors)s with errors",
+        "%(total)s rows: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, "
+        "%(errors)s with errors",
+        run.rows_total,
+    ) % {
+        "total": run.rows_total,
+        "new": run.rows_new,
+        "changed": run.rows_changed,
+        "unchanged": run.rows_unchanged,
+        "errors": run.rows_error,
+    }
+
+
+class ImportCommand(LocalizedCommand):
     kind = ""
     help = "Import a CSV or XLSX file (all or nothing)."
 
@@ -96,7 +122,7 @@ class ImportCommand(BaseCommand):
 
         path = Path(options["file"])
         if not path.exists():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(_("%(path)s: no such file.") % {"path": path})
         board = find_board(options["board"])
         user = find_user(options.get("user"))
         check_may_act(user, board, write=True)
@@ -121,23 +147,24 @@ class ImportCommand(BaseCommand):
             except SpreadsheetRefused as exc:
                 self.stderr.write(exc.message)
                 sys.exit(1)
-        counts = (
-            f"{run.rows_total} rows: {run.rows_new} new, {run.rows_changed} changed, "
-            f"{run.rows_unchanged} unchanged, {run.rows_error} with errors"
-        )
+        counts = row_counts(run)
         failed = plan is not None and plan.has_errors
         if failed:
             for message in plan.error_messages():
-                self.stderr.write(message)
-            self.stderr.write(f"{counts}. Nothing was imported.")
+                self.stderr.write(str(message))
+            self.stderr.write(_("%(counts)s. Nothing was imported.") % {"counts": counts})
             sys.exit(1)
         for warning in plan.warnings if plan else run.report.get("warnings", []):
-            self.stderr.write(warning)
-        verb = "Checked (dry run)" if options["dry_run"] else "Imported"
-        self.stdout.write(f"{verb} {path.name} into {board.name}: {counts}.")
+            self.stderr.write(str(warning))
+        done = (
+            _("Checked (dry run) %(file)s for %(board)s: %(counts)s.")
+            if options["dry_run"]
+            else _("Imported %(file)s into %(board)s: %(counts)s.")
+        )
+        self.stdout.write(done % {"file": path.name, "board": board.name, "counts": counts})
 
 
-class ExportCommand(BaseCommand):
+class ExportCommand(LocalizedCommand):
     kind = ""
     help = "Export the board's rows as CSV or XLSX (re-importable)."
 
@@ -159,5 +186,11 @@ class ExportCommand(BaseCommand):
             content = exporting.render_queryset(spec, qs, options["format"])
         Path(options["output"]).write_bytes(content)
         self.stdout.write(
-            f"Exported {spec.name} of {board.name} to {options['output']} ({len(content)} bytes)."
+            _("Exported %(kind)s of %(board)s to %(file)s (%(size)s bytes).")
+            % {
+                "kind": spec.label,
+                "board": board.name,
+                "file": options["output"],
+                "size": len(content),
+            }
         )

@@ -66,6 +66,8 @@ GERMAN_WORDS = frozenset(
     zeilen datei bestellt geliefert verliehen ausgesondert entwurf eingereicht bewilligt
     abgelehnt lager einsatz drucker raum räume lieferung rechnung rechnungen fassung inventur
     schüler lehrkräfte lehrkraft zubehör ausleihe rückgabe übergabe beschlossen geplant offen
+    unbekannt vorbereitet unterschrieben ausgegeben storniert gemeldet erledigt abgeschlossen
+    defekt verloren gestohlen zeigen anzeigen filtern zeitraum
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 UMLAUTS = re.compile(r"[äöüÄÖÜß„]")
@@ -262,3 +264,55 @@ def test_filters_follow_the_language():
         assert tpl.render(ctx) == "1.234,56 € 05.01.2026 12.345 7 %"
     with translation.override("en"):
         assert tpl.render(ctx) == "€1,234.56 5 Jan 2026 12,345 7%"
+
+
+# ------------------------------------------------------------------ (f) filter forms
+FILTER_MODULES = (
+    "schools.filters",
+    "mediaplans.filters",
+    "funding.filters",
+    "devices.filters",
+    "imports.filters",
+)
+
+
+def _filtersets():
+    import importlib
+
+    from django_filters import FilterSet
+
+    for name in FILTER_MODULES:
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            is_filterset = isinstance(value, type) and issubclass(value, FilterSet)
+            if is_filterset and value.__module__ == name and value._meta.model is not None:
+                yield value
+
+
+def _filter_form_texts(filterset_class) -> list[str]:
+    """Every label and option a filter form shows (widgets are built at import time)."""
+    from django.utils.html import strip_tags
+
+    html = str(filterset_class(data={}, queryset=filterset_class._meta.model.objects.none()).form)
+    return [t.strip() for t in strip_tags(html.replace(">", ">\n")).splitlines() if t.strip()]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("filterset_class", list(_filtersets()), ids=lambda c: c.__name__)
+def test_filter_forms_speak_the_request_language(filterset_class):
+    """A widget translated when the class body runs is frozen in German ("Ja"/"Nein")."""
+    with translation.override("en"):
+        german = [t for t in _filter_form_texts(filterset_class) if german_in(t)]
+    assert not german, german
+
+
+@pytest.mark.django_db
+def test_yes_no_filter_options_follow_the_language():
+    from devices.filters import DeviceFilter, LoanFilter
+
+    for filterset_class in (DeviceFilter, LoanFilter):
+        with translation.override("de"):
+            assert {"Unbekannt", "Ja", "Nein"} <= set(_filter_form_texts(filterset_class))
+        with translation.override("en"):
+            texts = set(_filter_form_texts(filterset_class))
+            assert {"Unknown", "Yes", "No"} <= texts and not {"Ja", "Nein"} & texts

@@ -13,6 +13,7 @@ from funding.models import (
     ChangeRequestLine,
     CostPlanVersion,
     Decision,
+    FindingOverride,
     Invoice,
     PayoutRequest,
     ProofOfUse,
@@ -125,6 +126,22 @@ def make_comment(world, side, marker):
     app = make_application(world, side, f"C{marker}")
     return ReviewComment.objects.create(
         application=app, school_board=app.school_board, author=_user(), text=f"Anmerkung {marker}"
+    )
+
+
+def make_override(world, side, marker):
+    app = make_application(world, side, f"O{marker}")
+    line = CostLineFactory(
+        application=app, school=_school(world, side), category="mobile", description="Diensthandy"
+    )
+    return FindingOverride.objects.create(
+        application=app,
+        school_board=app.school_board,
+        code="FR-SMARTPHONE",
+        line_ref=line.ref,
+        line_text=line.description,
+        reason=f"Übersteuert {marker}",
+        decided_by=_user(),
     )
 
 
@@ -267,6 +284,14 @@ CASES = [
         make=make_event,
         detail_url=lambda o: reverse("funding:application-detail", args=[o.object_id]),
         readers=BOARD_READERS,
+    ),
+    IsolationCase(
+        name="funding.FindingOverride",
+        make=make_override,
+        detail_url=lambda o: reverse("funding:application-detail", args=[o.application_id]),
+        api_detail_url=lambda o: reverse("funding-application-mobile-cap", args=[o.application_id]),
+        readers=BOARD_READERS,
+        marker_in_list=False,
     ),
     IsolationCase(
         name="funding.ReviewComment",

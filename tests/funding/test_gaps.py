@@ -118,6 +118,12 @@ def _ln(ref, school, category, gross):
     )
 
 
+def _staged(own, others, stage=rules.PENDING):
+    return [(rules.DRAFT, ln, ln.unit_price_net) for ln in own] + [
+        (stage, ln, ln.unit_price_net) for ln in others
+    ]
+
+
 @pytest.mark.parametrize(
     ("other_mobile", "finding"), [("9999.99", False), ("10000.00", False), ("10000.01", True)]
 )
@@ -129,9 +135,8 @@ def test_board_cap_percent_branch_at_below_above(other_mobile, finding):
         (False, "FR-MOBIL-TRAEGER", rules.WARNING),
         (True, "FR-MOBIL-TRAEGER-IST", rules.ERROR),
     ):
-        found = rules.check_board_mobile_cap(
-            own + others, GEN, rules.RuleParams(), own_refs=["1", "2"], final=final
-        )
+        proj = rules.mobile_projection(_staged(own, others), GEN, rules.RuleParams(), final=final)
+        found = rules.check_mobile_projection(proj, own_refs=["1", "2"], own_mobile_refs=["2"])
         assert bool(found) is finding
         if finding:
             assert (found[0].code, found[0].severity, found[0].line_refs) == (
@@ -150,7 +155,8 @@ def test_board_cap_per_school_branch_at_below_above(other_mobile, finding):
     # valid while every school stays at or below 25,000
     own = [_ln("1", 1, "wlan", "10000"), _ln("2", 1, "mobile", "2500")]
     others = [_ln("FA-9/1", 2, "mobile", other_mobile)]
-    found = rules.check_board_mobile_cap(own + others, GEN, rules.RuleParams(), own_refs=["1", "2"])
+    proj = rules.mobile_projection(_staged(own, others), GEN, rules.RuleParams())
+    found = rules.check_mobile_projection(proj, own_mobile_refs=["2"])
     assert bool(found) is finding
     if finding:
         assert "Sek Süd" in found[0].message and "GS Nord" not in found[0].message
@@ -159,7 +165,8 @@ def test_board_cap_per_school_branch_at_below_above(other_mobile, finding):
 def test_board_cap_ignores_vocational_schools():
     own = [_ln("1", 1, "wlan", "10000"), _ln("2", 1, "mobile", "2000")]
     others = [_ln("FA-9/1", 3, "mobile", "900000")]
-    assert rules.check_board_mobile_cap(own + others, GEN, rules.RuleParams()) == []
+    proj = rules.mobile_projection(_staged(own, others), GEN, rules.RuleParams())
+    assert proj.ok and rules.check_mobile_projection(proj) == []
 
 
 def _other_app(world, programme, status, gross, *, approved=None):
@@ -245,11 +252,15 @@ def test_proof_of_use_errors_on_board_cap_of_actual_spending(
         supplier="X",
         amount=D(spent),
     )
+    # the other application's proof is in: this one is the board's final proof of use
+    from funding.models import ProofOfUse
+
+    ProofOfUse.objects.create(application=other, school_board=world.board, status="submitted")
     proof = services.proof_start(actor=staff, access=acc(staff), application=draft)
     if blocked:
         with pytest.raises(services.ValidationError) as exc:
             services.proof_submit(actor=staff, access=acc(staff), proof=proof)
-        assert any("Alle Anträge des Schulträgers" in m for m in exc.value.messages)
+        assert any("Ist-Ausgaben aller Anträge des Schulträgers" in m for m in exc.value.messages)
         proof.refresh_from_db()
         assert proof.status == "draft"
     else:

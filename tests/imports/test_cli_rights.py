@@ -25,6 +25,8 @@ def test_import_refused_without_board_role_and_writes_nothing(world, tmp_path, a
             str(world.board.pk),
             "--user",
             user.username,
+            "--language",
+            "en",
         )
     assert not School.objects.filter(school_number="77777").exists()
 
@@ -54,6 +56,8 @@ def test_inactive_user_is_refused(world, tmp_path):
             str(world.board.pk),
             "--user",
             user.username,
+            "--language",
+            "en",
         )
 
 
@@ -70,7 +74,7 @@ def test_inactive_user_is_refused(world, tmp_path):
 def test_export_needs_read_access_to_the_board(world, tmp_path, actor, allowed):
     out = tmp_path / "out.csv"
     args = ["export_schools", "--board", str(world.board.pk), "-o", str(out)]
-    args += ["--user", world.user(actor).username]
+    args += ["--user", world.user(actor).username, "--language", "en"]
     if allowed:
         call_command(*args)
         assert world.school.school_number in out.read_text("utf-8-sig")

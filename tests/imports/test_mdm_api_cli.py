@@ -217,7 +217,7 @@ def test_cli_import_and_export(world, tmp_path, capsys):
         "export_schools", "--board", "15085", "--format", "xlsx", "-o", str(out), "--user", user
     )
     call_command("import_schools", str(out), "--board", "15085", "--user", user)
-    assert "0 new, 0 changed" in capsys.readouterr().out
+    assert "0 neu, 0 geändert" in capsys.readouterr().out  # German, as the row errors
     call_command(
         "export_devices",
         "--board",

@@ -51,7 +51,9 @@ def test_a_failing_job_is_recorded_and_the_others_still_run(monkeypatch):
     assert runs["anonymise_loans"].outcome == "ok"
     out = StringIO()
     with pytest.raises(SystemExit):
-        call_command("scheduler_status", "--fail-on-error", stdout=out, stderr=StringIO())
+        call_command(
+            "scheduler_status", "--fail-on-error", "--language", "en", stdout=out, stderr=StringIO()
+        )
     assert "broken" in out.getvalue() and "failed" in out.getvalue()
 
 
@@ -65,20 +67,22 @@ def test_abandoned_running_rows_are_closed_on_the_next_tick():
 def test_command_once_force_and_status():
     out = StringIO()
     call_command("scheduler", "--once", "--job", "anonymise_loans", stdout=out)
-    assert out.getvalue().startswith("anonymise_loans: ok")
+    assert out.getvalue().startswith("anonymise_loans: erfolgreich")
     call_command("scheduler", "--once", "--job", "anonymise_loans", stdout=out)  # not due
     call_command("scheduler", "--once", "--job", "anonymise_loans", "--force", stdout=out)
     assert ScheduledRun.objects.filter(name="anonymise_loans").count() == 2
     status = StringIO()
-    call_command("scheduler_status", stdout=status)
+    call_command("scheduler_status", "--language", "en", stdout=status)
     assert "anonymise_loans" in status.getvalue() and "never" in status.getvalue()
 
 
 def test_unknown_job_is_a_clear_error_and_runs_nothing():
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match="Unknown job"):
+    with pytest.raises(CommandError, match="Unbekannte Aufgabe"):
         call_command("scheduler", "--once", "--job", "nope")
+    with pytest.raises(CommandError, match="Unknown job"):
+        call_command("scheduler", "--once", "--job", "nope", "--language", "en")
     assert not ScheduledRun.objects.exists()
 
 

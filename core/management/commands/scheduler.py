@@ -7,15 +7,17 @@ import signal
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
+from django.utils.translation import gettext as _
 
+from core.management.base import LocalizedCommand
 from core.scheduler import load_schedule, tick
 
 logger = logging.getLogger("paktwerk.scheduler")
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = "Run the scheduled jobs (anonymisation, pruning, cleanup ...) in a loop."
 
     def add_arguments(self, parser):
@@ -38,7 +40,8 @@ class Command(BaseCommand):
         unknown = set(job) - set(schedule)
         if unknown:
             raise CommandError(
-                f"Unknown job(s): {', '.join(sorted(unknown))}. Known: {', '.join(schedule)}"
+                _("Unknown job(s): %(unknown)s. Known: %(known)s")
+                % {"unknown": ", ".join(sorted(unknown)), "known": ", ".join(schedule)}
             )
         if once:
             self._report(self._tick(job, force))
@@ -66,4 +69,13 @@ class Command(BaseCommand):
 
     def _report(self, runs) -> None:
         for run in runs:
-            self.stdout.write(f"{run.name}: {run.outcome} ({run.duration_ms} ms) {run.message}")
+            # the message is the stored run log (English, like every log line)
+            self.stdout.write(
+                _("%(job)s: %(outcome)s (%(ms)s ms) %(message)s")
+                % {
+                    "job": run.name,
+                    "outcome": run.get_outcome_display(),
+                    "ms": run.duration_ms,
+                    "message": run.message,
+                }
+            )

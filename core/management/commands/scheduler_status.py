@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.management.base import LocalizedCommand
 from core.models import ScheduledRun, WorkerHeartbeat
 from core.scheduler import is_due, last_runs, load_schedule
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = "Show each scheduled job's last run, outcome and whether it is due; and the workers."
 
     def add_arguments(self, parser):
@@ -24,24 +25,26 @@ class Command(BaseCommand):
         latest = last_runs()
         now = timezone.now()
         failed = []
-        self.stdout.write(f"{'job':<26} {'every':>9}  {'last run (UTC)':<20} {'outcome':<8} due")
+        headers = (_("job"), _("every"), _("last run (UTC)"), _("outcome"), _("due"))
+        self.stdout.write("{:<26} {:>9}  {:<20} {:<10} {}".format(*headers))
         for name, job in schedule.items():
             run = latest.get(name)
-            when = f"{run.started_at:%Y-%m-%d %H:%M:%S}" if run else "never"
-            outcome = run.outcome if run else "-"
+            when = f"{run.started_at:%Y-%m-%d %H:%M:%S}" if run else _("never")
+            outcome = run.get_outcome_display() if run else "-"
             if run and run.outcome == ScheduledRun.Outcome.FAILED:
                 failed.append(name)
-            due = "yes" if is_due(job, run, now) else "no"
+            due = _("yes") if is_due(job, run, now) else _("no")
             every = str(job.every)
-            self.stdout.write(f"{name:<26} {every:>9}  {when:<20} {outcome:<8} {due}")
+            self.stdout.write(f"{name:<26} {every:>9}  {when:<20} {outcome:<10} {due}")
             if run and run.message:
                 self.stdout.write(f"    {run.message[:200]}")
         self.stdout.write("")
         for beat in WorkerHeartbeat.objects.all()[:20]:
             age = int((now - beat.seen_at).total_seconds())
             self.stdout.write(
-                f"worker {beat.worker_id} on {beat.hostname}:{beat.pid}, seen {age} s ago"
+                _("worker %(id)s on %(host)s:%(pid)s, seen %(age)s s ago")
+                % {"id": beat.worker_id, "host": beat.hostname, "pid": beat.pid, "age": age}
             )
         if fail_on_error and failed:
-            self.stderr.write(f"failed: {', '.join(failed)}")
+            self.stderr.write(_("failed: %(jobs)s") % {"jobs": ", ".join(failed)})
             raise SystemExit(1)

@@ -14,9 +14,11 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
+
+from core.management.base import LocalizedCommand
 
 
 def demo_modules() -> list[tuple[str, object]]:
@@ -40,7 +42,7 @@ def demo_modules() -> list[tuple[str, object]]:
 DEMO_TOTP_KEY = "5061_6b74_7765_726b_2d44_656d_6f2d_5365_6372_6574".replace("_", "")
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = "Load deterministic demo data (idempotent: refuses to run twice unless --reset)."
 
     def add_arguments(self, parser):
@@ -54,15 +56,15 @@ class Command(BaseCommand):
             if reset:
                 call_command("flush", interactive=False, verbosity=0)
             elif any(getattr(m, "is_seeded", lambda: False)() for _a, m in modules):
-                self.stdout.write("Demo data already present (use --reset to rebuild).")
+                self.stdout.write(_("Demo data already present (use --reset to rebuild)."))
                 self._print_logins(modules)
                 return
             for app, module in modules:
-                self.stdout.write(f"Seeding {app} …")
+                self.stdout.write(_("Seeding %(app)s …") % {"app": app})
                 with transaction.atomic():
                     module.seed(stdout=self.stdout, rng=random.Random(f"paktwerk-{app}"))  # noqa: S311
             self._seed_second_factors()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         self._print_logins(modules)
 
     def _print_logins(self, modules):
@@ -70,14 +72,22 @@ class Command(BaseCommand):
             users = getattr(module, "DEMO_USERS", None)
             if not users:
                 continue
-            self.stdout.write(f"\nDemo logins (password for all: {module.DEMO_PASSWORD}):")
+            self.stdout.write(
+                "\n"
+                + _("Demo logins (password for all: %(password)s):")
+                % {"password": module.DEMO_PASSWORD}
+            )
             for username, description in users:
                 self.stdout.write(f"  {username:<18} {description}")
         secret = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
         self.stdout.write(
-            "\nReviewers (pruefer, pruefer2, ministerium) and admin need a second factor:\n"
-            f"  add the TOTP secret {secret} to an authenticator app, or print the\n"
-            "  current code with: .venv/bin/python manage.py demo_totp_code"
+            "\n"
+            + _(
+                "Reviewers (pruefer, pruefer2, ministerium) and admin need a second factor:\n"
+                "  add the TOTP secret %(secret)s to an authenticator app, or print the\n"
+                "  current code with: %(command)s"
+            )
+            % {"secret": secret, "command": ".venv/bin/python manage.py demo_totp_code"}
         )
 
     def _seed_second_factors(self):

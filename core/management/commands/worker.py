@@ -21,6 +21,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from django_tasks_db.management.commands.db_worker import Worker
 
 from core.jobs import recover_worker_jobs
+from core.management.base import LocalizedMixin
 from core.models import WorkerHeartbeat
 
 logger = logging.getLogger("paktwerk.worker")
@@ -89,7 +90,7 @@ class ResilientWorker(Worker):
                 self.startup_delay = False
 
 
-class Command(DbWorkerCommand):
+class Command(LocalizedMixin, DbWorkerCommand):
     help = "Run a task worker (database backend) with heartbeat and reconnects."
 
     def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay,
