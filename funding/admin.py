@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.tenancy import access_for, access_scope
@@ -41,11 +43,13 @@ class RuleSetAdmin(SimpleHistoryAdmin):
                 return
             new = services.ruleset_revise(actor=request.user, ruleset=original, data=data)
             obj.pk, obj.number = new.pk, new.number
-            self.message_user(request, f"Neue Fassung {new.number} als Entwurf angelegt.")
+            self.message_user(
+                request, _("New version %(n)s created as a draft.") % {"n": new.number}
+            )
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.action(description="Veröffentlichen (zum Stichtag wirksam)")
+    @admin.action(description=gettext_lazy("Publish (takes effect on its date)"))
     def publish(self, request, queryset):
         access = access_for(request.user)
         with access_scope(access):

@@ -225,7 +225,7 @@ def application_switch_ruleset(*, actor, application: Application, to: RuleSet) 
     old = app.ruleset
     before = selectors.check_for(app.pk, ruleset=old)
     app.ruleset = to
-    save_row(app, actor=actor, reason=f"Fassung {old.number} → {to.number}")
+    save_row(app, actor=actor, reason=f"rule-set version {old.number} → {to.number}")
     after = selectors.check_for(app.pk, ruleset=to)
     engine.record(
         app,
@@ -1254,7 +1254,7 @@ def _apply_amended_plan(app: Application, cr: ChangeRequest, rows, *, actor) -> 
             line = CostLine.objects.select_for_update().get(pk=proposal.cost_line_id)
         apply_fields(line, {n: getattr(proposal, n) for n in LINE_FIELDS}, LINE_FIELDS)
         line.approved_amount = row["new_amount"]
-        save_row(line, actor=actor, reason=f"Änderungsantrag {cr.pk}")
+        save_row(line, actor=actor, reason=f"change request {cr.pk}")
         if proposal.cost_line_id is None:
             ChangeRequestLine.objects.filter(pk=proposal.pk).update(cost_line=line)
 
@@ -1271,7 +1271,7 @@ def _keep_plan_version(app, *, number: int, actor, decision, change_request=None
         eligible_amount=decision.eligible_amount if decision else ZERO,
         approved_amount=decision.approved_amount if decision else ZERO,
     )
-    save_row(version, actor=actor, reason=f"Fassung {number}")
+    save_row(version, actor=actor, reason=f"plan version {number}")
     return version
 
 
