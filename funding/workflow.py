@@ -60,7 +60,7 @@ ACTION_LABELS = {
     "change_approved": "Änderungsbescheid",
     "change_rejected": "Änderung abgelehnt",
     "proof_submitted": "Verwendungsnachweis eingereicht",
-    "finding_overridden": "Feststellung übersteuert",
+    "finding_overridden": gettext_lazy("finding overridden"),
 }
 
 
