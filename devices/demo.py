@@ -358,13 +358,24 @@ def _funded_devices(board, today) -> None:
         ),
     )
     funding_services.proof_submit(actor=staff, access=acc_staff, proof=proof)
-    decided = funding_services.latest_decisions([approved.pk])[approved.pk].approved_amount
-    funding_services.change_request_create(
+    # a change request being prepared: the amended cost plan adds two 3D printers
+    change = funding_services.change_request_create(
         actor=staff,
         access=acc_staff,
         application=approved,
         reason="Zwei zusätzliche 3D-Drucker für die Metalltechnik",
-        requested_amount=decided + Decimal("4500.00"),
+    )
+    funding_services.change_line_save(
+        actor=staff,
+        change_request=change,
+        data={
+            "school": approved.lines.order_by("position").first().school,
+            "category": "work_device",
+            "description": "3D-Drucker für die Metalltechnik",
+            "quantity": Decimal("2"),
+            "unit_price_net": Decimal("1890.76"),
+            "justification": "Lernfeld additive Fertigung",
+        },
     )
 
 

@@ -1,8 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from core.tenancy import access_for, access_scope
+
+from . import services, workflow
 from .models import Authority, CatalogueExclusion, CatalogueItem, Programme, RuleSet
 
 
@@ -13,21 +18,46 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 @admin.register(RuleSet)
 class RuleSetAdmin(SimpleHistoryAdmin):
-    """Editing a rule set saves a new version; applications keep the version they used."""
+    """Editing a published rule set saves a new draft version; a draft changes in place
+    and takes effect once published (action "Publish") on its date."""
 
-    list_display = ["programme", "number", "valid_from", "funding_rate", "application_deadline"]
-    list_filter = ["programme"]
+    list_display = [
+        "programme",
+        "number",
+        "status",
+        "valid_from",
+        "applies_to_submitted",
+        "funding_rate",
+        "application_deadline",
+    ]
+    list_filter = ["programme", "status"]
     readonly_fields = ["number", "deadline_history"]
+    actions = ["publish"]
 
     def save_model(self, request, obj, form, change):
         if change:
             original = RuleSet.objects.get(pk=obj.pk)
             data = model_to_dict(obj, fields=services.RULESET_FIELDS)
+            if workflow.RULESET.is_in(original, "draft"):
+                services.ruleset_update_draft(actor=request.user, ruleset=original, data=data)
+                return
             new = services.ruleset_revise(actor=request.user, ruleset=original, data=data)
             obj.pk, obj.number = new.pk, new.number
-            self.message_user(request, f"Neue Fassung {new.number} angelegt.")
+            self.message_user(
+                request, _("New version %(n)s created as a draft.") % {"n": new.number}
+            )
         else:
             super().save_model(request, obj, form, change)
+
+    @admin.action(description=gettext_lazy("Publish (takes effect on its date)"))
+    def publish(self, request, queryset):
+        access = access_for(request.user)
+        with access_scope(access):
+            for ruleset in queryset:
+                try:
+                    services.ruleset_publish(actor=request.user, access=access, ruleset=ruleset)
+                except (ValidationError, PermissionDenied) as exc:
+                    self.message_user(request, f"{ruleset}: {exc}", level=messages.ERROR)
 
 
 class CatalogueExclusionInline(admin.TabularInline):

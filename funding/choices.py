@@ -64,9 +64,17 @@ class DecisionKind(models.TextChoices):
 
 
 class ChangeRequestStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    DRAFT = "draft", _("being prepared")
+    OPEN = "open", _("submitted")
     APPROVED = "approved", _("approved")
     REJECTED = "rejected", _("rejected")
+
+
+class RuleSetStatus(models.TextChoices):
+    """A rule-set version is prepared as a draft and takes effect once published."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class PayoutStatus(models.TextChoices):

@@ -105,7 +105,9 @@ def _programmes(land, sh):
         change_note="Richtlinie vom 17.09.2019",
         **base,
     )
-    services.ruleset_revise(
+    # history: the extension took effect on 01.05.2021 (seeded as published; today's
+    # ministry publishes through services.ruleset_publish, never into the past)
+    extension = services.ruleset_revise(
         actor=None,
         ruleset=v1,
         data={
@@ -114,6 +116,7 @@ def _programmes(land, sh):
             "change_note": "Antragsfrist verlängert (30.06.2021 → 31.12.2021)",
         },
     )
+    RuleSet.objects.filter(pk=extension.pk).update(status="published")
     for code, name, cat, start in [
         (
             "sofort-st",
@@ -288,15 +291,29 @@ def _backdate_submission(app, decided_on: dt.date) -> None:
 
 
 def _amend(app, *, staff, approver, date, extra: D, reason: str, decision_reason: str):
-    """A change request the approving authority grants: an Änderungsbescheid."""
-    decided = services.latest_decisions([app.pk])[app.pk].approved_amount
+    """A change request the approving authority grants: an Änderungsbescheid. The amended
+    cost plan adds a line of about `extra` (gross); the grant follows from the lines."""
     cr = services.change_request_create(
-        actor=staff,
-        access=access_for(staff),
-        application=app,
-        reason=reason,
-        requested_amount=decided + extra,
+        actor=staff, access=access_for(staff), application=app, reason=reason
     )
+    first = cr.lines.order_by("position").first()
+    # what the reasons say: two document cameras more, as a new line of the amended plan
+    gross_each = extra / 2
+    services.change_line_save(
+        actor=staff,
+        change_request=cr,
+        data={
+            "school": first.school,
+            "category": "display",
+            "description": "Dokumentenkamera mit Halterung",
+            "quantity": D("2"),
+            "unit_price_net": (gross_each * 100 / (100 + first.vat_rate)).quantize(D("0.01")),
+            "vat_rate": first.vat_rate,
+            "procurement_route": first.procurement_route,
+            "justification": reason,
+        },
+    )
+    services.change_request_submit(actor=staff, access=access_for(staff), change_request=cr)
     services.change_request_decide(
         actor=approver,
         access=access_for(approver),

@@ -21,6 +21,7 @@ from . import rules
 from .choices import DecisionKind, FundingCategory
 from .selectors import (
     actual_by_line,
+    amendment_lines_for_decision,
     application_check,
     devices_for_application,
     latest_decisions,
@@ -374,6 +375,7 @@ def decision_context(decision) -> dict:
         if kind == DecisionKind.PARTIAL
         else [],
     }
+    data["amendment_lines"] = amendment_lines_for_decision(decision)
     data["fingerprint"] = data_fingerprint(data)
     return data
 

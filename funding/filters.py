@@ -11,6 +11,7 @@ from .models import (
     Budget,
     CatalogueItem,
     ChangeRequest,
+    ChangeRequestLine,
     CostLine,
     Decision,
     Invoice,
@@ -130,3 +131,11 @@ class ChangeRequestFilter(ByApplicationFilter):
     class Meta:
         model = ChangeRequest
         fields = ["application"]
+
+
+class ChangeRequestLineFilter(filters.FilterSet):
+    change_request = filters.NumberFilter(field_name="change_request")
+
+    class Meta:
+        model = ChangeRequestLine
+        fields = ["change_request"]

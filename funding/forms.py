@@ -16,6 +16,7 @@ from .models import (
     Application,
     ApplicationSchool,
     CatalogueItem,
+    ChangeRequestLine,
     CostLine,
     Invoice,
     Programme,
@@ -252,12 +253,47 @@ class DecisionForm(KernWidgetsMixin, forms.Form):
 
 
 class ChangeRequestForm(KernWidgetsMixin, forms.Form):
-    reason = forms.CharField(label=_("what changes and why"), widget=forms.Textarea(attrs=TEXT))
-    requested_amount = forms.DecimalField(
-        label=_("requested funding after the change"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0"),
+    reason = forms.CharField(
+        label=_("what changes and why"),
+        widget=forms.Textarea(attrs=TEXT),
+        help_text=_(
+            "The amended cost plan starts as a copy of the current lines; change, remove "
+            "or add lines next. The grant is computed from the amended lines."
+        ),
+    )
+
+
+class ChangeLineForm(CostLineForm):
+    """A line of the amended cost plan: the same fields and rules as the original plan."""
+
+    class Meta(CostLineForm.Meta):
+        model = ChangeRequestLine
+
+    def __init__(self, *args, access, application, **kwargs):
+        super().__init__(*args, access=access, application=application, **kwargs)
+        self.fields["school"].queryset = self.fields["school"].queryset.filter(
+            pk__in=ApplicationSchool.objects.filter(application=application).values("school_id")
+        )
+
+
+class InvoiceJustificationForm(KernWidgetsMixin, forms.Form):
+    justification = forms.CharField(
+        label=_("justification of the excess"), widget=forms.Textarea(attrs=TEXT)
+    )
+
+
+class RuleSetPublishForm(KernWidgetsMixin, forms.Form):
+    effective_from = forms.DateField(
+        label=_("takes effect on"),
+        widget=DateInput(),
+        help_text=_("Today or later; open drafts switch to this version on that day."),
+    )
+    applies_to_submitted = forms.BooleanField(
+        label=_("applies to submitted applications too"),
+        required=False,
+        help_text=_(
+            "E.g. a deadline extension: applications submitted and not yet decided switch too."
+        ),
     )
 
 
@@ -275,8 +311,18 @@ class ChangeDecisionForm(KernWidgetsMixin, forms.Form):
 class InvoiceForm(KernWidgetsMixin, forms.ModelForm):
     class Meta:
         model = Invoice
-        fields = ["cost_line", "number", "date", "supplier", "amount", "paid_on"]
-        widgets = {"date": DateInput(), "paid_on": DateInput()}
+        fields = ["cost_line", "number", "date", "supplier", "amount", "paid_on", "justification"]
+        widgets = {
+            "date": DateInput(),
+            "paid_on": DateInput(),
+            "justification": forms.Textarea(attrs=TEXT),
+        }
+        help_texts = {
+            "justification": _(
+                "Needed when the line's invoices exceed its approved amount beyond the plan "
+                "tolerance."
+            )
+        }
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)

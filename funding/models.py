@@ -10,8 +10,9 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +29,7 @@ from .choices import (
     PayoutStatus,
     ProcurementRoute,
     ProofStatus,
+    RuleSetStatus,
     TpekStatus,
 )
 
@@ -104,7 +106,21 @@ class Programme(BaseModel):
         return reverse("funding:programme-detail", args=[self.pk])
 
     def current_ruleset(self) -> RuleSet | None:
-        return self.rulesets.order_by("-number").first()
+        """The published rule-set version in effect today."""
+        return self.ruleset_on(timezone.localdate())
+
+    def ruleset_on(self, day, *, for_submitted: bool = False) -> RuleSet | None:
+        """The published version in effect on `day`: the latest that took effect by then
+        (no date: in effect from the start); a version dated later does not apply yet.
+        `for_submitted`: the latest such version that also applies to submitted ones."""
+        published = self.rulesets.filter(status=RuleSetStatus.PUBLISHED)
+        if for_submitted:
+            published = published.filter(applies_to_submitted=True)
+        return (
+            published.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .order_by(F("valid_from").desc(nulls_last=True), "-number")
+            .first()
+        )
 
 
 class RuleSet(BaseModel):
@@ -117,7 +133,33 @@ class RuleSet(BaseModel):
         verbose_name=_("Förderprogramm"),
     )
     number = models.PositiveIntegerField(_("rule-set version"), default=1)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    #: the date the version takes effect (effective from); empty: from the start
+    valid_from = models.DateField(_("takes effect on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RuleSetStatus.choices,
+        default=RuleSetStatus.PUBLISHED,
+        editable=False,
+    )
+    applies_to_submitted = models.BooleanField(
+        _("applies to submitted applications too"),
+        default=False,
+        help_text=_(
+            "E.g. a deadline extension: applications submitted and not yet decided switch "
+            "to this version when it takes effect."
+        ),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("published by"),
+    )
     change_note = models.CharField(_("change note"), max_length=300, blank=True)
     funding_rate = models.DecimalField(
         _("funding rate"),
@@ -876,22 +918,35 @@ class Decision(BoardOwnedModel):
 
 
 class ChangeRequest(BoardOwnedModel):
-    """A change request after approval (Änderungsantrag)."""
+    """A change request after approval (Änderungsantrag): an amended cost plan, a new
+    version of the application's lines, prepared by the board and decided by the Land."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="change_requests", editable=False
     )
     reason = models.TextField(_("what changes and why"))
     requested_amount = models.DecimalField(
-        _("requested funding after the change"), **MONEY, validators=NOT_NEGATIVE
+        _("requested funding after the change"),
+        **MONEY,
+        default=Decimal("0"),
+        editable=False,
+        validators=NOT_NEGATIVE,
+    )
+    eligible_amount = models.DecimalField(
+        _("eligible costs after the change"),
+        **MONEY,
+        default=Decimal("0"),
+        editable=False,
+        validators=NOT_NEGATIVE,
     )
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=ChangeRequestStatus.choices,
-        default=ChangeRequestStatus.OPEN,
+        default=ChangeRequestStatus.DRAFT,
         editable=False,
     )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     decision = models.ForeignKey(
         Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -904,14 +959,170 @@ class ChangeRequest(BoardOwnedModel):
         verbose_name = _("Änderungsantrag")
         verbose_name_plural = _("Änderungsanträge")
         constraints = [
-            *not_negative("change_request", "requested_amount"),
+            *not_negative("change_request", "requested_amount", "eligible_amount"),
         ]
 
     def __str__(self) -> str:
         return f"Änderungsantrag {self.application.number}"
 
     def get_absolute_url(self) -> str:
-        return self.application.get_absolute_url() + "#aenderungen"
+        return reverse("funding:change-request-detail", args=[self.pk])
+
+
+class ChangeRequestLine(BoardOwnedModel):
+    """A line of the amended cost plan of a change request (Position des geänderten
+    Kosten- und Zeitplans): a copy of a current line (kept, changed or removed) or a new one."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="lines", editable=False
+    )
+    #: the current line this row amends (empty: a line the change adds)
+    cost_line = models.ForeignKey(
+        CostLine,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, editable=False)
+    removed = models.BooleanField(_("removed by the change"), default=False, editable=False)
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("School")
+    )
+    category = models.CharField(_("category"), max_length=30, choices=FundingCategory.choices)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    unit_price_net = models.DecimalField(_("unit price net"), **MONEY, validators=NOT_NEGATIVE)
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("19"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    procurement_route = models.CharField(
+        _("procurement route"),
+        max_length=20,
+        choices=ProcurementRoute.choices,
+        default=ProcurementRoute.DIRECT,
+    )
+    catalogue_item = models.ForeignKey(
+        CatalogueItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Warenkorb item"),
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    need = models.ForeignKey(
+        "mediaplans.EquipmentNeed",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("need from the media concept"),
+    )
+    justification = models.TextField(_("justification"), blank=True)
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager()
+    school_path = "school"
+
+    class Meta:
+        ordering = ["change_request", "position", "id"]
+        verbose_name = _("line of an amended cost plan")
+        verbose_name_plural = _("lines of amended cost plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="change_line_quantity_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["change_request", "cost_line"], name="change_line_once_per_cost_line"
+            ),
+            *not_negative("change_line", "unit_price_net", "vat_rate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pos. {self.position}: {self.description}"
+
+    def get_absolute_url(self) -> str:
+        return self.change_request.get_absolute_url() + f"#pos-{self.position}"
+
+    @property
+    def ref(self) -> str:
+        return str(self.position)
+
+    @property
+    def amounts(self):
+        from .rules import line_amounts
+
+        return line_amounts(self.quantity, self.unit_price_net, self.vat_rate)
+
+    @property
+    def approved_amount(self):
+        """Nothing of an amended line is approved until the Land decides the change."""
+        return None
+
+    def clean(self):
+        CostLine.clean(self)
+
+
+class CostPlanVersion(BoardOwnedModel):
+    """A version of an approved cost plan (Fassung des Kosten- und Zeitplans), kept when a
+    change request replaces it: the lines as they were, with their approved amounts."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="plan_versions", editable=False
+    )
+    number = models.PositiveIntegerField(_("version"), editable=False)
+    change_request = models.ForeignKey(
+        ChangeRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("Änderungsantrag"),
+    )
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    #: the lines of this version as plain data (position, school, amounts, approved amount)
+    lines = models.JSONField(_("lines"), default=list, editable=False)
+    eligible_amount = models.DecimalField(
+        _("approved eligible costs"), **MONEY, default=Decimal("0"), editable=False
+    )
+    approved_amount = models.DecimalField(
+        _("approved funding"), **MONEY, default=Decimal("0"), editable=False
+    )
+    history = HistoricalRecords()
+
+    objects = BoardScopedManager()
+
+    class Meta:
+        ordering = ["application", "number", "id"]
+        verbose_name = _("version of the cost plan")
+        verbose_name_plural = _("versions of the cost plan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="plan_version_unique_per_application"
+            ),
+            *not_negative("plan_version", "eligible_amount", "approved_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} – Fassung {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return self.application.get_absolute_url() + "#fassungen"
 
 
 class PayoutRequest(BoardOwnedModel):
@@ -988,6 +1199,8 @@ class Invoice(BoardOwnedModel):
         _("amount (gross)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
     )
     paid_on = models.DateField(_("payment date"), null=True, blank=True)
+    #: why the line's invoices exceed its approved amount beyond the plan tolerance
+    justification = models.TextField(_("justification of the excess"), blank=True)
     history = HistoricalRecords()
 
     objects = BoardScopedManager(_manager_class=models.Manager.from_queryset(qs.InvoiceQuerySet))

@@ -77,7 +77,12 @@ def can_decide(access: Access, application, user) -> bool:
 
 
 def can_decide_change_request(access: Access, change_request) -> bool:
-    return is_approver_for(access, change_request)
+    from .choices import ChangeRequestStatus
+
+    return (
+        is_approver_for(access, change_request)
+        and change_request.status == ChangeRequestStatus.OPEN
+    )
 
 
 def can_pay(access: Access, payout) -> bool:
@@ -117,6 +122,30 @@ def is_acting_reviewer_for(access: Access, obj) -> bool:
 
 def can_comment(access: Access, application) -> bool:
     return is_acting_reviewer_for(access, application) or is_board_editor(access, application)
+
+
+def can_publish_ruleset(access: Access, ruleset) -> bool:
+    """Publishing a rule-set version is a state-side act: the programme administrator
+    (superuser) or the ministry of the programme's Land, if acting for no board."""
+    if access.is_superuser:
+        return True
+    land_id = ruleset.programme.land_id
+    return (
+        access.has_review_authority(MINISTRY)
+        and land_id in access.review_land_ids
+        and not access.board_roles
+        and not access.school_board_of
+    )
+
+
+def can_edit_change_request(access: Access, change_request) -> bool:
+    """The board prepares its change request until it submits it."""
+    from .choices import ChangeRequestStatus
+
+    return (
+        is_board_editor(access, change_request)
+        and change_request.status == ChangeRequestStatus.DRAFT
+    )
 
 
 def can_override_finding(access: Access, application) -> bool:

@@ -1230,13 +1230,19 @@ class ActualLine:
     actual: Decimal  # invoiced gross
 
 
+def tolerance_limit(planned: Decimal, params: RuleParams) -> Decimal:
+    """What a line may cost at most: its approved amount plus the plan tolerance
+    [param], rounded down to the cent (a cap). The one function for payouts and proofs."""
+    factor = 1 + Decimal(params.plan_tolerance_percent) / HUNDRED
+    return floor_money(Decimal(planned) * factor)
+
+
 def check_plan_tolerance(lines: Iterable[ActualLine], params: RuleParams) -> list[Finding]:
     """A single line may exceed its plan by the tolerance if offset; the total is binding."""
     lines = list(lines)
     findings = []
-    factor = 1 + Decimal(params.plan_tolerance_percent) / HUNDRED
     for line in lines:
-        limit = round_money(line.planned * factor)
+        limit = tolerance_limit(line.planned, params)
         if line.actual > limit:
             findings.append(
                 Finding(
@@ -1444,3 +1450,114 @@ def check_proof_deadline(
             },
         )
     ]
+
+
+# ------------------------------------------------------ invoices above their line
+@dataclass(frozen=True)
+class InvoicedLine:
+    """A cost line in a payout request: its approved amount, what earlier payout requests
+    invoiced on it, and what this one adds."""
+
+    ref: str
+    approved: Decimal
+    earlier: Decimal
+    current: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.earlier + self.current
+
+
+def check_invoice_tolerance(lines: Iterable[InvoicedLine], params: RuleParams) -> list[Finding]:
+    """Invoices that take a line beyond its approved amount plus the plan tolerance are
+    flagged: the board must justify them (the excess itself is never paid, the total
+    stays binding)."""
+    findings = []
+    for line in lines:
+        limit = tolerance_limit(line.approved, params)
+        if line.current > 0 and line.total > limit:
+            findings.append(
+                Finding(
+                    "FR-RECHNUNG-TOLERANZ",
+                    WARNING,
+                    _(
+                        "Line %(ref)s: invoices of %(total)s exceed the approved %(approved)s "
+                        "by more than %(percent)s (limit %(limit)s); please justify the excess."
+                    )
+                    % {
+                        "ref": line.ref,
+                        "total": _money(line.total),
+                        "approved": _money(line.approved),
+                        "percent": _pct(params.plan_tolerance_percent),
+                        "limit": _money(limit),
+                    },
+                    (line.ref,),
+                )
+            )
+    return findings
+
+
+# ------------------------------------------------------------ amended cost plans
+@dataclass(frozen=True)
+class AmendedGrant:
+    """The grant of an amended cost plan: computed from its lines, never grant ÷ rate."""
+
+    eligible: Decimal
+    computed: Decimal  # floor(rate × eligible), by the programme's convention
+    grant: Decimal  # capped by the remaining budget
+    own_share: Decimal
+    available: Decimal | None
+    capped: bool
+
+
+def amended_grant(eligible: Decimal, params: RuleParams, available: Decimal | None) -> AmendedGrant:
+    """Eligible cost = Σ amended lines; grant = floor(rate × eligible), capped by what is
+    left of the budget (the own share grows by what the cap cuts)."""
+    eligible = round_money(eligible)
+    computed, _own = funding_split(eligible, params)
+    grant = computed
+    if available is not None:
+        grant = max(min(computed, floor_money(available)), ZERO)
+    return AmendedGrant(
+        eligible=eligible,
+        computed=computed,
+        grant=grant,
+        own_share=eligible - grant,
+        available=available,
+        capped=grant < computed,
+    )
+
+
+def check_amended_plan(
+    data: ApplicationData, line_eligible: dict[str, Decimal]
+) -> tuple[CheckResult, AmendedGrant]:
+    """Every rule over an amended cost plan (caps and exclusions included) and its grant.
+
+    `line_eligible` is the eligible amount per amended line (a line the change leaves
+    as it was keeps its approved amount). The budget does not refuse the plan: the
+    grant is capped at the remaining budget, which the finding FR-BUDGET-GEKAPPT says.
+    """
+    result = check_application(data)
+    # the budget is handled by the cap below (a capped grant, not a refusal)
+    findings = [f for f in result.findings if f.code not in ("FR-BUDGET-FEHLT", "FR-BUDGET")]
+    grant = amended_grant(sum(line_eligible.values(), ZERO), data.params, data.budget_available)
+    if grant.capped:
+        findings.append(
+            Finding(
+                "FR-BUDGET-GEKAPPT",
+                WARNING,
+                _(
+                    "The amended plan would carry %(computed)s of funding; the remaining "
+                    "budget allows %(grant)s, so the grant is capped and the own share rises "
+                    "to %(own)s."
+                )
+                % {
+                    "computed": _money(grant.computed),
+                    "grant": _money(grant.grant),
+                    "own": _money(grant.own_share),
+                },
+            )
+        )
+    result.findings = findings
+    result.totals.budget_available = data.budget_available
+    return result, grant

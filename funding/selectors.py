@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.money import ZERO, round_money
 
 from . import rules
-from .choices import ApplicationStatus, PayoutStatus
+from .choices import ApplicationStatus, ChangeRequestStatus, PayoutStatus
 
 PENDING_STATUSES = (
     ApplicationStatus.SUBMITTED,
@@ -166,6 +166,16 @@ def line_data(line, *, not_eligible: dict[int, str] | None = None) -> rules.Line
     )
 
 
+def ruleset_for_check(application):
+    """The rule-set version an application is checked under: a draft follows the
+    published version in effect today; from submission on it keeps its own."""
+    if application.status == ApplicationStatus.DRAFT:
+        in_effect = application.programme.ruleset_on(timezone.localdate())
+        if in_effect is not None and in_effect.number > application.ruleset.number:
+            return in_effect
+    return application.ruleset
+
+
 def catalogue_not_eligible(programme_id: int, lines) -> dict[int, str]:
     """Warenkorb items of these lines that are not eligible in the programme (one query)."""
     from .models import CatalogueExclusion
@@ -211,11 +221,16 @@ def own_stage(application) -> str:
 
 
 def application_data(
-    application, *, submission_date: dt.date | None = None, lines: list | None = None
+    application,
+    *,
+    submission_date: dt.date | None = None,
+    lines: list | None = None,
+    ruleset=None,
 ) -> rules.ApplicationData:
     """Plain rule data for an application fetched with `.for_check()` (constant queries).
 
-    `lines` replaces the saved lines (the live check of a line being typed).
+    `lines` replaces the saved lines (the live check of a line being typed, an amended
+    plan); `ruleset` checks under another version than `ruleset_for_check()`.
     """
     from schools.models import School
 
@@ -262,7 +277,7 @@ def application_data(
             else timezone.localdate()
         )
     return rules.ApplicationData(
-        params=application.ruleset.params(),
+        params=(ruleset or ruleset_for_check(application)).params(),
         lines=tuple(line_data(ln, not_eligible=not_eligible) for ln in line_objs),
         schools=school_data,
         board_school_ids=board_school_ids,
@@ -570,6 +585,8 @@ def application_page(application) -> dict:
             Decision.objects.filter(application=application).select_related("decided_by")
         ),
         "change_requests": list(ChangeRequest.objects.filter(application=application)),
+        "plan_versions": plan_versions(application),
+        "ruleset_switches": ruleset_switches(application),
         "payouts": list(PayoutRequest.objects.filter(application=application)),
         "proof": ProofOfUse.objects.filter(application=application).first(),
         "budget": budget,
@@ -721,10 +738,10 @@ def live_check(
 
 def programme_page(programme) -> dict:
     """A programme's rule sets, newest first, and the one in force."""
-    rulesets = list(programme.rulesets.order_by("-number"))
+    rulesets = list(programme.rulesets.select_related("published_by").order_by("-number"))
     return {
         "rulesets": rulesets,
-        "current": rulesets[0] if rulesets else None,
+        "current": programme.current_ruleset(),
         "categories": category_labels(),
     }
 
@@ -741,3 +758,357 @@ def budget_pupil_counts(budget) -> list[dict]:
         }
         for c in budget.pupil_counts or []
     ]
+
+
+# ------------------------------------------------------ change requests (amended plans)
+#: the values of a line a change request can change (ids for the related rows)
+PLAN_FIELDS = (
+    "school_id",
+    "category",
+    "description",
+    "quantity",
+    "unit_price_net",
+    "vat_rate",
+    "procurement_route",
+    "catalogue_item_id",
+    "planned_start",
+    "planned_end",
+    "need_id",
+    "justification",
+)
+AMOUNT_FIELDS = ("school_id", "category", "quantity", "unit_price_net", "vat_rate")
+
+
+def _line_eligible(line) -> Decimal:
+    """A current line's eligible amount: what was approved for it (else its gross)."""
+    return line.approved_amount if line.approved_amount is not None else line.amounts.gross
+
+
+def _proposal_row(proposal, old) -> dict:
+    """One line of an amended plan against the current line it amends (None: added)."""
+    if proposal.removed:
+        status = "removed"
+    elif old is None:
+        status = "added"
+    elif any(getattr(proposal, f) != getattr(old, f) for f in PLAN_FIELDS):
+        status = "changed"
+    else:
+        status = "unchanged"
+    old_amount = _line_eligible(old) if old is not None else None
+    if proposal.removed:
+        new_amount = None
+    elif old is not None and all(getattr(proposal, f) == getattr(old, f) for f in AMOUNT_FIELDS):
+        new_amount = old_amount  # the amounts stand: what was approved stays approved
+    else:
+        new_amount = proposal.amounts.gross
+    return {
+        "proposal_id": proposal.pk,
+        "line_id": proposal.cost_line_id,
+        "position": proposal.position,
+        "school": proposal.school.name,
+        "description": proposal.description,
+        "status": status,
+        "old_quantity": old.quantity if old is not None else None,
+        "old_amount": old_amount,
+        "new_quantity": None if proposal.removed else proposal.quantity,
+        "new_amount": new_amount,
+        "difference": (new_amount or ZERO) - (old_amount or ZERO),
+    }
+
+
+def change_request_rows(change_request, application=None) -> list[dict]:
+    """The amended plan line by line, old against new (a draft or submitted request)."""
+    from .models import ChangeRequestLine, CostLine
+
+    current = {
+        ln.pk: ln
+        for ln in (
+            application.lines.all()
+            if application is not None
+            else CostLine.objects.filter(application_id=change_request.application_id)
+        )
+    }
+    proposals = ChangeRequestLine.objects.filter(change_request=change_request).select_related(
+        "school"
+    )
+    return [_proposal_row(p, current.get(p.cost_line_id)) for p in proposals]
+
+
+def amended_plan_check(change_request):
+    """(check result, amended grant, rows) of a change request's amended plan: every rule
+    of funding.rules over the amended lines, the grant computed from them."""
+    from dataclasses import replace
+
+    from .models import Application, ChangeRequestLine
+
+    app = Application.objects.for_check().get(pk=change_request.application_id)
+    rows = change_request_rows(change_request, app)
+    kept = [
+        p for p in ChangeRequestLine.objects.filter(change_request=change_request) if not p.removed
+    ]
+    data = application_data(app, lines=kept)
+    budget = budget_for(app)
+    remaining = budget_status(budget, exclude_application_id=app.pk).remaining if budget else None
+    data = replace(data, budget_available=remaining)
+    eligible = {str(r["position"]): r["new_amount"] for r in rows if r["status"] != "removed"}
+    result, grant = rules.check_amended_plan(data, eligible)
+    return result, grant, rows
+
+
+def plan_snapshot(application) -> list[dict]:
+    """The application's current lines as plain data (kept as a version of the plan)."""
+    from .models import CostLine
+
+    return [
+        {
+            "line_id": ln.pk,
+            "position": ln.position,
+            "school": ln.school.name,
+            "school_id": ln.school_id,
+            "category": ln.category,
+            "description": ln.description,
+            "quantity": str(ln.quantity),
+            "unit_price_net": str(ln.unit_price_net),
+            "vat_rate": str(ln.vat_rate),
+            "gross": str(ln.amounts.gross),
+            "approved": str(_line_eligible(ln)),
+        }
+        for ln in CostLine.objects.filter(application=application)
+        .select_related("school")
+        .order_by("position")
+    ]
+
+
+SNAPSHOT_FIELDS = ("school_id", "category", "description", "quantity", "unit_price_net", "vat_rate")
+
+
+def _snapshot_rows(before: list[dict], after: list[dict]) -> list[dict]:
+    old = {r["line_id"]: r for r in before}
+    new = {r["line_id"]: r for r in after}
+    rows = []
+    for line_id in sorted(set(old) | set(new), key=lambda i: (new.get(i) or old[i])["position"]):
+        o, n = old.get(line_id), new.get(line_id)
+        if n is None:
+            status = "removed"
+        elif o is None:
+            status = "added"
+        elif any(o[f] != n[f] for f in SNAPSHOT_FIELDS) or o["approved"] != n["approved"]:
+            status = "changed"
+        else:
+            status = "unchanged"
+        old_amount = Decimal(o["approved"]) if o else None
+        new_amount = Decimal(n["approved"]) if n else None
+        rows.append(
+            {
+                "line_id": line_id,
+                "position": (n or o)["position"],
+                "school": (n or o)["school"],
+                "description": (n or o)["description"],
+                "status": status,
+                "old_quantity": Decimal(o["quantity"]) if o else None,
+                "old_amount": old_amount,
+                "new_quantity": Decimal(n["quantity"]) if n else None,
+                "new_amount": new_amount,
+                "difference": (new_amount or ZERO) - (old_amount or ZERO),
+            }
+        )
+    return rows
+
+
+def amendment_line_changes(change_request) -> list[dict]:
+    """Old and new per line of a change request (the amendment notice prints them):
+    position, school, description, old and new quantity and amount, difference, status.
+
+    An approved request compares the plan versions kept before and after it; an open one
+    the current lines with the amended ones.
+    """
+    from .models import CostPlanVersion
+
+    after = CostPlanVersion.objects.filter(change_request=change_request).first()
+    if after is None:
+        return [
+            {k: v for k, v in row.items() if k != "proposal_id"}
+            for row in change_request_rows(change_request)
+        ]
+    before = CostPlanVersion.objects.filter(
+        application_id=after.application_id, number=after.number - 1
+    ).first()
+    return _snapshot_rows(before.lines if before else [], after.lines)
+
+
+def amendment_lines_for_decision(decision) -> list[dict] | None:
+    """Old and new per line for an amendment notice (None for other notices)."""
+    from .models import ChangeRequest
+
+    change_request = ChangeRequest.objects.filter(decision=decision).first()
+    if change_request is None:
+        return None
+    return amendment_line_changes(change_request)
+
+
+def change_request_page(change_request, access) -> dict:
+    """Everything the change-request page shows: the amended plan old against new, the
+    rule check of the amended plan, its grant, and what this user may do."""
+    from . import permissions
+
+    result, grant, rows = amended_plan_check(change_request)
+    current = latest_decisions([change_request.application_id]).get(change_request.application_id)
+    for row in rows:
+        row["findings"] = (
+            [] if row["status"] == "removed" else result.for_line(str(row["position"]))
+        )
+    if change_request.status == ChangeRequestStatus.APPROVED:
+        # decided: the plan versions kept before and after it tell what changed
+        rows = [dict(r, findings=[]) for r in amendment_line_changes(change_request)]
+    return {
+        "cr": change_request,
+        "app": change_request.application,
+        "rows": rows,
+        "result": result,
+        "grant": grant,
+        "current_decision": current,
+        "general_findings": [f for f in result.findings if not f.line_refs],
+        "can_edit": permissions.can_edit_change_request(access, change_request),
+        "can_decide": permissions.can_decide_change_request(access, change_request),
+    }
+
+
+def plan_versions(application) -> list:
+    """The kept versions of an application's cost plan, oldest first."""
+    from .models import CostPlanVersion
+
+    return list(
+        CostPlanVersion.objects.filter(application=application)
+        .select_related("decision", "change_request")
+        .order_by("number")
+    )
+
+
+# ----------------------------------------------------- invoices above their line
+def payout_tolerance_rows(payout) -> list[dict]:
+    """Per cost line of a payout request: approved amount, limit (plus the tolerance),
+    invoiced earlier and now, whether it is flagged and justified (constant queries)."""
+    from .models import CostLine, Invoice
+
+    app = payout.application
+    params = app.ruleset.params()
+    invoices = list(Invoice.objects.filter(payout=payout).order_by("id"))
+    line_ids = {i.cost_line_id for i in invoices}
+    earlier = {
+        row["cost_line_id"]: row["s"]
+        for row in Invoice.objects.filter(
+            cost_line_id__in=line_ids,
+            payout__application_id=app.pk,
+            payout__number__lt=payout.number,
+        )
+        .exclude(payout__status=PayoutStatus.REJECTED)
+        .values("cost_line_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    }
+    lines = CostLine.objects.filter(pk__in=line_ids).select_related("school").order_by("position")
+    rows = []
+    for line in lines:
+        own = [i for i in invoices if i.cost_line_id == line.pk]
+        invoiced = rules.InvoicedLine(
+            ref=line.ref,
+            approved=_line_eligible(line),
+            earlier=round_money(earlier.get(line.pk) or ZERO),
+            current=round_money(sum((i.amount for i in own), ZERO)),
+        )
+        findings = rules.check_invoice_tolerance([invoiced], params)
+        rows.append(
+            {
+                "line": line,
+                "approved": invoiced.approved,
+                "limit": rules.tolerance_limit(invoiced.approved, params),
+                "earlier": invoiced.earlier,
+                "current": invoiced.current,
+                "total": invoiced.total,
+                "flagged": bool(findings),
+                "finding": findings[0] if findings else None,
+                "invoices": own,
+                "justified": all(i.justification.strip() for i in own),
+            }
+        )
+    return rows
+
+
+# ------------------------------------------------------------ rule-set versions
+#: rule-set fields that are not parameters (bookkeeping of the version itself)
+NOT_PARAMETERS = (
+    "id",
+    "programme",
+    "number",
+    "created_at",
+    "updated_at",
+    "version",
+    "status",
+    "published_at",
+    "published_by",
+    "change_note",
+    "deadline_history",
+)
+
+
+def _param_text(ruleset, field) -> str:
+    from core.formatting import format_date
+
+    value = getattr(ruleset, field.attname)
+    if value is None or value == "":
+        return "–"
+    if field.choices:
+        return str(getattr(ruleset, f"get_{field.name}_display")())
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in sorted(value.items())) or "–"
+    return str(value)
+
+
+def ruleset_comparison(a, b) -> list[dict]:
+    """Every parameter of two rule-set versions side by side; changed ones marked."""
+    from .models import RuleSet
+
+    rows = []
+    for field in RuleSet._meta.concrete_fields:
+        if field.name in NOT_PARAMETERS:
+            continue
+        left, right = _param_text(a, field), _param_text(b, field)
+        rows.append(
+            {
+                "field": field.name,
+                "label": str(field.verbose_name),
+                "a": left,
+                "b": right,
+                "changed": getattr(a, field.attname) != getattr(b, field.attname),
+            }
+        )
+    return rows
+
+
+#: when and to whom a version applies: shown when comparing, not a changed rule
+VERSION_DATES = ("valid_from", "applies_to_submitted")
+
+
+def ruleset_changes(a, b) -> list[dict]:
+    """Only the parameters that differ between two versions (stored with a switch)."""
+    return [
+        {"field": r["field"], "label": r["label"], "old": r["a"], "new": r["b"]}
+        for r in ruleset_comparison(a, b)
+        if r["changed"] and r["field"] not in VERSION_DATES
+    ]
+
+
+def ruleset_switches(application) -> list:
+    """The application's switches of rule-set version with their parameter changes and
+    findings before and after (newest first)."""
+    return list(application.events.filter(action="ruleset_changed").order_by("-created_at", "-id"))

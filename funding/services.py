@@ -15,8 +15,10 @@ from django.db.models import Max
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from core import workflow as engine
+from core.formatting import format_date
 from core.money import ZERO, format_money, round_money
 from core.services import (  # noqa: F401 - EditConflict: re-exported for views
     EditConflict,
@@ -27,7 +29,7 @@ from core.services import (  # noqa: F401 - EditConflict: re-exported for views
 )
 from core.tenancy import Access, access_for
 
-from . import permissions, rules, workflow
+from . import permissions, rules, selectors, workflow
 from .choices import (
     AllocationFormula,
     ApplicationStatus,
@@ -36,6 +38,7 @@ from .choices import (
     PayoutStatus,
     ProcurementRoute,
     ProofStatus,
+    RuleSetStatus,
     TpekStatus,
 )
 from .models import (
@@ -46,7 +49,9 @@ from .models import (
     BudgetShare,
     CatalogueItem,
     ChangeRequest,
+    ChangeRequestLine,
     CostLine,
+    CostPlanVersion,
     Decision,
     FindingOverride,
     Invoice,
@@ -68,21 +73,34 @@ def _event(application, actor, action: str, reason: str = "") -> None:
 RULESET_FIELDS = tuple(
     f.name
     for f in RuleSet._meta.concrete_fields
-    if f.name not in ("id", "programme", "number", "created_at", "updated_at", "version")
+    if f.name
+    not in (
+        "id",
+        "programme",
+        "number",
+        "created_at",
+        "updated_at",
+        "version",
+        "status",
+        "published_at",
+        "published_by",
+    )
 )
 
 
 @transaction.atomic
 def ruleset_revise(*, actor, ruleset: RuleSet, data: dict[str, Any]) -> RuleSet:
-    """A rule change is a new version; applications keep the version they were made under."""
+    """A rule change is a new version, prepared as a draft: it applies only once published
+    (`ruleset_publish`) and from its date; applications keep theirs until then."""
     latest = (
         RuleSet.objects.select_for_update()
         .filter(programme=ruleset.programme)
         .order_by("-number")
         .first()
     )
-    new = RuleSet(programme=ruleset.programme, number=latest.number + 1)
+    new = RuleSet(programme=ruleset.programme, number=latest.number + 1, status=RuleSetStatus.DRAFT)
     apply_fields(new, model_to_dict(ruleset, fields=RULESET_FIELDS), RULESET_FIELDS)
+    new.valid_from, new.applies_to_submitted = None, False
     apply_fields(new, data, RULESET_FIELDS)
     if (
         "application_deadline" in data
@@ -97,6 +115,132 @@ def ruleset_revise(*, actor, ruleset: RuleSet, data: dict[str, Any]) -> RuleSet:
         ]
     save_row(new, actor=actor, reason=data.get("change_note", "new version"))
     return new
+
+
+@transaction.atomic
+def ruleset_update_draft(*, actor, ruleset: RuleSet, data: dict[str, Any]) -> RuleSet:
+    """Change a version that is still a draft (a published one is revised instead)."""
+    rs = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
+    workflow.RULESET.require(
+        rs, "draft", _("A published rule-set version cannot change; revise it instead.")
+    )
+    apply_fields(rs, data, RULESET_FIELDS)
+    save_row(rs, actor=actor, reason=data.get("change_note", "draft changed"))
+    return rs
+
+
+def _check_effective_date(rs: RuleSet, day: dt.date) -> None:
+    today = timezone.localdate()
+    if day < today:
+        raise ValidationError(
+            {"valid_from": _("A version cannot take effect in the past; choose today or later.")}
+        )
+    latest = (
+        RuleSet.objects.filter(
+            programme=rs.programme, status=RuleSetStatus.PUBLISHED, valid_from__isnull=False
+        )
+        .order_by("-valid_from")
+        .first()
+    )
+    if latest is not None and day < latest.valid_from:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "Version %(n)s already takes effect on %(date)s; a newer version cannot "
+                    "take effect before it."
+                )
+                % {"n": latest.number, "date": format_date(latest.valid_from)}
+            }
+        )
+
+
+@transaction.atomic
+def ruleset_publish(
+    *,
+    actor,
+    access: Access,
+    ruleset: RuleSet,
+    effective_from: dt.date | None = None,
+    applies_to_submitted: bool | None = None,
+) -> RuleSet:
+    """Publish a draft version (the ministry or the programme administrator). It takes
+    effect on its date: then open drafts switch to it (and, if flagged, applications
+    submitted but not yet decided), each with the changed parameters and a new check."""
+
+    def apply(rs: RuleSet) -> dict:
+        day = effective_from or rs.valid_from or timezone.localdate()
+        _check_effective_date(rs, day)
+        rs.valid_from = day
+        if applies_to_submitted is not None:
+            rs.applies_to_submitted = applies_to_submitted
+        rs.published_at, rs.published_by = timezone.now(), actor
+        return {"effective_from": day.isoformat(), "applies_to_submitted": rs.applies_to_submitted}
+
+    change = engine.transition(
+        workflow=workflow.RULESET,
+        obj=ruleset,
+        to=RuleSetStatus.PUBLISHED,
+        actor=actor,
+        access=access,
+        reason=ruleset.change_note,
+        apply=apply,
+    )
+    rs = change.content_object
+    if rs.valid_from <= timezone.localdate():
+        rulesets_take_effect(actor=actor, programme=rs.programme)
+    return rs
+
+
+@transaction.atomic
+def rulesets_take_effect(*, actor=None, programme: Programme) -> list[Application]:
+    """Switch the programme's applications to the version in effect today: open drafts
+    always, applications submitted and not yet decided when the version says so. Safe to
+    repeat (the scheduler runs it; publishing a version effective today too)."""
+    today = timezone.localdate()
+    for_drafts = programme.ruleset_on(today)
+    for_submitted = programme.ruleset_on(today, for_submitted=True)
+    switched = []
+    newest = max((rs.number for rs in (for_drafts, for_submitted) if rs is not None), default=0)
+    open_statuses = workflow.APPLICATION.guards["draft"] | workflow.APPLICATION.guards["pending"]
+    apps = Application.objects.filter(
+        programme=programme, status__in=open_statuses, ruleset__number__lt=newest
+    ).select_related("ruleset")
+    for app in apps.order_by("id"):
+        if workflow.APPLICATION.is_in(app, "draft"):
+            target = for_drafts
+        elif workflow.APPLICATION.is_in(app, "pending"):
+            target = for_submitted
+        else:
+            continue
+        if target is not None and target.number > app.ruleset.number:
+            switched.append(application_switch_ruleset(actor=actor, application=app, to=target))
+    return switched
+
+
+@transaction.atomic
+def application_switch_ruleset(*, actor, application: Application, to: RuleSet) -> Application:
+    """Move one application to another rule-set version: what changed (the parameters) and
+    the findings before and after go into its procedure log."""
+    app = workflow.lock(application)
+    old = app.ruleset
+    before = selectors.check_for(app.pk, ruleset=old)
+    app.ruleset = to
+    save_row(app, actor=actor, reason=f"rule-set version {old.number} → {to.number}")
+    after = selectors.check_for(app.pk, ruleset=to)
+    engine.record(
+        app,
+        actor=actor,
+        action="ruleset_changed",
+        reason=f"{old.number} → {to.number}",
+        data={
+            "from": old.number,
+            "to": to.number,
+            "changes": selectors.ruleset_changes(old, to),
+            "findings_before": [f.as_dict() for f in before.findings],
+            "findings_after": [f.as_dict() for f in after.findings],
+        },
+    )
+    return app
 
 
 # -------------------------------------------------------------------- budgets
@@ -461,17 +605,7 @@ def costline_save(
         current = CostLine.objects.select_for_update().get(pk=line.pk, application=app)
         check_version(current, expected_version)
         line = current
-    data = dict(data)
-    item = data.get("catalogue_item")
-    if item is not None and isinstance(item, CatalogueItem):
-        data.setdefault("category", item.category)
-        if data.get("unit_price_net") in (None, ""):
-            data["unit_price_net"] = item.unit_price_net
-        if data.get("vat_rate") in (None, ""):
-            data["vat_rate"] = item.vat_rate
-        if not data.get("description"):
-            data["description"] = item.name
-    apply_fields(line, data, LINE_FIELDS)
+    apply_fields(line, _with_catalogue_defaults(data), LINE_FIELDS)
     _validate_line_refs(app, line)
     save_row(line, actor=actor)
     application_add_school(actor=actor, application=app, school=line.school)
@@ -579,7 +713,14 @@ def report_update(
 
 
 # --------------------------------------------------------------------- review
+@transaction.atomic
 def application_submit(*, actor, access: Access, application: Application) -> Application:
+    """Submit under the rule-set version in effect today (a draft follows the published
+    versions; from submission on the application keeps its version)."""
+    if workflow.APPLICATION.is_in(application, "draft"):
+        in_effect = application.programme.ruleset_on(timezone.localdate())
+        if in_effect is not None and in_effect.pk != application.ruleset_id:
+            application_switch_ruleset(actor=actor, application=application, to=in_effect)
     return workflow.transition(
         actor=actor, access=access, application=application, to=ApplicationStatus.SUBMITTED
     )
@@ -811,26 +952,204 @@ def decision_make(
     return decision
 
 
+def _pending_change_request(app: Application) -> ChangeRequest | None:
+    return next(
+        (
+            cr
+            for cr in ChangeRequest.objects.filter(application=app)
+            if workflow.CHANGE_REQUEST.is_in(cr, "pending")
+        ),
+        None,
+    )
+
+
 @transaction.atomic
 def change_request_create(
-    *, actor, access: Access, application: Application, reason: str, requested_amount: Decimal
+    *, actor, access: Access, application: Application, reason: str
 ) -> ChangeRequest:
+    """Start a change request: the amended cost plan begins as a copy of the current lines,
+    which the board then changes, removes or adds to before it submits."""
     app = workflow.lock(application)
     if not permissions.is_board_editor(access, app):
         raise PermissionDenied
     workflow.APPLICATION.require(
         app, "approved", _("A change request (Änderungsantrag) is only possible after approval.")
     )
-    if ChangeRequest.objects.filter(application=app, status=ChangeRequestStatus.OPEN).exists():
+    if _pending_change_request(app) is not None:
         raise ValidationError(_("There already is an open change request."))
     cr = ChangeRequest(
-        application=app,
-        school_board_id=app.school_board_id,
-        reason=reason,
-        requested_amount=requested_amount,
+        application=app, school_board_id=app.school_board_id, reason=(reason or "").strip()
     )
+    save_row(cr, actor=actor, reason="created")
+    copies = [
+        ChangeRequestLine(
+            change_request=cr,
+            cost_line=line,
+            position=line.position,
+            school_board_id=app.school_board_id,
+            **{name: getattr(line, name) for name in LINE_FIELDS},
+        )
+        for line in CostLine.objects.filter(application=app).order_by("position")
+    ]
+    for copy in copies:
+        copy._history_user = actor
+    bulk_create_with_history(copies, ChangeRequestLine, default_user=actor)
+    engine.record_initial([cr], actor=actor, reason=cr.reason)
+    _event(app, actor, "change_request", cr.reason)
+    return cr
+
+
+@transaction.atomic
+def change_request_update(
+    *,
+    actor,
+    change_request: ChangeRequest,
+    reason: str,
+    expected_version: int | None = None,
+) -> ChangeRequest:
+    cr = _editable_change_request(change_request)
+    check_version(cr, expected_version)
+    cr.reason = (reason or "").strip()
     save_row(cr, actor=actor)
-    _event(app, actor, "change_request", reason)
+    return cr
+
+
+def _editable_change_request(change_request: ChangeRequest) -> ChangeRequest:
+    cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    workflow.CHANGE_REQUEST.require(
+        cr, "editable", _("A submitted change request can no longer be changed.")
+    )
+    return cr
+
+
+def _line_has_spending(cost_line: CostLine) -> bool:
+    """Invoices or devices hang on the line: it can be reduced, not removed."""
+    if Invoice.objects.filter(cost_line=cost_line).exists():
+        return True
+    device = selectors.device_model()
+    return bool(
+        device is not None
+        and any(f.name == "cost_line" for f in device._meta.get_fields())
+        and device.objects.filter(cost_line=cost_line).exists()
+    )
+
+
+def _with_catalogue_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """A chosen Warenkorb item fills in category, price, VAT and description left empty."""
+    data = dict(data)
+    item = data.get("catalogue_item")
+    if item is not None and isinstance(item, CatalogueItem):
+        data.setdefault("category", item.category)
+        if data.get("unit_price_net") in (None, ""):
+            data["unit_price_net"] = item.unit_price_net
+        if data.get("vat_rate") in (None, ""):
+            data["vat_rate"] = item.vat_rate
+        if not data.get("description"):
+            data["description"] = item.name
+    return data
+
+
+@transaction.atomic
+def change_line_save(
+    *,
+    actor,
+    change_request: ChangeRequest,
+    data: dict[str, Any],
+    line: ChangeRequestLine | None = None,
+    expected_version: int | None = None,
+) -> ChangeRequestLine:
+    """Add a line to the amended cost plan or change one (as the original plan's lines)."""
+    cr = _editable_change_request(change_request)
+    app = cr.application
+    if line is None:
+        line = ChangeRequestLine(change_request=cr, school_board_id=cr.school_board_id)
+        line.position = _next_change_position(cr)
+    else:
+        line = ChangeRequestLine.objects.select_for_update().get(pk=line.pk, change_request=cr)
+        check_version(line, expected_version)
+        if line.removed:
+            raise ValidationError(_("The line is removed by the change; restore it first."))
+    apply_fields(line, _with_catalogue_defaults(data), LINE_FIELDS)
+    _validate_line_refs(app, line)
+    if (
+        line.school_id
+        and not ApplicationSchool.objects.filter(application=app, school_id=line.school_id).exists()
+    ):
+        raise ValidationError(
+            {
+                "school": _(
+                    "The school is not part of this application; a new school needs its own "
+                    "application."
+                )
+            }
+        )
+    save_row(line, actor=actor)
+    return line
+
+
+def _next_change_position(cr: ChangeRequest) -> int:
+    last_line = CostLine.objects.filter(application_id=cr.application_id).aggregate(
+        m=Max("position")
+    )["m"]
+    last_change = ChangeRequestLine.objects.filter(change_request=cr).aggregate(m=Max("position"))[
+        "m"
+    ]
+    return max(last_line or 0, last_change or 0) + 1
+
+
+@transaction.atomic
+def change_line_remove(*, actor, line: ChangeRequestLine, restore: bool = False) -> None:
+    """Remove a line from the amended plan (an added line is simply dropped), or restore it."""
+    cr = _editable_change_request(line.change_request)
+    line = ChangeRequestLine.objects.select_for_update().get(pk=line.pk, change_request=cr)
+    if line.cost_line_id is None:
+        if not restore:
+            line._history_user = actor
+            line.delete()
+        return
+    if not restore and _line_has_spending(line.cost_line):
+        raise ValidationError(
+            _("Line %(pos)s already has invoices or devices; it can be reduced but not removed.")
+            % {"pos": line.position}
+        )
+    line.removed = not restore
+    save_row(line, actor=actor, reason="restored" if restore else "removed")
+
+
+def _amended_check_or_refuse(cr: ChangeRequest, intro: str):
+    """The rule check of the amended plan; errors refuse the step with every message."""
+    result, grant, rows = selectors.amended_plan_check(cr)
+    if not any(r["status"] != "unchanged" for r in rows):
+        raise ValidationError(_("The change request does not change any line yet."))
+    if result.errors:
+        raise ValidationError([intro] + [f.message for f in result.errors])
+    return result, grant, rows
+
+
+@transaction.atomic
+def change_request_submit(*, actor, access: Access, change_request: ChangeRequest) -> ChangeRequest:
+    """The board submits its amended plan; every rule must hold (caps and exclusions too)."""
+
+    def apply(cr: ChangeRequest) -> None:
+        if not cr.reason.strip():
+            raise ValidationError({"reason": _("Please say what changes and why.")})
+        _result, grant, _rows = _amended_check_or_refuse(
+            cr, _("The change request cannot be submitted while errors remain:")
+        )
+        cr.eligible_amount, cr.requested_amount = grant.eligible, grant.grant
+        cr.submitted_at = timezone.now()
+
+    change = engine.transition(
+        workflow=workflow.CHANGE_REQUEST,
+        obj=change_request,
+        to=ChangeRequestStatus.OPEN,
+        actor=actor,
+        access=access,
+        reason=change_request.reason[:100],
+        apply=apply,
+    )
+    cr = change.content_object
+    _event(cr.application, actor, "change_submit", cr.reason)
     return cr
 
 
@@ -845,7 +1164,8 @@ def change_request_decide(
     reason: str = "",
     conditions: str = "",
 ) -> ChangeRequest:
-    """Decide a change request; approval issues an amended decision (Änderungsbescheid)."""
+    """Decide a change request; approval issues an amended decision (Änderungsbescheid)
+    and makes the amended cost plan the current one (the old one is kept as a version)."""
     target = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
 
     def apply(cr: ChangeRequest) -> None:
@@ -877,15 +1197,20 @@ def change_request_decide(
 
 
 def _amendment(app: Application, cr: ChangeRequest, *, actor, date, reason, conditions):
-    """The amended decision (Änderungsbescheid) of an approved change request."""
-    current = latest_decisions([app.pk]).get(app.pk)
-    free = budget_status(budget_for(app), exclude_application_id=app.pk).remaining
-    if cr.requested_amount > free:
+    """The amended decision (Änderungsbescheid): the grant of the amended plan, computed
+    from its lines (never grant ÷ rate), capped by the remaining budget."""
+    if not ChangeRequestLine.objects.filter(change_request=cr).exists():
         raise ValidationError(
-            _("The changed amount exceeds the remaining budget (%(free)s).")
-            % {"free": format_money(free)}
+            _("This change request holds no amended cost plan; it can only be rejected.")
         )
-    rate = current.rate
+    if budget_for(app) is None:
+        raise ValidationError(_("No budget is recorded for this school board."))
+    _result, grant, rows = _amended_check_or_refuse(
+        cr, _("The amended cost plan breaks the rules; the change cannot be approved:")
+    )
+    current = latest_decisions([app.pk]).get(app.pk)
+    if not CostPlanVersion.objects.filter(application=app).exists():
+        _keep_plan_version(app, number=1, actor=actor, decision=current)
     authority, number = _notice_number(app, date, "")
     decision = Decision(
         application=app,
@@ -894,9 +1219,9 @@ def _amendment(app: Application, cr: ChangeRequest, *, actor, date, reason, cond
         number=number,
         kind=DecisionKind.AMENDMENT,
         date=date,
-        approved_amount=cr.requested_amount,
-        eligible_amount=round_money(cr.requested_amount / rate) if rate else ZERO,
-        rate=rate,
+        approved_amount=grant.grant,
+        eligible_amount=grant.eligible,
+        rate=current.rate,
         period_start=current.period_start,
         period_end=current.period_end,
         conditions=conditions or current.conditions,
@@ -905,11 +1230,69 @@ def _amendment(app: Application, cr: ChangeRequest, *, actor, date, reason, cond
         supersedes=current,
     )
     save_row(decision, actor=actor, reason="amendment")
+    _apply_amended_plan(app, cr, rows, actor=actor)
+    cr.eligible_amount, cr.requested_amount = grant.eligible, grant.grant
+    last = CostPlanVersion.objects.filter(application=app).aggregate(m=Max("number"))["m"]
+    _keep_plan_version(app, number=last + 1, actor=actor, decision=decision, change_request=cr)
     return decision
 
 
+def _apply_amended_plan(app: Application, cr: ChangeRequest, rows, *, actor) -> None:
+    """Make the amended lines current: change, add and remove the application's lines."""
+    proposals = {p.pk: p for p in ChangeRequestLine.objects.filter(change_request=cr)}
+    for row in rows:
+        proposal = proposals[row["proposal_id"]]
+        if row["status"] == "unchanged":
+            continue
+        if row["status"] == "removed":
+            line = CostLine.objects.get(pk=proposal.cost_line_id, application=app)
+            if _line_has_spending(line):
+                raise ValidationError(
+                    _("Line %(pos)s has invoices or devices now; it cannot be removed.")
+                    % {"pos": line.position}
+                )
+            line._history_user = actor
+            line.delete()
+            continue
+        if proposal.cost_line_id is None:
+            line = CostLine(
+                application=app, school_board_id=app.school_board_id, position=proposal.position
+            )
+        else:
+            line = CostLine.objects.select_for_update().get(pk=proposal.cost_line_id)
+        apply_fields(line, {n: getattr(proposal, n) for n in LINE_FIELDS}, LINE_FIELDS)
+        line.approved_amount = row["new_amount"]
+        save_row(line, actor=actor, reason=f"change request {cr.pk}")
+        if proposal.cost_line_id is None:
+            ChangeRequestLine.objects.filter(pk=proposal.pk).update(cost_line=line)
+
+
+def _keep_plan_version(app, *, number: int, actor, decision, change_request=None):
+    """Keep the application's current lines as a version of its cost plan."""
+    version = CostPlanVersion(
+        application=app,
+        school_board_id=app.school_board_id,
+        number=number,
+        decision=decision,
+        change_request=change_request,
+        lines=selectors.plan_snapshot(app),
+        eligible_amount=decision.eligible_amount if decision else ZERO,
+        approved_amount=decision.approved_amount if decision else ZERO,
+    )
+    save_row(version, actor=actor, reason=f"plan version {number}")
+    return version
+
+
 # --------------------------------------------------------- invoices and payouts
-INVOICE_FIELDS = ("cost_line", "number", "date", "supplier", "amount", "paid_on")
+INVOICE_FIELDS = (
+    "cost_line",
+    "number",
+    "date",
+    "supplier",
+    "amount",
+    "paid_on",
+    "justification",
+)
 
 
 @transaction.atomic
@@ -962,14 +1345,13 @@ def payout_totals(application: Application, invoices) -> tuple[Decimal, Decimal]
     if decision is None:
         return invoiced, ZERO
     params = application.ruleset.params()
-    factor = 1 + Decimal(params.plan_tolerance_percent) / 100
     per_line: dict[int, Decimal] = {}
     for invoice in invoices:
         per_line[invoice.cost_line_id] = per_line.get(invoice.cost_line_id, ZERO) + invoice.amount
     limits = dict(CostLine.objects.filter(pk__in=per_line).values_list("pk", "approved_amount"))
     counted = sum(
         (
-            min(amount, round_money((limits.get(pk) or ZERO) * factor))
+            min(amount, rules.tolerance_limit(limits.get(pk) or ZERO, params))
             for pk, amount in per_line.items()
         ),
         ZERO,
@@ -1033,6 +1415,7 @@ def payout_transition(
 ) -> PayoutRequest:
     def apply(p: PayoutRequest) -> None:
         if to == PayoutStatus.SUBMITTED:
+            _require_justifications(p)
             p.submitted_at = timezone.now()
         elif to == PayoutStatus.PAID:
             p.paid_on = paid_on or timezone.localdate()
@@ -1049,6 +1432,38 @@ def payout_transition(
         apply=apply,
     )
     return change.content_object
+
+
+def _require_justifications(payout: PayoutRequest) -> None:
+    """Invoices above their line beyond the plan tolerance need the board's justification."""
+    missing = [
+        row
+        for row in selectors.payout_tolerance_rows(payout)
+        if row["flagged"] and not row["justified"]
+    ]
+    if missing:
+        raise ValidationError(
+            [_("The payout request cannot be submitted: please justify the excess first.")]
+            + [row["finding"].message for row in missing]
+        )
+
+
+@transaction.atomic
+def invoice_justify(*, actor, access: Access, invoice: Invoice, justification: str) -> Invoice:
+    """The board explains why an invoice takes its line beyond the plan tolerance."""
+    locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if not permissions.is_board_editor(access, locked):
+        raise PermissionDenied
+    if locked.payout_id and not workflow.PAYOUT.is_in(locked.payout, "draft"):
+        raise ValidationError(
+            _("The payout request has been submitted; the justification can no longer change.")
+        )
+    text = (justification or "").strip()
+    if not text:
+        raise ValidationError({"justification": _("Please give a justification.")})
+    locked.justification = text
+    save_row(locked, actor=actor, reason="justification")
+    return locked
 
 
 # ------------------------------------------------------------ finding overrides

@@ -60,11 +60,46 @@ urlpatterns = [
     path("bescheide/<int:pk>/", v.DecisionDetailView.as_view(), name="decision-detail"),
     path("bescheide/<int:pk>/bescheid.pdf", v.DecisionPdfView.as_view(), name="decision-pdf"),
     path(
+        "aenderungsantraege/<int:pk>/",
+        v.ChangeRequestDetailView.as_view(),
+        name="change-request-detail",
+    ),
+    path(
+        "aenderungsantraege/<int:pk>/positionen/neu/",
+        v.ChangeLineCreateView.as_view(),
+        name="change-line-create",
+    ),
+    path(
+        "aenderungsantraege/<int:pk>/einreichen/",
+        v.ChangeRequestSubmitView.as_view(),
+        name="change-request-submit",
+    ),
+    path(
+        "geaenderte-positionen/<int:pk>/bearbeiten/",
+        v.ChangeLineUpdateView.as_view(),
+        name="change-line-update",
+    ),
+    path(
+        "geaenderte-positionen/<int:pk>/streichen/",
+        v.ChangeLineRemoveView.as_view(),
+        name="change-line-remove",
+    ),
+    path(
+        "geaenderte-positionen/<int:pk>/wiederherstellen/",
+        v.ChangeLineRemoveView.as_view(restore=True),
+        name="change-line-restore",
+    ),
+    path(
         "aenderungsantraege/<int:pk>/entscheiden/",
         v.ChangeRequestDecideView.as_view(),
         name="change-request-decide",
     ),
     path("mittelabrufe/<int:pk>/", v.PayoutDetailView.as_view(), name="payout-detail"),
+    path(
+        "rechnungen/<int:pk>/begruendung/",
+        v.InvoiceJustifyView.as_view(),
+        name="invoice-justify",
+    ),
     path(
         "mittelabrufe/<int:pk>/<str:to>/",
         v.PayoutTransitionView.as_view(),
@@ -85,6 +120,16 @@ urlpatterns = [
     ),
     path("programme/", v.ProgrammeListView.as_view(), name="programme-list"),
     path("programme/<int:pk>/", v.ProgrammeDetailView.as_view(), name="programme-detail"),
+    path(
+        "programme/<int:pk>/fassungen-vergleichen/",
+        v.RuleSetCompareView.as_view(),
+        name="ruleset-compare",
+    ),
+    path(
+        "richtlinienfassungen/<int:pk>/veroeffentlichen/",
+        v.RuleSetPublishView.as_view(),
+        name="ruleset-publish",
+    ),
     path("budgets/", v.BudgetListView.as_view(), name="budget-list"),
     path("budgets/<int:pk>/", v.BudgetDetailView.as_view(), name="budget-detail"),
     path("budgets/berechnen/", v.BudgetComputeView.as_view(), name="budget-compute"),

@@ -16,8 +16,15 @@ from core.tenancy import Access
 
 from . import permissions
 from .choices import ApplicationStatus as S
-from .choices import ChangeRequestStatus, PayoutStatus, ProofStatus, TpekStatus
-from .models import Application, ApplicationSchool, ChangeRequest, PayoutRequest, ProofOfUse
+from .choices import ChangeRequestStatus, PayoutStatus, ProofStatus, RuleSetStatus, TpekStatus
+from .models import (
+    Application,
+    ApplicationSchool,
+    ChangeRequest,
+    PayoutRequest,
+    ProofOfUse,
+    RuleSet,
+)
 
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
@@ -49,6 +56,8 @@ ACTION_LABELS = {
     "reject": pgettext_lazy("procedure step", "rejected"),
     "close": pgettext_lazy("procedure step", "closed"),
     "change_request": pgettext_lazy("procedure step", "change request"),
+    "change_submit": pgettext_lazy("procedure step", "change request submitted"),
+    "ruleset_changed": pgettext_lazy("procedure step", "rule-set version changed"),
     "change_approved": pgettext_lazy("procedure step", "amendment notice"),
     "change_rejected": pgettext_lazy("procedure step", "change rejected"),
     "proof_submitted": pgettext_lazy("procedure step", "proof of use submitted"),
@@ -133,12 +142,38 @@ CHANGE_REQUEST = engine.register(
         model=ChangeRequest,
         choices=CR,
         transitions=[
+            engine.Transition(
+                CR.DRAFT, CR.OPEN, permissions.is_board_editor, action="change_submit"
+            ),
             engine.Transition(CR.OPEN, CR.APPROVED, permissions.is_approver_for, action="approve"),
             engine.Transition(CR.OPEN, CR.REJECTED, permissions.is_approver_for, action="reject"),
         ],
         refusal=gettext_lazy("This change request has already been decided."),
+        refusals={
+            CR.OPEN: gettext_lazy("This change request has already been submitted."),
+            CR.APPROVED: gettext_lazy("Only a submitted change request can be decided."),
+            CR.REJECTED: gettext_lazy("Only a submitted change request can be decided."),
+        },
         refusal_field=None,
-        guards={"open": {CR.OPEN}},
+        guards={"open": {CR.OPEN}, "editable": {CR.DRAFT}, "pending": {CR.DRAFT, CR.OPEN}},
+    )
+)
+
+RS = RuleSetStatus
+RULESET = engine.register(
+    engine.Workflow(
+        name="funding.ruleset",
+        model=RuleSet,
+        choices=RS,
+        transitions=[
+            engine.Transition(
+                RS.DRAFT, RS.PUBLISHED, permissions.can_publish_ruleset, action="publish"
+            ),
+        ],
+        action_labels={"publish": gettext_lazy("published")},
+        refusal=gettext_lazy("This rule-set version has already been published."),
+        refusal_field=None,
+        guards={"draft": {RS.DRAFT}, "published": {RS.PUBLISHED}},
     )
 )
 
@@ -157,7 +192,7 @@ PAYOUT = engine.register(
         ],
         refusal=gettext_lazy("This step is not possible in the status “%(old)s”."),
         refusal_field=None,
-        guards={"counts": {P.DRAFT, P.SUBMITTED, P.PAID}},
+        guards={"counts": {P.DRAFT, P.SUBMITTED, P.PAID}, "draft": {P.DRAFT}},
     )
 )
 

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import ScopedRelatedField, id_field
@@ -11,6 +12,7 @@ from ..models import (
     Budget,
     CatalogueItem,
     ChangeRequest,
+    ChangeRequestLine,
     CostLine,
     Decision,
     Invoice,
@@ -35,7 +37,10 @@ class RuleSetSerializer(serializers.ModelSerializer):
             "id",
             "programme",
             "number",
+            "status",
             "valid_from",
+            "applies_to_submitted",
+            "published_at",
             "change_note",
             "funding_rate",
             "own_share_convention",
@@ -249,13 +254,44 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "supplier",
             "amount",
             "paid_on",
+            "justification",
             "version",
         ]
         read_only_fields = ["payout", "version"]
         validators: list = []
 
 
+class ToleranceInvoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    justification = serializers.CharField()
+
+
+class ToleranceRowSerializer(serializers.Serializer):
+    """A cost line in a payout request against its approved amount plus the tolerance."""
+
+    cost_line = serializers.IntegerField(source="line.pk")
+    position = serializers.IntegerField(source="line.position")
+    approved = serializers.DecimalField(max_digits=14, decimal_places=2)
+    limit = serializers.DecimalField(max_digits=14, decimal_places=2)
+    earlier = serializers.DecimalField(max_digits=14, decimal_places=2)
+    current = serializers.DecimalField(max_digits=14, decimal_places=2)
+    flagged = serializers.BooleanField()
+    justified = serializers.BooleanField()
+    message = serializers.SerializerMethodField()
+    invoices = ToleranceInvoiceSerializer(many=True)
+
+    def get_message(self, row) -> str:
+        return row["finding"].message if row["finding"] else ""
+
+
 class PayoutSerializer(serializers.ModelSerializer):
+    tolerance = serializers.SerializerMethodField(
+        help_text="Per cost line: invoices against the approved amount plus the plan "
+        "tolerance; flagged lines need a justification before submission."
+    )
+
     class Meta:
         model = PayoutRequest
         fields = [
@@ -267,9 +303,16 @@ class PayoutSerializer(serializers.ModelSerializer):
             "requested_amount",
             "submitted_at",
             "paid_on",
+            "tolerance",
             "version",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ToleranceRowSerializer(many=True))
+    def get_tolerance(self, payout) -> list:
+        from ..selectors import payout_tolerance_rows
+
+        return ToleranceRowSerializer(payout_tolerance_rows(payout), many=True).data
 
 
 class ProofSerializer(serializers.ModelSerializer):
@@ -382,13 +425,80 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
             "id",
             "application",
             "reason",
+            "eligible_amount",
             "requested_amount",
             "status",
+            "submitted_at",
             "decision",
             "version",
             "created_at",
         ]
         read_only_fields = fields
+
+
+class ChangeRequestLineSerializer(serializers.ModelSerializer):
+    """A line of an amended cost plan: the fields of a cost line, plus what it amends."""
+
+    change_request = ScopedRelatedField(queryset=ChangeRequest.objects.none())
+    school = ScopedRelatedField(queryset=School.objects.none())
+    catalogue_item = serializers.PrimaryKeyRelatedField(
+        queryset=CatalogueItem.objects.all(), required=False, allow_null=True
+    )
+    gross = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChangeRequestLine
+        fields = [
+            "id",
+            "change_request",
+            "cost_line",
+            "position",
+            "removed",
+            "school",
+            "category",
+            "description",
+            "quantity",
+            "unit_price_net",
+            "vat_rate",
+            "procurement_route",
+            "catalogue_item",
+            "planned_start",
+            "planned_end",
+            "need",
+            "justification",
+            "gross",
+            "version",
+        ]
+        read_only_fields = ["cost_line", "position", "removed", "version"]
+        validators: list = []  # the services check what belongs together
+        extra_kwargs = {
+            "category": {"required": False},
+            "description": {"required": False},
+            "unit_price_net": {"required": False},
+        }
+
+    def get_gross(self, obj) -> str:
+        return str(obj.amounts.gross)
+
+
+class AmendmentRowSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    school = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.CharField()
+    old_quantity = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    old_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    new_quantity = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    new_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    difference = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class ParameterRowSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    a = serializers.CharField()
+    b = serializers.CharField()
+    changed = serializers.BooleanField()
 
 
 class FindingOverrideSerializer(serializers.Serializer):
@@ -466,13 +576,23 @@ class BudgetManualBody(BudgetComputeBody):
 
 
 class ChangeRequestBody(serializers.Serializer):
-    reason = serializers.CharField()
-    requested_amount = money_field()
+    """Änderungsantrag: why; the amended lines are edited afterwards (change-request-lines)."""
 
-    def validate_requested_amount(self, value):
-        if value <= 0:
-            raise serializers.ValidationError(_("The amount must be greater than zero."))
-        return value
+    reason = serializers.CharField(max_length=2000)
+
+
+class JustifyBody(serializers.Serializer):
+    """Why an invoice exceeds its cost line beyond the plan tolerance."""
+
+    justification = serializers.CharField(max_length=2000)
+
+
+class PublishRequestSerializer(serializers.Serializer):
+    """Publishing a draft rule-set version: from when, and whether it reaches submitted
+    applications too (a deadline extension does)."""
+
+    effective_from = serializers.DateField(required=False)
+    applies_to_submitted = serializers.BooleanField(required=False)
 
 
 class ChangeDecideBody(serializers.Serializer):

@@ -5,6 +5,7 @@ from .views import (
     ApplicationViewSet,
     BudgetViewSet,
     CatalogueViewSet,
+    ChangeRequestLineViewSet,
     ChangeRequestViewSet,
     CostLineViewSet,
     DecisionViewSet,
@@ -26,6 +27,9 @@ router.register(
     "funding/application-schools", ApplicationSchoolViewSet, basename="funding-applicationschool"
 )
 router.register("funding/change-requests", ChangeRequestViewSet, basename="funding-changerequest")
+router.register(
+    "funding/change-request-lines", ChangeRequestLineViewSet, basename="funding-changerequestline"
+)
 router.register("funding/cost-lines", CostLineViewSet, basename="funding-costline")
 router.register("funding/comments", ReviewCommentViewSet, basename="funding-comment")
 router.register("funding/decisions", DecisionViewSet, basename="funding-decision")

@@ -7,7 +7,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
@@ -31,6 +37,7 @@ from ..filters import (
     BudgetFilter,
     CatalogueFilter,
     ChangeRequestFilter,
+    ChangeRequestLineFilter,
     CommentFilter,
     CostLineFilter,
     DecisionFilter,
@@ -44,6 +51,7 @@ from ..models import (
     Budget,
     CatalogueItem,
     ChangeRequest,
+    ChangeRequestLine,
     CostLine,
     Decision,
     Invoice,
@@ -54,6 +62,7 @@ from ..models import (
     RuleSet,
 )
 from .serializers import (
+    AmendmentRowSerializer,
     ApplicationSchoolSerializer,
     ApplicationSerializer,
     BudgetComputeBody,
@@ -63,6 +72,7 @@ from .serializers import (
     CatalogueItemSerializer,
     ChangeDecideBody,
     ChangeRequestBody,
+    ChangeRequestLineSerializer,
     ChangeRequestSerializer,
     CheckResultSerializer,
     CostLineSerializer,
@@ -71,12 +81,15 @@ from .serializers import (
     FindingOverrideSerializer,
     FindingSerializer,
     InvoiceSerializer,
+    JustifyBody,
+    ParameterRowSerializer,
     PayoutRequestBody,
     PayoutSerializer,
     PayoutTransitionBody,
     ProgrammeSerializer,
     ProofCheckBody,
     ProofSerializer,
+    PublishRequestSerializer,
     ReasonBody,
     RequestChangesBody,
     ReviewCommentSerializer,
@@ -86,6 +99,28 @@ from .serializers import (
 )
 
 PDF_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="The document as PDF.")
+
+
+def _body(name: str, **fields):
+    return inline_serializer(name=name, fields=fields)
+
+
+AMENDED_CHECK = _body(
+    "AmendedPlanCheck",
+    ok=drf_serializers.BooleanField(),
+    findings=drf_serializers.ListField(child=drf_serializers.DictField()),
+    eligible=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+    grant=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+    own_share=drf_serializers.DecimalField(max_digits=14, decimal_places=2),
+    capped=drf_serializers.BooleanField(),
+    lines=AmendmentRowSerializer(many=True),
+)
+RULESET_COMPARISON = _body(
+    "RuleSetComparison",
+    a=drf_serializers.IntegerField(),
+    b=drf_serializers.IntegerField(),
+    parameters=ParameterRowSerializer(many=True),
+)
 
 
 class GlobalReadOnlyViewSet(ScopedReadOnlyViewSet):
@@ -105,6 +140,45 @@ class ProgrammeViewSet(GlobalReadOnlyViewSet):
 class RuleSetViewSet(GlobalReadOnlyViewSet):
     queryset = RuleSet.objects.none()
     serializer_class = RuleSetSerializer
+
+    def check_object_permissions(self, request, obj):
+        # rule sets belong to no board: publishing checks its own permission (the state side)
+        super(ScopedViewSetMixin, self).check_object_permissions(request, obj)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("other", int, required=True)],
+        responses=RULESET_COMPARISON,
+    )
+    @action(detail=True, methods=["get"])
+    def compare(self, request, pk=None):
+        """This version and another (`?other=<id>`) side by side, changed ones marked."""
+        a = self.get_object()
+        try:
+            b = RuleSet.objects.get(pk=int(request.query_params.get("other", "")))
+        except (TypeError, ValueError, RuleSet.DoesNotExist):
+            raise ApiValidationError({"other": [_("Please name an existing rule-set version.")]})
+        rows = selectors.ruleset_comparison(a, b)
+        return Response(
+            {"a": a.pk, "b": b.pk, "parameters": ParameterRowSerializer(rows, many=True).data}
+        )
+
+    @extend_schema(request=PublishRequestSerializer, responses=RuleSetSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish a draft version (ministry of the Land or programme administrator)."""
+        ruleset = self.get_object()
+        if not permissions.can_publish_ruleset(request.access, ruleset):
+            raise PermissionDenied()
+        body = validated_body(PublishRequestSerializer, request)
+        with as_api_errors():
+            ruleset = services.ruleset_publish(
+                actor=request.user,
+                access=request.access,
+                ruleset=ruleset,
+                effective_from=body.get("effective_from"),
+                applies_to_submitted=body.get("applies_to_submitted"),
+            )
+        return Response(self.get_serializer(ruleset).data)
 
 
 class CatalogueViewSet(GlobalReadOnlyViewSet):
@@ -285,7 +359,9 @@ class ApplicationViewSet(ScopedModelViewSet):
     @extend_schema(request=ChangeRequestBody, responses={201: ChangeRequestSerializer})
     @action(detail=True, methods=["post"], url_path="change-request")
     def change_request(self, request, pk=None):
-        """Änderungsantrag after approval (board); decided at /change-requests/{id}/decide/."""
+        """Start an Änderungsantrag after approval (board): the amended cost plan begins as
+        a copy of the current lines (edit them at /change-request-lines/), then submit it at
+        /change-requests/{id}/submit/; the Land decides at /change-requests/{id}/decide/."""
         app = self.get_object()
         body = validated_body(ChangeRequestBody, request)
         with as_api_errors():
@@ -294,7 +370,6 @@ class ApplicationViewSet(ScopedModelViewSet):
                 access=request.access,
                 application=app,
                 reason=body["reason"].strip(),
-                requested_amount=body["requested_amount"],
             )
         return Response(ChangeRequestSerializer(cr).data, status=status.HTTP_201_CREATED)
 
@@ -380,6 +455,21 @@ class InvoiceViewSet(ScopedModelViewSet):
         if not permissions.is_board_editor(self.request.access, app):
             raise PermissionDenied()
         return services.invoice_create(actor=self.request.user, application=app, data=data)
+
+    @extend_schema(request=JustifyBody, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def justify(self, request, pk=None):
+        """The board justifies an invoice above its line beyond the plan tolerance."""
+        invoice = self.get_object()
+        body = validated_body(JustifyBody, request)
+        with as_api_errors():
+            invoice = services.invoice_justify(
+                actor=request.user,
+                access=request.access,
+                invoice=invoice,
+                justification=body["justification"],
+            )
+        return Response(self.get_serializer(invoice).data)
 
 
 class PayoutViewSet(ScopedReadOnlyViewSet):
@@ -504,15 +594,47 @@ class ApplicationSchoolViewSet(ScopedModelViewSet):
 
 
 class ChangeRequestViewSet(ScopedReadOnlyViewSet):
-    """Change requests (Änderungsanträge) after approval; reviewers decide them here."""
+    """Change requests (Änderungsanträge) after approval: the board submits its amended
+    cost plan, reviewers decide it here."""
 
     queryset = ChangeRequest.objects.none()
     serializer_class = ChangeRequestSerializer
     filterset_class = ChangeRequestFilter
 
     def check_object_permissions(self, request, obj):
-        # deciding is the reviewers' right: the service checks it (is_reviewer_for)
+        # submitting and deciding: the services check who may (board editor, approver)
         super(ScopedViewSetMixin, self).check_object_permissions(request, obj)
+
+    @extend_schema(responses=AMENDED_CHECK)
+    @action(detail=True, methods=["get"])
+    def check(self, request, pk=None):
+        """The rule check of the amended plan, its grant, and old against new per line."""
+        cr = self.get_object()
+        result, grant, rows = selectors.amended_plan_check(cr)
+        return Response(
+            {
+                "ok": result.ok,
+                "findings": [f.as_dict() for f in result.findings],
+                "eligible": str(grant.eligible),
+                "grant": str(grant.grant),
+                "own_share": str(grant.own_share),
+                "capped": grant.capped,
+                "lines": AmendmentRowSerializer(
+                    selectors.amendment_line_changes(cr), many=True
+                ).data,
+            }
+        )
+
+    @extend_schema(request=None, responses=ChangeRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The board submits the amended plan (refused while a rule is broken)."""
+        cr = self.get_object()
+        with as_api_errors():
+            cr = services.change_request_submit(
+                actor=request.user, access=request.access, change_request=cr
+            )
+        return Response(self.get_serializer(cr).data)
 
     @extend_schema(request=ChangeDecideBody, responses=ChangeRequestSerializer)
     @action(detail=True, methods=["post"])
@@ -530,3 +652,52 @@ class ChangeRequestViewSet(ScopedReadOnlyViewSet):
                 conditions=body.get("conditions", ""),
             )
         return Response(self.get_serializer(cr).data)
+
+
+class ChangeRequestLineViewSet(ScopedModelViewSet):
+    """The lines of an amended cost plan, edited like the original plan's lines while
+    the change request is being prepared; DELETE removes a line from the amended plan."""
+
+    queryset = ChangeRequestLine.objects.none()
+    serializer_class = ChangeRequestLineSerializer
+    filterset_class = ChangeRequestLineFilter
+    school_staff_may_edit = False
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def create_object(self, serializer):
+        data = dict(serializer.validated_data)
+        cr = data.pop("change_request")
+        if not permissions.can_edit_change_request(self.request.access, cr):
+            raise PermissionDenied()
+        return services.change_line_save(actor=self.request.user, change_request=cr, data=data)
+
+    def update_object(self, serializer):
+        data = dict(serializer.validated_data)
+        line = serializer.instance
+        if "change_request" in data and data.pop("change_request") != line.change_request:
+            raise ApiValidationError(
+                {"change_request": [_("A line cannot move to another change request.")]}
+            )
+        return services.change_line_save(
+            actor=self.request.user,
+            change_request=line.change_request,
+            line=line,
+            data=data,
+            expected_version=self.expected_version,
+        )
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            self.check_precondition(self.request, instance)
+            with as_api_errors():
+                services.change_line_remove(actor=self.request.user, line=instance)
+
+    @extend_schema(request=None, responses=ChangeRequestLineSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        """Take a removed line back into the amended plan."""
+        line = self.get_object()
+        with as_api_errors():
+            services.change_line_remove(actor=request.user, line=line, restore=True)
+        line.refresh_from_db()
+        return Response(self.get_serializer(line).data)

@@ -14,8 +14,18 @@ from .applications import (
     PackagePdfView,
     ReviewQueueView,
 )
+from .changes import (
+    ChangeLineCreateView,
+    ChangeLineRemoveView,
+    ChangeLineUpdateView,
+    ChangeRequestCreateView,
+    ChangeRequestDecideView,
+    ChangeRequestDetailView,
+    ChangeRequestSubmitView,
+)
 from .lines import CostLineCreateView, CostLineDeleteView, CostLineUpdateView
 from .payouts import (
+    InvoiceJustifyView,
     InvoiceListView,
     PayoutCreateView,
     PayoutDetailView,
@@ -31,11 +41,11 @@ from .programmes import (
     CatalogueListView,
     ProgrammeDetailView,
     ProgrammeListView,
+    RuleSetCompareView,
+    RuleSetPublishView,
 )
 from .proofs import ProofCheckView, ProofDetailView, ProofPdfView, ProofStartView, ProofSubmitView
 from .review import (
-    ChangeRequestCreateView,
-    ChangeRequestDecideView,
     DecideView,
     DecisionDetailView,
     DecisionPdfView,
@@ -60,8 +70,13 @@ __all__ = [
     "BudgetManualView",
     "CatalogueImportView",
     "CatalogueListView",
+    "ChangeLineCreateView",
+    "ChangeLineRemoveView",
+    "ChangeLineUpdateView",
     "ChangeRequestCreateView",
     "ChangeRequestDecideView",
+    "ChangeRequestDetailView",
+    "ChangeRequestSubmitView",
     "CommentAddView",
     "FindingOverrideView",
     "CostLineCreateView",
@@ -71,6 +86,7 @@ __all__ = [
     "DecisionDetailView",
     "DecisionPdfView",
     "ForwardView",
+    "InvoiceJustifyView",
     "InvoiceListView",
     "LiveCheckView",
     "PackageJobView",
@@ -87,6 +103,8 @@ __all__ = [
     "ProofStartView",
     "ProofSubmitView",
     "ReportUpdateView",
+    "RuleSetCompareView",
+    "RuleSetPublishView",
     "RequestChangesView",
     "ReviewQueueView",
     "TpekRequestView",

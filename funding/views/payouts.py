@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.views import Column, ScopedDetailView, ScopedObjectActionView, ScopedPdfView
 
-from .. import permissions, services
+from .. import permissions, selectors, services
 from ..documents import payout_pdf
-from ..forms import InvoiceForm, PayoutCreateForm
+from ..forms import InvoiceForm, InvoiceJustificationForm, PayoutCreateForm
 from ..models import Application, Invoice, PayoutRequest
 from .base import FundingFormView, authority_message
 
@@ -106,7 +106,38 @@ class PayoutDetailView(ScopedDetailView):
         ctx["invoices"] = self.object.invoices.select_related("cost_line__school")
         ctx["can_submit"] = permissions.can_edit_payout(self.request.access, self.object)
         ctx["can_pay"] = permissions.can_pay(self.request.access, self.object)
+        ctx["tolerance_rows"] = selectors.payout_tolerance_rows(self.object)
+        ctx["justification_form"] = InvoiceJustificationForm() if ctx["can_submit"] else None
         return ctx
+
+
+class InvoiceJustifyView(FundingFormView):
+    """The board justifies an invoice that takes its line beyond the plan tolerance."""
+
+    model = Invoice
+    form_class = InvoiceJustificationForm
+    success_message = _("Justification saved.")
+
+    def has_permission(self, obj):
+        return permissions.is_board_editor(self.request.access, obj)
+
+    def get_title(self):
+        return _("Justify invoice %(n)s") % {"n": self.object.number}
+
+    def get_initial(self):
+        return {"justification": self.object.justification}
+
+    def get_back_url(self):
+        payout = self.object.payout
+        return payout.get_absolute_url() if payout else self.object.get_absolute_url()
+
+    def perform(self, form):
+        return services.invoice_justify(
+            actor=self.request.user,
+            access=self.request.access,
+            invoice=self.object,
+            justification=form.cleaned_data["justification"],
+        )
 
 
 class PayoutTransitionView(ScopedObjectActionView):

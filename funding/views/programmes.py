@@ -5,17 +5,25 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from core.context import board_for_create
 from core.views import Column, PageMixin, ScopedListView
 
 from .. import permissions, selectors, services
 from ..filters import BudgetFilter, CatalogueFilter
-from ..forms import BudgetComputeForm, BudgetManualForm, BudgetShareForm, CatalogueImportForm
-from ..models import Budget, CatalogueItem, Programme
+from ..forms import (
+    BudgetComputeForm,
+    BudgetManualForm,
+    BudgetShareForm,
+    CatalogueImportForm,
+    RuleSetPublishForm,
+)
+from ..models import Budget, CatalogueItem, Programme, RuleSet
 from .base import FundingFormView, FundingServiceFormView
 
 
@@ -43,7 +51,85 @@ class ProgrammeDetailView(PageMixin, DetailView):
         return [(_("Programmes"), reverse("funding:programme-list")), (self.object.name, None)]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**selectors.programme_page(self.object), **kwargs)
+        return super().get_context_data(
+            **selectors.programme_page(self.object),
+            can_publish=permissions.can_publish_ruleset(
+                self.request.access, RuleSet(programme=self.object)
+            ),
+            **kwargs,
+        )
+
+
+class RuleSetCompareView(PageMixin, TemplateView):
+    """Any two versions of a programme's rules side by side, changed parameters marked."""
+
+    template_name = "funding/ruleset_compare.html"
+
+    def get_title(self):
+        return _("Compare rule-set versions: %(p)s") % {"p": self.programme.name}
+
+    def get_breadcrumbs(self):
+        return [
+            (_("Programmes"), reverse("funding:programme-list")),
+            (self.programme.name, self.programme.get_absolute_url()),
+            (_("Compare versions"), None),
+        ]
+
+    def get(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(Programme, pk=kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        versions = list(self.programme.rulesets.order_by("number"))
+        by_id = {str(v.pk): v for v in versions}
+        a = by_id.get(self.request.GET.get("a", ""))
+        b = by_id.get(self.request.GET.get("b", ""))
+        if a is None and b is None and len(versions) >= 2:
+            a, b = versions[-2], versions[-1]
+        ctx.update(programme=self.programme, versions=versions, a=a, b=b)
+        ctx["rows"] = selectors.ruleset_comparison(a, b) if a and b else []
+        return ctx
+
+
+class RuleSetPublishView(FundingServiceFormView):
+    """Publish a draft rule-set version (ministry or programme administrator)."""
+
+    form_class = RuleSetPublishForm
+    submit_label = _("Publish")
+    success_message = _("Rule-set version published.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.ruleset = get_object_or_404(
+            RuleSet.objects.select_related("programme"), pk=kwargs["pk"]
+        )
+        if not permissions.can_publish_ruleset(request.access, self.ruleset):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self):
+        return _("Publish version %(n)s of %(p)s") % {
+            "n": self.ruleset.number,
+            "p": self.ruleset.programme.name,
+        }
+
+    def get_initial(self):
+        return {
+            "effective_from": self.ruleset.valid_from or timezone.localdate(),
+            "applies_to_submitted": self.ruleset.applies_to_submitted,
+        }
+
+    def get_back_url(self):
+        return self.ruleset.programme.get_absolute_url()
+
+    def perform(self, form):
+        return services.ruleset_publish(
+            actor=self.request.user,
+            access=self.request.access,
+            ruleset=self.ruleset,
+            effective_from=form.cleaned_data["effective_from"],
+            applies_to_submitted=form.cleaned_data["applies_to_submitted"],
+        )
 
 
 # ------------------------------------------------------------------ budgets

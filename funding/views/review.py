@@ -12,14 +12,8 @@ from core.views import Column, ScopedDetailView, ScopedPdfView
 
 from .. import permissions, selectors, services
 from ..documents import decision_pdf
-from ..forms import (
-    ChangeDecisionForm,
-    ChangeRequestForm,
-    DecisionForm,
-    ForwardForm,
-    RequestChangesForm,
-)
-from ..models import Application, ChangeRequest, Decision
+from ..forms import DecisionForm, ForwardForm, RequestChangesForm
+from ..models import Application, Decision
 from .base import AuthorityMixin, FundingFormView
 
 
@@ -149,51 +143,3 @@ class DecisionPdfView(ScopedPdfView):
 
     def get_filename(self, obj):
         return f"bescheid-{obj.number}.pdf"
-
-
-class ChangeRequestCreateView(FundingFormView):
-    model = Application
-    form_class = ChangeRequestForm
-    submit_label = _("Submit")
-    success_message = _("Change request submitted.")
-
-    def has_permission(self, obj):
-        return permissions.can_manage_after_approval(self.request.access, obj)
-
-    def get_title(self):
-        return _("Änderungsantrag: %(n)s") % {"n": self.object.number}
-
-    def perform(self, form):
-        return services.change_request_create(
-            actor=self.request.user,
-            access=self.request.access,
-            application=self.object,
-            **form.cleaned_data,
-        )
-
-
-class ChangeRequestDecideView(AuthorityMixin, FundingFormView):
-    model = ChangeRequest
-    authority = permissions.APPROVAL
-    form_class = ChangeDecisionForm
-    title = _("Decide the change request")
-    submit_label = _("Record decision")
-    confirm_question = _("Record this decision? It cannot be undone here.")
-    success_message = _("Change request decided.")
-
-    def has_permission(self, obj):
-        return permissions.can_decide_change_request(self.request.access, obj)
-
-    def get_initial(self):
-        return {"date": timezone.localdate()}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(intro=self.object.reason, **kwargs)
-
-    def perform(self, form):
-        return services.change_request_decide(
-            actor=self.request.user,
-            access=self.request.access,
-            change_request=self.object,
-            **form.cleaned_data,
-        )

@@ -76,7 +76,6 @@ GERMAN_DATA_LITERALS = {
 PENDING = {
     ("devices/views.py", "Schule"),  # privacy export CSV headers
     ("devices/views.py", "Geräte"),
-    ("funding/admin.py", "Neue Fassung "),
     ("funding/models.py", " – Fassung "),
     ("funding/selectors.py", "Schule"),  # DIFF_LABELS of change requests
     ("funding/selectors.py", "Gesamt brutto"),

@@ -35,13 +35,13 @@ def board_side(world) -> Access:
 
 
 def state_side(world) -> Access:
-    """A reviewer of the Land for both acting authorities (and no board role: four eyes
-    means two people of the state, DOMAIN §5a)."""
+    """A reviewer of the Land for every authority (content check, approval, ministry) and
+    no board role: four eyes means two people of the state, DOMAIN §5a."""
     return Access(
         user_id=world.user("reviewer").pk,
         review_board_ids=frozenset({world.board.pk}),
         review_land_ids=frozenset({world.land.pk}),
-        review_authorities=frozenset({"content_check", "approval"}),
+        review_authorities=frozenset({"content_check", "approval", "ministry"}),
     )
 
 
@@ -122,6 +122,12 @@ def _change_request(world):
     )
 
 
+def _ruleset(world):
+    from tests.funding.factories import ProgrammeFactory, RuleSetFactory
+
+    return RuleSetFactory(programme=ProgrammeFactory(land=world.land), status="draft")
+
+
 def _payout(world):
     return PayoutRequest.objects.create(
         application=_application(world),
@@ -190,6 +196,7 @@ BUILDERS = {
     "funding.application": _application,
     "funding.tpek": _app_school,
     "funding.change_request": _change_request,
+    "funding.ruleset": _ruleset,
     "funding.payout": _payout,
     "funding.proof": _proof,
 }

@@ -10,6 +10,8 @@ from funding.models import (
     Budget,
     BudgetShare,
     ChangeRequest,
+    ChangeRequestLine,
+    CostPlanVersion,
     Decision,
     FindingOverride,
     Invoice,
@@ -153,6 +155,31 @@ def make_change(world, side, marker):
     )
 
 
+def make_change_line(world, side, marker):
+    cr = make_change(world, side, f"CL{marker}")
+    complete_school(cr.application, _school(world, side))
+    return ChangeRequestLine.objects.create(
+        change_request=cr,
+        school_board=cr.school_board,
+        position=2,
+        school=_school(world, side),
+        category="wlan",
+        description=f"Geänderte Position {marker}",
+        quantity=Decimal("2"),
+        unit_price_net=Decimal("100"),
+    )
+
+
+def make_plan_version(world, side, marker):
+    app, line = _approved(world, side, f"V{marker}")
+    return CostPlanVersion.objects.create(
+        application=app,
+        school_board=app.school_board,
+        number=1,
+        lines=[{"line_id": line.pk, "position": 1, "description": f"Fassung {marker}"}],
+    )
+
+
 def make_payout(world, side, marker):
     app, _line = _approved(world, side, marker)
     return PayoutRequest.objects.create(application=app, school_board=app.school_board, number=1)
@@ -277,9 +304,35 @@ CASES = [
     IsolationCase(
         name="funding.ChangeRequest",
         make=make_change,
-        detail_url=lambda o: reverse("funding:application-detail", args=[o.application_id]),
+        detail_url=lambda o: reverse("funding:change-request-detail", args=[o.pk]),
         api_list_url=lambda o: reverse("funding-changerequest-list"),
         api_detail_url=lambda o: reverse("funding-changerequest-detail", args=[o.pk]),
+        readers=BOARD_READERS,
+    ),
+    IsolationCase(
+        name="funding.ChangeRequestLine",
+        make=make_change_line,
+        edit_url=lambda o: reverse("funding:change-line-update", args=[o.pk]),
+        edit_post=lambda o: {
+            "school": o.school_id,
+            "category": "wlan",
+            "description": "x",
+            "quantity": "1",
+            "unit_price_net": "1",
+            "vat_rate": "19",
+            "procurement_route": "direct",
+            "version": o.version,
+        },
+        api_list_url=lambda o: reverse("funding-changerequestline-list"),
+        api_detail_url=lambda o: reverse("funding-changerequestline-detail", args=[o.pk]),
+        api_write=lambda o: {"description": "changed"},
+        # as the lines of the plan: school staff read their school's lines
+        readers=BOARD_READERS + ("school_staff",),
+    ),
+    IsolationCase(
+        name="funding.CostPlanVersion",
+        make=make_plan_version,
+        detail_url=lambda o: reverse("funding:application-detail", args=[o.application_id]),
         readers=BOARD_READERS,
     ),
     IsolationCase(

@@ -202,12 +202,15 @@ def test_change_request_decision_needs_approval(
 ):
     staff = world.user("board_staff")
     cr = services.change_request_create(
-        actor=staff,
-        access=access_for(staff),
-        application=approved,
-        reason="Mehr Tablets",
-        requested_amount=D("9000.00"),
+        actor=staff, access=access_for(staff), application=approved, reason="Mehr Tablets"
     )
+    services.change_line_save(
+        actor=staff,
+        change_request=cr,
+        line=cr.lines.order_by("position").first(),
+        data={"quantity": D("5")},
+    )
+    services.change_request_submit(actor=staff, access=access_for(staff), change_request=cr)
     client = client_for(reviewers[authority])
     url = reverse("funding:change-request-decide", args=[cr.pk])
     response = client.post(

@@ -118,7 +118,16 @@ class Office:
             access=access_for(self.staff),
             application=app,
             reason="Günstigere Displays",
-            requested_amount=decision.approved_amount - D("1000.00"),
+        )
+        first = cr.lines.order_by("position").first()
+        services.change_line_save(
+            actor=self.staff,
+            change_request=cr,
+            line=first,
+            data={"unit_price_net": first.unit_price_net - D("100.00")},
+        )
+        services.change_request_submit(
+            actor=self.staff, access=access_for(self.staff), change_request=cr
         )
         services.change_request_decide(
             actor=self.approver,

@@ -116,7 +116,10 @@ def test_ruleset_edit_is_a_new_version_and_applications_keep_theirs(world, draft
     assert RuleSet.objects.get(pk=old.pk).application_deadline == old.application_deadline
     draft.refresh_from_db()
     assert draft.ruleset_id == old.pk
-    assert draft.programme.current_ruleset() == new
+    # a revision is a draft version: it applies only once published (tests/funding/
+    # test_ruleset_versions.py walks publication, dates and migration)
+    assert new.status == "draft"
+    assert draft.programme.current_ruleset() == old
 
 
 # --- lines -------------------------------------------------------------------------
@@ -413,25 +416,24 @@ def approved(world, draft, reviewer2):
 def test_change_request_amends_decision(world, approved, reviewer2):
     staff = world.user("board_staff")
     cr = services.change_request_create(
-        actor=staff,
-        access=acc(staff),
-        application=approved,
-        reason="Mehr Tablets",
-        requested_amount=D("9000.00"),
+        actor=staff, access=acc(staff), application=approved, reason="Weniger Tablets"
     )
     with pytest.raises(ValidationError):
         services.change_request_create(
-            actor=staff,
-            access=acc(staff),
-            application=approved,
-            reason="Noch einer",
-            requested_amount=D("1"),
+            actor=staff, access=acc(staff), application=approved, reason="Noch einer"
         )
+    tablets = cr.lines.get(position=2)
+    services.change_line_save(
+        actor=staff, change_request=cr, line=tablets, data={"quantity": D("10")}
+    )
+    services.change_request_submit(actor=staff, access=acc(staff), change_request=cr)
     services.change_request_decide(
         actor=reviewer2, access=acc(reviewer2), change_request=cr, approve=True, date=TODAY
     )
     latest = selectors.latest_decisions([approved.pk])[approved.pk]
-    assert latest.kind == "amendment" and latest.approved_amount == D("9000.00")
+    # 3,570.00 (WLAN) + 10 × 336.13 × 1.19 = 3,999.95 → eligible 7,569.95, grant 90 % down
+    assert latest.kind == "amendment" and latest.eligible_amount == D("7569.95")
+    assert latest.approved_amount == D("6812.95")
     assert latest.supersedes is not None
 
 
