@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("mediaplans.api.urls")),
     path("", include("funding.api.urls")),
     path("", include("imports.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include("core.api_urls")),
 ]
