@@ -43,7 +43,7 @@ def test_mail_has_text_and_html_in_the_recipients_language(smtp, mailed):
     english = smtp.recorder.to(staff.email)[0]
     german = smtp.recorder.to(admin.email)[0]
     assert english["Subject"] == "[Paktwerk] Nachforderung for FA-2026-0001: reply by 24 Dec 2026"
-    assert german["Subject"].startswith("[Paktwerk] Nachforderung für FA-2026-0001")
+    assert german["Subject"].strip().startswith("[Paktwerk] Nachforderung für FA-2026-0001")
     assert "24.12.2026" in german["Subject"]
     text, html = bodies(english)
     assert "Bitte ergänzen" in text and "http://127.0.0.1:8000/foerderung/antraege/1/" in text
