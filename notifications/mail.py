@@ -53,7 +53,6 @@ def _item(notification: Notification) -> dict:
         "title": title_of(notification),
         "reason": reason_of(notification),
         "url": _absolute(notification.url),
-        "kind": notification.get_kind_display(),
     }
 
 
