@@ -107,11 +107,7 @@ def preferences(request):
         )
         if done:
             return done
-    feed_url = (
-        request.build_absolute_uri(reverse("notifications:feed", args=[profile.feed_token]))
-        if profile.feed_token
-        else ""
-    )
+    feed_url = _feed_url(request, profile)
     return render(
         request,
         "notifications/preferences.html",
@@ -122,6 +118,12 @@ def preferences(request):
             "profile": profile,
         },
     )
+
+
+def _feed_url(request, profile) -> str:
+    if not profile.feed_token:
+        return ""
+    return request.build_absolute_uri(reverse("notifications:feed", args=[profile.feed_token]))
 
 
 @require_POST

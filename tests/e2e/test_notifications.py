@@ -17,10 +17,19 @@ TODAY = dt.date.today()
 def _notes(world, user):
     for i, kind in enumerate((Kind.CHANGES_REQUESTED, Kind.DECIDED, Kind.PAID)):
         notify(
-            Message(kind=kind, board_id=world.board.pk, url="/", dedupe_key=f"e2e{i}",
-                    params={"object": f"FA-2026-000{i}", "date": TODAY.isoformat(),
-                            "reason": "Bitte Begründung ergänzen", "outcome": "approved"},
-                    due_date=TODAY),
+            Message(
+                kind=kind,
+                board_id=world.board.pk,
+                url="/",
+                dedupe_key=f"e2e{i}",
+                params={
+                    "object": f"FA-2026-000{i}",
+                    "date": TODAY.isoformat(),
+                    "reason": "Bitte Begründung ergänzen",
+                    "outcome": "approved",
+                },
+                due_date=TODAY,
+            ),
             [user],
         )
 

@@ -79,8 +79,14 @@ def smtp(settings):
 @pytest.fixture
 def mailed(world):
     """Every actor of the world gets an e-mail address <username>@example.org."""
-    for name in ("board_admin", "board_staff", "school_staff", "consultant", "reviewer",
-                 "other_board_admin"):
+    for name in (
+        "board_admin",
+        "board_staff",
+        "school_staff",
+        "consultant",
+        "reviewer",
+        "other_board_admin",
+    ):
         user = world.user(name)
         user.email = f"{user.username}@example.org"
         user.save()

@@ -32,13 +32,17 @@ def submit(world, app):
 def request_changes(world, app, deadline):
     reviewer = world.user("reviewer")
     return funding.application_request_changes(
-        actor=reviewer, access=access_for(reviewer), application=app,
-        reason="Die pädagogische Begründung fehlt.", deadline=deadline,
+        actor=reviewer,
+        access=access_for(reviewer),
+        application=app,
+        reason="Die pädagogische Begründung fehlt.",
+        deadline=deadline,
     )
 
 
-def test_submit_tells_the_content_check_only(mailed, draft, approver,
-                                             django_capture_on_commit_callbacks):
+def test_submit_tells_the_content_check_only(
+    mailed, draft, approver, django_capture_on_commit_callbacks
+):
     world = mailed
     with django_capture_on_commit_callbacks(execute=True):
         submit(world, draft)
@@ -54,8 +58,9 @@ def test_submit_tells_the_content_check_only(mailed, draft, approver,
     assert [m.to for m in mail.outbox] == [["land_reviewer@example.org"]]
 
 
-def test_changes_requested_resubmitted_forwarded_decided(mailed, draft, approver,
-                                                        django_capture_on_commit_callbacks):
+def test_changes_requested_resubmitted_forwarded_decided(
+    mailed, draft, approver, django_capture_on_commit_callbacks
+):
     world = mailed
     deadline = TODAY + dt.timedelta(days=14)
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,13 +80,13 @@ def test_changes_requested_resubmitted_forwarded_decided(mailed, draft, approver
 
     reviewer = world.user("reviewer")
     with django_capture_on_commit_callbacks(execute=True):
-        funding.application_forward(actor=reviewer, access=access_for(reviewer),
-                                    application=draft)
+        funding.application_forward(actor=reviewer, access=access_for(reviewer), application=draft)
     assert kinds_of(approver) == [Kind.FORWARDED]
 
     with django_capture_on_commit_callbacks(execute=True):
-        funding.decision_make(actor=approver, access=access_for(approver), application=draft,
-                              kind="full", date=TODAY)
+        funding.decision_make(
+            actor=approver, access=access_for(approver), application=draft, kind="full", date=TODAY
+        )
     note = Notification.objects.get(recipient=world.user("board_admin"), kind=Kind.DECIDED)
     assert note.params["outcome"] == "approved"
     assert kinds_of(world.user("other_board_admin")) == []
@@ -116,7 +121,8 @@ def test_defect_report_tells_the_board_it_and_the_school(
     device = DeviceFactory(school=world.school, status="in_use", room=world.room)
     with django_capture_on_commit_callbacks(execute=True):
         devices.defect_report_create(
-            actor=world.user("school_staff"), device=device,
+            actor=world.user("school_staff"),
+            device=device,
             data={"kind": "defect", "description": "Display gesprungen", "reported_on": TODAY},
         )
     for name in ("board_admin", "consultant", "school_staff"):

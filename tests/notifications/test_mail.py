@@ -83,8 +83,9 @@ def test_unknown_preference_is_refused_and_nothing_changes(mailed):
 
     staff = mailed.user("board_staff")
     with pytest.raises(ValidationError) as exc:
-        services.preferences_update(actor=staff, data={"language": "en",
-                                                       "deliveries": {"paid": "hourly"}})
+        services.preferences_update(
+            actor=staff, data={"language": "en", "deliveries": {"paid": "hourly"}}
+        )
     assert "daily digest" in str(exc.value)
     assert services.profile_of(staff).language == "de"
 
@@ -129,8 +130,9 @@ def test_bouncing_address_fails_alone_and_gives_up_after_max_attempts(smtp, mail
     assert Notification.objects.filter(recipient=admin).count() == 1  # kept in the inbox
 
 
-def test_a_request_never_fails_when_smtp_is_down(smtp, mailed, draft, client_for,
-                                                  django_capture_on_commit_callbacks):
+def test_a_request_never_fails_when_smtp_is_down(
+    smtp, mailed, draft, client_for, django_capture_on_commit_callbacks
+):
     """The board submits while the mail server is down: 302, the reviewer's inbox has it."""
     world = mailed
     smtp.stop()

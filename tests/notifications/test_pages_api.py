@@ -19,8 +19,9 @@ TODAY = dt.date.today()
 
 
 def note(user, key, kind=Kind.PAID, board=None, obj="FA-1"):
-    notify(Message(kind=kind, board_id=board, url="/", dedupe_key=key,
-                   params={"object": obj}), [user])
+    notify(
+        Message(kind=kind, board_id=board, url="/", dedupe_key=key, params={"object": obj}), [user]
+    )
     return Notification.objects.get(recipient=user, dedupe_key=key)
 
 
@@ -57,7 +58,8 @@ def test_another_users_notification_is_404(world, client_for):
 def test_open_marks_read_and_follows_the_link(world, client_for):
     mine = note(world.user("board_staff"), "y", board=world.board.pk)
     response = client_for(world.user("board_staff")).get(
-        reverse("notifications:open", args=[mine.pk]))
+        reverse("notifications:open", args=[mine.pk])
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     mine.refresh_from_db()
     assert mine.read_at is not None
@@ -67,8 +69,7 @@ def test_leaving_the_board_hides_its_notifications(world, client_for):
     user = world.user("board_staff")
     note(user, "z", board=world.board.pk, obj="FA-GONE")
     user.memberships.all().delete()
-    assert "FA-GONE" not in client_for(user).get(
-        reverse("notifications:inbox")).content.decode()
+    assert "FA-GONE" not in client_for(user).get(reverse("notifications:inbox")).content.decode()
 
 
 def test_inbox_query_count_is_constant(world, client_for):
@@ -101,10 +102,17 @@ def test_preferences_page_saves_language_and_kinds(world, client_for):
 
 def _loan(world, due, name="Mia Schmidt-Kowalski"):
     return Loan.objects.create(
-        school_board=world.board, school=world.school, borrower_kind="pupil",
-        borrower_name=name, school_class="7b", guardian_name="Karin S.",
-        guardian_contact="0391 1", school_year="2025/26",
-        start_date=TODAY - dt.timedelta(days=100), due_date=due, status="handed_out",
+        school_board=world.board,
+        school=world.school,
+        borrower_kind="pupil",
+        borrower_name=name,
+        school_class="7b",
+        guardian_name="Karin S.",
+        guardian_contact="0391 1",
+        school_year="2025/26",
+        start_date=TODAY - dt.timedelta(days=100),
+        due_date=due,
+        status="handed_out",
     )
 
 
@@ -113,11 +121,14 @@ def test_todo_counts_equal_the_lists_they_open(world, client_for, draft):
         _loan(world, TODAY - dt.timedelta(days=days))
     _loan(world, TODAY + dt.timedelta(days=5))  # not overdue
     entry = draft.schools.get(school=world.school)
-    type(entry).objects.filter(pk=entry.pk).update(tpek_status="requested",
-                                                    tpek_deadline=TODAY + dt.timedelta(days=9))
-    for actor, expected in (("board_staff", {"overdue_loans": 3, "tpek": 1}),
-                            ("school_staff", {"overdue_loans": 3, "tpek": 1}),
-                            ("other_board_admin", {})):
+    type(entry).objects.filter(pk=entry.pk).update(
+        tpek_status="requested", tpek_deadline=TODAY + dt.timedelta(days=9)
+    )
+    for actor, expected in (
+        ("board_staff", {"overdue_loans": 3, "tpek": 1}),
+        ("school_staff", {"overdue_loans": 3, "tpek": 1}),
+        ("other_board_admin", {}),
+    ):
         client = client_for(world.user(actor))
         home = client.get("/").content.decode()
         for key, count in expected.items():
@@ -129,11 +140,18 @@ def test_todo_counts_equal_the_lists_they_open(world, client_for, draft):
     # most urgent first: the overdue loans (since 3 days) come before the TPEK due in 9 days
     home = client_for(world.user("board_staff")).get("/").content.decode()
     assert home.index("todo-count-overdue_loans") < home.index("todo-count-tpek")
-    page = client_for(world.user("board_staff")).get(
-        reverse("notifications:todo", args=["overdue_loans"])).content.decode()
+    page = (
+        client_for(world.user("board_staff"))
+        .get(reverse("notifications:todo", args=["overdue_loans"]))
+        .content.decode()
+    )
     assert "Mia" not in page  # loans by contract number only
-    assert client_for(world.user("board_staff")).get(
-        reverse("notifications:todo", args=["nonsense"])).status_code == 404
+    assert (
+        client_for(world.user("board_staff"))
+        .get(reverse("notifications:todo", args=["nonsense"]))
+        .status_code
+        == 404
+    )
 
 
 def test_reviewer_todo_oldest_first(world, client_for, draft, django_capture_on_commit_callbacks):
@@ -176,8 +194,11 @@ def test_feed_token_create_use_revoke(world, client_for):
 def test_feed_shows_only_what_its_owner_sees(world, client_for):
     _loan(world, TODAY + dt.timedelta(days=30))
     profile = services.feed_token_create(actor=world.user("other_board_admin"))
-    body = client_for(None).get(
-        reverse("notifications:feed", args=[profile.feed_token])).content.decode()
+    body = (
+        client_for(None)
+        .get(reverse("notifications:feed", args=[profile.feed_token]))
+        .content.decode()
+    )
     assert "VEVENT" not in body
 
 
@@ -198,7 +219,8 @@ def test_api_inbox_and_mark_read(world, api_client_for):
     assert r.json() == {"updated": 1}
     assert api.get(reverse("notification-list"), {"state": "unread"}).json()["count"] == 1
     assert api.post(reverse("notification-mark-all-read"), {}, format="json").json() == {
-        "updated": 1}
+        "updated": 1
+    }
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -209,8 +231,9 @@ def test_api_preferences_etag_and_412(world, api_client_for):
     got = api.get(url)
     etag = got["ETag"]
     assert got.json()["deliveries"]["paid"] == "immediate"
-    r = api.patch(url, {"deliveries": {"paid": "digest"}, "language": "en"}, format="json",
-                  HTTP_IF_MATCH=etag)
+    r = api.patch(
+        url, {"deliveries": {"paid": "digest"}, "language": "en"}, format="json", HTTP_IF_MATCH=etag
+    )
     assert r.status_code == 200 and r.json()["deliveries"]["paid"] == "digest"
     stale = api.patch(url, {"language": "de"}, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
@@ -234,6 +257,10 @@ def test_api_feed_token(world, api_client_for, client_for):
 
 def test_api_is_in_the_openapi_schema(world, api_client_for):
     schema = api_client_for(world.user("board_staff")).get("/api/schema/?format=json").json()
-    for path in ("/api/v1/notifications/", "/api/v1/notifications/mark-read/",
-                 "/api/v1/notification-preferences/", "/api/v1/calendar-feed/"):
+    for path in (
+        "/api/v1/notifications/",
+        "/api/v1/notifications/mark-read/",
+        "/api/v1/notification-preferences/",
+        "/api/v1/calendar-feed/",
+    ):
         assert path in schema["paths"], path

@@ -27,9 +27,15 @@ def approved(draft, *, period_end):
     """The draft as an approved application whose approval period ends on `period_end`."""
     type(draft).objects.filter(pk=draft.pk).update(status="approved")
     Decision.objects.create(
-        school_board=draft.school_board, application=draft, kind="full", number=f"Z-{draft.pk}",
-        date=TODAY, approved_amount=Decimal("1000"), eligible_amount=Decimal("1100"),
-        rate=Decimal("90"), period_end=period_end,
+        school_board=draft.school_board,
+        application=draft,
+        kind="full",
+        number=f"Z-{draft.pk}",
+        date=TODAY,
+        approved_amount=Decimal("1000"),
+        eligible_amount=Decimal("1100"),
+        rate=Decimal("90"),
+        period_end=period_end,
         decided_by=user_with_role("reviewer", draft.school_board.land),
     )
     return draft
@@ -59,9 +65,15 @@ def test_loan_overdue_only_after_the_due_date(world):
 
     def loan(due):
         return Loan.objects.create(
-            school_board=world.board, school=world.school, borrower_kind="teacher",
-            borrower_name="L. Lehrer", staff_reference="P-1", borrower_is_minor=False,
-            school_year="2025/26", start_date=TODAY - dt.timedelta(days=90), due_date=due,
+            school_board=world.board,
+            school=world.school,
+            borrower_kind="teacher",
+            borrower_name="L. Lehrer",
+            staff_reference="P-1",
+            borrower_is_minor=False,
+            school_year="2025/26",
+            start_date=TODAY - dt.timedelta(days=90),
+            due_date=due,
             status="handed_out",
         )
 
@@ -82,7 +94,10 @@ def test_defect_overdue_after_the_response_time(world, settings, age, expected):
     settings.NOTIFICATIONS = {**settings.NOTIFICATIONS, "DEFECT_RESPONSE_DAYS": 5}
     device = DeviceFactory(school=world.school, status="in_use", room=world.room)
     DefectReport.objects.create(
-        school_board=world.board, device=device, kind="defect", description="kaputt",
+        school_board=world.board,
+        device=device,
+        kind="defect",
+        description="kaputt",
         reported_on=TODAY - dt.timedelta(days=age),
     )
     created = reminders.defect_overdue_reminders()
@@ -102,8 +117,9 @@ def test_earmarking_and_warranty_window(world, settings, days, expected):
     assert reminders.ending_reminders("warranty_end", Kind.WARRANTY_ENDING) == expected * 2
     assert reminders.ending_reminders("earmarking_end", Kind.EARMARKING_ENDING) == 0
     if expected:
-        note = Notification.objects.get(recipient=world.user("board_admin"),
-                                        kind=Kind.EARMARKING_ENDING)
+        note = Notification.objects.get(
+            recipient=world.user("board_admin"), kind=Kind.EARMARKING_ENDING
+        )
         assert note.params["object"].endswith("+1")  # 4 devices in one notice
         assert kinds(world.user("other_board_admin")) == [Kind.EARMARKING_ENDING]
 
@@ -112,10 +128,20 @@ def test_job_finished_and_failed_tell_their_owner(world):
     from django.utils import timezone
 
     owner = world.user("board_staff")
-    Job.objects.create(kind="core.selftest", owner=owner, title="Export",
-                       status=Job.Status.SUCCEEDED, finished_at=timezone.now())
-    Job.objects.create(kind="core.selftest", owner=owner, title="Import",
-                       status=Job.Status.FAILED, finished_at=timezone.now())
+    Job.objects.create(
+        kind="core.selftest",
+        owner=owner,
+        title="Export",
+        status=Job.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+    )
+    Job.objects.create(
+        kind="core.selftest",
+        owner=owner,
+        title="Import",
+        status=Job.Status.FAILED,
+        finished_at=timezone.now(),
+    )
     Job.objects.create(kind="core.selftest", owner=owner, status=Job.Status.RUNNING)
     assert reminders.job_notifications() == 2
     assert reminders.job_notifications() == 0
