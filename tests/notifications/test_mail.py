@@ -86,7 +86,7 @@ def test_unknown_preference_is_refused_and_nothing_changes(mailed):
         services.preferences_update(
             actor=staff, data={"language": "en", "deliveries": {"paid": "hourly"}}
         )
-    assert "daily digest" in str(exc.value)
+    assert "tägliche Zusammenfassung" in str(exc.value)
     assert services.profile_of(staff).language == "de"
 
 
