@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("funding.api.urls")),
     path("", include("imports.api.urls")),
     path("", include("procurement.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include("core.api_urls")),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "devices",
     "imports",
     "procurement",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -488,3 +489,20 @@ OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("core.oidc.PaktwerkOIDCBackend")
+
+# ---------------------------------------------------------------------------
+# Notifications (issue 15): reminders, mail retry and backoff. [param]
+# ---------------------------------------------------------------------------
+NOTIFICATIONS = {
+    # a Verwendungsnachweis is announced this many days before it is due
+    "PROOF_DUE_DAYS": env.int("NOTIFY_PROOF_DUE_DAYS", default=60),
+    # earmarking and warranty ends are announced this many days ahead
+    "ENDING_DAYS": env.int("NOTIFY_ENDING_DAYS", default=90),
+    # a defect report should be answered within this many days (Reaktionszeit)
+    "DEFECT_RESPONSE_DAYS": env.int("DEFECT_RESPONSE_DAYS", default=5),
+    "MAIL_MAX_ATTEMPTS": env.int("NOTIFY_MAIL_MAX_ATTEMPTS", default=8),
+    "MAIL_BACKOFF_SECONDS": env.int("NOTIFY_MAIL_BACKOFF_SECONDS", default=60),
+    "MAIL_BACKOFF_MAX_SECONDS": env.int("NOTIFY_MAIL_BACKOFF_MAX_SECONDS", default=6 * 3600),
+}
+# A hanging SMTP server must not hold a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)

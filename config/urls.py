@@ -62,6 +62,7 @@ urlpatterns = [
     path("foerderung/", include("funding.urls")),
     path("import/", include("imports.urls")),
     path("beschaffung/", include("procurement.urls")),
+    path("benachrichtigungen/", include("notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

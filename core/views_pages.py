@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from core.context import SESSION_KEY, selectable_board_ids
-from core.dashboard import dashboard_cards
+from core.dashboard import dashboard_cards, todo_groups
 from core.downloads import file_response
 from core.health import health_response
 from core.models import Job
@@ -29,6 +29,7 @@ class HomeView(TemplateView):
         ctx["school_count"] = access.restrict(organisation.school_model.objects.all()).count()
         ctx["jobs"] = Job.objects.filter(owner=self.request.user)[:5]
         ctx["cards"] = dashboard_cards(access)
+        ctx["todo"] = todo_groups(access, self.request.user)
         ctx["memberships"] = self.request.user.memberships.select_related(
             "land", "school_board", "school"
         )

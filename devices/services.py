@@ -879,6 +879,8 @@ def defect_report_create(
     if item is not None:
         report.loan = item.loan
     save_row(report, actor=actor)
+    # the report's first log row: the workflow hook tells whoever must respond
+    engine.record(report, actor=actor, action="create", from_status="")
     target = {DefectKind.LOSS: DeviceStatus.LOST, DefectKind.THEFT: DeviceStatus.STOLEN}.get(
         report.kind
     )
