@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
         "CallOffStatusEnum": "procurement.choices.CallOffStatus",
         "InvoiceStatusEnum": "procurement.choices.InvoiceStatus",
         "JointOrderStatusEnum": "procurement.choices.JointOrderStatus",
+        "NotificationKindEnum": "notifications.choices.Kind",
     },
 }
 
