@@ -297,7 +297,10 @@ class RuleSet(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme} – Fassung {self.number}"
+        return _("%(programme)s – version %(number)s") % {
+            "programme": self.programme,
+            "number": self.number,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("funding:programme-detail", args=[self.programme_id])
@@ -1119,7 +1122,10 @@ class CostPlanVersion(BoardOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application.number} – Fassung {self.number}"
+        return _("%(application)s – version %(number)s") % {
+            "application": self.application.number,
+            "number": self.number,
+        }
 
     def get_absolute_url(self) -> str:
         return self.application.get_absolute_url() + "#fassungen"

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core.money import ZERO, round_money
 
@@ -374,13 +375,13 @@ def line_snapshot(application) -> dict:
 
 
 DIFF_LABELS = {
-    "school": "Schule",
-    "category": "Kategorie",
-    "description": "Beschreibung",
-    "quantity": "Menge",
-    "unit_price_net": "Einzelpreis netto",
-    "vat_rate": "USt.-Satz",
-    "gross": "Gesamt brutto",
+    "school": gettext_lazy("School"),
+    "category": gettext_lazy("Category"),
+    "description": gettext_lazy("Description"),
+    "quantity": gettext_lazy("Quantity"),
+    "unit_price_net": gettext_lazy("Unit price net"),
+    "vat_rate": gettext_lazy("VAT rate"),
+    "gross": gettext_lazy("Total gross"),
 }
 
 
@@ -409,7 +410,7 @@ def application_diff(application) -> dict | None:
             if old[ref].get(k) != new[ref].get(k)
         }
         if fields:
-            changed[ref] = {DIFF_LABELS[k]: v for k, v in fields.items()}
+            changed[ref] = {str(DIFF_LABELS[k]): v for k, v in fields.items()}
     return {
         "added": sorted(set(new) - set(old), key=int),
         "removed": [dict(old[r], ref=r) for r in sorted(set(old) - set(new), key=int)],

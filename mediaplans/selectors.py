@@ -14,7 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.money import ZERO, round_money
 from schools.choices import RoomKind, SchoolType
@@ -32,19 +32,19 @@ from .permissions import restrict_schools
 PRESENT_STATUSES = ("delivered", "in_stock", "in_use", "on_loan", "in_repair")
 #: device categories pupils work on (for pupils per device)
 PUPIL_DEVICE_CATEGORIES = ("tablet", "notebook", "desktop")
-DEVICE_CATEGORY_LABELS = {
-    "tablet": "Tablet",
-    "notebook": "Notebook",
-    "desktop": "Desktop-PC",
-    "interactive_board": "Interaktive Tafel",
-    "display": "Anzeigegerät / Display",
-    "projector": "Beamer",
-    "document_camera": "Dokumentenkamera",
-    "access_point": "WLAN-Access-Point",
-    "switch": "Switch",
-    "server": "Server",
-    "printer": "Drucker",
-    "other": "Sonstiges",
+DEVICE_CATEGORY_LABELS = {  # the msgids of devices.choices.DeviceCategory (shared translations)
+    "tablet": gettext_lazy("Tablet"),
+    "notebook": gettext_lazy("Notebook"),
+    "desktop": gettext_lazy("Desktop-PC"),
+    "interactive_board": gettext_lazy("Interactive whiteboard"),
+    "display": gettext_lazy("Display"),
+    "projector": gettext_lazy("Projector"),
+    "document_camera": gettext_lazy("Document camera"),
+    "access_point": gettext_lazy("Access Point"),
+    "switch": pgettext_lazy("device category", "Switch"),
+    "server": gettext_lazy("Server"),
+    "printer": gettext_lazy("Printer"),
+    "other": gettext_lazy("Other device"),
 }
 
 #: year groups a school type teaches, for the competence matrix's columns
