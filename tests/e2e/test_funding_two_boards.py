@@ -60,7 +60,7 @@ def two_boards(world):
 def _confirm(page, name):
     """Click a confirm button and confirm it in the dialog (core/_confirm_button.html)."""
     page.get_by_role("button", name=name).first.click()
-    page.get_by_role("dialog").get_by_role("button").first.click()
+    page.get_by_role("dialog").get_by_role("button", name=name).click()
 
 
 def _add_line(page, school, category, description, quantity, price):
@@ -110,7 +110,6 @@ def _draft_and_submit(page_for, data, side) -> str:
     _complete_annexes(page, url, side["school"])
     page.goto(url)
     assert_no_axe_violations(page)
-    open("/tmp/e2e11_dump.txt","w").write(page.locator("main").inner_text())
     _confirm(page, "Antrag einreichen")
     expect(page.get_by_text("Antrag eingereicht.")).to_be_visible()
     return url
@@ -157,10 +156,14 @@ def _change_request(page_for, data, side, url) -> None:
     page = page_for(data["approver"])
     page.goto(cr_url)
     page.get_by_role("link", name="Bescheiden").click()
-    page.locator("[name=approve]").first.check()
+    page.get_by_label("bewilligen (Änderungsbescheid)").check()
     page.locator("[name=date]").fill(TODAY.isoformat())
     page.locator("[name=reason]").fill("Mehrbedarf begründet.")
-    _confirm(page, re.compile("entscheid|bescheid|bewillig", re.I))
+    button = page.get_by_role("button", name="Bescheid erlassen")
+    button.click()
+    if page.get_by_role("dialog").count():  # the confirm dialog, where the form has one
+        page.get_by_role("dialog").get_by_role("button", name="Bescheid erlassen").click()
+    page.wait_for_load_state()
     page.goto(cr_url)
     expect(page.get_by_text("bewilligt").first).to_be_visible()
 
@@ -185,7 +188,7 @@ def _invoice_and_payout(page_for, data, side, url) -> None:
     page.wait_for_load_state()
     page = page_for(data["approver"])
     page.goto(payout_url)
-    _confirm(page, re.compile("ausgezahlt", re.I))
+    _confirm(page, "Als ausgezahlt vermerken")
     page.wait_for_load_state()
     page.goto(payout_url)
     expect(page.get_by_text("ausgezahlt").first).to_be_visible()
