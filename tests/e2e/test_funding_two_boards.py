@@ -22,6 +22,8 @@ from tests.e2e.conftest import assert_no_axe_violations
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TODAY = dt.date.today()
+#: the Landesverwaltungsamt's default file-reference pattern ZB-{year}-{seq:05d}
+NOTICE = re.compile(rf"ZB-{TODAY.year}-\d{{5}}")
 
 
 @pytest.fixture
@@ -45,7 +47,9 @@ def two_boards(world):
                 user_with_role(Role.BOARD_STAFF, world.other_board, "beta_staff"),
             ),
         ):
-            Budget.objects.create(school_board=board, programme=programme, amount=Decimal("1000000"))
+            Budget.objects.create(
+                school_board=board, programme=programme, amount=Decimal("1000000")
+            )
             adopted_version(school)
             sides.append({"board": board, "school": school, "staff": staff})
         approver = user_with_role(Role.REVIEWER, world.land, "lva_approver", authority="approval")
@@ -121,22 +125,28 @@ def _forward_and_decide(page_for, data, url) -> str:
     page.goto(url)
     page.get_by_role("link", name="Inhaltlich geprüft: weiterleiten").click()
     _confirm(page, "Weiterleiten")
-    page.wait_for_load_state()
+    page.goto(url)
+    expect(page.get_by_text("Inhaltlich geprüft, weitergeleitet").first).to_be_visible()
     page = page_for(data["approver"])
     page.goto(url)
     page.get_by_role("link", name="Bescheiden").click()
-    number = page.locator("#next-notice-number strong").inner_text()
+    number = page.locator("#next-notice-number strong").inner_text()  # shown before issuing
+    assert NOTICE.fullmatch(number), number
     page.get_by_label("Vollbewilligung").check()
     page.locator("[name=date]").fill(TODAY.isoformat())
     page.locator("[name=reason]").fill("Die Maßnahme entspricht der Richtlinie.")
     _confirm(page, re.compile("bescheid", re.I))
     expect(page.get_by_text(number).first).to_be_visible()
     expect(page.get_by_text("5.355,00").first).to_be_visible()  # 90 % of 5.950,00
+    page.goto(url)
+    expect(page.get_by_text("Bewilligt").first).to_be_visible()
     return number
 
 
-def _change_request(page_for, data, side, url) -> None:
-    """The board amends line 1 (10 → 12 access points); the approver approves it."""
+def _change_request(page_for, data, side, url) -> str:
+    """The board amends line 1 (10 → 12 access points); the approver approves it.
+
+    Returns the number of the amendment notice."""
     page = page_for(side["staff"])
     page.goto(url)
     page.get_by_role("link", name="Änderungsantrag").first.click()
@@ -166,6 +176,12 @@ def _change_request(page_for, data, side, url) -> None:
     page.wait_for_load_state()
     page.goto(cr_url)
     expect(page.get_by_text("bewilligt").first).to_be_visible()
+    notice = page.get_by_role("link", name=re.compile(r"^Änderungsbescheid ")).inner_text()
+    number = notice.split()[-1]
+    assert NOTICE.fullmatch(number), notice
+    page.goto(url)  # the application now runs on the amended plan: 5.997,60 approved
+    expect(page.get_by_text("5.997,60").first).to_be_visible()
+    return number
 
 
 def _invoice_and_payout(page_for, data, side, url) -> None:
@@ -202,9 +218,10 @@ def test_two_boards_draft_to_payout_with_change_request(page_for, two_boards):
     for side in two_boards["sides"]:
         url = _draft_and_submit(page_for, two_boards, side)
         numbers.append(_forward_and_decide(page_for, two_boards, url))
-        _change_request(page_for, two_boards, side, url)
+        numbers.append(_change_request(page_for, two_boards, side, url))
         _invoice_and_payout(page_for, two_boards, side, url)
-    assert len(set(numbers)) == 2, numbers
+    # full and amendment notices of both boards: one sequence of the approving authority
+    assert len(set(numbers)) == 4, numbers
     with scopes_disabled():
         assert sorted(Application.objects.values_list("status", flat=True)) == ["approved"] * 2
         assert Decision.objects.filter(kind="amendment").count() == 2
