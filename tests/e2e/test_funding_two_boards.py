@@ -61,10 +61,19 @@ def two_boards(world):
     }
 
 
+def _post(page, button):
+    """Click a submit button and wait until the response page has loaded.
+
+    The next step must not start while the live server still handles the POST (a
+    second request then meets SQLite's table lock)."""
+    with page.expect_navigation():
+        button.click()
+
+
 def _confirm(page, name):
     """Click a confirm button and confirm it in the dialog (core/_confirm_button.html)."""
     page.get_by_role("button", name=name).first.click()
-    page.get_by_role("dialog").get_by_role("button", name=name).click()
+    _post(page, page.get_by_role("dialog").get_by_role("button", name=name))
 
 
 def _add_line(page, school, category, description, quantity, price):
@@ -75,7 +84,7 @@ def _add_line(page, school, category, description, quantity, price):
     page.get_by_label("Menge").fill(quantity)
     page.get_by_label("Einzelpreis netto").fill(price)
     page.get_by_label("Begründung").fill("Bedarf aus dem Medienbildungskonzept")
-    page.get_by_role("button", name="Speichern", exact=True).click()
+    _post(page, page.get_by_role("button", name="Speichern", exact=True))
 
 
 def _complete_annexes(page, url, school):
@@ -83,16 +92,14 @@ def _complete_annexes(page, url, school):
     page.get_by_role("link", name=school.name, exact=True).click()
     page.locator("[name=infrastructure_current]").fill("LAN im Verwaltungstrakt")
     page.locator("[name=infrastructure_planned]").fill("WLAN in allen Unterrichtsräumen")
-    page.get_by_role("button", name="Speichern", exact=True).click()
-    page.wait_for_load_state()
+    _post(page, page.get_by_role("button", name="Speichern", exact=True))
     page.goto(url)
     page.get_by_role("link", name="Antrag und Anlagen bearbeiten").click()
     page.locator("[name=operator]").fill("Kommunales IT-Dienstleistungszentrum")
     page.locator("[name=support_scope]").fill("Vor-Ort-Support, Hotline")
     for name in ("decl_procurement", "decl_no_double_funding", "decl_operation_secured"):
         page.locator(f"[name={name}]").check()
-    page.get_by_role("button", name="Speichern", exact=True).click()
-    page.wait_for_load_state()
+    _post(page, page.get_by_role("button", name="Speichern", exact=True))
 
 
 def _draft_and_submit(page_for, data, side) -> str:
@@ -104,7 +111,7 @@ def _draft_and_submit(page_for, data, side) -> str:
     page.get_by_label("geplanter Beginn").fill("2026-01-01")
     page.get_by_label("geplantes Ende").fill("2026-12-31")
     page.get_by_label(side["school"].name).check()
-    page.get_by_role("button", name="Speichern", exact=True).click()
+    _post(page, page.get_by_role("button", name="Speichern", exact=True))
     expect(page).to_have_url(re.compile(r"/foerderung/antraege/\d+/$"))
     url = page.url
     _add_line(page, side["school"], "wlan", "Access Point", "10", "300.00")  # 3.570,00
@@ -151,29 +158,25 @@ def _change_request(page_for, data, side, url) -> str:
     page.goto(url)
     page.get_by_role("link", name="Änderungsantrag").first.click()
     page.locator("[name=reason]").fill("Zwei weitere Klassenräume brauchen WLAN.")
-    page.get_by_role("button", name=re.compile("Änderungsantrag|Speichern|Anlegen", re.I)).click()
+    _post(page, page.get_by_role("button", name="Änderungsantrag beginnen"))
     expect(page).to_have_url(re.compile(r"/aenderungsantraege/\d+/$"))
     cr_url = page.url
     page.get_by_role("link", name=re.compile(r"Bearbeiten\s+Position 1$")).click()
     page.get_by_label("Menge").fill("12")
-    page.get_by_role("button", name="Speichern", exact=True).click()
+    _post(page, page.get_by_role("button", name="Speichern", exact=True))
     expect(page).to_have_url(re.compile(re.escape(cr_url)))
     expect(page.get_by_text("4.284,00").first).to_be_visible()  # 12 × 357,00
     expect(page.get_by_text("5.997,60").first).to_be_visible()  # 90 % of 6.664,00
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Änderungsantrag einreichen").click()
-    page.wait_for_load_state()
+    _post(page, page.get_by_role("button", name="Änderungsantrag einreichen"))
     page = page_for(data["approver"])
     page.goto(cr_url)
     page.get_by_role("link", name="Bescheiden").click()
     page.get_by_label("bewilligen (Änderungsbescheid)").check()
     page.locator("[name=date]").fill(TODAY.isoformat())
     page.locator("[name=reason]").fill("Mehrbedarf begründet.")
-    button = page.get_by_role("button", name="Bescheid erlassen")
-    button.click()
-    if page.get_by_role("dialog").count():  # the confirm dialog, where the form has one
-        page.get_by_role("dialog").get_by_role("button", name="Bescheid erlassen").click()
-    page.wait_for_load_state()
+    _post(page, page.get_by_role("button", name="Bescheid erlassen"))  # no confirm on this form
+    expect(page.get_by_text("Über den Änderungsantrag wurde entschieden.")).to_be_visible()
     page.goto(cr_url)
     expect(page.get_by_text("bewilligt").first).to_be_visible()
     notice = page.get_by_role("link", name=re.compile(r"^Änderungsbescheid ")).inner_text()
@@ -194,18 +197,16 @@ def _invoice_and_payout(page_for, data, side, url) -> None:
     page.locator("[name=cost_line]").select_option(index=1)
     page.get_by_label("Betrag (brutto)").fill("4284.00")
     page.get_by_label("Zahlungsdatum").fill(TODAY.isoformat())
-    page.get_by_role("button", name="Speichern", exact=True).click()
+    _post(page, page.get_by_role("button", name="Speichern", exact=True))
     expect(page.get_by_text("4.284,00").first).to_be_visible()
     page.locator("[name=invoices]").first.check()
-    page.get_by_role("button", name="Mittelabruf anlegen").click()
+    _post(page, page.get_by_role("button", name="Mittelabruf anlegen"))
     expect(page).to_have_url(re.compile(r"/mittelabrufe/\d+/$"))
     payout_url = page.url
     _confirm(page, "Einreichen")
-    page.wait_for_load_state()
     page = page_for(data["approver"])
     page.goto(payout_url)
     _confirm(page, "Als ausgezahlt vermerken")
-    page.wait_for_load_state()
     page.goto(payout_url)
     expect(page.get_by_text("ausgezahlt").first).to_be_visible()
     expect(page.get_by_text("3.855,60").first).to_be_visible()  # 90 % of 4.284,00
