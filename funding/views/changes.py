@@ -149,6 +149,7 @@ class ChangeRequestDecideView(AuthorityMixin, FundingFormView):
     form_class = ChangeDecisionForm
     title = _("Decide the change request")
     submit_label = _("Record decision")
+    confirm_question = _("Record this decision? It cannot be undone here.")
     success_message = _("Change request decided.")
 
     def has_permission(self, obj):
@@ -158,7 +159,11 @@ class ChangeRequestDecideView(AuthorityMixin, FundingFormView):
         return {"date": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(intro=self.object.reason, **kwargs)
+        # the Änderungsbescheid's file reference, shown before it is issued (DOMAIN §5a)
+        next_number = services.preview_notice_number(
+            self.object.school_board.land, timezone.localdate().year
+        )
+        return super().get_context_data(intro=self.object.reason, next_number=next_number, **kwargs)
 
     def perform(self, form):
         return services.change_request_decide(

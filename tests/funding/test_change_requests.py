@@ -364,12 +364,17 @@ def test_change_request_pages(world, app_a, approver, client_for):
     assert page.status_code == 200 and "4.284,00" in body and "3.570,00" in body
     board.post(reverse("funding:change-request-submit", args=[cr.pk]))
     assert ChangeRequest.objects.get(pk=cr.pk).status == "open"
+    # the approver sees the amendment notice's file reference before issuing it
+    form = client_for(approver).get(reverse("funding:change-request-decide", args=[cr.pk]))
+    upcoming = funding_services.preview_notice_number(world.land, TODAY.year)
+    assert 'id="next-notice-number"' in form.content.decode() and upcoming in form.content.decode()
     decide_page = client_for(approver).post(
         reverse("funding:change-request-decide", args=[cr.pk]),
         {"approve": "yes", "date": TODAY.isoformat(), "reason": "Begründet"},
     )
     assert decide_page.status_code == 302
     assert ChangeRequest.objects.get(pk=cr.pk).status == "approved"
+    assert Decision.objects.get(application=app_a, kind="amendment").number == upcoming
     detail = board.get(app_a.get_absolute_url()).content.decode()
     assert "Fassung" in detail or "version" in detail
 
