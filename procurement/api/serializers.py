@@ -23,7 +23,9 @@ from ..models import (
 
 class ItemPriceSerializer(serializers.ModelSerializer):
     valid_from = serializers.DateField(source="price_list.valid_from", read_only=True)
-    valid_until = serializers.DateField(source="price_list.valid_until", read_only=True)
+    valid_until = serializers.DateField(
+        source="price_list.valid_until", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ItemPrice

@@ -108,7 +108,7 @@ class CallOffViewSet(CooperativeScopeMixin, ScopedModelViewSet):
         return Response(DeliveryNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=OverviewRowSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def overview(self, request):
         """The current board's overview per approved position."""
         board_id = current_board_id(request._request)
