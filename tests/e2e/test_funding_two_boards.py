@@ -172,16 +172,19 @@ def _change_request(page_for, data, side, url) -> str:
     page = page_for(data["approver"])
     page.goto(cr_url)
     page.get_by_role("link", name="Bescheiden").click()
+    upcoming = page.locator("#next-notice-number strong").inner_text()  # shown before issuing
+    assert NOTICE.fullmatch(upcoming), upcoming
     page.get_by_label("bewilligen (Änderungsbescheid)").check()
     page.locator("[name=date]").fill(TODAY.isoformat())
     page.locator("[name=reason]").fill("Mehrbedarf begründet.")
-    _post(page, page.get_by_role("button", name="Bescheid erlassen"))  # no confirm on this form
+    _confirm(page, "Bescheid erlassen")
     expect(page.get_by_text("Über den Änderungsantrag wurde entschieden.")).to_be_visible()
     page.goto(cr_url)
     expect(page.get_by_text("bewilligt").first).to_be_visible()
     notice = page.get_by_role("link", name=re.compile(r"^Änderungsbescheid ")).inner_text()
     number = notice.split()[-1]
     assert NOTICE.fullmatch(number), notice
+    assert number == upcoming  # the file reference the approver saw before issuing
     page.goto(url)  # the application now runs on the amended plan: 5.997,60 approved
     expect(page.get_by_text("5.997,60").first).to_be_visible()
     return number
