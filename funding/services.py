@@ -907,6 +907,11 @@ def decision_make(
     _decision_guard(app, actor, access)
     if kind not in (DecisionKind.FULL, DecisionKind.PARTIAL, DecisionKind.REJECTION):
         raise ValidationError({"kind": _("Unknown kind of decision.")})
+    if kind != DecisionKind.FULL and not reason.strip():
+        # an administrative act that refuses in part or in whole states why (DOMAIN §5a)
+        raise ValidationError(
+            {"reason": _("A partial approval or a rejection needs its justification.")}
+        )
     if period_start and period_end and period_start > period_end:
         raise ValidationError({"period_end": _("The approval period ends before it starts.")})
     result = check_for(app.pk)

@@ -361,6 +361,7 @@ def test_partial_approval_per_line(world, draft, reviewer2):
         reviewer2,
         kind="partial",
         line_amounts={first.pk: first.amounts.gross, second.pk: D("1000.00")},
+        reason="Zweite Position nur anteilig förderfähig.",
     )
     assert decision.kind == "partial"
     assert decision.eligible_amount == first.amounts.gross + D("1000.00")
@@ -378,8 +379,24 @@ def test_partial_amount_above_line_is_refused(world, draft, reviewer2):
             reviewer2,
             kind="partial",
             line_amounts={first.pk: first.amounts.gross + D("0.01")},
+            reason="Teilweise",
         )
     assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["partial", "rejection"])
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_partial_approval_or_rejection_without_justification_is_refused(
+    world, draft, reviewer2, kind, reason
+):
+    submit(world, draft)
+    forward(world, draft)
+    first = draft.lines.order_by("position").first()
+    with pytest.raises(ValidationError) as exc:
+        approve(draft, reviewer2, kind=kind, line_amounts={first.pk: D("1.00")}, reason=reason)
+    assert "reason" in exc.value.message_dict
+    assert not Decision.objects.exists()
+    assert approve(draft, reviewer2, kind=kind, line_amounts={first.pk: D("1.00")}, reason="Weil")
 
 
 def test_decision_above_budget_is_refused(world, draft, reviewer2, budget):
