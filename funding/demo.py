@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import round_money
 from core.tenancy import access_for
 from schools.models import Land, School, SchoolBoard
 
@@ -307,7 +308,7 @@ def _amend(app, *, staff, approver, date, extra: D, reason: str, decision_reason
             "category": "display",
             "description": "Dokumentenkamera mit Halterung",
             "quantity": D("2"),
-            "unit_price_net": (gross_each * 100 / (100 + first.vat_rate)).quantize(D("0.01")),
+            "unit_price_net": round_money(gross_each * 100 / (100 + first.vat_rate)),
             "vat_rate": first.vat_rate,
             "procurement_route": first.procurement_route,
             "justification": reason,
